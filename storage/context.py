@@ -1,0 +1,29 @@
+"""What listeners and jobs are given instead of reading globals: sessions, clock, policy.
+
+Tests and benchmarks build one with their own database and a fake clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from storage.engine import SessionFactory
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, aware and in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Dependencies passed to every `register(app, deps)` and to the scheduler."""
+
+    sessions: SessionFactory
+    clock: Clock = system_clock
+    default_timezone: str = "UTC"
+    admin_user_ids: frozenset[str] = field(default_factory=frozenset)

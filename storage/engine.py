@@ -1,0 +1,44 @@
+"""Engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+SQLite gets WAL, a busy timeout and foreign keys on every new connection, because those
+pragmas are per connection and the pool opens connections lazily.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """An async engine for `url`, tuned for the backend it names."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(
+            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions that keep loaded attributes after commit: no lazy loads in async code."""
+    return async_sessionmaker(engine, expire_on_commit=False, class_=AsyncSession)

@@ -1,0 +1,241 @@
+"""The tables. Every row carries its Slack workspace id, and every query filters on it.
+
+Enumerated columns hold the `okr` domain's string values (kinds, statuses, roles) as plain
+strings, so the schema does not change when a label does and SQLite and PostgreSQL agree.
+Times are aware UTC (`UTCDateTime`); calendar dates (cycle bounds, "away until") are dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+WORKSPACE_FK = "workspaces.id"
+
+# Named constraints, so later Alembic batch migrations on SQLite can find and alter them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _ws() -> str:
+    return Field(foreign_key=WORKSPACE_FK, index=True, max_length=32, ondelete="CASCADE")
+
+
+def _when(nullable: bool = True) -> datetime | None:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (team id T...) the bot is installed in."""
+
+    __tablename__ = "workspaces"
+
+    id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Person(SQLModel, table=True):
+    """What the bot knows of a Slack user: time zone for delivery, admin flag, away state."""
+
+    __tablename__ = "people"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    user_id: str = Field(max_length=32)
+    real_name: str = Field(default="", max_length=255)
+    tz: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    is_admin: bool = Field(default=False)
+    inactive: bool = Field(default=False)
+    away_until: date | None = Field(default=None)
+    refreshed_at: datetime | None = _when()
+
+
+class Team(SQLModel, table=True):
+    """A sales (or marketing, product, support) team with its channel and rhythm."""
+
+    __tablename__ = "teams"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    name: str = Field(max_length=80)
+    channel_id: str | None = Field(default=None, max_length=32)
+    timezone: str = Field(default="UTC", max_length=64)
+    # Rhythm, in the team's (and each owner's) local time; weekday 0 is Monday.
+    checkin_weekday: int = Field(default=0, ge=0, le=6)
+    checkin_time: str = Field(default="09:00", max_length=5)
+    nudge_enabled: bool = Field(default=True)
+    nudge_weekday: int = Field(default=2, ge=0, le=6)
+    nudge_time: str = Field(default="14:00", max_length=5)
+    digest_weekday: int = Field(default=4, ge=0, le=6)
+    digest_time: str = Field(default="16:00", max_length=5)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    archived_at: datetime | None = _when()
+
+
+class TeamMember(SQLModel, table=True):
+    """Membership; a lead is a member whose role is "lead"."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (sa.UniqueConstraint("team_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
+    user_id: str = Field(max_length=32, index=True)
+    role: str = Field(default="member", max_length=16)
+
+
+class Cycle(SQLModel, table=True):
+    """An OKR period: a fiscal quarter by default, or a custom span."""
+
+    __tablename__ = "cycles"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "start_date", "end_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    name: str = Field(max_length=80)
+    start_date: date
+    end_date: date
+    is_custom: bool = Field(default=False)
+    closed_at: datetime | None = _when()
+
+
+class Objective(SQLModel, table=True):
+    """An objective at company, team or personal level, aligned to a parent objective."""
+
+    __tablename__ = "objectives"
+    __table_args__ = (
+        sa.Index("ix_objectives_ws_cycle", "workspace_id", "cycle_id"),
+        sa.Index("ix_objectives_ws_owner", "workspace_id", "owner_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    cycle_id: int = Field(foreign_key="cycles.id", ondelete="CASCADE")
+    team_id: int | None = Field(
+        default=None, foreign_key="teams.id", index=True, ondelete="SET NULL"
+    )
+    parent_id: int | None = Field(
+        default=None, foreign_key="objectives.id", index=True, ondelete="SET NULL"
+    )
+    level: str = Field(max_length=16)
+    title: str = Field(max_length=150)
+    description: str = Field(default="", max_length=3000)
+    owner_id: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    archived_at: datetime | None = _when()
+
+
+class KeyResult(SQLModel, table=True):
+    """A measurable key result; `original_target` survives target revisions for scoring."""
+
+    __tablename__ = "key_results"
+    __table_args__ = (sa.Index("ix_key_results_ws_owner", "workspace_id", "owner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    objective_id: int = Field(foreign_key="objectives.id", index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+    title: str = Field(max_length=150)
+    kind: str = Field(max_length=16)
+    unit: str = Field(default="number", max_length=16)
+    currency: str | None = Field(default=None, max_length=3)
+    start_value: float
+    target_value: float
+    original_target: float
+    current_value: float
+    baseline: float | None = Field(default=None)
+    weight: float = Field(default=1.0)
+    owner_id: str = Field(max_length=32)
+    confidence: str | None = Field(default=None, max_length=16)
+    reached_at: datetime | None = _when()
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    archived_at: datetime | None = _when()
+
+
+class CheckIn(SQLModel, table=True):
+    """One reported value for one KR; edits keep the row and mark it edited."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        sa.UniqueConstraint("key_result_id", "submission_key"),
+        sa.Index("ix_check_ins_kr_created", "key_result_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    key_result_id: int = Field(foreign_key="key_results.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    value: float
+    confidence: str | None = Field(default=None, max_length=16)
+    note: str = Field(default="", max_length=500)
+    # Slack retries a view submission it thinks timed out; the same key stores it once.
+    submission_key: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    edited_at: datetime | None = _when()
+    deleted_at: datetime | None = _when()
+
+
+class TargetRevision(SQLModel, table=True):
+    """A change of a KR's target: old and new value, the required reason, who and when."""
+
+    __tablename__ = "target_revisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    key_result_id: int = Field(foreign_key="key_results.id", index=True, ondelete="CASCADE")
+    old_target: float
+    new_target: float
+    reason: str = Field(max_length=500)
+    changed_by: str = Field(max_length=32)
+    changed_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Delivery(SQLModel, table=True):
+    """The delivery ledger: a prompt, nudge or digest is claimed here before it is sent.
+
+    The unique key (workspace, kind, recipient, period) makes a second claim fail, across
+    restarts and replicas; `lease_until` lets a claim whose sender died be taken over.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "kind", "recipient", "period"),
+        sa.Index("ix_deliveries_status_lease", "status", "lease_until"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    kind: str = Field(max_length=32)
+    recipient: str = Field(max_length=64)
+    period: str = Field(max_length=64)
+    status: str = Field(default="claimed", max_length=16)
+    attempts: int = Field(default=0)
+    claimed_by: str = Field(default="", max_length=64)
+    claimed_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    lease_until: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    sent_at: datetime | None = _when()
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    error: str | None = Field(default=None, max_length=255)
+
+
+ALL_TABLES = SQLModel.metadata
