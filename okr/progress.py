@@ -1,0 +1,515 @@
+"""Progress, pace, suggested status, forecast and cycle-end grading of key results.
+
+These are the "Domain rules (okr/)" of DESIGN.md, as pure functions over plain numbers and
+timezone-aware datetimes. Every boundary the rules name (0.7, 0.5, 0.1, 0.8, 0.4, 0.9, 0.3,
+0.6-0.8, x1.05, x3) is compared with a tolerance of ``EPS`` (1e-9) so that float noise such as
+``0.7000000000000001`` or ``0.6999999999999999`` never flips a status, grade or warning at the
+exact boundary the rules name; a threshold held by a stay_* value is compared exactly, because
+both sides are numbers somebody typed.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+EPS = 1e-9
+"""Tolerance for comparing ratios and scores with the rule boundaries."""
+
+ON_TRACK_RATIO = 0.7
+AT_RISK_RATIO = 0.5
+TOO_EARLY_EXPECTED = 0.1
+MILESTONE_AT_RISK_EXPECTED = 0.8
+GREEN_SCORE = 0.7
+YELLOW_SCORE = 0.4
+CALIBRATION_HIGH_SCORE = 0.9
+CALIBRATION_LOW_SCORE = 0.3
+HEALTHY_MEAN = (0.6, 0.8)
+NOT_CHALLENGING_FACTOR = 1.05
+NOT_CHALLENGING_DECREASE_FACTOR = 0.95
+UNREALISTIC_FACTOR = 3.0
+
+
+class KRKind(StrEnum):
+    """How a key result's number is meant to move."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    STAY_ABOVE = "stay_above"
+    STAY_BELOW = "stay_below"
+    MILESTONE = "milestone"
+
+    @property
+    def moves(self) -> bool:
+        """Whether progress runs from a start to a target (increase / decrease)."""
+        return self in (KRKind.INCREASE, KRKind.DECREASE)
+
+    @property
+    def holds(self) -> bool:
+        """Whether the KR is a threshold to hold (stay_above / stay_below)."""
+        return self in (KRKind.STAY_ABOVE, KRKind.STAY_BELOW)
+
+
+class Status(StrEnum):
+    """Pace verdict; the bot only ever *suggests* one, beside the owner's own confidence."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+
+
+class Grade(StrEnum):
+    """Cycle-end colour of a score."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class Calibration(StrEnum):
+    """What a team's cycle-end scores say about how its targets were set."""
+
+    TOO_LOW = "too_low"
+    TOO_HIGH = "too_high"
+    HEALTHY = "healthy"
+    MIXED = "mixed"
+    NO_DATA = "no_data"
+
+    @property
+    def message(self) -> str:
+        """A sentence for the digest / cycle report."""
+        return _CALIBRATION_MESSAGES[self]
+
+
+_CALIBRATION_MESSAGES = {
+    Calibration.TOO_LOW: "Targets were likely too low: most key results scored 0.9 or more.",
+    Calibration.TOO_HIGH: "Targets were likely too high: most key results scored 0.3 or less.",
+    Calibration.HEALTHY: "Targets were well calibrated: the average score is in the 0.6-0.8 band.",
+    Calibration.MIXED: "Scores are mixed: the average is outside the healthy 0.6-0.8 band.",
+    Calibration.NO_DATA: "No scored key results yet.",
+}
+
+
+class StretchVerdict(StrEnum):
+    """Result of the stretch check made when a target is set (a warning, never a block)."""
+
+    REASONABLE = "reasonable"
+    NOT_CHALLENGING = "not_challenging"
+    LIKELY_UNREALISTIC = "likely_unrealistic"
+
+    @property
+    def is_warning(self) -> bool:
+        """Whether the verdict should be shown to the person setting the target."""
+        return self is not StretchVerdict.REASONABLE
+
+
+def _require_finite(value: float | None, what: str) -> float:
+    if value is None or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _at_least(value: float, boundary: float) -> bool:
+    return value >= boundary - EPS
+
+
+def _require_aware(*moments: datetime) -> None:
+    for moment in moments:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("datetimes must be timezone-aware (naive times are ambiguous)")
+
+
+def _utc(moment: datetime) -> datetime:
+    """Aware datetime in UTC, so differences are real elapsed time even across DST."""
+    _require_aware(moment)
+    return moment.astimezone(UTC)
+
+
+# --- validation and progress --------------------------------------------------------------
+
+
+def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -> list[str]:
+    """Problems that stop a key result from being measured, as field-error sentences.
+
+    increase/decrease need a finite start and target, different from each other and with the
+    target on the side the kind moves to. stay_* need a finite threshold (``target``); a start
+    is optional. A milestone needs neither. Any value given must be finite.
+    """
+    kind = KRKind(kind)
+    problems: list[str] = []
+    if start is not None and not math.isfinite(start):
+        problems.append("The start value must be a finite number.")
+    if target is not None and not math.isfinite(target):
+        problems.append("The target must be a finite number.")
+    if kind.moves:
+        if start is None:
+            problems.append("Enter a start value.")
+        if target is None:
+            problems.append("Enter a target.")
+        if problems or start is None or target is None:
+            return problems
+        if start == target:
+            problems.append(
+                "The start and the target are the same, so progress cannot be measured."
+            )
+        elif kind is KRKind.INCREASE and target < start:
+            problems.append(
+                "For an increase the target must be above the start value"
+                " (use a decrease key result to bring a number down)."
+            )
+        elif kind is KRKind.DECREASE and target > start:
+            problems.append(
+                "For a decrease the target must be below the start value"
+                " (use an increase key result to grow a number)."
+            )
+    elif kind.holds and target is None:
+        problems.append("Enter the threshold to hold.")
+    return problems
+
+
+def _holds_threshold(kind: KRKind, value: float, threshold: float) -> bool:
+    if kind is KRKind.STAY_ABOVE:
+        return value >= threshold
+    return value <= threshold
+
+
+def progress(
+    kind: KRKind | str,
+    start: float | None,
+    target: float | None,
+    current: float | None,
+    *,
+    history_values: Iterable[float] = (),
+    done: bool = False,
+) -> float:
+    """Raw progress of one key result (shown as is; ``clamp01`` it for scoring).
+
+    - increase/decrease: ``(current - start) / (target - start)``; may exceed 1 or go below 0.
+      ``current`` None (no check-in yet) counts as being at the start: 0.0.
+    - stay_*: share of ``history_values`` (all of this cycle's check-in values, latest
+      included) that hold the threshold ``target``; ``current`` is not added, so the latest
+      check-in is not counted twice. No check-ins: 0.0.
+    - milestone: 1.0 when ``done``, else 0.0.
+
+    Raises ValueError for what ``validate_kr`` rejects (e.g. start == target), because a number
+    computed from an invalid key result would be meaningless.
+    """
+    kind = KRKind(kind)
+    if kind is KRKind.MILESTONE:
+        return 1.0 if done else 0.0
+    if kind.holds:
+        threshold = _require_finite(target, "threshold")
+        values = [_require_finite(v, "check-in value") for v in history_values]
+        if not values:
+            return 0.0
+        met = sum(1 for v in values if _holds_threshold(kind, v, threshold))
+        return met / len(values)
+    start_f = _require_finite(start, "start")
+    target_f = _require_finite(target, "target")
+    if start_f == target_f:
+        raise ValueError("start and target are equal; progress is undefined")
+    if current is None:
+        return 0.0
+    current_f = _require_finite(current, "current value")
+    return (current_f - start_f) / (target_f - start_f)
+
+
+def clamp01(value: float) -> float:
+    """Clamp to [0, 1] for scoring; NaN counts as no progress (0.0)."""
+    if math.isnan(value):
+        return 0.0
+    return min(1.0, max(0.0, value))
+
+
+def objective_progress(items: Iterable[tuple[float, float | None]]) -> float:
+    """Weighted mean of an objective's KR progress, from ``(progress, weight)`` pairs.
+
+    Each KR's progress is clamped to [0, 1] first, so one KR at 300 % cannot hide others that
+    have not moved. A weight of None means the default 1; weights must be finite and >= 0.
+    No KRs (or all weights 0) gives 0.0.
+    """
+    total_weight = 0.0
+    weighted = 0.0
+    for kr_progress, weight in items:
+        w = 1.0 if weight is None else float(weight)
+        if not math.isfinite(w) or w < 0:
+            raise ValueError(f"weights must be finite and >= 0, got {weight!r}")
+        weighted += clamp01(kr_progress) * w
+        total_weight += w
+    return weighted / total_weight if total_weight > 0 else 0.0
+
+
+# --- pace and status ----------------------------------------------------------------------
+
+
+def expected_progress(cycle_start: datetime, cycle_end: datetime, at: datetime) -> float:
+    """Linear elapsed share of the cycle at ``at``, clamped to [0, 1].
+
+    Computed in UTC so a cycle spanning a DST change is measured in real elapsed time.
+    """
+    start, end, now = _utc(cycle_start), _utc(cycle_end), _utc(at)
+    if end <= start:
+        raise ValueError("cycle_end must be after cycle_start")
+    return clamp01((now - start) / (end - start))
+
+
+def suggested_status(
+    kind: KRKind | str,
+    progress: float,
+    expected: float,
+    *,
+    latest_value: float | None = None,
+    target: float | None = None,
+    done: bool = False,
+) -> Status | None:
+    """The bot's suggested status; None when there is nothing sensible to suggest yet.
+
+    - increase/decrease: None while ``expected`` < 0.1 (too early to tell); otherwise
+      ``progress / expected`` >= 0.7 on track, >= 0.5 at risk, else off track.
+    - stay_*: on track when ``latest_value`` holds the threshold ``target``, else off track;
+      None without a value.
+    - milestone: on track when ``done`` or while ``expected`` < 0.8; at risk after.
+
+    It deliberately takes no confidence: it is shown beside the owner's, never blended in.
+    """
+    kind = KRKind(kind)
+    if kind is KRKind.MILESTONE:
+        if done or not _at_least(expected, MILESTONE_AT_RISK_EXPECTED):
+            return Status.ON_TRACK
+        return Status.AT_RISK
+    if kind.holds:
+        if latest_value is None:
+            return None
+        threshold = _require_finite(target, "threshold")
+        value = _require_finite(latest_value, "latest value")
+        return Status.ON_TRACK if _holds_threshold(kind, value, threshold) else Status.OFF_TRACK
+    if not (math.isfinite(expected) and math.isfinite(progress)):
+        return None
+    if not _at_least(expected, TOO_EARLY_EXPECTED):
+        return None
+    ratio = progress / expected
+    if _at_least(ratio, ON_TRACK_RATIO):
+        return Status.ON_TRACK
+    if _at_least(ratio, AT_RISK_RATIO):
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def trend(previous: float | None, current: float) -> float | None:
+    """Change since the previous check-in; None when there is no previous (or a bad) value."""
+    if previous is None or not (math.isfinite(previous) and math.isfinite(current)):
+        return None
+    return current - previous
+
+
+# --- forecast -----------------------------------------------------------------------------
+
+
+def forecast(
+    kind: KRKind | str,
+    start: float | None,
+    target: float | None,
+    points: Sequence[tuple[datetime, float]],
+    cycle_start: datetime,
+    cycle_end: datetime,
+) -> float | None:
+    """The value a least-squares line through the check-ins reaches at cycle end.
+
+    The line runs through the check-ins only (``start``/``target`` are taken so every rule
+    reads the same KR description; they do not pull the line). None for a milestone, and
+    when the points do not span at least two distinct times (no line can be fitted).
+    """
+    kind = KRKind(kind)
+    if kind is KRKind.MILESTONE:
+        return None
+    origin = _utc(cycle_start)
+    day = 86_400.0
+    horizon = (_utc(cycle_end) - origin).total_seconds() / day
+    xs = [(_utc(moment) - origin).total_seconds() / day for moment, _ in points]
+    ys = [_require_finite(value, "check-in value") for _, value in points]
+    if len(set(xs)) < 2:
+        return None
+    mean_x = math.fsum(xs) / len(xs)
+    mean_y = math.fsum(ys) / len(ys)
+    sxx = math.fsum((x - mean_x) ** 2 for x in xs)
+    sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    if sxx == 0:
+        return None
+    value = mean_y + sxy / sxx * (horizon - mean_x)
+    return value if math.isfinite(value) else None
+
+
+def forecast_progress(
+    kind: KRKind | str,
+    start: float | None,
+    target: float | None,
+    points: Sequence[tuple[datetime, float]],
+    cycle_start: datetime,
+    cycle_end: datetime,
+) -> float | None:
+    """Raw progress the forecast value would mean at cycle end (increase/decrease only).
+
+    None for stay_* and milestones (their progress is not a function of one value) and when
+    ``forecast`` has no line.
+    """
+    kind = KRKind(kind)
+    if not kind.moves:
+        return None
+    value = forecast(kind, start, target, points, cycle_start, cycle_end)
+    if value is None:
+        return None
+    return progress(kind, start, target, value)
+
+
+# --- cycle end ----------------------------------------------------------------------------
+
+
+def grade(score: float) -> Grade:
+    """Cycle-end colour: clamped score >= 0.7 green, >= 0.4 yellow, else red."""
+    clamped = clamp01(score)
+    if _at_least(clamped, GREEN_SCORE):
+        return Grade.GREEN
+    if _at_least(clamped, YELLOW_SCORE):
+        return Grade.YELLOW
+    return Grade.RED
+
+
+def score_against(
+    kind: KRKind | str,
+    start: float | None,
+    original_target: float | None,
+    final_target: float | None,
+    current: float | None,
+    *,
+    history_values: Iterable[float] = (),
+    done: bool = False,
+) -> tuple[float, float]:
+    """Clamped cycle-end scores ``(against original target, against final target)``.
+
+    A target changed mid-cycle is reported against both, so moving the goalposts shows.
+    """
+    history = list(history_values)
+    original = progress(kind, start, original_target, current, history_values=history, done=done)
+    final = progress(kind, start, final_target, current, history_values=history, done=done)
+    return clamp01(original), clamp01(final)
+
+
+def calibration(scores: Sequence[float]) -> Calibration:
+    """Verdict on a team's cycle-end scores (each clamped to [0, 1] first).
+
+    More than half >= 0.9: TOO_LOW (targets were likely too low). More than half <= 0.3:
+    TOO_HIGH. Otherwise a mean within 0.6-0.8 (inclusive): HEALTHY, else MIXED. No scores:
+    NO_DATA rather than None, so callers can render every outcome the same way.
+    """
+    values = [clamp01(s) for s in scores]
+    if not values:
+        return Calibration.NO_DATA
+    high = sum(1 for v in values if _at_least(v, CALIBRATION_HIGH_SCORE))
+    low = sum(1 for v in values if v <= CALIBRATION_LOW_SCORE + EPS)
+    if 2 * high > len(values):
+        return Calibration.TOO_LOW
+    if 2 * low > len(values):
+        return Calibration.TOO_HIGH
+    mean = math.fsum(values) / len(values)
+    low_band, high_band = HEALTHY_MEAN
+    if low_band - EPS <= mean <= high_band + EPS:
+        return Calibration.HEALTHY
+    return Calibration.MIXED
+
+
+def stretch_check(
+    kind: KRKind | str, baseline: float | None, target: float | None
+) -> StretchVerdict | None:
+    """Is a new target a stretch against a baseline (last cycle's result or a typed one)?
+
+    increase / stay_above: target <= baseline x 1.05 is NOT_CHALLENGING, target > baseline x 3
+    LIKELY_UNREALISTIC. decrease / stay_below mirror it: target >= baseline x 0.95 is
+    NOT_CHALLENGING, target < baseline / 3 LIKELY_UNREALISTIC. Otherwise REASONABLE.
+
+    None (no verdict) for milestones, without a baseline, with non-finite numbers, and when the
+    baseline is <= 0: a ratio to zero or a negative number says nothing about ambition (x1.05
+    of a loss is a *smaller* loss), so the check would mislead.
+    """
+    kind = KRKind(kind)
+    if kind is KRKind.MILESTONE or baseline is None or target is None:
+        return None
+    base, goal = float(baseline), float(target)
+    if not (math.isfinite(base) and math.isfinite(goal)) or base <= 0:
+        return None
+    tolerance = EPS * base
+    if kind in (KRKind.INCREASE, KRKind.STAY_ABOVE):
+        if goal <= base * NOT_CHALLENGING_FACTOR + tolerance:
+            return StretchVerdict.NOT_CHALLENGING
+        if goal > base * UNREALISTIC_FACTOR + tolerance:
+            return StretchVerdict.LIKELY_UNREALISTIC
+        return StretchVerdict.REASONABLE
+    if goal >= base * NOT_CHALLENGING_DECREASE_FACTOR - tolerance:
+        return StretchVerdict.NOT_CHALLENGING
+    if goal < base / UNREALISTIC_FACTOR - tolerance:
+        return StretchVerdict.LIKELY_UNREALISTIC
+    return StretchVerdict.REASONABLE
+
+
+# --- snapshot for rendering ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KRSnapshot:
+    """Everything the UI shows about one KR's pace at one moment, computed in one place."""
+
+    kind: KRKind
+    progress: float
+    """Raw progress (may be > 1 or < 0 for increase/decrease)."""
+    score: float
+    """``progress`` clamped to [0, 1]."""
+    expected: float
+    status: Status | None
+    """Suggested status (shown beside the owner's confidence, never instead of it)."""
+    forecast: float | None
+    forecast_progress: float | None
+    trend: float | None
+    """Change of the value since the previous check-in."""
+    latest_value: float | None
+    checkins: int
+
+
+def assess(
+    kind: KRKind | str,
+    start: float | None,
+    target: float | None,
+    points: Sequence[tuple[datetime, float]],
+    cycle_start: datetime,
+    cycle_end: datetime,
+    at: datetime,
+    *,
+    done: bool = False,
+) -> KRSnapshot:
+    """Bundle progress, pace, suggested status, forecast and trend of one KR at ``at``.
+
+    ``points`` are this cycle's check-ins as ``(when, value)`` in any order; those after
+    ``at`` are ignored so a snapshot never depends on the future.
+    """
+    kind = KRKind(kind)
+    now = _utc(at)
+    seen = sorted(
+        ((moment, value) for moment, value in points if _utc(moment) <= now),
+        key=lambda point: _utc(point[0]),
+    )
+    values = [value for _, value in seen]
+    latest = values[-1] if values else None
+    previous = values[-2] if len(values) >= 2 else None
+    raw = progress(kind, start, target, latest, history_values=values, done=done)
+    expected = expected_progress(cycle_start, cycle_end, at)
+    return KRSnapshot(
+        kind=kind,
+        progress=raw,
+        score=clamp01(raw),
+        expected=expected,
+        status=suggested_status(kind, raw, expected, latest_value=latest, target=target, done=done),
+        forecast=forecast(kind, start, target, seen, cycle_start, cycle_end),
+        forecast_progress=forecast_progress(kind, start, target, seen, cycle_start, cycle_end),
+        trend=trend(previous, latest) if latest is not None else None,
+        latest_value=latest,
+        checkins=len(values),
+    )
