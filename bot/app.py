@@ -1,0 +1,57 @@
+"""The Bolt app factory: one AsyncApp with every feature's listeners registered in order."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers import app_home, fallback, okr_command
+from storage.context import Deps
+
+log = logging.getLogger(__name__)
+
+
+class _DropTokenSkippedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that our
+    client (same token, plus base URL and retries) wins; that is intended, so drop it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_bolt_logger = logging.getLogger("slack_bolt.AsyncApp")
+_bolt_logger.addFilter(_DropTokenSkippedWarning())
+
+
+def build_app(*, signing_secret: str, client: AsyncWebClient, deps: Deps) -> AsyncApp:
+    """A Bolt app acking before slow work (process_before_response stays off).
+
+    Feature modules register first; `fallback` last, because Bolt runs the first listener
+    that matches and the fallback matches everything.
+    """
+    app = AsyncApp(
+        signing_secret=signing_secret,
+        client=client,
+        process_before_response=False,
+        ignoring_self_events_enabled=True,
+    )
+    verbs = okr_command.register(app, deps, verbs=[])
+    app_home.register(app, deps, verbs=[verb.help for verb in verbs])
+    fallback.register(app, deps)
+    app.error(_log_error)
+    return app
+
+
+async def _log_error(error: Exception, body: dict[str, Any]) -> None:
+    """One log line with the request's shape for any listener that raised."""
+    log.error(
+        "listener failed on %s from %s: %r",
+        body.get("type") or body.get("command"),
+        body.get("team_id") or (body.get("team") or {}).get("id"),
+        error,
+        exc_info=error,
+    )

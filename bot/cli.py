@@ -1,0 +1,85 @@
+"""`okr-bot`: run the bot, migrate the database, or check the set-up.
+
+Operator mistakes end in one line on stderr naming the setting and the fix, exit code 2;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot import logs
+from bot.config import ConfigError, load_settings
+from bot.doctor import run_doctor
+from bot.runtime import StartupError, _reason, serve
+from storage.engine import create_engine
+from storage.migrate import head_revision, upgrade_to_head
+
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="okr-bot", description="OKRs for sales teams, inside Slack."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="migrate the database, then serve Slack (Socket Mode or HTTP)")
+    sub.add_parser("migrate", help="upgrade the database schema to the latest migration")
+    sub.add_parser("doctor", help="check settings, database, Slack token and scopes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "doctor":
+        return _doctor()
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    logs.configure(settings.log_level_number)
+    try:
+        if command == "migrate":
+            asyncio.run(_migrate(settings.database_url))
+            print(f"database migrated to {head_revision()}")
+            return 0
+        asyncio.run(serve(settings))
+    except StartupError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade_to_head(engine)
+    except Exception as exc:
+        raise StartupError(
+            f"DATABASE_URL cannot be migrated ({_reason(exc)}): check the server and URL."
+        ) from exc
+    finally:
+        await engine.dispose()
+
+
+def _doctor() -> int:
+    checks = asyncio.run(run_doctor())
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(checks) - len(failed)} of {len(checks)} checks passed")
+    return 1 if failed else 0
+
+
+def _fail(line: str) -> int:
+    print(f"okr-bot: {line}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

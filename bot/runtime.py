@@ -1,0 +1,154 @@
+"""Start and stop the whole bot: database, Slack client, Bolt app, scheduler, HTTP server.
+
+`Runtime` is what `okr-bot run` serves and what tests and benchmarks start in-process,
+with their own settings, clock and port (0 picks a free one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.server import build_web_app
+from bot.slack_client import build_client
+from scheduler.runner import Job, Ticker
+from storage.context import Clock, Deps, system_clock
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """Start-up failed for a reason the operator can fix; str() is the one line to print."""
+
+
+class Runtime:
+    """The running bot. Use `await start()` / `await stop()`, or `async with`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = system_clock,
+        host: str = "0.0.0.0",
+        port: int | None = None,
+        jobs: Sequence[Job] = (),
+    ) -> None:
+        self.settings = settings
+        self._clock = clock
+        self._host = host
+        self._port = settings.port if port is None else port
+        self._jobs = jobs
+        self.engine: AsyncEngine | None = None
+        self.client: AsyncWebClient | None = None
+        self.app: AsyncApp | None = None
+        self.deps: Deps | None = None
+        self.ticker: Ticker | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        self.engine = create_engine(settings.database_url)
+        try:
+            await upgrade_to_head(self.engine)
+        except Exception as exc:
+            await self.engine.dispose()
+            raise StartupError(
+                f"DATABASE_URL cannot be opened or migrated ({_reason(exc)}): check that the "
+                "database server runs and the URL names an existing database you may write to."
+            ) from exc
+        self.deps = Deps(
+            sessions=session_factory(self.engine),
+            clock=self._clock,
+            default_timezone=settings.default_timezone,
+            admin_user_ids=settings.admin_user_ids,
+        )
+        self.client = build_client(settings.slack_bot_token, settings.slack_api_url)
+        self.app = build_app(
+            signing_secret=settings.slack_signing_secret, client=self.client, deps=self.deps
+        )
+        self.ticker = Ticker(self.deps, self._jobs)
+        self.ticker.start()
+        web_app = build_web_app(
+            engine=self.engine,
+            bolt_app=None if settings.socket_mode else self.app,
+            signing_secret=settings.slack_signing_secret,
+        )
+        self._runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.stop()
+            raise StartupError(
+                f"PORT {self._port} cannot be used ({exc.strerror}): pick a free port."
+            ) from exc
+        self.port = self._runner.addresses[0][1]
+        if settings.socket_mode:
+            self._socket = AsyncSocketModeHandler(
+                self.app, settings.slack_app_token, web_client=self.client
+            )
+            await self._socket.connect_async()
+            log.info("connected to Slack in Socket Mode; health check on port %s", self.port)
+        else:
+            log.info("listening for Slack on http://%s:%s/slack/events", self._host, self.port)
+
+    async def stop(self) -> None:
+        """Stop taking work, then close connections; safe to call twice."""
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self.ticker is not None:
+            self.ticker.stop()
+            self.ticker = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.engine is not None:
+            await self.engine.dispose()
+            self.engine = None
+
+    async def __aenter__(self) -> Runtime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM or Ctrl-C, then shut down cleanly."""
+    runtime = Runtime(settings)
+    await runtime.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        await runtime.stop()
+        log.info("stopped")
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause, in one short line."""
+    while exc.__cause__ is not None and exc.__cause__ is not exc:
+        exc = exc.__cause__
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]

@@ -1,0 +1,80 @@
+"""Fixtures: the real bot on a real database, a fake Slack on loopback, a signed driver."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.runtime import Runtime
+from tests.clock import FakeClock
+from tests.databases import postgres_database, reset_database, server_url
+from tests.driver import SlackDriver
+from tests.fakeslack import FakeSlack
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """One fresh database per test run, dropped at the end."""
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each test that stores anything runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'okr.db'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    if url is None:
+        pytest.skip(f"no PostgreSQL reachable at {server_url()} (set TEST_POSTGRES_URL)")
+    await reset_database(url)
+    yield url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+def make_settings(db_url: str, slack_url: str, **extra: object) -> Settings:
+    """Settings as an operator would give them, ignoring any developer `.env`."""
+    values: dict[str, object] = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_url,
+        "DATABASE_URL": db_url,
+        "SLACK_APP_TOKEN": "",
+        "ADMIN_USER_IDS": "",
+        **extra,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def bot(db_url: str, slack: FakeSlack, clock: FakeClock) -> AsyncIterator[Runtime]:
+    """The whole bot, migrated and listening on a free loopback port."""
+    runtime = Runtime(make_settings(db_url, slack.url), clock=clock, host="127.0.0.1", port=0)
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+@pytest.fixture
+def driver(bot: Runtime) -> SlackDriver:
+    return SlackDriver(f"http://127.0.0.1:{bot.port}", SIGNING_SECRET)

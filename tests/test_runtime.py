@@ -1,0 +1,191 @@
+"""The bot as an operator runs it: the CLI in a real process, Socket Mode, the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.runtime import Runtime
+from scheduler.runner import Ticker
+from storage.context import Deps
+from tests.clock import FakeClock
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.fakeslack import FakeSlack
+
+OKR_BOT = [sys.executable, "-m", "bot.cli"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(**values: str) -> dict[str, str]:
+    """A clean environment: only PATH-like basics plus what the test gives."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
+    return {**keep, "PYTHONPATH": str(ROOT), **values}
+
+
+async def _run(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *OKR_BOT, *args, env=env, cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+def _bot_env(db_url: str, slack: FakeSlack, **extra: str) -> dict[str, str]:
+    return _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url, DATABASE_URL=db_url, **extra,
+    )  # fmt: skip
+
+
+async def test_missing_settings_stop_start_up_with_one_line(tmp_path: Path) -> None:
+    code, out, err = await _run("run", env=_env(), cwd=tmp_path)
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        "okr-bot: SLACK_BOT_TOKEN is not set: set it to the app's Bot User OAuth Token "
+        "(xoxb-...) from api.slack.com/apps > your app > OAuth & Permissions."
+    ]
+
+
+async def test_unreachable_database_is_one_line(tmp_path: Path, slack: FakeSlack) -> None:
+    env = _bot_env("postgresql://nobody@127.0.0.1:1/none", slack)
+    code, _, err = await _run("run", env=env, cwd=tmp_path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("okr-bot: DATABASE_URL cannot be opened")
+    assert "Traceback" not in err
+
+
+async def test_migrate_then_run_then_sigterm_stops_cleanly(
+    db_url: str, slack: FakeSlack, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    env = _bot_env(db_url, slack, PORT=str(unused_tcp_port))
+    code, out, _ = await _run("migrate", env=env, cwd=tmp_path)
+    assert (code, out.strip()) == (0, "database migrated to 0001")
+
+    proc = await asyncio.create_subprocess_exec(
+        *OKR_BOT, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            status = await _poll_health(http, f"http://127.0.0.1:{unused_tcp_port}/healthz")
+        assert status == 200
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 15)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+    assert proc.returncode == 0
+    log = err.decode()
+    assert "shutting down" in log and log.rstrip().endswith("stopped")
+    assert "Traceback" not in log
+
+
+async def _poll_health(http: aiohttp.ClientSession, url: str) -> int:
+    for _ in range(200):
+        try:
+            async with http.get(url) as response:
+                return response.status
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"{url} never answered")
+
+
+async def test_doctor_passes_against_a_good_setup(
+    db_url: str, slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = _bot_env(db_url, slack)
+    assert (await _run("migrate", env=env, cwd=tmp_path))[0] == 0
+    code, out, _ = await _run("doctor", env=env, cwd=tmp_path)
+    assert code == 0, out
+    assert "ok    database: reachable, migrated to 0001" in out
+    assert "ok    slack scopes: all scopes of manifest.yml are granted" in out
+    assert out.strip().endswith("checks passed")
+    assert "FAIL" not in out
+
+
+async def test_doctor_names_missing_scopes_and_bad_tokens(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    async with FakeSlack(scopes=["commands", "chat:write"]) as slack:
+        code, out, _ = await _run("doctor", env=_bot_env(db, slack), cwd=tmp_path)
+        assert code == 1
+        assert "FAIL  database: at migration none, expected 0001: run `okr-bot migrate`" in out
+        assert (
+            "FAIL  slack scopes: missing im:write, users:read, channels:read, groups:read, "
+            "files:write" in out
+        )
+        slack.fail("auth.test", error="invalid_auth")
+        code, out, _ = await _run("doctor", env=_bot_env(db, slack), cwd=tmp_path)
+        assert code == 1
+        assert "FAIL  slack auth.test: Slack refused the bot token (invalid_auth)" in out
+
+
+async def test_doctor_lists_every_bad_setting(tmp_path: Path) -> None:
+    code, out, _ = await _run(
+        "doctor", env=_env(SLACK_BOT_TOKEN="nope", PORT="x"), cwd=tmp_path
+    )
+    assert code == 1
+    failed = [line.split(":")[0] for line in out.splitlines() if line.startswith("FAIL")]
+    assert failed == [
+        "FAIL  SLACK_BOT_TOKEN", "FAIL  SLACK_SIGNING_SECRET", "FAIL  PORT",
+    ]  # fmt: skip
+
+
+async def test_socket_mode_serves_the_same_listeners(db_url: str, slack: FakeSlack) -> None:
+    settings = make_settings(db_url, slack.url, SLACK_APP_TOKEN="xapp-1-A0001-1-abc")
+    async with Runtime(settings, host="127.0.0.1", port=0) as bot:
+        ack = await slack.socket_send(
+            "slash_commands",
+            {"token": "t", "team_id": "T0001", "user_id": "U1", "command": "/okr",
+             "text": "nope", "channel_id": "C1", "trigger_id": "1.2.3",
+             "response_url": slack.response_url("cmd"), "api_app_id": "A0001"},
+        )  # fmt: skip
+        payload = ack["payload"]
+        assert payload["response_type"] == "ephemeral"
+        assert "I don't know `nope`" in str(payload["blocks"])
+        async with aiohttp.ClientSession() as http:
+            base = f"http://127.0.0.1:{bot.port}"
+            async with http.get(base + "/healthz") as response:
+                assert response.status == 200
+            async with http.post(base + "/slack/events", data="x") as response:
+                assert response.status == 404  # no HTTP listener in Socket Mode
+    assert not slack.socket_connected
+
+
+async def test_ticker_runs_jobs_at_the_injected_time(
+    bot: Runtime, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[datetime] = []
+
+    async def broken(deps: Deps, now: datetime) -> None:
+        raise RuntimeError("boom")
+
+    async def record(deps: Deps, now: datetime) -> None:
+        seen.append(now)
+
+    assert bot.deps is not None
+    ticker = Ticker(bot.deps, [broken, record])
+    clock.set(datetime(2027, 3, 8, 9, 0, tzinfo=UTC))
+    with caplog.at_level(logging.ERROR):
+        await ticker.tick()
+    assert seen == [datetime(2027, 3, 8, 9, 0, tzinfo=UTC)]
+    assert any("job broken failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_scheduler_runs_with_the_bot_and_stops_with_it(db_url: str, slack: FakeSlack) -> None:
+    runtime = Runtime(make_settings(db_url, slack.url), host="127.0.0.1", port=0)
+    await runtime.start()
+    ticker = runtime.ticker
+    assert ticker is not None and ticker.running
+    await runtime.stop()
+    assert not ticker.running
+    await runtime.stop()  # a second stop is harmless
