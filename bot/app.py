@@ -9,7 +9,16 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers import app_home, fallback, okr_command
+from handlers import (
+    app_home,
+    cycle,
+    fallback,
+    listing,
+    objective_edit,
+    objective_set,
+    okr_command,
+    team,
+)
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
@@ -39,8 +48,20 @@ def build_app(*, signing_secret: str, client: AsyncWebClient, deps: Deps) -> Asy
         process_before_response=False,
         ignoring_self_events_enabled=True,
     )
-    verbs = okr_command.register(app, deps, verbs=[])
-    app_home.register(app, deps, verbs=[verb.help for verb in verbs])
+    # Feature modules: each registers its listeners and returns the /okr verbs it adds,
+    # in the order the help lists them.
+    feature_verbs: list[okr_command.Verb] = []
+    home = app_home.Home(deps)
+    # -- features --
+    feature_verbs += objective_set.register(app, deps, home)
+    feature_verbs += objective_edit.register(app, deps, home)
+    feature_verbs += listing.register(app, deps)
+    feature_verbs += team.register(app, deps)
+    feature_verbs += cycle.register(app, deps)
+    # -- end features --
+    verbs = okr_command.register(app, deps, verbs=feature_verbs)
+    home.verbs = [verb.help for verb in verbs]
+    app_home.register(app, deps, home)
     fallback.register(app, deps)
     app.error(_log_error)
     return app

@@ -29,6 +29,29 @@ from storage.migrate import upgrade_to_head
 log = logging.getLogger(__name__)
 
 
+#: How long shutdown waits for listeners still working after their ack.
+DRAIN_TIMEOUT_S = 10.0
+
+
+async def drain_listeners(limit_s: float) -> None:
+    """Wait for Bolt listeners that acked and are still working (storing a submission,
+    posting its confirmation), so a SIGTERM does not cut them off mid-transaction.
+
+    Bolt starts that work with asyncio.ensure_future and keeps no handle to it; its tasks
+    are recognised by the runner's coroutine name."""
+    current = asyncio.current_task()
+    pending = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current
+        and "AsyncioListenerRunner" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    if pending:
+        _, still = await asyncio.wait(pending, timeout=limit_s)
+        if still:
+            log.warning("shut down with %d listeners still running", len(still))
+
+
 class StartupError(Exception):
     """Start-up failed for a reason the operator can fix; str() is the one line to print."""
 
@@ -108,7 +131,8 @@ class Runtime:
             log.info("listening for Slack on http://%s:%s/slack/events", self._host, self.port)
 
     async def stop(self) -> None:
-        """Stop taking work, then close connections; safe to call twice."""
+        """Stop taking work, let acknowledged work finish, then close connections; safe to
+        call twice."""
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -118,6 +142,7 @@ class Runtime:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await drain_listeners(DRAIN_TIMEOUT_S)
         if self.engine is not None:
             await self.engine.dispose()
             self.engine = None

@@ -1,25 +1,87 @@
-"""The Home tab, published per user when they open it."""
+"""The Home tab: my key results with progress and pace, my team's objectives, quick
+actions. Published when a person opens it and again whenever their OKRs change."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.help import VerbHelp
 from blocks.home import home_view
+from handlers.viewer import load_viewer
 from storage.context import Deps
+from storage.objectives import objectives_of_teams, objectives_owned_or_with_krs_of
+from storage.outlines import objective_cards
 
 log = logging.getLogger(__name__)
 
+class Home:
+    """Renders and publishes Home tabs; built first in the app factory and handed to the
+    listeners that change OKRs, so they can refresh the tabs of the people concerned."""
 
-def register(app: AsyncApp, deps: Deps, verbs: Sequence[VerbHelp] = ()) -> None:
-    async def on_home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        #: The /okr verbs listed for someone with no OKRs yet, set once all are registered.
+        self.verbs: list[VerbHelp] = []
+
+    async def render(
+        self, client: AsyncWebClient, workspace_id: str, user_id: str
+    ) -> dict[str, Any]:
+        """The Home view of one person, from the database (a fixed number of queries)."""
+        deps = self.deps
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+            cycle_id = viewer.cycle.id
+            assert cycle_id is not None
+            mine = await objectives_owned_or_with_krs_of(session, workspace_id, user_id, cycle_id)
+            mine_ids = {m.id for m in mine}
+            team_ids = [t.id for t in viewer.teams if t.id is not None]
+            team_objectives = [
+                o
+                for o in await objectives_of_teams(session, workspace_id, team_ids, cycle_id)
+                if o.id not in mine_ids
+            ]
+            cards = await objective_cards(
+                session, workspace_id, [*mine, *team_objectives], at=deps.clock(),
+                default_timezone=deps.default_timezone,
+            )  # fmt: skip
+        my_cards = cards[: len(mine)]
+        my_krs = [(card, kr) for card in my_cards for kr in card.krs if kr.owner_id == user_id]
+        return home_view(
+            my_krs=my_krs,
+            team_cards=[*[c for c in my_cards if c.owner_id == user_id], *cards[len(mine) :]],
+            editable_ids=viewer.editable(cards),
+            cycle_name=viewer.cycle.name,
+            verbs=self.verbs,
+        )
+
+    async def publish(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> None:
+        view = await self.render(client, workspace_id, user_id)
+        await client.views_publish(user_id=user_id, view=view)
+
+    async def publish_many(
+        self, client: AsyncWebClient, workspace_id: str, user_ids: Collection[str]
+    ) -> None:
+        """Re-render the Home tab of everyone whose OKRs just changed; one failure (a
+        deactivated user, say) does not stop the others."""
+        for user_id in sorted(user_ids):
+            try:
+                await self.publish(client, workspace_id, user_id)
+            except SlackApiError as exc:
+                log.warning("home of %s not published: %s", user_id, exc.response.get("error"))
+
+
+def register(app: AsyncApp, deps: Deps, home: Home) -> None:
+    async def on_home_opened(
+        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         if event.get("tab", "home") != "home":
             return
-        await client.views_publish(user_id=event["user"], view=home_view(verbs))
+        await home.publish(client, str(body.get("team_id", "")), event["user"])
 
     app.event("app_home_opened")(on_home_opened)

@@ -76,5 +76,9 @@ async def bot(db_url: str, slack: FakeSlack, clock: FakeClock) -> AsyncIterator[
 
 
 @pytest.fixture
-def driver(bot: Runtime) -> SlackDriver:
-    return SlackDriver(f"http://127.0.0.1:{bot.port}", SIGNING_SECRET)
+async def driver(bot: Runtime, slack: FakeSlack) -> AsyncIterator[SlackDriver]:
+    """Signed requests into `bot`; response_urls point at the fake Slack, which records them."""
+    async with SlackDriver(
+        f"http://127.0.0.1:{bot.port}", SIGNING_SECRET, response_urls=slack.response_url
+    ) as slack_in:
+        yield slack_in

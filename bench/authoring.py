@@ -1,0 +1,192 @@
+"""Authoring at scale: a workspace with 5,000 objectives and 20,000 key results.
+
+Times, over real HTTP against the fake Slack, from the signed request to the Web API call
+that completes it: `/okr set` until views.open, the alignment search until its options
+come back, `/okr list` until its response_url post, the Home tab until views.publish, for
+a person with 20 key results. Also counts the SQL statements each request runs, at two
+workspace sizes, to show they do not grow with the number of rows.
+
+    .venv/bin/python bench/authoring.py [--objectives 5000] [--runs 30]
+        [--database sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, insert
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from blocks import ids
+from bot.runtime import Runtime
+from storage.cycles import current_cycle
+from storage.models import KeyResult, Objective, Team, TeamMember
+from storage.workspaces import ensure_workspace
+from tests.clock import FakeClock
+from tests.conftest import SIGNING_SECRET, make_settings
+from tests.databases import postgres_database
+from tests.driver import SlackDriver
+from tests.fakeslack import FakeSlack
+from tests.forms import fill
+
+WORKSPACE = "T0001"
+ME = "U0BENCH"
+TEAMS = 50
+KRS_PER_OBJECTIVE = 4
+
+
+async def seed(bot: Runtime, objectives: int) -> None:
+    """`objectives` objectives with 4 KRs each; 5 of them (20 KRs) owned by ME."""
+    assert bot.deps is not None
+    now = bot.deps.clock()
+    async with bot.deps.sessions() as session:
+        await ensure_workspace(session, WORKSPACE, now)
+        cycle = await current_cycle(session, WORKSPACE, now.date())
+        await session.exec(insert(Team), params=[
+            {"workspace_id": WORKSPACE, "name": f"Team {t:02d}", "channel_id": f"C{t:04d}",
+             "timezone": "UTC", "created_by": ME, "created_at": now} for t in range(TEAMS)
+        ])  # fmt: skip
+        await session.exec(insert(TeamMember), params=[
+            {"workspace_id": WORKSPACE, "team_id": 1, "user_id": ME, "role": "member"}
+        ])  # fmt: skip
+        rows = []
+        for n in range(objectives):
+            owner = ME if n < 5 else f"U{n % 400:05d}"
+            level = "company" if n < 20 else ("team" if n % 3 else "personal")
+            rows.append({
+                "workspace_id": WORKSPACE, "cycle_id": cycle.id, "team_id": 1 + n % TEAMS,
+                "parent_id": None if n < 20 else 1 + n % 20, "level": level,
+                "title": f"Objective {n}: grow pipeline in region {n % 97}",
+                "description": "", "owner_id": owner, "created_by": owner,
+                "created_at": now, "updated_at": now,
+            })  # fmt: skip
+        await session.exec(insert(Objective), params=rows)
+        krs = []
+        for n in range(objectives):
+            owner = ME if n < 5 else f"U{n % 400:05d}"
+            for k in range(KRS_PER_OBJECTIVE):
+                krs.append({
+                    "workspace_id": WORKSPACE, "objective_id": n + 1, "position": k,
+                    "title": f"KR {k} of {n}", "kind": "increase", "unit": "number",
+                    "start_value": 0.0, "target_value": 100.0, "original_target": 100.0,
+                    "current_value": float((n * 7 + k * 13) % 120), "weight": 1.0,
+                    "owner_id": owner, "created_at": now, "updated_at": now,
+                })  # fmt: skip
+        for start in range(0, len(krs), 5000):
+            await session.exec(insert(KeyResult), params=krs[start : start + 5000])
+        await session.commit()
+
+
+class StatementCounter:
+    """Counts the SQL statements the bot's engine runs."""
+
+    def __init__(self, bot: Runtime) -> None:
+        assert bot.engine is not None
+        self.count = 0
+        event.listen(bot.engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: Any) -> None:
+        self.count += 1
+
+
+async def measure(
+    counter: StatementCounter,
+    slack: FakeSlack,
+    method: str,
+    send: Callable[[], Awaitable[Any]],
+    runs: int,
+) -> tuple[float, int]:
+    """Median seconds from send() until `method` is called once more, and the statements
+    of the last run."""
+    times, statements = [], 0
+    for _ in range(runs):
+        before = len(slack.calls_to(method))
+        counter.count = 0
+        start = time.perf_counter()
+        result = await send()
+        if getattr(result, "status", 200) != 200:
+            raise SystemExit(f"{method}: HTTP {result.status} {result.text[:200]}")
+        if method != "options":
+            await slack.wait_for(method, count=before + 1, timeout=30)
+        times.append(time.perf_counter() - start)
+        statements = counter.count
+    return statistics.median(times), statements
+
+
+async def run(objectives: int, runs: int, url: str) -> dict[str, tuple[float, int]]:
+    async with FakeSlack() as slack:
+        slack.add_user(ME, tz="UTC")
+        clock = FakeClock()
+        async with Runtime(make_settings(url, slack.url), clock=clock, host="127.0.0.1",
+                           port=0) as bot:  # fmt: skip
+            await seed(bot, objectives)
+            counter = StatementCounter(bot)
+            async with SlackDriver(f"http://127.0.0.1:{bot.port}", SIGNING_SECRET,
+                                   response_urls=slack.response_url) as driver:  # fmt: skip
+                await driver.command(text="set", user_id=ME)  # warm caches (users.info)
+                view = (await slack.wait_for("views.open"))[-1].response["view"]
+                suggestion_view = {**view, "state": {"values": fill(view)}}
+
+                async def search() -> Any:
+                    answer = await driver.block_suggestion(
+                        ids.ALIGN_TO, "region 42", user_id=ME, view=suggestion_view
+                    )
+                    if not answer.json()["options"]:
+                        raise SystemExit("the search found nothing")
+                    return answer
+
+                return {
+                    "/okr set → views.open": await measure(
+                        counter, slack, "views.open",
+                        lambda: driver.command(text="set", user_id=ME), runs),
+                    "align search → options": await measure(
+                        counter, slack, "options", search, runs),
+                    "/okr list (20 KRs) → response": await measure(
+                        counter, slack, "response_url",
+                        lambda: driver.command(text="list", user_id=ME), runs),
+                    "Home tab (20 KRs) → views.publish": await measure(
+                        counter, slack, "views.publish",
+                        lambda: driver.event({"type": "app_home_opened", "user": ME,
+                                              "tab": "home"}), runs),
+                }  # fmt: skip
+
+
+async def main(objectives: int, runs: int, database: str) -> None:
+    small = max(50, objectives // 10)
+    results = {}
+    for size in (small, objectives):
+        if database == "postgresql":
+            with postgres_database() as url:
+                if url is None:
+                    raise SystemExit("no PostgreSQL reachable (set TEST_POSTGRES_URL)")
+                results[size] = await run(size, runs, url)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                results[size] = await run(size, runs, f"sqlite+aiosqlite:///{tmp}/bench.db")
+    print(f"database: {database}; median of {runs} runs; fake Slack on loopback")
+    print(f"{'request':36} {'objectives':>10} {'median ms':>10} {'SQL statements':>15}")
+    for name in results[objectives]:
+        for size in (small, objectives):
+            seconds, statements = results[size][name]
+            print(f"{name:36} {size:>10} {seconds * 1000:>10.1f} {statements:>15}")
+    print(f"workspace: {objectives} objectives, {objectives * KRS_PER_OBJECTIVE} key results, "
+          f"{TEAMS} teams; today {date.today().isoformat()}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objectives", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    asyncio.run(main(args.objectives, args.runs, args.database))

@@ -1,0 +1,17 @@
+"""Action ids and callback ids shared by the builders in `blocks` and the listeners in
+`handlers`: one name per interaction, so a renamed button cannot silently lose its listener."""
+
+# Buttons and menus
+NEW_OKR = "okr_new"  # open the /okr set modal
+EDIT_OBJECTIVE = "objective_edit"  # value: objective id
+ARCHIVE_OBJECTIVE = "objective_archive"  # value: objective id (with a confirm dialog)
+ADD_KR_ROW = "kr_add_row"  # in the set/edit modal
+LIST_PAGE = "list_page"  # value: JSON {"scope": ..., "page": n}
+TREE_PAGE = "tree_page"  # value: JSON {"cycle": id, "page": n}
+SHOW_KR_HISTORY = "kr_history"  # value: KR id
+CHECK_IN = "checkin_open"  # open the check-in modal (issue 4)
+ALIGN_TO = "align_to"  # external select of objectives to align to (options listener)
+
+# Modals
+SET_OBJECTIVE_VIEW = "objective_set"
+EDIT_OBJECTIVE_VIEW = "objective_edit_view"

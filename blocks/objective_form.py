@@ -1,0 +1,566 @@
+"""The objective modal of `/okr set` and of Edit: building it, and reading it back.
+
+Reading is pure too: `read_form` turns `view.state.values` into a typed form plus field
+errors keyed by block id, ready for `response_action: errors`. Checks that need the
+database (the alignment target's cycle, permissions, target revisions) live in handlers.
+
+Ten key-result rows of nine inputs each plus the objective's own fields stay under
+Slack's 100-block limit for a modal (see `modal_block_count`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    ExternalDataSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks import ids
+from okr.drafts import KRDraft, ObjectiveDraft
+from okr.outline import Level
+from okr.progress import KRKind, validate_kr
+from okr.values import Unit, ValueParseError, is_currency_code, parse_value
+
+INITIAL_KR_ROWS = 3
+MAX_KR_ROWS = 10
+TITLE_MAX = 150
+DESCRIPTION_MAX = 3000
+REASON_MAX = 500
+MAX_WEIGHT = 100.0
+TEAM_PICK = "team_pick"
+VALUE = "value"  # the action id of every plain input in this modal
+
+KIND_LABELS: dict[str, str] = {
+    KRKind.INCREASE: "Increase to a target",
+    KRKind.DECREASE: "Decrease to a target",
+    KRKind.STAY_ABOVE: "Stay above a threshold",
+    KRKind.STAY_BELOW: "Stay below a threshold",
+    KRKind.MILESTONE: "Milestone (done or not)",
+}
+UNIT_LABELS: dict[str, str] = {
+    Unit.NUMBER: "Number",
+    Unit.PERCENT: "Percent (%)",
+    Unit.CURRENCY: "Currency (give its code)",
+}
+LEVEL_LABELS: dict[str, str] = {
+    Level.COMPANY: "Company",
+    Level.TEAM: "Team",
+    Level.PERSONAL: "Personal",
+}
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
+_FIELDS = ("title", "kind", "start", "target", "unit", "currency", "owner", "baseline", "weight")
+
+
+def kr_block(row: int, name: str) -> str:
+    """Block id of one input of one key-result row, e.g. `kr2_target`."""
+    return f"kr{row}_{name}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option of a select: what is stored and what is shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class KRRow:
+    """One key-result row as typed (text, as the person sees it)."""
+
+    title: str = ""
+    kind: str = KRKind.INCREASE
+    start: str = ""
+    target: str = ""
+    unit: str = Unit.NUMBER
+    currency: str = ""
+    owner_id: str | None = None
+    baseline: str = ""
+    weight: str = ""
+    kr_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FormState:
+    """Everything needed to draw the modal, fresh or redrawn with what was typed."""
+
+    author_id: str
+    cycles: Sequence[Choice]
+    cycle_id: int | None
+    level: str = Level.TEAM
+    team: Choice | None = None
+    parent: Choice | None = None
+    title: str = ""
+    description: str = ""
+    rows: Sequence[KRRow] = field(default_factory=lambda: [KRRow()] * INITIAL_KR_ROWS)
+    objective_id: int | None = None
+    channel_id: str = ""
+    reason: str = ""
+
+    @property
+    def editing(self) -> bool:
+        return self.objective_id is not None
+
+
+# --- building ------------------------------------------------------------------------
+
+
+def objective_modal(state: FormState) -> dict[str, Any]:
+    """The modal for a new objective, or for editing one (`state.objective_id` set)."""
+    rows = list(state.rows)[:MAX_KR_ROWS]
+    blocks: list[Block] = [
+        _text_input("title", "Objective", state.title, max_length=TITLE_MAX,
+                    placeholder="e.g. Win the mid-market in the Nordics"),
+        _text_input("description", "Why it matters", state.description, optional=True,
+                    multiline=True, max_length=DESCRIPTION_MAX),
+        _static_select("level", "Level", [Choice(k, v) for k, v in LEVEL_LABELS.items()],
+                       state.level),
+        InputBlock(
+            block_id="team",
+            label="Team",
+            optional=True,
+            element=ExternalDataSelectElement(
+                action_id=TEAM_PICK,
+                placeholder="Pick a team",
+                min_query_length=0,
+                initial_option=_option(state.team) if state.team else None,
+            ),
+        ),
+        _static_select("cycle", "Cycle", state.cycles,
+                       str(state.cycle_id) if state.cycle_id is not None else None),
+        InputBlock(
+            block_id="align",
+            label="Aligns to",
+            optional=True,
+            hint="The company or team objective this one moves forward.",
+            element=ExternalDataSelectElement(
+                action_id=ids.ALIGN_TO,
+                placeholder="Search this cycle's objectives",
+                min_query_length=0,
+                initial_option=_option(state.parent) if state.parent else None,
+            ),
+        ),
+    ]  # fmt: skip
+    if state.editing:
+        blocks.append(
+            _text_input("reason", "Why the targets changed", state.reason, optional=True,
+                        max_length=REASON_MAX,
+                        hint="Required when you change a target; kept in the KR's history.")
+        )  # fmt: skip
+    for row, kr in enumerate(rows):
+        blocks.extend(_kr_inputs(row, kr, state.author_id))
+    if state.editing:
+        blocks.append(_archive_block(state.objective_id))
+    if len(rows) < MAX_KR_ROWS:
+        blocks.append(
+            ActionsBlock(
+                block_id="kr_actions",
+                elements=[ButtonElement(text="Add key result", action_id=ids.ADD_KR_ROW,
+                                        value=str(len(rows)))],
+            )
+        )  # fmt: skip
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Type values as you say them: `1.2M`, `$1,200,000`, `35%`, `3.5k`, "
+                    "`120万`. Leave a row empty to skip it."
+                )
+            ]
+        )
+    )
+    view = View(
+        type="modal",
+        callback_id=ids.EDIT_OBJECTIVE_VIEW if state.editing else ids.SET_OBJECTIVE_VIEW,
+        title=PlainTextObject(text="Edit objective" if state.editing else "New objective"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps(
+            {
+                "objective_id": state.objective_id,
+                "kr_ids": [kr.kr_id for kr in rows],
+                "channel_id": state.channel_id,
+            },
+            separators=(",", ":"),
+        ),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def modal_block_count(rows: int, editing: bool) -> int:
+    """Blocks the modal has with `rows` KR rows (must stay <= 100)."""
+    return 6 + 2 * int(editing) + rows * len(_FIELDS) + int(rows < MAX_KR_ROWS) + 1
+
+
+def _archive_block(objective_id: int | None) -> ActionsBlock:
+    return ActionsBlock(
+        block_id="archive",
+        elements=[
+            ButtonElement(
+                text="Archive objective",
+                action_id=ids.ARCHIVE_OBJECTIVE,
+                value=str(objective_id),
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Archive this objective?",
+                    text="It leaves lists, the tree and digests. Its history is kept.",
+                    confirm="Archive",
+                    deny="Keep it",
+                ),
+            )
+        ],
+    )
+
+
+def plain_number(value: float) -> str:
+    """A stored value as an editable text that parses back to exactly the same number."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _kr_inputs(row: int, kr: KRRow, author_id: str) -> list[Block]:
+    n = row + 1
+    owner = kr.owner_id or author_id
+    return [
+        _text_input(kr_block(row, "title"), f"Key result {n}", kr.title, optional=True,
+                    max_length=TITLE_MAX, placeholder="e.g. New ARR from mid-market"),
+        _static_select(kr_block(row, "kind"), f"KR {n}: kind",
+                       [Choice(k, v) for k, v in KIND_LABELS.items()], kr.kind),
+        _text_input(kr_block(row, "start"), f"KR {n}: start value", kr.start, optional=True,
+                    placeholder="e.g. 1.2M (not needed for a milestone)"),
+        _text_input(kr_block(row, "target"), f"KR {n}: target (or threshold)", kr.target,
+                    optional=True, placeholder="e.g. 2M"),
+        _static_select(kr_block(row, "unit"), f"KR {n}: unit",
+                       [Choice(k, v) for k, v in UNIT_LABELS.items()], kr.unit),
+        _text_input(kr_block(row, "currency"), f"KR {n}: currency code", kr.currency,
+                    optional=True, max_length=3, placeholder="USD"),
+        InputBlock(
+            block_id=kr_block(row, "owner"),
+            label=f"KR {n}: owner",
+            element=UserSelectElement(action_id=VALUE, initial_user=owner),
+        ),
+        _text_input(kr_block(row, "baseline"), f"KR {n}: baseline (optional)", kr.baseline,
+                    optional=True, hint="Last cycle's result, to check the target is a stretch."),
+        _text_input(kr_block(row, "weight"), f"KR {n}: weight (optional)", kr.weight,
+                    optional=True, placeholder="1"),
+    ]  # fmt: skip
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    value: str,
+    *,
+    optional: bool = False,
+    multiline: bool = False,
+    max_length: int | None = None,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=VALUE,
+            initial_value=value or None,
+            multiline=multiline,
+            max_length=max_length,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def _static_select(
+    block_id: str, label: str, choices: Sequence[Choice], selected: str | None
+) -> InputBlock:
+    options = [_option(c) for c in choices]
+    initial = next((o for o in options if o.value == selected), None)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
+    )
+
+
+def _option(choice: Choice) -> Option:
+    return Option(value=choice.value, label=choice.label[:75])
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) -> FormState:
+    """The form as currently typed, to redraw it (e.g. with one more KR row)."""
+    values = view.get("state", {}).get("values", {})
+    meta = metadata(view)
+    kr_ids = meta.get("kr_ids") or []
+    rows = []
+    for row in range(min(_row_count(values), MAX_KR_ROWS)):
+        kr_id = kr_ids[row] if row < len(kr_ids) else None
+        rows.append(
+            KRRow(
+                title=_text(values, kr_block(row, "title")),
+                kind=_selected(values, kr_block(row, "kind")) or KRKind.INCREASE,
+                start=_text(values, kr_block(row, "start")),
+                target=_text(values, kr_block(row, "target")),
+                unit=_selected(values, kr_block(row, "unit")) or Unit.NUMBER,
+                currency=_text(values, kr_block(row, "currency")),
+                owner_id=_user(values, kr_block(row, "owner")),
+                baseline=_text(values, kr_block(row, "baseline")),
+                weight=_text(values, kr_block(row, "weight")),
+                kr_id=kr_id if isinstance(kr_id, int) else None,
+            )
+        )
+    cycle = _selected(values, "cycle")
+    return FormState(
+        author_id=author_id,
+        cycles=cycles,
+        cycle_id=int(cycle) if cycle and cycle.isdigit() else None,
+        level=_selected(values, "level") or Level.TEAM,
+        team=_selected_choice(values, "team"),
+        parent=_selected_choice(values, "align"),
+        title=_text(values, "title"),
+        description=_text(values, "description"),
+        rows=rows,
+        objective_id=meta.get("objective_id") if isinstance(meta.get("objective_id"), int)
+        else None,
+        channel_id=str(meta.get("channel_id") or ""),
+        reason=_text(values, "reason"),
+    )  # fmt: skip
+
+
+def with_extra_row(state: FormState) -> FormState:
+    """The same form with one more empty KR row (up to the maximum)."""
+    if len(state.rows) >= MAX_KR_ROWS:
+        return state
+    return replace(state, rows=[*state.rows, KRRow()])
+
+
+def metadata(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The modal's private_metadata; a crafted, non-JSON value reads as empty."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def read_form(
+    values: Mapping[str, Any], *, author_id: str, kr_ids: Sequence[Any] = ()
+) -> tuple[ObjectiveDraft | None, dict[str, str]]:
+    """Validate the submitted modal: a draft when everything is right, else field errors."""
+    errors: dict[str, str] = {}
+    title = _clean(_text(values, "title"))
+    if not title:
+        errors["title"] = "Give the objective a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
+    description = _text(values, "description").strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Keep this to {DESCRIPTION_MAX} characters."
+    level = _selected(values, "level") or ""
+    if level not in LEVEL_LABELS:
+        errors["level"] = "Pick company, team or personal."
+    team_id = _int(_selected(values, "team"))
+    if _selected(values, "team") and team_id is None:
+        errors["team"] = "Pick a team from the list."
+    elif level == Level.TEAM and team_id is None:
+        errors["team"] = "A team objective needs its team."
+    cycle_id = _int(_selected(values, "cycle"))
+    if cycle_id is None:
+        errors["cycle"] = "Pick the cycle."
+    parent_id = _int(_selected(values, "align"))
+    if _selected(values, "align") and parent_id is None:
+        errors["align"] = "Pick an objective from the list."
+    reason = _clean(_text(values, "reason"))
+    if len(reason) > REASON_MAX:
+        errors["reason"] = f"Keep the reason to {REASON_MAX} characters."
+
+    krs: list[KRDraft] = []
+    removed: list[int] = []
+    for row in range(min(_row_count(values), MAX_KR_ROWS)):
+        raw_id = kr_ids[row] if row < len(kr_ids) else None
+        kr_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
+        draft = _read_kr(values, row, author_id, kr_id, errors)
+        if draft is not None:
+            krs.append(draft)
+        elif kr_id is not None and not _row_used(values, row):
+            removed.append(kr_id)
+    if not krs and not any(key.startswith("kr") for key in errors):
+        errors[kr_block(0, "title")] = (
+            "Add at least one key result: how will you know the objective is met?"
+        )
+    if errors or cycle_id is None:
+        return None, errors
+    return (
+        ObjectiveDraft(
+            title=title,
+            description=description,
+            level=level,
+            team_id=team_id if level != Level.COMPANY else None,
+            cycle_id=cycle_id,
+            parent_id=parent_id,
+            krs=tuple(krs),
+            removed_kr_ids=tuple(removed),
+            reason=reason,
+        ),
+        {},
+    )
+
+
+def _read_kr(
+    values: Mapping[str, Any], row: int, author_id: str, kr_id: int | None,
+    errors: dict[str, str],
+) -> KRDraft | None:  # fmt: skip
+    """One row: None when the row is empty (or wrong, with its errors added)."""
+    if not _row_used(values, row):
+        return None
+    block = lambda name: kr_block(row, name)  # noqa: E731
+    problems: dict[str, str] = {}
+    title = _clean(_text(values, block("title")))
+    if not title:
+        problems[block("title")] = "Give this key result a title, or clear the row."
+    elif len(title) > TITLE_MAX:
+        problems[block("title")] = f"Keep the title to {TITLE_MAX} characters."
+    kind_text = _selected(values, block("kind")) or KRKind.INCREASE
+    unit_text = _selected(values, block("unit")) or Unit.NUMBER
+    try:
+        kind = KRKind(kind_text)
+    except ValueError:
+        problems[block("kind")] = "Pick how this number should move."
+        kind = KRKind.INCREASE
+    try:
+        unit = Unit(unit_text)
+    except ValueError:
+        problems[block("unit")] = "Pick number, percent or currency."
+        unit = Unit.NUMBER
+    currency = _text(values, block("currency")).strip().upper() or None
+    if unit is Unit.CURRENCY and currency is None:
+        problems[block("currency")] = "Give the currency's code, e.g. USD or EUR."
+    elif currency is not None and not is_currency_code(currency):
+        problems[block("currency")] = f"{currency} is not a currency code (e.g. USD, EUR, JPY)."
+    elif currency is not None and unit is not Unit.CURRENCY:
+        problems[block("currency")] = "Set the unit to Currency to use a code, or clear it."
+        currency = None
+    code = currency if unit is Unit.CURRENCY else None
+
+    def value(name: str) -> float | None:
+        text = _text(values, block(name))
+        if not text.strip():
+            return None
+        try:
+            return parse_value(text, unit, currency=code).value
+        except ValueParseError as exc:
+            problems[block(name)] = exc.message
+            return None
+
+    start = value("start") if kind is not KRKind.MILESTONE else 0.0
+    target = value("target") if kind is not KRKind.MILESTONE else 1.0
+    baseline = value("baseline")
+    if block("start") not in problems and block("target") not in problems:
+        for message in validate_kr(kind, start, target):
+            about_start = message.startswith(("Enter a start", "The start value"))
+            where = "start" if about_start else "target"
+            problems.setdefault(block(where), message)
+    weight_text = _text(values, block("weight")).strip()
+    weight = 1.0
+    if weight_text:
+        try:
+            weight = parse_value(weight_text, Unit.NUMBER).value
+        except ValueParseError:
+            weight = -1.0
+        if not 0 < weight <= MAX_WEIGHT:
+            problems[block("weight")] = f"A weight is a number above 0 and up to {MAX_WEIGHT:g}."
+    owner = _user(values, block("owner")) or author_id
+    if not _USER_ID.match(owner):
+        problems[block("owner")] = "Pick the person who owns this key result."
+    if problems:
+        errors.update(problems)
+        return None
+    assert start is not None or kind.holds
+    assert target is not None
+    return KRDraft(
+        row=row, title=title, kind=kind, unit=unit, currency=code,
+        start=start if start is not None else target, target=target, owner_id=owner,
+        baseline=baseline, weight=weight, kr_id=kr_id,
+    )  # fmt: skip
+
+
+def _row_used(values: Mapping[str, Any], row: int) -> bool:
+    """A row counts when anything was typed into it; selects always have a value."""
+    typed = ("title", "start", "target", "currency", "baseline", "weight")
+    return any(_clean(_text(values, kr_block(row, name))) for name in typed)
+
+
+def _row_count(values: Mapping[str, Any]) -> int:
+    rows = 0
+    while kr_block(rows, "title") in values and rows < 100:
+        rows += 1
+    return rows
+
+
+def _clean(text: str) -> str:
+    """Trim and drop invisible characters, so a title of zero-width spaces counts as empty."""
+    return _INVISIBLE.sub("", text).strip()
+
+
+def _element(values: Mapping[str, Any], block_id: str) -> Mapping[str, Any]:
+    block = values.get(block_id)
+    if not isinstance(block, Mapping) or not block:
+        return {}
+    element = next(iter(block.values()))
+    return element if isinstance(element, Mapping) else {}
+
+
+def _text(values: Mapping[str, Any], block_id: str) -> str:
+    value = _element(values, block_id).get("value")
+    return value if isinstance(value, str) else ""
+
+
+def _selected(values: Mapping[str, Any], block_id: str) -> str | None:
+    option = _element(values, block_id).get("selected_option")
+    if isinstance(option, Mapping) and isinstance(option.get("value"), str):
+        return option["value"]
+    return None
+
+
+def _selected_choice(values: Mapping[str, Any], block_id: str) -> Choice | None:
+    option = _element(values, block_id).get("selected_option")
+    if not isinstance(option, Mapping) or not isinstance(option.get("value"), str):
+        return None
+    label = option.get("text", {}).get("text", option["value"])
+    return Choice(option["value"], str(label))
+
+
+def _user(values: Mapping[str, Any], block_id: str) -> str | None:
+    user = _element(values, block_id).get("selected_user")
+    return user if isinstance(user, str) else None
+
+
+def _int(text: str | None) -> int | None:
+    if text is None or not text.isdigit() or len(text) > 12:
+        return None
+    return int(text)

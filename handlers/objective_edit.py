@@ -1,0 +1,215 @@
+"""Editing an objective (prefilled modal; a changed target needs a reason and leaves a
+revision), archiving it behind a confirmation, and showing a KR's target history."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from blocks import ids
+from blocks.kr_history import kr_history_modal
+from blocks.mrkdwn import escape
+from blocks.notice import notice_modal
+from blocks.objective_form import (
+    Choice,
+    FormState,
+    KRRow,
+    metadata,
+    objective_modal,
+    plain_number,
+    read_form,
+)
+from handlers.app_home import Home
+from handlers.objective_set import announce, cycle_choices, validate_in_database
+from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
+from storage.context import Deps
+from storage.models import KeyResult, Objective
+from storage.objectives import (
+    archive_objective,
+    get_objective,
+    key_results_of,
+    target_edits,
+    update_objective,
+)
+from storage.outlines import objective_cards
+from storage.teams import get_team
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND = "That objective was archived or does not exist any more."
+NOT_ALLOWED = (
+    "Only the objective's owner, its team's leads and workspace admins can change it. "
+    "Ask one of them, or set an objective of your own with `/okr set`."
+)
+
+
+def _id(value: object) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+async def editable_objective(
+    session: AsyncSession, viewer: Viewer, objective_id: int | None
+) -> tuple[Objective | None, str | None]:
+    """The objective the viewer asked to change, or why they cannot: it is gone (or in
+    another workspace: the same answer) or they are not its owner, lead or an admin."""
+    objective = (
+        await get_objective(session, viewer.workspace_id, objective_id) if objective_id else None
+    )
+    if objective is None:
+        return None, NOT_FOUND
+    if not viewer.may_edit(owner_id=objective.owner_id, team_id=objective.team_id):
+        return None, NOT_ALLOWED
+    return objective, None
+
+
+def _row(kr: KeyResult) -> KRRow:
+    moves = kr.kind != "milestone"
+    return KRRow(
+        title=kr.title,
+        kind=kr.kind,
+        start=plain_number(kr.start_value) if moves else "",
+        target=plain_number(kr.target_value) if moves else "",
+        unit=kr.unit,
+        currency=kr.currency or "",
+        owner_id=kr.owner_id,
+        baseline=plain_number(kr.baseline) if kr.baseline is not None else "",
+        weight=plain_number(kr.weight) if kr.weight != 1 else "",
+        kr_id=kr.id,
+    )
+
+
+def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
+    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        objective_id = _id((body.get("actions") or [{}])[0].get("value"))
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+            objective, problem = await editable_objective(session, viewer, objective_id)
+            if objective is None:
+                await client.views_open(
+                    trigger_id=body["trigger_id"],
+                    view=notice_modal("Edit objective", problem or NOT_FOUND),
+                )
+                return
+            krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
+                objective.id or 0
+            ]
+            cycles = await cycle_choices(session, viewer)
+            if str(objective.cycle_id) not in {c.value for c in cycles}:
+                cycles = [Choice(str(objective.cycle_id), "(its own cycle)"), *cycles][:100]
+            team = await get_team(session, workspace_id, objective.team_id) if (
+                objective.team_id) else None  # fmt: skip
+            parent = await get_objective(session, workspace_id, objective.parent_id) if (
+                objective.parent_id) else None  # fmt: skip
+        state = FormState(
+            author_id=user_id,
+            cycles=cycles,
+            cycle_id=objective.cycle_id,
+            level=objective.level,
+            team=Choice(str(team.id), team.name) if team else None,
+            parent=Choice(str(parent.id), parent.title) if parent else None,
+            title=objective.title,
+            description=objective.description,
+            rows=[_row(kr) for kr in krs] or [KRRow()],
+            objective_id=objective.id,
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=objective_modal(state))
+
+    async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body["view"]
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        meta = metadata(view)
+        kr_ids = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
+        draft, errors = read_form(
+            view.get("state", {}).get("values", {}), author_id=user_id, kr_ids=kr_ids or []
+        )
+        if draft is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        objective_id = _id(meta.get("objective_id"))
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+            objective, problem = await editable_objective(session, viewer, objective_id)
+            if objective is None:
+                await ack(response_action="errors", errors={"title": problem or NOT_FOUND})
+                return
+            existing = (await key_results_of(session, workspace_id, [objective.id or 0]))[
+                objective.id or 0
+            ]
+            errors = await validate_in_database(session, viewer, draft, objective_id=objective.id)
+            if target_edits(existing, draft) and not draft.reason:
+                errors["reason"] = "Say why the target changed: it is kept in the KR's history."
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            before = {objective.owner_id, *(kr.owner_id for kr in existing)}
+            await update_objective(
+                session, workspace_id, objective, existing, draft, author_id=user_id,
+                now=deps.clock(),
+            )  # fmt: skip
+            await session.commit()
+        log.info("objective %s edited by %s", objective.id, user_id)
+        await announce(client, deps, home, viewer, objective, new=False)
+        await home.publish_many(client, workspace_id, before - {user_id})
+
+    async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        objective_id = _id((body.get("actions") or [{}])[0].get("value"))
+        view = body.get("view") or {}
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+            objective, problem = await editable_objective(session, viewer, objective_id)
+            if objective is None:
+                text = problem or NOT_FOUND
+            else:
+                krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
+                    objective.id or 0
+                ]
+                await archive_objective(session, objective, deps.clock())
+                await session.commit()
+                text = f"*{escape(objective.title)}* is archived. Its history is kept."
+                log.info("objective %s archived by %s", objective.id, user_id)
+        if view.get("id"):
+            await client.views_update(view_id=view["id"], view=notice_modal("Objective", text))
+        if objective is not None and objective.archived_at is not None:
+            owners = {user_id, objective.owner_id, *(kr.owner_id for kr in krs)}
+            await home.publish_many(client, workspace_id, owners)
+
+    async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        workspace_id = workspace_of(body)
+        kr_id = _id((body.get("actions") or [{}])[0].get("value"))
+        async with deps.sessions() as session:
+            kr = (
+                await session.exec(
+                    select(KeyResult).where(
+                        KeyResult.workspace_id == workspace_id, KeyResult.id == kr_id
+                    )
+                )
+            ).first() if kr_id else None  # fmt: skip
+            objective = await session.get(Objective, kr.objective_id) if kr else None
+            cards = await objective_cards(
+                session, workspace_id, [objective] if objective else [], at=deps.clock(),
+                default_timezone=deps.default_timezone,
+            )  # fmt: skip
+        line = next((k for c in cards for k in c.krs if k.id == kr_id), None)
+        if objective is None or line is None:
+            view = notice_modal("Target history", "That key result does not exist any more.")
+        else:
+            view = kr_history_modal(line, objective.title)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.action(ids.EDIT_OBJECTIVE)(on_edit)
+    app.view(ids.EDIT_OBJECTIVE_VIEW)(on_submit)
+    app.action(ids.ARCHIVE_OBJECTIVE)(on_archive)
+    app.action(ids.SHOW_KR_HISTORY)(on_history)
+    return []

@@ -1,0 +1,265 @@
+"""`/okr set`: the objective modal, its "Add key result" row, its searchable selects, and
+storing a new objective. The edit flow (handlers/objective_edit.py) shares the form."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from blocks import ids
+from blocks.confirmation import new_objective_post, set_confirmation
+from blocks.objective_form import (
+    TEAM_PICK,
+    Choice,
+    FormState,
+    objective_modal,
+    read_form,
+    state_of,
+    with_extra_row,
+)
+from blocks.okr_options import objective_options, team_options
+from handlers.app_home import Home
+from handlers.okr_command import COMMAND, CommandRequest, Verb
+from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
+from okr.drafts import ObjectiveDraft
+from okr.outline import Level, ObjectiveCard
+from okr.progress import StretchVerdict, stretch_check
+from storage.context import Deps
+from storage.cycles import cycle_for, selectable_cycles
+from storage.models import Cycle, Objective
+from storage.objectives import (
+    create_objective,
+    descends_from,
+    get_objective,
+    previous_results,
+    search_objectives,
+)
+from storage.outlines import objective_cards
+from storage.teams import get_team, list_teams
+
+log = logging.getLogger(__name__)
+
+
+async def cycle_choices(session: AsyncSession, viewer: Viewer) -> list[Choice]:
+    cycles = await selectable_cycles(session, viewer.workspace_id, viewer.today)
+    if viewer.cycle.id not in {c.id for c in cycles}:
+        cycles = [viewer.cycle, *cycles]
+    return [Choice(str(c.id), c.name) for c in cycles][:100]
+
+
+def _team_choice(viewer: Viewer) -> Choice | None:
+    team = viewer.teams[0] if viewer.teams else None
+    return Choice(str(team.id), team.name) if team and team.id else None
+
+
+async def validate_in_database(
+    session: AsyncSession,
+    viewer: Viewer,
+    draft: ObjectiveDraft,
+    *,
+    objective_id: int | None = None,
+) -> dict[str, str]:
+    """The checks the form cannot make alone: the cycle, team and alignment target exist
+    in this workspace, the target is in the same cycle, and no alignment loop appears."""
+    errors: dict[str, str] = {}
+    ws = viewer.workspace_id
+    cycle = await cycle_for(session, ws, draft.cycle_id)
+    if cycle is None:
+        errors["cycle"] = "That cycle does not exist any more: pick another."
+    elif cycle.closed_at is not None:
+        errors["cycle"] = f"{cycle.name} is closed: pick a current cycle."
+    if draft.team_id is not None and await get_team(session, ws, draft.team_id) is None:
+        errors["team"] = "That team does not exist any more: pick another."
+    if draft.level == Level.COMPANY and not viewer.is_admin:
+        errors["level"] = "Only workspace admins set company objectives: pick team or personal."
+    if draft.parent_id is not None:
+        parent = await get_objective(session, ws, draft.parent_id)
+        if parent is None:
+            errors["align"] = "That objective was archived or does not exist: pick another."
+        elif parent.cycle_id != draft.cycle_id:
+            other = await cycle_for(session, ws, parent.cycle_id)
+            errors["align"] = (
+                f"“{parent.title[:60]}” is in {other.name if other else 'another cycle'}: "
+                "align to an objective of the same cycle."
+            )
+        elif objective_id is not None and (
+            parent.id == objective_id or await descends_from(session, ws, parent.id, objective_id)
+        ):
+            errors["align"] = "That objective is aligned under this one: pick one above it."
+    return errors
+
+
+async def stretch_verdicts(
+    session: AsyncSession, workspace_id: str, cycle: Cycle, card: ObjectiveCard
+) -> dict[int, StretchVerdict]:
+    """DESIGN's stretch check per KR: against the typed baseline, else the owner's result
+    for the same KR last cycle. Only warnings are returned."""
+    previous = (
+        await session.exec(
+            select(Cycle)
+            .where(Cycle.workspace_id == workspace_id, col(Cycle.end_date) < cycle.start_date)
+            .order_by(col(Cycle.end_date).desc())
+            .limit(1)
+        )
+    ).first()
+    last = await previous_results(
+        session, workspace_id, previous, [(kr.owner_id, kr.title) for kr in card.krs]
+    )
+    verdicts = {}
+    for kr in card.krs:
+        baseline = kr.baseline
+        if baseline is None:
+            baseline = last.get((kr.owner_id, kr.title.lower()))
+        verdict = stretch_check(kr.kind, baseline, kr.target)
+        if verdict is not None and verdict.is_warning:
+            verdicts[kr.id] = verdict
+    return verdicts
+
+
+async def announce(
+    client: AsyncWebClient,
+    deps: Deps,
+    home: Home,
+    viewer: Viewer,
+    objective: Objective,
+    *,
+    new: bool,
+) -> None:
+    """After a save: the author's confirmation with the stretch check, the team channel's
+    post (new objectives only), and fresh Home tabs for everyone whose OKRs changed."""
+    async with deps.sessions() as session:
+        [card] = await objective_cards(
+            session, viewer.workspace_id, [objective], at=deps.clock(),
+            default_timezone=deps.default_timezone,
+        )  # fmt: skip
+        cycle = await cycle_for(session, viewer.workspace_id, objective.cycle_id)
+        assert cycle is not None
+        verdicts = await stretch_verdicts(session, viewer.workspace_id, cycle, card)
+        team = await get_team(session, viewer.workspace_id, objective.team_id) if (
+            objective.team_id) else None  # fmt: skip
+    try:
+        await client.chat_postMessage(channel=viewer.user_id, **set_confirmation(card, verdicts))
+    except SlackApiError as exc:
+        log.warning("confirmation to %s failed: %s", viewer.user_id, exc.response.get("error"))
+    if new and team is not None and team.channel_id:
+        try:
+            await client.chat_postMessage(
+                channel=team.channel_id, **new_objective_post(card, viewer.user_id)
+            )
+        except SlackApiError as exc:
+            log.warning(
+                "new-objective post to %s failed: %s", team.channel_id, exc.response.get("error")
+            )
+    owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
+    await home.publish_many(client, viewer.workspace_id, owners)
+
+
+def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
+    async def open_set_modal(
+        client: AsyncWebClient, workspace_id: str, user_id: str, trigger_id: str,
+        title: str = "", channel_id: str = "",
+    ) -> None:  # fmt: skip
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+            cycles = await cycle_choices(session, viewer)
+        state = FormState(
+            author_id=user_id,
+            cycles=cycles,
+            cycle_id=viewer.cycle.id,
+            level=Level.TEAM if viewer.teams else Level.PERSONAL,
+            team=_team_choice(viewer),
+            title=title.strip()[:150],
+            channel_id=channel_id,
+        )
+        await client.views_open(trigger_id=trigger_id, view=objective_modal(state))
+
+    async def set_verb(request: CommandRequest) -> None:
+        await request.ack()
+        await open_set_modal(
+            request.client, request.workspace_id, request.user_id,
+            str(request.body.get("trigger_id", "")), request.args, request.channel_id,
+        )  # fmt: skip
+
+    async def on_new_okr(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await open_set_modal(client, workspace_of(body), user_of(body), body["trigger_id"])
+
+    async def on_add_row(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        view = body.get("view") or {}
+        cycles = _cycles_shown(view)
+        state = with_extra_row(state_of(view, user_of(body), cycles))
+        await client.views_update(
+            view_id=view["id"], hash=view.get("hash"), view=objective_modal(state)
+        )
+
+    async def on_align_options(ack: AsyncAck, body: dict[str, Any]) -> None:
+        view = body.get("view") or {}
+        state = state_of(view, user_of(body), _cycles_shown(view))
+        workspace_id = workspace_of(body)
+        async with deps.sessions() as session:
+            cycle_id = state.cycle_id
+            if cycle_id is None:
+                await ack(options=[])
+                return
+            found = await search_objectives(
+                session, workspace_id, cycle_id, str(body.get("value", "")),
+                exclude_id=state.objective_id,
+            )  # fmt: skip
+        await ack(options=objective_options([(o.id or 0, o.level, o.title) for o in found]))
+
+    async def on_team_options(ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with deps.sessions() as session:
+            teams = await list_teams(session, workspace_of(body))
+        choices = [(t.id or 0, t.name) for t in teams]
+        await ack(options=team_options(choices, str(body.get("value", ""))))
+
+    async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body["view"]
+        user_id, workspace_id = user_of(body), workspace_of(body)
+        values = view.get("state", {}).get("values", {})
+        draft, errors = read_form(values, author_id=user_id)
+        if draft is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        async with deps.sessions() as session:
+            viewer = await load_viewer(
+                session, client, deps, workspace_id, user_id,
+                check_admin=draft.level == Level.COMPANY,
+            )  # fmt: skip
+            errors = await validate_in_database(session, viewer, draft)
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            objective, _ = await create_objective(
+                session, workspace_id, draft, author_id=user_id, now=deps.clock()
+            )
+            await session.commit()
+        log.info("objective %s created by %s in %s", objective.id, user_id, workspace_id)
+        await announce(client, deps, home, viewer, objective, new=True)
+
+    app.action(ids.NEW_OKR)(on_new_okr)
+    app.action(ids.ADD_KR_ROW)(on_add_row)
+    app.options(ids.ALIGN_TO)(on_align_options)
+    app.options(TEAM_PICK)(on_team_options)
+    app.view(ids.SET_OBJECTIVE_VIEW)(on_submit)
+    return [Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results",
+                 set_verb)]  # fmt: skip
+
+
+def _cycles_shown(view: dict[str, Any]) -> Sequence[Choice]:
+    """The cycle options the modal was drawn with, to redraw it without a query."""
+    for block in view.get("blocks", []):
+        if block.get("block_id") == "cycle":
+            options = block.get("element", {}).get("options", [])
+            return [Choice(o["value"], o["text"]["text"]) for o in options]
+    return []
+

@@ -1,0 +1,319 @@
+"""Writing objectives and key results, and the lookups their validation needs.
+
+Every function takes the workspace id and filters on it: an id from another workspace
+behaves exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from okr.drafts import KRDraft, ObjectiveDraft
+from okr.outline import Level
+from storage.models import Cycle, KeyResult, Objective, TargetRevision
+
+SEARCH_LIMIT = 100  # Slack shows at most 100 options
+
+
+async def get_objective(
+    session: AsyncSession, workspace_id: str, objective_id: int, *, archived: bool = False
+) -> Objective | None:
+    """The objective, or None when it is missing, archived, or in another workspace."""
+    query = select(Objective).where(
+        Objective.workspace_id == workspace_id, Objective.id == objective_id
+    )
+    if not archived:
+        query = query.where(col(Objective.archived_at).is_(None))
+    return (await session.exec(query)).first()
+
+
+async def key_results_of(
+    session: AsyncSession, workspace_id: str, objective_ids: Collection[int]
+) -> dict[int, list[KeyResult]]:
+    """Active KRs per objective, in row order, in one query."""
+    found: dict[int, list[KeyResult]] = {oid: [] for oid in objective_ids}
+    if not objective_ids:
+        return found
+    rows = await session.exec(
+        select(KeyResult)
+        .where(
+            KeyResult.workspace_id == workspace_id,
+            col(KeyResult.objective_id).in_(list(objective_ids)),
+            col(KeyResult.archived_at).is_(None),
+        )
+        .order_by(col(KeyResult.objective_id), col(KeyResult.position), col(KeyResult.id))
+    )
+    for kr in rows:
+        found[kr.objective_id].append(kr)
+    return found
+
+
+def _new_kr(
+    workspace_id: str, objective_id: int, draft: KRDraft, position: int, now: datetime
+) -> KeyResult:
+    return KeyResult(
+        workspace_id=workspace_id,
+        objective_id=objective_id,
+        position=position,
+        title=draft.title,
+        kind=draft.kind.value,
+        unit=draft.unit.value,
+        currency=draft.currency,
+        start_value=draft.start,
+        target_value=draft.target,
+        original_target=draft.target,
+        current_value=draft.start,
+        baseline=draft.baseline,
+        weight=draft.weight,
+        owner_id=draft.owner_id,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def create_objective(
+    session: AsyncSession,
+    workspace_id: str,
+    draft: ObjectiveDraft,
+    *,
+    author_id: str,
+    now: datetime,
+) -> tuple[Objective, list[KeyResult]]:
+    """Insert the objective and its KRs; the caller commits (one transaction)."""
+    objective = Objective(
+        workspace_id=workspace_id,
+        cycle_id=draft.cycle_id,
+        team_id=draft.team_id,
+        parent_id=draft.parent_id,
+        level=draft.level,
+        title=draft.title,
+        description=draft.description,
+        owner_id=author_id,
+        created_by=author_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(objective)
+    await session.flush()
+    assert objective.id is not None
+    krs = [_new_kr(workspace_id, objective.id, kr, i, now) for i, kr in enumerate(draft.krs)]
+    session.add_all(krs)
+    await session.flush()
+    return objective, krs
+
+
+@dataclass(frozen=True)
+class TargetEdit:
+    """A KR whose target the edit changes: it needs the reason the form asks for."""
+
+    kr: KeyResult
+    new_target: float
+
+
+def target_edits(existing: Sequence[KeyResult], draft: ObjectiveDraft) -> list[TargetEdit]:
+    """Which of `existing` KRs the draft gives a different target."""
+    by_id = {kr.id: kr for kr in existing}
+    return [
+        TargetEdit(by_id[d.kr_id], d.target)
+        for d in draft.krs
+        if d.kr_id in by_id and by_id[d.kr_id].target_value != d.target
+    ]
+
+
+async def update_objective(
+    session: AsyncSession,
+    workspace_id: str,
+    objective: Objective,
+    existing: Sequence[KeyResult],
+    draft: ObjectiveDraft,
+    *,
+    author_id: str,
+    now: datetime,
+) -> list[TargetRevision]:
+    """Apply an edit: fields, KR changes, new rows, removed rows archived, and a revision
+    (old, new, reason, who, when) for every changed target. The caller commits."""
+    objective.title = draft.title
+    objective.description = draft.description
+    objective.level = draft.level
+    objective.team_id = draft.team_id
+    objective.cycle_id = draft.cycle_id
+    objective.parent_id = draft.parent_id
+    objective.updated_at = now
+    by_id = {kr.id: kr for kr in existing}
+    revisions: list[TargetRevision] = []
+    assert objective.id is not None
+    for position, d in enumerate(draft.krs):
+        kr = by_id.get(d.kr_id) if d.kr_id is not None else None
+        if kr is None:
+            session.add(_new_kr(workspace_id, objective.id, d, position, now))
+            continue
+        if kr.target_value != d.target:
+            assert kr.id is not None
+            revisions.append(
+                TargetRevision(
+                    workspace_id=workspace_id, key_result_id=kr.id, old_target=kr.target_value,
+                    new_target=d.target, reason=draft.reason, changed_by=author_id,
+                    changed_at=now,
+                )
+            )  # fmt: skip
+        kr.title, kr.kind, kr.unit, kr.currency = d.title, d.kind.value, d.unit.value, d.currency
+        kr.start_value, kr.target_value, kr.baseline = d.start, d.target, d.baseline
+        kr.weight, kr.owner_id, kr.position, kr.updated_at = d.weight, d.owner_id, position, now
+        session.add(kr)
+    for kr_id in draft.removed_kr_ids:
+        if kr_id in by_id:
+            by_id[kr_id].archived_at = now
+            session.add(by_id[kr_id])
+    session.add(objective)
+    session.add_all(revisions)
+    await session.flush()
+    return revisions
+
+
+async def archive_objective(session: AsyncSession, objective: Objective, now: datetime) -> None:
+    """Archive the objective; objectives aligned to it keep their link but show it archived."""
+    objective.archived_at = now
+    objective.updated_at = now
+    session.add(objective)
+    await session.flush()
+
+
+async def search_objectives(
+    session: AsyncSession,
+    workspace_id: str,
+    cycle_id: int,
+    text: str,
+    *,
+    exclude_id: int | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> list[Objective]:
+    """Objectives of a cycle whose title contains `text` (any case), company level first."""
+    query = select(Objective).where(
+        Objective.workspace_id == workspace_id,
+        Objective.cycle_id == cycle_id,
+        col(Objective.archived_at).is_(None),
+    )
+    words = text.strip().lower().split()
+    for word in words[:5]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(Objective.title).like(f"%{escaped}%", escape="\\"))
+    if exclude_id is not None:
+        query = query.where(Objective.id != exclude_id)
+    level_order = case((Objective.level == Level.COMPANY, 0),
+                       (Objective.level == Level.TEAM, 1), else_=2)  # fmt: skip
+    query = query.order_by(level_order, col(Objective.title), col(Objective.id)).limit(limit)
+    return list(await session.exec(query))
+
+
+async def descends_from(
+    session: AsyncSession, workspace_id: str, candidate_id: int, ancestor_id: int
+) -> bool:
+    """Whether `candidate_id` sits under `ancestor_id` (aligning to it would make a loop)."""
+    seen: set[int] = set()
+    current: int | None = candidate_id
+    while current is not None and current not in seen:
+        if current == ancestor_id:
+            return True
+        seen.add(current)
+        current = (
+            await session.exec(
+                select(Objective.parent_id).where(
+                    Objective.workspace_id == workspace_id, Objective.id == current
+                )
+            )
+        ).first()
+    return False
+
+
+async def previous_results(
+    session: AsyncSession,
+    workspace_id: str,
+    previous_cycle: Cycle | None,
+    wanted: Collection[tuple[str, str]],
+) -> dict[tuple[str, str], float]:
+    """Last cycle's result of each (owner, KR title) asked for: the stretch check's
+    baseline when none was typed. Titles match without regard to case."""
+    if previous_cycle is None or not wanted:
+        return {}
+    owners = {owner for owner, _ in wanted}
+    rows = await session.exec(
+        select(KeyResult.owner_id, KeyResult.title, KeyResult.current_value)
+        .join(Objective, col(Objective.id) == KeyResult.objective_id)
+        .where(
+            KeyResult.workspace_id == workspace_id,
+            Objective.cycle_id == previous_cycle.id,
+            col(KeyResult.owner_id).in_(owners),
+            col(KeyResult.archived_at).is_(None),
+        )
+    )
+    want = {(owner, title.lower()) for owner, title in wanted}
+    return {
+        (owner, title.lower()): value
+        for owner, title, value in rows
+        if (owner, title.lower()) in want
+    }
+
+
+async def objectives_owned_or_with_krs_of(
+    session: AsyncSession, workspace_id: str, user_id: str, cycle_id: int
+) -> list[Objective]:
+    """A person's objectives in a cycle: those they own and those holding a KR they own."""
+    has_my_kr = (
+        select(KeyResult.objective_id)
+        .where(
+            KeyResult.workspace_id == workspace_id,
+            KeyResult.owner_id == user_id,
+            col(KeyResult.archived_at).is_(None),
+        )
+        .scalar_subquery()
+    )
+    rows = await session.exec(
+        select(Objective)
+        .where(
+            Objective.workspace_id == workspace_id,
+            Objective.cycle_id == cycle_id,
+            col(Objective.archived_at).is_(None),
+            or_(Objective.owner_id == user_id, col(Objective.id).in_(has_my_kr)),
+        )
+        .order_by(col(Objective.id))
+    )
+    return list(rows)
+
+
+async def objectives_of_teams(
+    session: AsyncSession, workspace_id: str, team_ids: Collection[int], cycle_id: int
+) -> list[Objective]:
+    if not team_ids:
+        return []
+    rows = await session.exec(
+        select(Objective)
+        .where(
+            Objective.workspace_id == workspace_id,
+            Objective.cycle_id == cycle_id,
+            col(Objective.team_id).in_(list(team_ids)),
+            col(Objective.archived_at).is_(None),
+        )
+        .order_by(col(Objective.id))
+    )
+    return list(rows)
+
+
+async def objectives_of_cycle(
+    session: AsyncSession, workspace_id: str, cycle_id: int
+) -> list[Objective]:
+    rows = await session.exec(
+        select(Objective)
+        .where(
+            Objective.workspace_id == workspace_id,
+            Objective.cycle_id == cycle_id,
+            col(Objective.archived_at).is_(None),
+        )
+        .order_by(col(Objective.id))
+    )
+    return list(rows)

@@ -1,0 +1,86 @@
+"""The Person cache: what users.info said about a Slack user, per workspace.
+
+Rows are upserted with INSERT ... ON CONFLICT DO UPDATE on (workspace_id, user_id), so two
+requests refreshing the same person at once both succeed and the last one wins. Only what
+Slack reports is overwritten; what the bot itself keeps (`away_until`) is left alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Person
+
+_MAX_NAME = 255
+_MAX_TZ = 64
+_MAX_LOCALE = 16
+
+
+async def get_person(session: AsyncSession, workspace_id: str, user_id: str) -> Person | None:
+    """The cached person, or None when the bot has never looked them up in this workspace."""
+    result = await session.exec(
+        select(Person).where(Person.workspace_id == workspace_id, Person.user_id == user_id)
+    )
+    return result.first()
+
+
+def person_values(user: dict[str, Any]) -> dict[str, Any]:
+    """The columns a users.info `user` object sets (pure; unknown time zones become None)."""
+    profile = user.get("profile") or {}
+    real_name = str(
+        user.get("real_name") or profile.get("real_name") or user.get("name") or ""
+    ).strip()
+    tz = user.get("tz")
+    if not isinstance(tz, str) or not _known_zone(tz):
+        tz = None
+    locale = user.get("locale")
+    return {
+        "real_name": real_name[:_MAX_NAME],
+        "tz": tz,
+        "locale": locale[:_MAX_LOCALE] if isinstance(locale, str) and locale else None,
+        "is_admin": bool(
+            user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+        ),
+        "inactive": bool(user.get("deleted")),
+    }
+
+
+async def save_person(
+    session: AsyncSession, workspace_id: str, user: dict[str, Any], now: datetime
+) -> Person:
+    """Insert or refresh the person described by a users.info `user` object (needs "id").
+
+    The workspace row must exist (storage.workspaces.ensure_workspace). Does not commit.
+    """
+    user_id = str(user.get("id") or "")
+    if not user_id:
+        raise ValueError("a users.info user object needs an id")
+    values = {**person_values(user), "refreshed_at": now}
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Person).values(workspace_id=workspace_id, user_id=user_id, **values)
+    await session.exec(  # type: ignore[call-overload]
+        statement.on_conflict_do_update(index_elements=["workspace_id", "user_id"], set_=values)
+    )
+    result = await session.exec(
+        select(Person)
+        .where(Person.workspace_id == workspace_id, Person.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return result.one()
+
+
+def _known_zone(name: str) -> bool:
+    if not name or len(name) > _MAX_TZ:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True

@@ -1,0 +1,57 @@
+"""Fill in a modal the way a person does in Slack: start from what the app drew (initial
+values), change some fields, and get the `view.state.values` Slack would submit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """State values for every input block of `view`; `changes` maps block ids to what the
+    person typed or picked: text, an option value, a (value, label) pair for an external
+    select, a user id, or None to clear the field."""
+    changes = dict(changes or {})
+    unknown = set(changes) - {b.get("block_id") for b in view.get("blocks", [])}
+    if unknown:
+        raise AssertionError(f"the modal has no blocks {sorted(unknown)}")
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        block_id, element = block["block_id"], block["element"]
+        kind, action_id = element["type"], element["action_id"]
+        changed = block_id in changes
+        new = changes.get(block_id)
+        if kind == "plain_text_input":
+            state = {"type": kind, "value": new if changed else element.get("initial_value")}
+        elif kind == "static_select":
+            option = element.get("initial_option")
+            if changed:
+                matches = [o for o in element["options"] if o["value"] == new]
+                option = matches[0] if matches else (
+                    None if new is None else {"text": {"type": "plain_text", "text": str(new)},
+                                              "value": str(new)}
+                )  # fmt: skip
+            state = {"type": kind, "selected_option": option}
+        elif kind == "external_select":
+            option = element.get("initial_option")
+            if changed:
+                option = None if new is None else {
+                    "text": {"type": "plain_text", "text": str(new[1])}, "value": str(new[0])
+                }  # fmt: skip
+            state = {"type": kind, "selected_option": option}
+        elif kind == "users_select":
+            state = {"type": kind, "selected_user": new if changed else element.get("initial_user")}
+        elif kind == "multi_users_select":
+            users = new if changed else element.get("initial_users", [])
+            state = {"type": kind, "selected_users": list(users or [])}
+        elif kind == "conversations_select":
+            state = {"type": kind, "selected_conversation": new if changed else
+                     element.get("initial_conversation")}  # fmt: skip
+        elif kind == "datepicker":
+            state = {"type": kind, "selected_date": new if changed else element.get("initial_date")}
+        else:
+            raise AssertionError(f"fill() does not know {kind} elements yet")
+        values[block_id] = {action_id: state}
+    return values
