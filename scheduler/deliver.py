@@ -1,0 +1,266 @@
+"""Send one scheduled Slack message exactly once, through the delivery ledger.
+
+`deliver` claims the key, calls `send()` (which posts or updates through the Web API
+client), records the message's ts the moment it comes back and marks the delivery sent.
+The client's own retry handlers already absorbed short 429/5xx/connection trouble, so a
+failure that reaches here is classified once: permanent (the recipient or the install is
+broken, or the request itself is wrong; never retried) or transient (kept claimed with its
+lease ended, so the next tick retries, up to `ledger.MAX_ATTEMPTS`).
+
+What is left is the one unavoidable window: a post Slack accepted whose answer never
+reached us (a timeout after the write) looks like a transient failure and is posted again
+on retry. Slack's chat.postMessage has no idempotency key, so only the lease (5 minutes,
+longer than the client's worst case of 4 requests and their Retry-After waits) and the
+immediate `mark_posted` keep that window small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from scheduler import ledger
+from scheduler.ledger import Claim, DeliveryKey
+from storage.engine import SessionFactory
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE = timedelta(minutes=5)
+
+Send = Callable[[], Awaitable[AsyncSlackResponse]]
+
+#: The recipient cannot be reached: tell the team lead once, or mark the member inactive.
+RECIPIENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "restricted_action",
+    }
+)
+#: The installation is broken (token, scopes, workspace access): every delivery will fail.
+INSTALLATION_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "team_access_not_granted",
+    }
+)
+#: The request itself is wrong: sending the same payload again gets the same answer.
+REQUEST_ERRORS = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "too_many_attachments",
+        "invalid_metadata_format",
+        "invalid_metadata_schema",
+        "metadata_too_large",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
+    }
+)
+PERMANENT_ERRORS = RECIPIENT_ERRORS | INSTALLATION_ERRORS | REQUEST_ERRORS
+
+
+class Result(StrEnum):
+    SENT = "sent"
+    ALREADY_DONE = "already_done"
+    FAILED_PERMANENT = "failed_permanent"
+    FAILED_TRANSIENT = "failed_transient"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one `deliver` call did. ALREADY_DONE: sent, failed or skipped before, or being
+    sent right now by another claimer; either way nothing for this caller to do."""
+
+    result: Result
+    key: DeliveryKey
+    error: str | None = None
+    channel_id: str | None = None
+    message_ts: str | None = None
+    attempts: int = 0
+
+    @property
+    def unreachable(self) -> bool:
+        """The recipient is gone, archived or not joined: report it, don't retry it."""
+        return self.result is Result.FAILED_PERMANENT and self.error in RECIPIENT_ERRORS
+
+    @property
+    def installation_broken(self) -> bool:
+        """Token or scopes are wrong: every delivery in the workspace will fail alike."""
+        return self.result is Result.FAILED_PERMANENT and self.error in INSTALLATION_ERRORS
+
+
+async def deliver(
+    client: AsyncWebClient,
+    sessions: SessionFactory,
+    key: DeliveryKey,
+    *,
+    now: datetime,
+    send: Send,
+    lease: timedelta = DEFAULT_LEASE,
+    owner: str,
+) -> Outcome:
+    """Claim `key`, send it, record it; never post a message the ledger saw posted.
+
+    `client` is the one `send` talks through; a lease that could lapse during a single
+    request of it would let another replica post the same message, so that is refused.
+    """
+    if lease.total_seconds() <= (client.timeout or 0):
+        raise ValueError(f"lease {lease} must outlast one request ({client.timeout} s)")
+    held = await ledger.claim(sessions, key, now=now, lease=lease, owner=owner)
+    if held is None:
+        return Outcome(Result.ALREADY_DONE, key)
+    if held.posted:
+        # An earlier attempt posted and died before marking it sent: finish, don't repost.
+        return await _finish(sessions, held, now, held.channel_id, held.message_ts)
+    try:
+        response = await send()
+    except Exception as exc:  # CancelledError is not one: the claim then lapses
+        return await _failed(sessions, held, now, exc)
+    channel_id, message_ts = _where(response)
+    if message_ts is not None:
+        await ledger.mark_posted(sessions, held, channel_id=channel_id, message_ts=message_ts)
+    return await _finish(sessions, held, now, channel_id, message_ts)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One delivery for `deliver_all`: the arguments of one `deliver` call."""
+
+    client: AsyncWebClient
+    sessions: SessionFactory
+    key: DeliveryKey
+    send: Send
+    now: datetime
+    owner: str
+    lease: timedelta = DEFAULT_LEASE
+
+    async def run(self) -> Outcome:
+        return await deliver(
+            self.client,
+            self.sessions,
+            self.key,
+            now=self.now,
+            send=self.send,
+            lease=self.lease,
+            owner=self.owner,
+        )
+
+
+async def deliver_all(items: Iterable[Item], *, concurrency: int = 8) -> list[Outcome]:
+    """Deliver every item, at most `concurrency` at a time; outcomes in the items' order.
+
+    One item's failure, even an exception from the database, becomes that item's
+    FAILED_TRANSIENT outcome and never stops the others (its claim lapses and is retried).
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: Item) -> Outcome:
+        async with gate:
+            try:
+                return await item.run()
+            except Exception as exc:
+                log.exception("delivery %s raised", item.key)
+                return Outcome(Result.FAILED_TRANSIENT, item.key, error=_describe(exc))
+
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(one(item)) for item in items]
+    outcomes = [task.result() for task in tasks]
+    if outcomes:
+        counts = Counter(outcome.result.value for outcome in outcomes)
+        log.info("delivered %d: %s", len(outcomes), dict(sorted(counts.items())))
+    return outcomes
+
+
+def classify(exc: Exception) -> tuple[bool, str]:
+    """(permanent, error) for a failed send.
+
+    HTTP 429 and 5xx reaching here outlived the client's retries: transient. A Slack error
+    is permanent when it is known to repeat; an unknown one is retried, boundedly, rather
+    than a message lost to a guess.
+    """
+    if isinstance(exc, SlackApiError):
+        status, error = _status_and_error(exc.response)
+        if status == 429 or status >= 500:
+            return False, error or f"http_{status}"
+        return error in PERMANENT_ERRORS, error or f"http_{status}"
+    if isinstance(exc, TimeoutError):  # asyncio's, and aiohttp's ServerTimeoutError
+        return False, f"timeout: {_describe(exc)}"
+    return False, _describe(exc)
+
+
+async def _finish(
+    sessions: SessionFactory,
+    held: Claim,
+    now: datetime,
+    channel_id: str | None,
+    message_ts: str | None,
+) -> Outcome:
+    await ledger.mark_sent(sessions, held, now=now, channel_id=channel_id, message_ts=message_ts)
+    return Outcome(Result.SENT, held.key, None, channel_id, message_ts, held.attempts)
+
+
+async def _failed(sessions: SessionFactory, held: Claim, now: datetime, exc: Exception) -> Outcome:
+    permanent, error = classify(exc)
+    if not isinstance(exc, SlackApiError | TimeoutError | OSError | aiohttp.ClientError):
+        log.error("sending %s raised unexpectedly", held.key, exc_info=exc)
+    status = await ledger.mark_failed(sessions, held, now=now, error=error, permanent=permanent)
+    if status == ledger.FAILED:
+        return Outcome(Result.FAILED_PERMANENT, held.key, error, attempts=held.attempts)
+    log.info("delivery %s failed (attempt %d), will retry: %s", held.key, held.attempts, error)
+    return Outcome(Result.FAILED_TRANSIENT, held.key, error, attempts=held.attempts)
+
+
+def _where(response: AsyncSlackResponse) -> tuple[str | None, str | None]:
+    """The channel and ts a chat.* answer names (DMs answer with the D... channel)."""
+    channel = response.get("channel")
+    if isinstance(channel, dict):
+        channel = channel.get("id")
+    ts = response.get("ts") or response.get("message_ts")
+    return (
+        channel if isinstance(channel, str) else None,
+        ts if isinstance(ts, str) else None,
+    )
+
+
+def _status_and_error(response: Any) -> tuple[int, str | None]:
+    """From an AsyncSlackResponse, or the raw aiohttp response slack_sdk sometimes attaches."""
+    status = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
+    error = None
+    if hasattr(response, "get"):
+        try:
+            error = response.get("error")
+        except (TypeError, AttributeError):
+            error = None
+    return int(status), error if isinstance(error, str) else None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
