@@ -1,7 +1,8 @@
 """The App Home tab: my key results with pace, my team's objectives, quick actions.
 
 Layout: a header "Your OKRs · {cycle}", an actions block (block_id `home_actions`) with "New
-OKR" (`ids.NEW_OKR`) and, when the user owns KRs, "Check in" (`ids.CHECK_IN`); then "My key
+OKR" (`ids.NEW_OKR`) and, when the user owns KRs, "Check in" (`ids.CHECK_IN`) and "No change
+this week" (`ids.NO_CHANGE`); then "My key
 results", one section per KR (objective, value vs target, bar, "72% · expected 60%", trend,
 suggested status beside "you: …", a History button when its target was revised); then "My
 team's objectives" as objective cards (Edit buttons on `editable_ids`). The whole view stays
@@ -53,6 +54,7 @@ def _actions(with_check_in: bool) -> ActionsBlock:
     buttons = [ButtonElement(text="New OKR", action_id=ids.NEW_OKR, style="primary")]
     if with_check_in:
         buttons.append(ButtonElement(text="Check in", action_id=ids.CHECK_IN))
+        buttons.append(ButtonElement(text="No change this week", action_id=ids.NO_CHANGE))
     return ActionsBlock(block_id="home_actions", elements=buttons)
 
 

@@ -9,9 +9,15 @@ ADD_KR_ROW = "kr_add_row"  # in the set/edit modal
 LIST_PAGE = "list_page"  # value: JSON {"scope": ..., "page": n}
 TREE_PAGE = "tree_page"  # value: JSON {"cycle": id, "page": n}
 SHOW_KR_HISTORY = "kr_history"  # value: KR id
-CHECK_IN = "checkin_open"  # open the check-in modal (issue 4)
+CHECK_IN = "checkin_open"  # open the check-in modal
+NO_CHANGE = "checkin_no_change"  # check in every KR at its current value
+CHECK_IN_CONFIDENCE = "checkin_confidence"  # the confidence menu inside the check-in modal
+EDIT_CHECK_IN = "checkin_edit"  # value: check-in id (the latest, this week)
+DELETE_CHECK_IN = "checkin_delete"  # value: check-in id (with a confirm dialog)
 ALIGN_TO = "align_to"  # external select of objectives to align to (options listener)
 
 # Modals
 SET_OBJECTIVE_VIEW = "objective_set"
 EDIT_OBJECTIVE_VIEW = "objective_edit_view"
+CHECK_IN_VIEW = "checkin"
+EDIT_CHECK_IN_VIEW = "checkin_edit_view"

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     MarkdownTextObject,
@@ -19,20 +22,22 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from blocks import ids
 from blocks.kr_format import (
     KR_TITLE_CHARS,
     MAX_VIEW_BLOCKS,
     TITLE_CHARS,
     clip,
+    confidence_label,
     guard,
     mention,
     plural,
     user_text,
     value_text,
 )
-from okr.outline import KRLine, TargetChange
+from okr.outline import CheckInNote, KRLine, TargetChange
 
-MODAL_TITLE = "Target history"
+MODAL_TITLE = "History"
 REASON_CHARS = 1000
 HISTORY_OVERHEAD = 4
 """Blocks besides the revisions: KR section, targets fields, divider, "and N earlier"."""
@@ -64,8 +69,64 @@ def _sort_key(change: TargetChange) -> float:
     return aware.timestamp()
 
 
-def kr_history_modal(kr: KRLine, objective_title: str) -> dict[str, Any]:
-    """A modal view (no submit) listing `kr.revisions`, newest first."""
+MAX_CHECKINS_SHOWN = 12
+CHECKIN_NOTE_CHARS = 280
+
+
+def _checkin_text(kr: KRLine, checkin: CheckInNote) -> str:
+    confidence = f" · {confidence_label(checkin.confidence)}" if checkin.confidence else ""
+    edited = " · _edited_" if checkin.edited else ""
+    head = (
+        f"*{value_text(kr, checkin.value)}*{confidence} · {mention(checkin.user_id)} · "
+        f"{slack_date(checkin.at)}{edited}"
+    )
+    note = f"\n{_quote(checkin.note)}" if checkin.note.strip() else ""
+    return guard(head + note)
+
+
+def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
+    """The latest check-ins, newest first; Edit and Delete beside the one its author may
+    still change (their latest, this week)."""
+    if not kr.checkins:
+        return [ContextBlock(elements=[MarkdownTextObject(text="No check-ins yet.")])]
+    newest = list(reversed(kr.checkins))[:MAX_CHECKINS_SHOWN]
+    blocks: list[Any] = []
+    for checkin in newest:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_checkin_text(kr, checkin))))
+        if checkin.id == editable_checkin_id:
+            blocks.append(
+                ActionsBlock(
+                    block_id=f"checkin_actions_{checkin.id}",
+                    elements=[
+                        ButtonElement(
+                            text="Edit", action_id=ids.EDIT_CHECK_IN, value=str(checkin.id)
+                        ),
+                        ButtonElement(
+                            text="Delete",
+                            action_id=ids.DELETE_CHECK_IN,
+                            value=str(checkin.id),
+                            style="danger",
+                            confirm=ConfirmObject(
+                                title="Delete this check-in?",
+                                text="The key result goes back to its previous value.",
+                                confirm="Delete",
+                                deny="Keep it",
+                            ),
+                        ),
+                    ],
+                )
+            )
+    if len(kr.checkins) > len(newest):
+        earlier = plural(len(kr.checkins) - len(newest), "earlier check-in")
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"and {earlier}")]))
+    return blocks
+
+
+def kr_history_modal(
+    kr: KRLine, objective_title: str, *, editable_checkin_id: int | None = None
+) -> dict[str, Any]:
+    """A modal view (no submit): the KR's latest check-ins, then its target revisions,
+    newest first."""
     revisions = sorted(kr.revisions, key=_sort_key, reverse=True)
     fields = [
         MarkdownTextObject(text=f"*Original target*\n{value_text(kr, kr.original_target)}"),
@@ -85,6 +146,8 @@ def kr_history_modal(kr: KRLine, objective_title: str) -> dict[str, Any]:
         ),
         SectionBlock(fields=fields),
         DividerBlock(),
+        *checkin_blocks(kr, editable_checkin_id),
+        DividerBlock(),
     ]
     if not revisions:
         blocks.append(
@@ -92,7 +155,7 @@ def kr_history_modal(kr: KRLine, objective_title: str) -> dict[str, Any]:
                 elements=[MarkdownTextObject(text="The target has not changed since it was set.")]
             )
         )
-    room = MAX_VIEW_BLOCKS - HISTORY_OVERHEAD
+    room = MAX_VIEW_BLOCKS - HISTORY_OVERHEAD - (len(blocks) - 3)
     shown = revisions[:room] if len(revisions) > room + 1 else revisions
     blocks.extend(
         SectionBlock(text=MarkdownTextObject(text=_revision_text(kr, change))) for change in shown

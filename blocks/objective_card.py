@@ -126,10 +126,10 @@ def edit_button(card: ObjectiveCard, text: str = "Edit") -> ButtonElement:
 
 
 def kr_section(kr: KRLine, **text_options: Any) -> SectionBlock:
-    """A KR as one section, with a History button when its target was ever revised."""
+    """A KR as one section, with a History button once it has check-ins or revisions."""
     return SectionBlock(
         text=MarkdownTextObject(text=kr_text(kr, **text_options)),
-        accessory=history_button(kr) if kr.revisions else None,
+        accessory=history_button(kr) if kr.revisions or kr.checkins else None,
     )
 
 

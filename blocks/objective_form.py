@@ -34,6 +34,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
+from blocks.view_state import element as _element
+from blocks.view_state import metadata, row_id
 from okr.drafts import KRDraft, ObjectiveDraft
 from okr.outline import Level
 from okr.progress import KRKind, validate_kr
@@ -359,15 +361,6 @@ def with_extra_row(state: FormState) -> FormState:
     return replace(state, rows=[*state.rows, KRRow()])
 
 
-def metadata(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The modal's private_metadata; a crafted, non-JSON value reads as empty."""
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def read_form(
     values: Mapping[str, Any], *, author_id: str, kr_ids: Sequence[Any] = ()
 ) -> tuple[ObjectiveDraft | None, dict[str, str]]:
@@ -384,15 +377,15 @@ def read_form(
     level = _selected(values, "level") or ""
     if level not in LEVEL_LABELS:
         errors["level"] = "Pick company, team or personal."
-    team_id = _int(_selected(values, "team"))
+    team_id = row_id(_selected(values, "team"))
     if _selected(values, "team") and team_id is None:
         errors["team"] = "Pick a team from the list."
     elif level == Level.TEAM and team_id is None:
         errors["team"] = "A team objective needs its team."
-    cycle_id = _int(_selected(values, "cycle"))
+    cycle_id = row_id(_selected(values, "cycle"))
     if cycle_id is None:
         errors["cycle"] = "Pick the cycle."
-    parent_id = _int(_selected(values, "align"))
+    parent_id = row_id(_selected(values, "align"))
     if _selected(values, "align") and parent_id is None:
         errors["align"] = "Pick an objective from the list."
     reason = _clean(_text(values, "reason"))
@@ -527,14 +520,6 @@ def _clean(text: str) -> str:
     return _INVISIBLE.sub("", text).strip()
 
 
-def _element(values: Mapping[str, Any], block_id: str) -> Mapping[str, Any]:
-    block = values.get(block_id)
-    if not isinstance(block, Mapping) or not block:
-        return {}
-    element = next(iter(block.values()))
-    return element if isinstance(element, Mapping) else {}
-
-
 def _text(values: Mapping[str, Any], block_id: str) -> str:
     value = _element(values, block_id).get("value")
     return value if isinstance(value, str) else ""
@@ -560,7 +545,3 @@ def _user(values: Mapping[str, Any], block_id: str) -> str | None:
     return user if isinstance(user, str) else None
 
 
-def _int(text: str | None) -> int | None:
-    if text is None or not text.isdigit() or len(text) > 12:
-        return None
-    return int(text)

@@ -24,6 +24,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -93,8 +94,10 @@ def list_message(
     editable_ids: Collection[int],
     scope: str,
     empty_text: str,
+    check_in: bool = False,
 ) -> dict[str, Any]:
-    """An ephemeral message with page `page` (0-based, clamped) of `cards`.
+    """An ephemeral message with page `page` (0-based, clamped) of `cards`; `check_in` adds
+    a "Check in" button under the header (the viewer's own list).
 
     `title` and `empty_text` are shown as plain (escaped) text; `editable_ids` are the
     objectives the viewer may edit (they get an Edit button); `scope` goes back verbatim in the
@@ -102,6 +105,14 @@ def list_message(
     heading = clip(one_line(title) or "OKRs", MAX_HEADER_TEXT)
     blocks: list[Any] = [HeaderBlock(text=heading)]
     budget = max(MIN_PAGE_BODY, min(page_size_blocks, MAX_PAGE_BODY))
+    if check_in and cards:
+        blocks.append(
+            ActionsBlock(
+                block_id="list_check_in",
+                elements=[ButtonElement(text="Check in", action_id=ids.CHECK_IN)],
+            )
+        )
+        budget = max(MIN_PAGE_BODY, budget - 1)
     pages = paginate(cards, budget)
     if not pages:
         empty = clip(empty_text.strip() or "Nothing to show.", MAX_SECTION_TEXT)

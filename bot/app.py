@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers import (
     app_home,
+    checkin,
     cycle,
     fallback,
     listing,
@@ -55,6 +56,8 @@ def build_app(*, signing_secret: str, client: AsyncWebClient, deps: Deps) -> Asy
     # -- features --
     feature_verbs += objective_set.register(app, deps, home)
     feature_verbs += objective_edit.register(app, deps, home)
+    checkin_verbs, _checkins = checkin.register(app, deps, home)
+    feature_verbs += checkin_verbs
     feature_verbs += listing.register(app, deps)
     feature_verbs += team.register(app, deps)
     feature_verbs += cycle.register(app, deps)

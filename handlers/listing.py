@@ -15,6 +15,7 @@ from blocks import ids
 from blocks.mrkdwn import escape
 from blocks.okr_list import list_message
 from blocks.tree import tree_message
+from blocks.view_state import action_value, json_object
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import load_viewer, user_of, workspace_of
 from storage.context import Deps
@@ -110,6 +111,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
         return list_message(
             f"{title} · {viewer.cycle.name}", cards, page=page,
             editable_ids=viewer.editable(cards), scope=json.dumps(scope), empty_text=empty,
+            check_in=any(kr.owner_id == viewer_id for card in cards for kr in card.krs),
         )  # fmt: skip
 
     async def render_tree(
@@ -150,9 +152,9 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        value = _json((body.get("actions") or [{}])[0].get("value"))
+        value = json_object(action_value(body))
         scope = value.get("scope")
-        scope = _json(scope) if isinstance(scope, str) else {}
+        scope = json_object(scope) if isinstance(scope, str) else {}
         scope = valid_scope(scope)
         if scope is None:
             log.warning("ignored a list page with a malformed scope from %s", user_of(body))
@@ -165,7 +167,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        value = _json((body.get("actions") or [{}])[0].get("value"))
+        value = json_object(action_value(body))
         page = value.get("page") if isinstance(value.get("page"), int) else 0
         cycle = value.get("cycle") if isinstance(value.get("cycle"), int) else None
         message = await render_tree(client, workspace_of(body), user_of(body), page, cycle)
@@ -180,12 +182,3 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
     ]  # fmt: skip
 
 
-def _json(text: object) -> dict[str, Any]:
-    """A button value as a dict; a crafted or broken one reads as empty."""
-    if not isinstance(text, str) or len(text) > 2000:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
@@ -19,20 +18,22 @@ from blocks.objective_form import (
     Choice,
     FormState,
     KRRow,
-    metadata,
     objective_modal,
     plain_number,
     read_form,
 )
+from blocks.view_state import action_value, metadata, row_id
 from handlers.app_home import Home
 from handlers.objective_set import announce, cycle_choices, validate_in_database
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
+from okr.permissions import can_change_checkin
 from storage.context import Deps
 from storage.models import KeyResult, Objective
 from storage.objectives import (
     archive_objective,
     get_objective,
     key_results_of,
+    objectives_of_krs,
     target_edits,
     update_objective,
 )
@@ -46,11 +47,6 @@ NOT_ALLOWED = (
     "Only the objective's owner, its team's leads and workspace admins can change it. "
     "Ask one of them, or set an objective of your own with `/okr set`."
 )
-
-
-def _id(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 async def editable_objective(
@@ -88,7 +84,7 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
     async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         workspace_id, user_id = workspace_of(body), user_of(body)
-        objective_id = _id((body.get("actions") or [{}])[0].get("value"))
+        objective_id = row_id(action_value(body))
         async with deps.sessions() as session:
             viewer = await load_viewer(session, client, deps, workspace_id, user_id)
             objective, problem = await editable_objective(session, viewer, objective_id)
@@ -133,7 +129,7 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
         if draft is None:
             await ack(response_action="errors", errors=errors)
             return
-        objective_id = _id(meta.get("objective_id"))
+        objective_id = row_id(meta.get("objective_id"))
         async with deps.sessions() as session:
             viewer = await load_viewer(session, client, deps, workspace_id, user_id)
             objective, problem = await editable_objective(session, viewer, objective_id)
@@ -163,7 +159,7 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
     async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         workspace_id, user_id = workspace_of(body), user_of(body)
-        objective_id = _id((body.get("actions") or [{}])[0].get("value"))
+        objective_id = row_id(action_value(body))
         view = body.get("view") or {}
         async with deps.sessions() as session:
             viewer = await load_viewer(session, client, deps, workspace_id, user_id)
@@ -186,26 +182,28 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
 
     async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        workspace_id = workspace_of(body)
-        kr_id = _id((body.get("actions") or [{}])[0].get("value"))
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        kr_id = row_id(action_value(body))
         async with deps.sessions() as session:
-            kr = (
-                await session.exec(
-                    select(KeyResult).where(
-                        KeyResult.workspace_id == workspace_id, KeyResult.id == kr_id
-                    )
-                )
-            ).first() if kr_id else None  # fmt: skip
-            objective = await session.get(Objective, kr.objective_id) if kr else None
+            objectives = await objectives_of_krs(session, workspace_id, [kr_id] if kr_id else [])
             cards = await objective_cards(
-                session, workspace_id, [objective] if objective else [], at=deps.clock(),
+                session, workspace_id, objectives, at=deps.clock(),
                 default_timezone=deps.default_timezone,
             )  # fmt: skip
-        line = next((k for c in cards for k in c.krs if k.id == kr_id), None)
-        if objective is None or line is None:
-            view = notice_modal("Target history", "That key result does not exist any more.")
+            viewer = await load_viewer(
+                session, client, deps, workspace_id, user_id, check_admin=False
+            )
+        found = [(c, k) for c in cards for k in c.krs if k.id == kr_id]
+        if not found:
+            view = notice_modal("History", "That key result does not exist any more.")
         else:
-            view = kr_history_modal(line, objective.title)
+            [(card, line)] = found
+            latest = line.checkins[-1] if line.checkins else None
+            editable = latest.id if latest and not card.archived and can_change_checkin(
+                user_id, author_id=latest.user_id, checked_in_at=latest.at, now=deps.clock(),
+                timezone=viewer.timezone,
+            ) else None  # fmt: skip
+            view = kr_history_modal(line, card.title, editable_checkin_id=editable)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     app.action(ids.EDIT_OBJECTIVE)(on_edit)

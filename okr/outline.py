@@ -14,6 +14,7 @@ from okr.progress import (
     Status,
     clamp01,
     expected_progress,
+    forecast_progress,
     objective_progress,
     progress,
     suggested_status,
@@ -43,6 +44,19 @@ class TargetChange:
 
 
 @dataclass(frozen=True)
+class CheckInNote:
+    """One check-in as the history shows it."""
+
+    id: int
+    value: float
+    confidence: str | None
+    note: str
+    user_id: str
+    at: datetime
+    edited: bool = False
+
+
+@dataclass(frozen=True)
 class KRLine:
     """A key result as shown: value in its unit, progress, pace, status beside confidence."""
 
@@ -68,6 +82,14 @@ class KRLine:
     """Change of the value since the previous check-in."""
     baseline: float | None = None
     revisions: tuple[TargetChange, ...] = ()
+    checkins: tuple[CheckInNote, ...] = ()
+    """This cycle's check-ins, oldest first (deleted and replaced ones left out)."""
+    forecast_progress: float | None = None
+    """Progress the least-squares line through the check-ins reaches at cycle end."""
+
+    @property
+    def last_checkin_at(self) -> datetime | None:
+        return self.checkins[-1].at if self.checkins else None
 
     @property
     def score(self) -> float:
@@ -132,16 +154,24 @@ def kr_line(
     owner_id: str,
     weight: float,
     confidence: str | None,
-    history: tuple[float, ...],
+    history: tuple[float, ...] | tuple[CheckInNote, ...],
     cycle_start: datetime,
     cycle_end: datetime,
     at: datetime,
     baseline: float | None = None,
     revisions: tuple[TargetChange, ...] = (),
 ) -> KRLine:
-    """Compute a KR's line from stored values; `history` is this cycle's check-in values,
-    oldest first (empty before the first check-in)."""
+    """Compute a KR's line from stored values; `history` is this cycle's check-ins (or just
+    their values), oldest first (empty before the first check-in)."""
     kr_kind = KRKind(kind)
+    notes = tuple(h for h in history if isinstance(h, CheckInNote))
+    history = tuple(h.value if isinstance(h, CheckInNote) else h for h in history)
+    points = [(n.at, n.value) for n in notes]
+    ahead = (
+        forecast_progress(kr_kind, start, target, points, cycle_start, cycle_end)
+        if len(points) >= 2 and kr_kind.moves
+        else None
+    )
     raw = progress(kr_kind, start, target, current, history_values=history, done=current >= 1)
     expected = expected_progress(cycle_start, cycle_end, at)
     status = suggested_status(
@@ -172,4 +202,6 @@ def kr_line(
         trend=trend(previous, current) if history else None,
         baseline=baseline,
         revisions=revisions,
+        checkins=notes,
+        forecast_progress=ahead,
     )

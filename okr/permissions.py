@@ -4,6 +4,8 @@ leads and workspace admins edit."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 
 def can_edit(
@@ -16,3 +18,16 @@ def can_edit(
 ) -> bool:
     """Whether `user_id` may edit or archive an objective."""
     return is_admin or user_id == owner_id or (team_id is not None and team_id in led_team_ids)
+
+
+def can_change_checkin(
+    user_id: str, *, author_id: str, checked_in_at: datetime, now: datetime, timezone: str
+) -> bool:
+    """A person may correct or delete their own check-in during the week it was made
+    (ISO week, in their team's time zone): later, the digest has already reported it."""
+    if user_id != author_id:
+        return False
+    zone = ZoneInfo(timezone)
+    return (
+        checked_in_at.astimezone(zone).isocalendar()[:2] == now.astimezone(zone).isocalendar()[:2]
+    )

@@ -513,3 +513,16 @@ def assess(
         latest_value=latest,
         checkins=len(values),
     )
+
+
+def at_target(kind: KRKind | str, target: float, value: float) -> bool:
+    """Whether `value` meets the KR's target: at or past it for increase / decrease, done
+    for a milestone. Holding a threshold is never "reached": it must hold all cycle."""
+    kind = KRKind(kind)
+    if kind is KRKind.MILESTONE:
+        return value >= 1
+    if kind is KRKind.INCREASE:
+        return value >= target
+    if kind is KRKind.DECREASE:
+        return value <= target
+    return False

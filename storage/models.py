@@ -192,6 +192,11 @@ class CheckIn(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     edited_at: datetime | None = _when()
     deleted_at: datetime | None = _when()
+    # An edit keeps the old row (deleted_at set) and points it at its replacement, so
+    # the full history survives; the replacement carries edited_at.
+    replaced_by_id: int | None = Field(
+        default=None, foreign_key="check_ins.id", ondelete="SET NULL"
+    )
 
 
 class TargetRevision(SQLModel, table=True):

@@ -317,3 +317,20 @@ async def objectives_of_cycle(
         .order_by(col(Objective.id))
     )
     return list(rows)
+
+
+async def objectives_of_krs(
+    session: AsyncSession, workspace_id: str, kr_ids: Collection[int]
+) -> list[Objective]:
+    """The objectives holding these KRs (archived ones too), in one query."""
+    if not kr_ids:
+        return []
+    holding = select(KeyResult.objective_id).where(
+        KeyResult.workspace_id == workspace_id, col(KeyResult.id).in_(list(kr_ids))
+    )
+    rows = await session.exec(
+        select(Objective)
+        .where(Objective.workspace_id == workspace_id, col(Objective.id).in_(holding))
+        .order_by(col(Objective.id))
+    )
+    return list(rows)

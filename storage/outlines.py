@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.cycles import CycleSpan, cycle_bounds_utc
-from okr.outline import KRLine, ObjectiveCard, TargetChange, TreeNode, kr_line
+from okr.outline import CheckInNote, KRLine, ObjectiveCard, TargetChange, TreeNode, kr_line
 from okr.progress import objective_progress
 from storage.models import CheckIn, Cycle, KeyResult, Objective, TargetRevision, Team
 from storage.objectives import key_results_of, objectives_of_cycle
@@ -33,12 +33,12 @@ async def _by_id(session: AsyncSession, model: type, workspace_id: str, ids: Col
 
 async def _history(
     session: AsyncSession, workspace_id: str, kr_ids: Collection[int]
-) -> dict[int, tuple[float, ...]]:
-    """Check-in values per KR, oldest first (deleted ones left out)."""
-    found: dict[int, list[float]] = defaultdict(list)
+) -> dict[int, tuple[CheckInNote, ...]]:
+    """Live check-ins per KR, oldest first (deleted and replaced ones left out)."""
+    found: dict[int, list[CheckInNote]] = defaultdict(list)
     if kr_ids:
         rows = await session.exec(
-            select(CheckIn.key_result_id, CheckIn.value)
+            select(CheckIn)
             .where(
                 CheckIn.workspace_id == workspace_id,
                 col(CheckIn.key_result_id).in_(list(kr_ids)),
@@ -46,9 +46,12 @@ async def _history(
             )
             .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
         )
-        for kr_id, value in rows:
-            found[kr_id].append(value)
-    return {kr_id: tuple(values) for kr_id, values in found.items()}
+        for c in rows:
+            found[c.key_result_id].append(
+                CheckInNote(c.id or 0, c.value, c.confidence, c.note, c.user_id, c.created_at,
+                            edited=c.edited_at is not None)
+            )  # fmt: skip
+    return {kr_id: tuple(notes) for kr_id, notes in found.items()}
 
 
 async def _revisions(
@@ -129,7 +132,7 @@ async def objective_cards(
 
 def _line(
     kr: KeyResult,
-    history: tuple[float, ...],
+    history: tuple[CheckInNote, ...],
     revisions: tuple[TargetChange, ...],
     start: datetime,
     end: datetime,

@@ -12,7 +12,13 @@ from storage.models import Workspace
 
 
 async def ensure_workspace(session: AsyncSession, workspace_id: str, now: datetime) -> Workspace:
-    """Get the workspace, inserting it if new; safe when two requests race to create it."""
+    """Get the workspace, inserting it if new; safe when two requests race to create it.
+
+    Read first: this runs on most requests, and a write on each would serialise them on
+    SQLite."""
+    found = await session.get(Workspace, workspace_id)
+    if found is not None:
+        return found
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.exec(  # type: ignore[call-overload]
         insert(Workspace)

@@ -11,6 +11,7 @@ import json
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,7 +41,15 @@ from blocks.mrkdwn import escape
 from blocks.objective_card import objective_block_count, objective_blocks
 from blocks.okr_list import list_message, paginate
 from blocks.tree import tree_message
-from okr.outline import KRLine, Level, ObjectiveCard, TargetChange, TreeNode, kr_line
+from okr.outline import (
+    CheckInNote,
+    KRLine,
+    Level,
+    ObjectiveCard,
+    TargetChange,
+    TreeNode,
+    kr_line,
+)
 from okr.progress import Status, StretchVerdict
 
 EVIL = "<!channel> buy now <https://evil|bank>"
@@ -657,7 +666,8 @@ def test_home_with_my_krs_and_team_cards() -> None:
     assert_escaped(view)
     blocks = view["blocks"]
     assert blocks[0]["text"]["text"] == "Your OKRs · Q2 2024"
-    assert [e["action_id"] for e in blocks[1]["elements"]] == [ids.NEW_OKR, ids.CHECK_IN]
+    assert [e["action_id"] for e in blocks[1]["elements"]] == [
+        ids.NEW_OKR, ids.CHECK_IN, ids.NO_CHANGE]  # fmt: skip
     assert blocks[2]["text"]["text"] == "My key results"
     kr_text = blocks[3]["text"]["text"]
     assert kr_text.startswith("*Close $2M in new ARR*\n_Win the mid-market in EMEA_\n")
@@ -791,19 +801,20 @@ def test_kr_history_modal_lists_revisions_newest_first() -> None:
     view = kr_history_modal(kr, "Win <EMEA>")
     assert_valid_view(view, "modal")
     assert_escaped(view)
-    assert view["title"]["text"] == "Target history"
+    assert view["title"]["text"] == "History"
     assert "submit" not in view
     blocks = view["blocks"]
     assert blocks[0]["text"]["text"] == "*Close $2M in new ARR*\nObjective: Win &lt;EMEA&gt;"
     fields = [f["text"] for f in blocks[1]["fields"]]
     assert fields[:2] == ["*Original target*\n$1M", "*Current target*\n$2M"]
-    newest = blocks[3]["text"]["text"]
+    assert "No check-ins yet." in texts(blocks[3:4])
+    newest = blocks[5]["text"]["text"]
     assert newest == (
         "*$1.5M → $2M* · by <@U0BOSS> · "
         "<!date^1714555800^{date_short} {time}|2024-05-01 09:30 UTC>\n"
         f"> {EVIL_ESCAPED}"
     )
-    assert blocks[4]["text"]["text"].startswith("*$1M → $1.5M*")
+    assert blocks[6]["text"]["text"].startswith("*$1M → $1.5M*")
 
 
 def test_kr_history_modal_truncates_oldest_and_handles_none() -> None:
@@ -819,15 +830,36 @@ def test_kr_history_modal_truncates_oldest_and_handles_none() -> None:
     assert_valid_view(view, "modal")
     blocks = view["blocks"]
     assert len(blocks) == 100
-    assert blocks[-1]["elements"][0]["text"] == "and 54 earlier changes"
-    assert "change 149" in blocks[3]["text"]["text"]
-    assert "change 53" not in texts(blocks)
+    assert blocks[-1]["elements"][0]["text"] == "and 56 earlier changes"
+    assert "change 149" in blocks[5]["text"]["text"]
+    assert "change 55" not in texts(blocks) and "change 56" in texts(blocks)
     none = kr_history_modal(make_kr(), "Objective")
     assert_valid_view(none, "modal")
     assert "has not changed" in texts(none["blocks"])
     assert slack_date(datetime(2024, 5, 1, 9, 30)) == (
         "<!date^1714555800^{date_short} {time}|2024-05-01 09:30 UTC>"
     )
+
+
+def test_kr_history_lists_checkins_with_edit_on_the_latest_only() -> None:
+    start = datetime(2024, 4, 1, tzinfo=UTC)
+    notes = tuple(
+        CheckInNote(id=i, value=100_000 * i, confidence="at_risk" if i % 2 else "on_track",
+                    note=f"week {i} <!here>", user_id="U0REP", at=start + timedelta(days=7 * i),
+                    edited=i == 14)
+        for i in range(1, 15)
+    )  # fmt: skip
+    kr = replace(make_kr(), checkins=notes)
+    view = kr_history_modal(kr, "Objective", editable_checkin_id=14)
+    assert_valid_view(view, "modal")
+    assert_escaped(view)
+    text = texts(view["blocks"])
+    assert "week 14" in text and "_edited_" in text and "week 2 " not in text
+    assert "and 2 earlier check-ins" in text
+    buttons = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        (ids.EDIT_CHECK_IN, "14"), (ids.DELETE_CHECK_IN, "14")]  # fmt: skip
+    assert "confirm" in buttons[1]
 
 
 # --- random user text -------------------------------------------------------------------------

@@ -1,0 +1,244 @@
+"""The check-in modal: all of a person's key results in one form, three blocks each
+(the KR with a confidence menu beside it, the new value, a one-line note).
+
+Reading it back is pure: `read_checkin` returns the entries to store, or field errors
+keyed by block id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks import ids
+from blocks.kr_format import clip, kr_value, percent, progress_bar, status_label
+from blocks.objective_form import plain_number
+from blocks.view_state import element as _element
+from okr.outline import CheckInNote, KRLine
+from okr.progress import KRKind
+from okr.values import Unit, ValueParseError, parse_value
+
+MAX_KRS = 32  # three blocks each, plus a header context: within a modal's 100 blocks
+NOTE_MAX = 280
+CONFIDENCE = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+}
+DONE, NOT_DONE = "done", "not_done"
+
+
+def value_block(kr_id: int) -> str:
+    return f"ci_value_{kr_id}"
+
+
+def confidence_block(kr_id: int) -> str:
+    return f"ci_conf_{kr_id}"
+
+
+def note_block(kr_id: int) -> str:
+    return f"ci_note_{kr_id}"
+
+
+@dataclass(frozen=True)
+class CheckInItem:
+    """A KR offered for check-in, with the objective it serves."""
+
+    kr: KRLine
+    objective_title: str
+
+
+def checkin_modal(
+    items: Sequence[CheckInItem], *, source: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The modal for `items` (the first 32; more are named in a note). `source` (e.g. the
+    prompt message to update afterwards) travels in private_metadata."""
+    shown = list(items)[:MAX_KRS]
+    blocks: list[Any] = []
+    if len(items) > MAX_KRS:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"Showing {MAX_KRS} of {len(items)} key results: save, then check in on "
+            "the rest with `/okr log`.")]))  # fmt: skip
+    for item in shown:
+        blocks.extend(_kr_blocks(item, item.kr.current, item.kr.confidence, ""))
+    view = View(
+        type="modal",
+        callback_id=ids.CHECK_IN_VIEW,
+        title=PlainTextObject(text="Weekly check-in"),
+        submit=PlainTextObject(text="Check in"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps(
+            {"kr_ids": [item.kr.id for item in shown], "source": dict(source or {})},
+            separators=(",", ":"),
+        ),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any]:
+    """The same three blocks for one KR, prefilled from the check-in being corrected."""
+    blocks = _kr_blocks(item, checkin.value, checkin.confidence, checkin.note)
+    return View(
+        type="modal",
+        callback_id=ids.EDIT_CHECK_IN_VIEW,
+        title=PlainTextObject(text="Edit check-in"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"checkin_id": checkin.id, "kr_ids": [item.kr.id]}),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _kr_blocks(item: CheckInItem, value: float, confidence: str | None, note: str) -> list[Any]:
+    kr = item.kr
+    summary = (
+        f"*{clip(kr.title, 150)}*  ·  {clip(item.objective_title, 100)}\n"
+        f"{kr_value(kr)}  {progress_bar(kr.score)} {percent(kr.progress)}  ·  "
+        f"suggested: {status_label(kr.status)}"
+    )
+    confidence_options = [Option(value=k, label=v) for k, v in CONFIDENCE.items()]
+    initial = next((o for o in confidence_options if o.value == confidence), None)
+    if kr.kind is KRKind.MILESTONE:
+        done_options = [Option(value=DONE, label="Done"), Option(value=NOT_DONE, label="Not done")]
+        value_input = InputBlock(
+            block_id=value_block(kr.id),
+            label="Status",
+            element=StaticSelectElement(
+                action_id="value",
+                options=done_options,
+                initial_option=done_options[0 if value >= 1 else 1],
+            ),
+        )
+    else:
+        label = "Observed value" if kr.kind.holds else "New value"
+        value_input = InputBlock(
+            block_id=value_block(kr.id),
+            label=label,
+            element=PlainTextInputElement(action_id="value", initial_value=plain_number(value)),
+        )
+    return [
+        SectionBlock(
+            block_id=confidence_block(kr.id),
+            text=MarkdownTextObject(text=summary),
+            accessory=StaticSelectElement(
+                action_id=ids.CHECK_IN_CONFIDENCE,
+                placeholder="Your confidence",
+                options=confidence_options,
+                initial_option=initial,
+            ),
+        ),
+        value_input,
+        InputBlock(
+            block_id=note_block(kr.id),
+            label="Note (optional)",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="value",
+                max_length=NOTE_MAX,
+                placeholder="One line of context",
+                initial_value=note or None,
+            ),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What was submitted for one KR, and whether it differs from what the modal showed."""
+
+    kr_id: int
+    value: float
+    confidence: str | None
+    note: str
+    changed: bool = True
+
+
+def _shown(blocks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What each block showed when the modal was drawn (initial value or option)."""
+    shown: dict[str, Any] = {}
+    for block in blocks:
+        element = block.get("element") or block.get("accessory") or {}
+        initial = element.get("initial_value")
+        if initial is None:
+            initial = (element.get("initial_option") or {}).get("value")
+        shown[str(block.get("block_id", ""))] = initial
+    return shown
+
+
+class Measured(Protocol):
+    """What reading a KR's answer needs to know of it."""
+
+    @property
+    def kind(self) -> KRKind: ...
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def currency(self) -> str | None: ...
+
+
+def read_checkin(
+    values: Mapping[str, Any],
+    krs: Mapping[int, Measured],
+    blocks: Sequence[Mapping[str, Any]] = (),
+) -> tuple[list[Answer], dict[str, str]]:
+    """Parse every KR's answer; values in the KR's unit (`$1.3M`, `35%`, `done`).
+
+    "Changed" compares with what the modal showed (its `blocks`), not with the database:
+    a submission Slack sends twice must be read the same way both times."""
+    shown = _shown(blocks)
+    answers: list[Answer] = []
+    errors: dict[str, str] = {}
+    for kr_id, kr in krs.items():
+        element = _element(values, value_block(kr_id))
+        if kr.kind is KRKind.MILESTONE:
+            chosen = (element.get("selected_option") or {}).get("value")
+            if chosen not in (DONE, NOT_DONE):
+                errors[value_block(kr_id)] = "Pick done or not done."
+                continue
+            value = 1.0 if chosen == DONE else 0.0
+            typed = chosen
+        else:
+            text = typed = element.get("value")
+            if not isinstance(text, str) or not text.strip():
+                errors[value_block(kr_id)] = "Enter the value as of today."
+                continue
+            try:
+                value = parse_value(text, kr.unit, currency=kr.currency).value
+            except ValueParseError as exc:
+                errors[value_block(kr_id)] = exc.message
+                continue
+        confidence = (_element(values, confidence_block(kr_id)).get("selected_option") or {}).get(
+            "value"
+        )
+        if confidence is not None and confidence not in CONFIDENCE:
+            errors[value_block(kr_id)] = "Pick on track, at risk or off track."
+            continue
+        note = (_element(values, note_block(kr_id)).get("value") or "").strip()
+        if not isinstance(note, str) or len(note) > NOTE_MAX:
+            errors[note_block(kr_id)] = f"Keep the note to {NOTE_MAX} characters."
+            continue
+        note = " ".join(note.split())
+        moved = (
+            str(typed).strip() != str(shown.get(value_block(kr_id))).strip()
+            or confidence != shown.get(confidence_block(kr_id))
+            or bool(note)
+        )
+        answers.append(Answer(kr_id, value, confidence, note, changed=moved or not blocks))
+    return answers, errors
+
+

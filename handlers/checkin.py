@@ -1,0 +1,394 @@
+"""Checking in: `/okr log` and the "Check in" buttons open one modal for all of a person's
+key results; "No change" checks them all in at their current values in one click; the
+latest check-in of the week can be corrected or deleted from a KR's History.
+
+A KR that reaches its target gets one celebration post in its team's channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from blocks import ids
+from blocks.celebration import celebration_post
+from blocks.checkin_modal import (
+    CheckInItem,
+    checkin_modal,
+    edit_checkin_modal,
+    read_checkin,
+    value_block,
+)
+from blocks.kr_history import kr_history_modal
+from blocks.notice import notice_modal
+from blocks.view_state import action_value, metadata, row_id
+from handlers.app_home import Home
+from handlers.okr_command import COMMAND, CommandRequest, Verb
+from handlers.viewer import load_viewer, user_of, workspace_of
+from okr.outline import KRLine, ObjectiveCard
+from okr.permissions import can_change_checkin
+from okr.progress import at_target
+from storage.checkins import (
+    Entry,
+    active_krs_of,
+    checkable,
+    claim_reached,
+    delete_checkin,
+    record,
+    replace_checkin,
+)
+from storage.context import Deps
+from storage.models import CheckIn, Objective, Team
+from storage.objectives import objectives_of_krs
+from storage.outlines import objective_cards
+
+log = logging.getLogger(__name__)
+
+#: Called after someone checked in (the rhythm uses it to turn its prompt to "done").
+AfterCheckIn = Callable[[AsyncWebClient, str, str, Mapping[str, Any]], Awaitable[None]]
+
+
+#: Listeners' work after the ack (celebrations, hooks, Home tabs) that may run at once. A
+#: Monday burst of check-ins then queues here instead of starving the acks of the next
+#: submissions on the shared event loop.
+AFTER_ACK_CONCURRENCY = 4
+
+
+def reached(kr: KRLine) -> bool:
+    return at_target(kr.kind, kr.target, kr.current)
+
+
+async def lines_of(
+    session: AsyncSession, deps: Deps, workspace_id: str, objectives: Sequence[Objective]
+) -> tuple[list[ObjectiveCard], dict[int, KRLine]]:
+    """Cards for the objectives, and every KR line by id."""
+    unique = list({o.id: o for o in objectives}.values())
+    cards = await objective_cards(
+        session, workspace_id, unique, at=deps.clock(), default_timezone=deps.default_timezone
+    )
+    return cards, {kr.id: kr for card in cards for kr in card.krs}
+
+
+def _kr_ids(meta: Mapping[str, Any]) -> list[int]:
+    raw = meta.get("kr_ids")
+    if not isinstance(raw, list):
+        return []
+    return [k for k in raw if isinstance(k, int) and not isinstance(k, bool)][:100]
+
+
+class CheckIns:
+    """The check-in listeners, with what they share: the deps, the Home publisher, and
+    hooks run after each check-in."""
+
+    def __init__(self, deps: Deps, home: Home) -> None:
+        self.deps = deps
+        self.home = home
+        self.after: list[AfterCheckIn] = []
+        self._after_ack = asyncio.Semaphore(AFTER_ACK_CONCURRENCY)
+
+    async def open_modal(
+        self,
+        client: AsyncWebClient,
+        workspace_id: str,
+        user_id: str,
+        trigger_id: str,
+        source: Mapping[str, Any],
+    ) -> None:
+        async with self.deps.sessions() as session:
+            viewer = await load_viewer(
+                session, client, self.deps, workspace_id, user_id, check_admin=False
+            )
+            assert viewer.cycle.id is not None
+            active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
+            _, lines = await lines_of(
+                session, self.deps, workspace_id, [a.objective for a in active]
+            )
+        if not active:
+            view = notice_modal(
+                "Weekly check-in",
+                f"You own no key results in {viewer.cycle.name} yet. "
+                f"Set one with `{COMMAND} set`.",
+            )
+        else:
+            items = [CheckInItem(lines[a.kr.id or 0], a.objective.title) for a in active]
+            view = checkin_modal(items, source=source)
+        await client.views_open(trigger_id=trigger_id, view=view)
+
+    async def celebrate(
+        self, client: AsyncWebClient, workspace_id: str, kr_ids: Collection[int]
+    ) -> None:
+        """One post per KR that reached its target with this check-in, in its team channel."""
+        if not kr_ids:
+            return
+        async with self.deps.sessions() as session:
+            objectives = await objectives_of_krs(session, workspace_id, kr_ids)
+            cards, _ = await lines_of(session, self.deps, workspace_id, objectives)
+            posts = []
+            for card in cards:
+                for kr in card.krs:
+                    if kr.id in kr_ids and reached(kr) and await claim_reached(
+                        session, kr.id, self.deps.clock()
+                    ):
+                        posts.append((card, kr))
+            await session.commit()
+            teams = {
+                t.id: t
+                for t in await session.exec(
+                    select(Team).where(
+                        Team.workspace_id == workspace_id,
+                        col(Team.id).in_([c.team_id for c, _ in posts if c.team_id]),
+                    )
+                )
+            }
+        for card, kr in posts:
+            team = teams.get(card.team_id) if card.team_id else None
+            if team is None or not team.channel_id:
+                log.info("KR %s reached its target; no team channel to celebrate in", kr.id)
+                continue
+            try:
+                await client.chat_postMessage(
+                    channel=team.channel_id, **celebration_post(kr, card.title)
+                )
+            except SlackApiError as exc:
+                log.warning(
+                    "celebration in %s failed: %s", team.channel_id, exc.response.get("error")
+                )
+
+    async def finish(
+        self,
+        client: AsyncWebClient,
+        workspace_id: str,
+        user_id: str,
+        stored: Collection[int],
+        source: Mapping[str, Any],
+    ) -> None:
+        """After a check-in is committed: praise, hooks (the prompt's done state), Home.
+        `stored` are the KRs checked in; only those now at target are looked at again."""
+        async with self._after_ack:
+            await self.celebrate(client, workspace_id, stored)
+            for hook in self.after:
+                try:
+                    await hook(client, workspace_id, user_id, source)
+                except Exception:
+                    log.exception("after-check-in hook %s failed", hook)
+            await self.home.publish_many(client, workspace_id, {user_id})
+
+
+def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIns]:
+    checkins = CheckIns(deps, home)
+
+    async def log_verb(request: CommandRequest) -> None:
+        await request.ack()
+        source = {"channel": request.channel_id}
+        await checkins.open_modal(
+            request.client, request.workspace_id, request.user_id,
+            str(request.body.get("trigger_id", "")), source,
+        )  # fmt: skip
+
+    async def on_check_in(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await checkins.open_modal(
+            client, workspace_of(body), user_of(body), body["trigger_id"], message_source(body)
+        )
+
+    async def on_confidence(ack: AsyncAck) -> None:
+        """The confidence menu reports each change; its value is read on submit."""
+        await ack()
+
+    async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        view = body["view"]
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        meta = metadata(view)
+        kr_ids = _kr_ids(meta)
+        async with deps.sessions() as session:
+            problems, measures = await checkable(session, workspace_id, user_id, kr_ids)
+            errors = {value_block(k): why for k, why in problems.items() if why}
+            if errors or not kr_ids:
+                await ack(response_action="errors", errors=errors or {
+                    "none": "Nothing to check in."})  # fmt: skip
+                return
+            answers, errors = read_checkin(
+                view.get("state", {}).get("values", {}), measures, view.get("blocks", [])
+            )
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack()
+            news = [a for a in answers if a.changed] or answers
+            stored = await record(
+                session, workspace_id, user_id,
+                [Entry(a.kr_id, a.value, a.confidence, a.note) for a in news],
+                submission_key=f"view:{view.get('id', '')}", now=deps.clock(),
+            )  # fmt: skip
+            await session.commit()
+        if not stored:
+            log.info("check-in view %s was already stored; ignored the repeat", view.get("id"))
+            return
+        source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+        await _thank(client, source, user_id, len(stored))
+        hits = [a.kr_id for a in news if a.kr_id in stored and at_target(
+            measures[a.kr_id].kind, measures[a.kr_id].target, a.value)]  # fmt: skip
+        await checkins.finish(client, workspace_id, user_id, hits, source)
+
+    async def on_no_change(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        action = (body.get("actions") or [{}])[0]
+        async with deps.sessions() as session:
+            viewer = await load_viewer(
+                session, client, deps, workspace_id, user_id, check_admin=False
+            )
+            assert viewer.cycle.id is not None
+            active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
+            stored = await record(
+                session, workspace_id, user_id,
+                [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in active],
+                submission_key=f"nochange:{action.get('action_ts', '')}", now=deps.clock(),
+            )  # fmt: skip
+            await session.commit()
+        if stored:  # unchanged values reach no new target: nothing to celebrate
+            await checkins.finish(client, workspace_id, user_id, [], message_source(body))
+
+    async def editable_checkin(
+        session: AsyncSession, client: AsyncWebClient, workspace_id: str, user_id: str,
+        checkin_id: int | None,
+    ) -> tuple[CheckIn | None, str]:  # fmt: skip
+        """The check-in the user may still change, or why not."""
+        row = (await session.exec(select(CheckIn).where(
+            CheckIn.workspace_id == workspace_id, CheckIn.id == checkin_id,
+            col(CheckIn.deleted_at).is_(None)))).first() if checkin_id else None  # fmt: skip
+        if row is None:
+            return None, "That check-in was changed or deleted in the meantime."
+        latest = (await session.exec(select(CheckIn.id).where(
+            CheckIn.key_result_id == row.key_result_id, col(CheckIn.deleted_at).is_(None))
+            .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc()).limit(1))).first()
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id,
+                                   check_admin=False)  # fmt: skip
+        problems, _ = await checkable(session, workspace_id, user_id, [row.key_result_id])
+        problem = problems[row.key_result_id]
+        if problem:
+            return None, problem
+        if latest != row.id or not can_change_checkin(
+            user_id, author_id=row.user_id, checked_in_at=row.created_at, now=deps.clock(),
+            timezone=viewer.timezone,
+        ):  # fmt: skip
+            return None, "Only your latest check-in can be changed, during the week you made it."
+        return row, ""
+
+    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        checkin_id = row_id(action_value(body))
+        async with deps.sessions() as session:
+            row, problem = await editable_checkin(session, client, workspace_id, user_id,
+                                                  checkin_id)  # fmt: skip
+            if row is not None:
+                [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
+                _, lines = await lines_of(session, deps, workspace_id, [objective])
+        if row is None:
+            await client.views_push(trigger_id=body["trigger_id"],
+                                    view=notice_modal("Edit check-in", problem))  # fmt: skip
+            return
+        line = lines[row.key_result_id]
+        note = next(n for n in line.checkins if n.id == row.id)
+        await client.views_push(
+            trigger_id=body["trigger_id"],
+            view=edit_checkin_modal(CheckInItem(line, objective.title), note),
+        )
+
+    async def on_edit_submit(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        view = body["view"]
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        meta = metadata(view)
+        checkin_id = row_id(meta.get("checkin_id"))
+        async with deps.sessions() as session:
+            row, problem = await editable_checkin(session, client, workspace_id, user_id,
+                                                  checkin_id)  # fmt: skip
+            if row is None:
+                first = next(iter(_kr_ids(meta)), 0)
+                await ack(response_action="errors", errors={value_block(first): problem})
+                return
+            [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
+            _, lines = await lines_of(session, deps, workspace_id, [objective])
+            answers, errors = read_checkin(
+                view.get("state", {}).get("values", {}),
+                {row.key_result_id: lines[row.key_result_id]},
+            )
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+            await ack(response_action="clear")
+            [answer] = answers
+            await replace_checkin(session, row, value=answer.value, confidence=answer.confidence,
+                                  note=answer.note, now=deps.clock())  # fmt: skip
+            await session.commit()
+        await checkins.finish(client, workspace_id, user_id, [row.key_result_id], {})
+
+    async def on_delete(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        workspace_id, user_id = workspace_of(body), user_of(body)
+        checkin_id = row_id(action_value(body))
+        view = body.get("view") or {}
+        async with deps.sessions() as session:
+            row, problem = await editable_checkin(session, client, workspace_id, user_id,
+                                                  checkin_id)  # fmt: skip
+            if row is not None:
+                await delete_checkin(session, row, now=deps.clock())
+                await session.commit()
+                [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
+                _, lines = await lines_of(session, deps, workspace_id, [objective])
+        if view.get("id"):
+            if row is None:
+                refreshed = notice_modal("History", problem)
+            else:
+                refreshed = kr_history_modal(lines[row.key_result_id], objective.title)
+            await client.views_update(view_id=view["id"], view=refreshed)
+        if row is not None:
+            await checkins.home.publish_many(client, workspace_id, {user_id})
+
+    app.action(ids.CHECK_IN)(on_check_in)
+    app.action(ids.CHECK_IN_CONFIDENCE)(on_confidence)
+    app.action(ids.NO_CHANGE)(on_no_change)
+    app.action(ids.EDIT_CHECK_IN)(on_edit)
+    app.action(ids.DELETE_CHECK_IN)(on_delete)
+    app.view(ids.CHECK_IN_VIEW)(on_submit)
+    app.view(ids.EDIT_CHECK_IN_VIEW)(on_edit_submit)
+    verbs = [Verb("log", f"{COMMAND} log", "Check in on your key results", log_verb)]
+    return verbs, checkins
+
+
+def message_source(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Where a button was clicked, when it was on a message (the Monday prompt): so that
+    message can be turned to its done state afterwards."""
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id")
+    if channel and message.get("ts"):
+        return {"channel": channel, "ts": message["ts"]}
+    return {}
+
+
+async def _thank(
+    client: AsyncWebClient, source: Mapping[str, Any], user_id: str, count: int
+) -> None:
+    """A short ephemeral thank-you where `/okr log` was typed. A prompt (a message with a
+    ts) is turned to its done state by the rhythm's hook instead."""
+    channel = source.get("channel")
+    if not isinstance(channel, str) or not channel or source.get("ts"):
+        return
+    text = f"Checked in {count} key result{'s' if count != 1 else ''}. Thank you!"
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    except SlackApiError as exc:  # e.g. a channel the bot is not in: the Home tab shows it
+        log.info("check-in thanks in %s failed: %s", channel, exc.response.get("error"))
+
+

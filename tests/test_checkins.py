@@ -1,0 +1,348 @@
+"""Checking in, through signed requests: `/okr log`, the modal, "No change", corrections,
+celebrations, and every way a check-in can be wrong."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from blocks import ids
+from blocks.checkin_modal import value_block
+from bot.runtime import Runtime
+from storage.models import CheckIn, Cycle, KeyResult, Objective
+from tests.clock import FakeClock
+from tests.driver import SlackDriver
+from tests.fakeslack import FakeSlack
+from tests.scenario import BOB, ME, SIMPLE, add_people, count, create, kr, seed_team
+
+
+@pytest.fixture(autouse=True)
+def _people(slack: FakeSlack) -> None:
+    add_people(slack)
+
+
+THREE = {
+    "title": "Win the Nordics", "level": "personal",
+    **kr(0, "New ARR", "1.2M", "2M", unit="currency", currency="USD"),
+    **kr(1, "Churn", "", "3%", kind="stay_below", unit="percent"),
+    **kr(2, "Partner program live", kind="milestone"),
+}  # fmt: skip
+
+
+async def open_log(driver: SlackDriver, slack: FakeSlack, user: str = ME) -> dict[str, Any]:
+    before = len(slack.calls_to("views.open"))
+    response = await driver.command(text="log", user_id=user)
+    assert response.status == 200
+    return (await slack.wait_for("views.open", count=before + 1))[-1].response["view"]
+
+
+def answer(view: dict[str, Any], **by_kr: dict[str, Any]) -> dict[str, Any]:
+    """State values for the check-in modal: as drawn, with some KRs' fields changed.
+    `by_kr` maps "kr<id>" to {"value": ..., "confidence": ..., "note": ...}."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        block_id = block.get("block_id", "")
+        element = block.get("element") or block.get("accessory")
+        if not element:
+            continue
+        kr_id = block_id.rsplit("_", 1)[-1]
+        change = by_kr.get(f"kr{kr_id}", {})
+        if block_id.startswith("ci_conf_"):
+            chosen = change.get("confidence", (element.get("initial_option") or {}).get("value"))
+            option = None if chosen is None else {"text": {"type": "plain_text", "text": chosen},
+                                                  "value": chosen}  # fmt: skip
+            values[block_id] = {element["action_id"]: {"type": "static_select",
+                                                       "selected_option": option}}  # fmt: skip
+        elif element["type"] == "static_select":
+            chosen = change.get("value", element["initial_option"]["value"])
+            values[block_id] = {element["action_id"]: {"type": "static_select", "selected_option": {
+                "text": {"type": "plain_text", "text": chosen}, "value": chosen}}}  # fmt: skip
+        else:
+            key = "note" if block_id.startswith("ci_note_") else "value"
+            values[block_id] = {element["action_id"]: {
+                "type": "plain_text_input",
+                "value": change.get(key, element.get("initial_value"))}}  # fmt: skip
+    return values
+
+
+async def krs(bot: Runtime) -> list[KeyResult]:
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        return list(await session.exec(select(KeyResult).order_by(col(KeyResult.id))))
+
+
+async def checkins(bot: Runtime) -> list[CheckIn]:
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        return list(await session.exec(select(CheckIn).order_by(col(CheckIn.id))))
+
+
+async def check_in(driver: SlackDriver, slack: FakeSlack, view: dict[str, Any],
+                   user: str = ME, **by_kr: dict[str, Any]) -> Any:  # fmt: skip
+    before = len(slack.calls_to("views.publish"))
+    response = await driver.view_submission(ids.CHECK_IN_VIEW, answer(view, **by_kr),
+                                            user_id=user, view=view)  # fmt: skip
+    if response.status == 200 and not response.text.strip():
+        await slack.wait_for("views.publish", count=before + 1)  # stored and shown
+    return response
+
+
+async def test_log_without_key_results_says_how_to_start(
+    driver: SlackDriver, slack: FakeSlack
+) -> None:
+    view = await open_log(driver, slack)
+    assert "You own no key results" in json.dumps(view) and "/okr set" in json.dumps(view)
+
+
+async def test_log_lists_my_key_results_prefilled(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    await create(driver, slack, {**SIMPLE, "title": "Bob's"}, user=BOB)
+    view = await open_log(driver, slack)
+    assert view["callback_id"] == ids.CHECK_IN_VIEW
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks[value_block(1)]["element"]["initial_value"] == "1200000"
+    assert blocks[value_block(2)]["label"]["text"] == "Observed value"
+    assert blocks[value_block(3)]["element"]["initial_option"]["value"] == "not_done"
+    assert value_block(4) not in blocks  # Bob's KR is not mine
+    assert len(view["blocks"]) == 9
+
+
+async def test_only_changed_or_commented_krs_are_stored(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    view = await open_log(driver, slack)
+    slipped = {"value": "$1.5M", "confidence": "at_risk", "note": "Big deal slipped"}
+    response = await check_in(driver, slack, view, kr1=slipped,
+                              kr2={"note": "  still   holding "})  # fmt: skip
+    assert response.status == 200 and response.text in ("", "{}")
+    stored = await checkins(bot)
+    assert [(c.key_result_id, c.value, c.confidence, c.note) for c in stored] == [
+        (1, 1.5e6, "at_risk", "Big deal slipped"), (2, 3.0, None, "still holding")]  # fmt: skip
+    rows = await krs(bot)
+    assert (rows[0].current_value, rows[0].confidence) == (1.5e6, "at_risk")
+    [thanks] = await slack.wait_for("chat.postEphemeral")
+    assert "Checked in 2 key results" in thanks.args["text"]
+
+
+async def test_nothing_changed_checks_everything_in_as_is(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view)
+    assert [(c.key_result_id, c.value) for c in await checkins(bot)] == [
+        (1, 1.2e6), (2, 3.0), (3, 0.0)]  # fmt: skip
+
+
+async def test_a_repeated_submission_stores_once(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, kr1={"value": "1.3M"})
+    again = await driver.view_submission(ids.CHECK_IN_VIEW, answer(view, kr1={"value": "1.3M"}),
+                                         user_id=ME, view=view)  # fmt: skip
+    assert again.status == 200
+    await slack.wait_for("chat.postEphemeral")
+    assert len(await checkins(bot)) == 1
+
+
+CHECKIN_BAD: list[tuple[str, dict[str, Any], str]] = [
+    ("letters", {"kr1": {"value": "lots"}}, "Expected"),
+    ("NaN", {"kr1": {"value": "NaN"}}, "Expected"),
+    ("infinity", {"kr1": {"value": "1e309"}}, "too large"),
+    ("empty", {"kr1": {"value": "  "}}, "Enter the value"),
+    ("percent on money", {"kr1": {"value": "35%"}}, "Expected"),
+    ("other currency", {"kr1": {"value": "€5"}}, "Expected"),
+    ("crafted confidence", {"kr1": {"confidence": "ecstatic"}}, "on track, at risk"),
+    ("crafted milestone", {"kr3": {"value": "maybe"}}, "done or not done"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "changes", "message"), CHECKIN_BAD, ids=[c[0] for c in CHECKIN_BAD]
+)
+async def test_bad_values_get_field_errors_and_store_nothing(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, case: str, changes: dict[str, Any],
+    message: str,
+) -> None:  # fmt: skip
+    await create(driver, slack, THREE)
+    view = await open_log(driver, slack)
+    response = await check_in(driver, slack, view, **changes)
+    errors = response.json()["errors"]
+    assert any(message in text for text in errors.values()), errors
+    assert await checkins(bot) == []
+    assert [k.current_value for k in await krs(bot)] == [1.2e6, 3.0, 0.0]
+
+
+async def test_crafted_ids_are_refused(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    await create(driver, slack, {**SIMPLE, "title": "Bob's"}, user=BOB)  # KR 4 is Bob's
+    view = await open_log(driver, slack)
+    forged = {**view, "private_metadata": json.dumps({"kr_ids": [1, 4, 999], "source": {}})}
+    response = await driver.view_submission(ids.CHECK_IN_VIEW, answer(view), user_id=ME,
+                                            view=forged)  # fmt: skip
+    errors = response.json()["errors"]
+    assert "owner checks in" in errors[value_block(4)]
+    assert "does not exist" in errors[value_block(999)]
+    assert await checkins(bot) == []
+
+
+async def test_archived_and_closed_are_refused(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    view = await open_log(driver, slack)
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        cycle = (await session.exec(select(Cycle))).one()
+        cycle.closed_at = bot.deps.clock()
+        session.add(cycle)
+        await session.commit()
+    response = await check_in(driver, slack, view, kr1={"value": "1.9M"})
+    assert "is closed" in response.json()["errors"][value_block(1)]
+    async with bot.deps.sessions() as session:
+        cycle.closed_at = None
+        objective = (await session.exec(select(Objective))).one()
+        objective.archived_at = bot.deps.clock()
+        session.add_all([cycle, objective])
+        await session.commit()
+    response = await check_in(driver, slack, view, kr1={"value": "1.9M"})
+    assert "archived" in response.json()["errors"][value_block(1)]
+    assert await checkins(bot) == []
+
+
+async def test_no_change_button_checks_in_everything_once(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    message = {"ts": "1700000000.000100", "text": "Monday check-in"}
+    for _ in range(2):  # Slack retrying the same click: same action_ts
+        response = await driver.block_action(
+            ids.NO_CHANGE, value="", message=message, channel_id="D0001",
+            action_ts="1700000001.000200",
+        )  # fmt: skip
+        assert response.status == 200
+    await slack.wait_for("views.publish", count=2)
+    stored = await checkins(bot)
+    assert sorted((c.key_result_id, c.value) for c in stored) == [(1, 1.2e6), (2, 3.0), (3, 0.0)]
+
+
+async def test_reaching_the_target_is_celebrated_once(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    team_id = await seed_team(bot)
+    slack.add_channel("CSALES", name="sales")
+    await create(driver, slack, {**THREE, "level": "team", "team": (team_id, "Nordics")})
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, kr1={"value": "2.1M"}, kr3={"value": "done"})
+
+    def in_channel(args: dict[str, Any]) -> bool:
+        return args.get("channel") == "CSALES" and ":tada:" in json.dumps(args)
+
+    posts = await slack.wait_for("chat.postMessage", count=2, match=in_channel)
+    text = json.dumps([p.args for p in posts])
+    assert f"<@{ME}>" in text and "New ARR" in text and "Partner program live" in text
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, kr1={"value": "2.5M"})
+    assert len(slack.calls_to("chat.postMessage", match=in_channel)) == 2
+
+
+async def history_of(driver: SlackDriver, slack: FakeSlack, kr_id: int) -> dict[str, Any]:
+    before = len(slack.calls_to("views.open"))
+    await driver.block_action(ids.SHOW_KR_HISTORY, value=str(kr_id))
+    return (await slack.wait_for("views.open", count=before + 1))[-1].response["view"]
+
+
+def buttons(view: dict[str, Any]) -> dict[str, str]:
+    return {e["action_id"]: e["value"] for b in view["blocks"] if b["type"] == "actions"
+            for e in b["elements"]}  # fmt: skip
+
+
+async def test_latest_checkin_can_be_corrected_this_week(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    await create(driver, slack, THREE)
+    for value in ("1.3M", "1.4M"):
+        await check_in(driver, slack, await open_log(driver, slack), kr1={"value": value})
+        clock.advance(hours=1)
+    history = await history_of(driver, slack, 1)
+    assert buttons(history) == {ids.EDIT_CHECK_IN: "2", ids.DELETE_CHECK_IN: "2"}
+    await driver.block_action(ids.EDIT_CHECK_IN, value="2", view=history)
+    [pushed] = await slack.wait_for("views.push")
+    edit_view = pushed.response["view"]
+    assert edit_view["callback_id"] == ids.EDIT_CHECK_IN_VIEW
+    response = await driver.view_submission(
+        ids.EDIT_CHECK_IN_VIEW, answer(edit_view, kr1={"value": "1.45M", "note": "typo"}),
+        user_id=ME, view=edit_view,
+    )  # fmt: skip
+    assert response.json() == {"response_action": "clear"}
+    await slack.wait_for("views.publish", count=4)  # set, two check-ins, the correction
+    rows = await checkins(bot)
+    assert [(c.value, c.deleted_at is not None, c.edited_at is not None, c.replaced_by_id)
+            for c in rows] == [(1.3e6, False, False, None), (1.4e6, True, False, 3),
+                               (1.45e6, False, True, None)]  # fmt: skip
+    assert rows[2].created_at == rows[1].created_at  # still counts for the same week
+    assert (await krs(bot))[0].current_value == 1.45e6
+    assert "_edited_" in json.dumps(await history_of(driver, slack, 1))
+
+
+async def test_delete_falls_back_and_next_week_it_is_final(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    await create(driver, slack, THREE)
+    await check_in(driver, slack, await open_log(driver, slack), kr1={"value": "1.3M"})
+    clock.advance(hours=1)
+    await check_in(driver, slack, await open_log(driver, slack), kr1={"value": "9M"})
+    history = await history_of(driver, slack, 1)
+    await driver.block_action(ids.DELETE_CHECK_IN, value=buttons(history)[ids.DELETE_CHECK_IN],
+                              view=history)  # fmt: skip
+    [update] = await slack.wait_for("views.update")
+    assert "9M" not in json.dumps(update.args["view"])
+    assert (await krs(bot))[0].current_value == 1.3e6
+    clock.advance(days=8)
+    history = await history_of(driver, slack, 1)
+    assert buttons(history) == {}
+    await driver.block_action(ids.EDIT_CHECK_IN, value="1", view=history)  # crafted, too late
+    [pushed] = await slack.wait_for("views.push")
+    assert "Only your latest check-in" in json.dumps(pushed.args["view"])
+    assert [c.deleted_at is None for c in await checkins(bot)] == [True, False]
+
+
+async def test_someone_elses_checkin_cannot_be_changed(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    await check_in(driver, slack, await open_log(driver, slack), kr1={"value": "1.3M"})
+    await driver.block_action(ids.DELETE_CHECK_IN, value="1", user_id=BOB,
+                              view={"id": "V123", "blocks": []})  # fmt: skip
+    await driver.block_action(ids.EDIT_CHECK_IN, value="1", user_id=BOB)
+    [pushed] = await slack.wait_for("views.push")
+    assert "owner checks in" in json.dumps(pushed.args["view"])
+    assert [c.deleted_at for c in await checkins(bot)] == [None]
+
+
+async def test_cards_show_value_progress_status_confidence_and_trend(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    await check_in(driver, slack, await open_log(driver, slack),
+                   kr1={"value": "1.4M", "confidence": "on_track"})  # fmt: skip
+    await check_in(driver, slack, await open_log(driver, slack),
+                   kr1={"value": "1.6M", "confidence": "at_risk"})  # fmt: skip
+    await driver.command(text="list")
+    [listed] = await slack.wait_for("response_url")
+    text = json.dumps(listed.args)
+    assert "$1.6M" in text and "$2M" in text  # value in its unit, against the target
+    assert "50%" in text  # (1.6 - 1.2) / (2 - 1.2)
+    assert "suggested:" in text and "at risk" in text.lower()
+    assert "$200k" in text  # trend since the previous check-in
+    assert await count(bot, CheckIn) == 2
