@@ -14,6 +14,9 @@ NO_CHANGE = "checkin_no_change"  # check in every KR at its current value
 CHECK_IN_CONFIDENCE = "checkin_confidence"  # the confidence menu inside the check-in modal
 EDIT_CHECK_IN = "checkin_edit"  # value: check-in id (the latest, this week)
 DELETE_CHECK_IN = "checkin_delete"  # value: check-in id (with a confirm dialog)
+SNOOZE = "prompt_snooze"  # overflow on the Monday prompt: "later" / "tomorrow" / "skip"
+AWAY = "prompt_away"  # opens the "away until" modal
+RETRO_OPEN = "retro_open"  # value: JSON {"team": id, "cycle": id}
 ALIGN_TO = "align_to"  # external select of objectives to align to (options listener)
 
 # Modals
@@ -21,3 +24,5 @@ SET_OBJECTIVE_VIEW = "objective_set"
 EDIT_OBJECTIVE_VIEW = "objective_edit_view"
 CHECK_IN_VIEW = "checkin"
 EDIT_CHECK_IN_VIEW = "checkin_edit_view"
+AWAY_VIEW = "away_view"
+RETRO_VIEW = "retro_view"
