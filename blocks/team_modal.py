@@ -6,11 +6,17 @@ Pure: data in, payloads out. `read_team_form` turns a submitted `view.state.valu
 The modal: an optional "Team" picker on top (dispatches an action; "New team" or a team the
 user may change), then name, channel, leads, members and time zone. The time zone is an
 external select: ~600 IANA zones do not fit a static select's 100 options.
+
+Below them, the weekly rhythm: check-in day and time, the reminder (a checkbox, its day and
+time) and the digest's day and time, each day a static select ("0" Monday ... "6" Sunday)
+and each time a timepicker ("HH:mm"). A block missing from a submission (a modal opened
+before these fields existed) keeps the team's current value; a present one must be valid.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from slack_sdk.models.blocks import (
     ContextBlock,
+    DividerBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -27,16 +34,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 from slack_sdk.models.blocks.block_elements import (
+    CheckboxesElement,
     ConversationFilter,
     ConversationSelectElement,
     ExternalDataSelectElement,
     PlainTextInputElement,
     StaticSelectElement,
+    TimePickerElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
+from okr.rhythm import parse_hhmm
 
 CALLBACK_ID = "team_settings"
 PICK_ACTION = "team_pick"
@@ -49,13 +59,52 @@ CHANNEL_BLOCK = "team_channel"
 LEADS_BLOCK = "team_leads"
 MEMBERS_BLOCK = "team_members"
 TIMEZONE_BLOCK = "team_timezone"
+CHECKIN_DAY_BLOCK = "team_checkin_day"
+CHECKIN_TIME_BLOCK = "team_checkin_time"
+NUDGE_BLOCK = "team_nudge"
+NUDGE_DAY_BLOCK = "team_nudge_day"
+NUDGE_TIME_BLOCK = "team_nudge_time"
+DIGEST_DAY_BLOCK = "team_digest_day"
+DIGEST_TIME_BLOCK = "team_digest_time"
 
 NAME_ACTION = "name"
 CHANNEL_ACTION = "channel"
 LEADS_ACTION = "leads"
 MEMBERS_ACTION = "members"
+CHECKIN_DAY_ACTION = "checkin_day"
+CHECKIN_TIME_ACTION = "checkin_time"
+NUDGE_ACTION = "nudge_enabled"
+NUDGE_DAY_ACTION = "nudge_day"
+NUDGE_TIME_ACTION = "nudge_time"
+DIGEST_DAY_ACTION = "digest_day"
+DIGEST_TIME_ACTION = "digest_time"
 
-_INPUTS = (NAME_BLOCK, CHANNEL_BLOCK, LEADS_BLOCK, MEMBERS_BLOCK, TIMEZONE_BLOCK)
+#: The value of the reminder checkbox's one option.
+NUDGE_ON = "on"
+NUDGE_LABEL = "Send one reminder to owners who have not checked in"
+
+_INPUTS = (
+    NAME_BLOCK,
+    CHANNEL_BLOCK,
+    LEADS_BLOCK,
+    MEMBERS_BLOCK,
+    TIMEZONE_BLOCK,
+    CHECKIN_DAY_BLOCK,
+    CHECKIN_TIME_BLOCK,
+    NUDGE_BLOCK,
+    NUDGE_DAY_BLOCK,
+    NUDGE_TIME_BLOCK,
+    DIGEST_DAY_BLOCK,
+    DIGEST_TIME_BLOCK,
+)
+
+#: Weekday names by `datetime.weekday()`: 0 is Monday (as stored in `Team`).
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_VALUES = tuple(str(day) for day in range(len(WEEKDAYS)))
+#: 24-hour "HH:MM", 00:00 to 23:59, as Slack's timepicker sends it.
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+ORDER_ERROR = "The reminder must come after the check-in (same week)"
 
 MAX_NAME = 80
 MAX_OPTIONS = 100
@@ -73,6 +122,19 @@ class TeamChoice:
 
 
 @dataclass(frozen=True)
+class TeamRhythm:
+    """A team's week, in local time: weekday 0 is Monday, times are "HH:MM"."""
+
+    checkin_weekday: int = 0
+    checkin_time: str = "09:00"
+    nudge_enabled: bool = True
+    nudge_weekday: int = 2
+    nudge_time: str = "14:00"
+    digest_weekday: int = 4
+    digest_time: str = "16:00"
+
+
+@dataclass(frozen=True)
 class TeamSettings:
     """What the modal shows: a stored team (team_id set) or a new one's defaults."""
 
@@ -82,6 +144,7 @@ class TeamSettings:
     leads: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
+    rhythm: TeamRhythm = TeamRhythm()
 
 
 @dataclass(frozen=True)
@@ -119,6 +182,7 @@ class TeamForm:
     leads: tuple[str, ...]
     members: tuple[str, ...]
     timezone: str | None
+    rhythm: TeamRhythm = TeamRhythm()
 
 
 # --------------------------------------------------------------------------- time zones
@@ -280,6 +344,7 @@ def team_modal(
             hint="Cycles, check-ins and digests follow the team's local time.",
         )
     )
+    blocks.extend(_rhythm_blocks(settings.rhythm, settings.team_id))
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -290,6 +355,129 @@ def team_modal(
         blocks=blocks,
     )
     return view.to_dict()
+
+
+def _weekday_option(day: int) -> Option:
+    return Option(value=str(day), text=PlainTextObject(text=WEEKDAYS[day]))
+
+
+def _day_input(
+    base: str, action: str, label: str, day: int, default: int, team_id: int | None
+) -> InputBlock:
+    day = day if valid_weekday(day) else default
+    return InputBlock(
+        block_id=block_id(base, team_id),
+        label=label,
+        element=StaticSelectElement(
+            action_id=action,
+            options=[_weekday_option(d) for d in range(len(WEEKDAYS))],
+            initial_option=_weekday_option(day),
+        ),
+    )
+
+
+def _time_input(
+    base: str,
+    action: str,
+    label: str,
+    at: str,
+    default: str,
+    team_id: int | None,
+    hint: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id(base, team_id),
+        label=label,
+        element=TimePickerElement(action_id=action, initial_time=_hhmm_or(at, default)),
+        hint=hint,
+    )
+
+
+def _hhmm_or(at: str, default: str) -> str:
+    """A stored time as the timepicker's "HH:mm"; Slack refuses the whole view otherwise."""
+    if valid_hhmm(at):
+        return at
+    try:
+        parsed = parse_hhmm(at)
+    except (TypeError, ValueError):
+        return default
+    return f"{parsed.hour:02d}:{parsed.minute:02d}"
+
+
+def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
+    """Check-in, reminder and digest: 2 + 3 + 2 inputs under a short explanation."""
+    defaults = TeamRhythm()
+    nudge = Option(value=NUDGE_ON, text=PlainTextObject(text=NUDGE_LABEL))
+    intro = (
+        "*Weekly rhythm*\nEach owner gets the check-in and the reminder at these times in "
+        "their own Slack time zone; the digest goes to the team's channel at its time in the "
+        "team's time zone."
+    )
+    return [
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=intro)),
+        _day_input(
+            CHECKIN_DAY_BLOCK,
+            CHECKIN_DAY_ACTION,
+            "Check-in day",
+            rhythm.checkin_weekday,
+            defaults.checkin_weekday,
+            team_id,
+        ),
+        _time_input(
+            CHECKIN_TIME_BLOCK,
+            CHECKIN_TIME_ACTION,
+            "Check-in time",
+            rhythm.checkin_time,
+            defaults.checkin_time,
+            team_id,
+            hint="I ask every key-result owner for their numbers then.",
+        ),
+        InputBlock(
+            block_id=block_id(NUDGE_BLOCK, team_id),
+            label="Reminder",
+            optional=True,  # a required checkbox group could not be left unticked
+            element=CheckboxesElement(
+                action_id=NUDGE_ACTION,
+                options=[nudge],
+                initial_options=[nudge] if rhythm.nudge_enabled else None,
+            ),
+        ),
+        _day_input(
+            NUDGE_DAY_BLOCK,
+            NUDGE_DAY_ACTION,
+            "Reminder day",
+            rhythm.nudge_weekday,
+            defaults.nudge_weekday,
+            team_id,
+        ),
+        _time_input(
+            NUDGE_TIME_BLOCK,
+            NUDGE_TIME_ACTION,
+            "Reminder time",
+            rhythm.nudge_time,
+            defaults.nudge_time,
+            team_id,
+            hint="After the check-in, in the same week (Monday to Sunday).",
+        ),
+        _day_input(
+            DIGEST_DAY_BLOCK,
+            DIGEST_DAY_ACTION,
+            "Digest day",
+            rhythm.digest_weekday,
+            defaults.digest_weekday,
+            team_id,
+        ),
+        _time_input(
+            DIGEST_TIME_BLOCK,
+            DIGEST_TIME_ACTION,
+            "Digest time",
+            rhythm.digest_time,
+            defaults.digest_time,
+            team_id,
+            hint="The team's progress, wins and risks, posted in its channel.",
+        ),
+    ]
 
 
 def _picker(settings: TeamSettings, choices: Sequence[TeamChoice], total: int | None) -> list[Any]:
@@ -363,10 +551,120 @@ def _users(entry: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def valid_weekday(day: object) -> bool:
+    """0 (Monday) to 6 (Sunday), an int (not a bool)."""
+    return isinstance(day, int) and not isinstance(day, bool) and 0 <= day < len(WEEKDAYS)
+
+
+def valid_hhmm(at: object) -> bool:
+    """A 24-hour "HH:MM", 00:00 to 23:59, two digits each."""
+    return isinstance(at, str) and _HHMM.fullmatch(at) is not None
+
+
+def _read_weekday(
+    values: Mapping[str, Any], block: str, action: str, fallback: int, errors: dict[str, str]
+) -> int:
+    if block not in values:
+        return fallback
+    option = _state(values, block, action).get("selected_option")
+    value = option.get("value") if isinstance(option, Mapping) else None
+    if value is None:
+        errors[block] = "Pick a day."
+    elif value not in _WEEKDAY_VALUES:
+        errors[block] = "Pick a day from the list, Monday to Sunday."
+    else:
+        return int(value)
+    return fallback
+
+
+def _read_time(
+    values: Mapping[str, Any], block: str, action: str, fallback: str, errors: dict[str, str]
+) -> str:
+    if block not in values:
+        return fallback
+    value = _state(values, block, action).get("selected_time")
+    if value is None or value == "":
+        errors[block] = "Pick a time."
+    elif not valid_hhmm(value):
+        errors[block] = "Pick a time from 00:00 to 23:59, like 09:00."
+    else:
+        return str(value)
+    return fallback
+
+
+def _read_nudge(
+    values: Mapping[str, Any], block: str, fallback: bool, errors: dict[str, str]
+) -> bool:
+    if block not in values:
+        return fallback
+    picked = _state(values, block, NUDGE_ACTION).get("selected_options")
+    if picked is None:
+        return False
+    if not isinstance(picked, list) or not all(
+        isinstance(o, Mapping) and o.get("value") == NUDGE_ON for o in picked
+    ):
+        errors[block] = "Tick the box to send a reminder, or leave it empty."
+        return fallback
+    return bool(picked)
+
+
+def _minutes(weekday: int, at: str) -> int:
+    """Minutes from Monday 00:00 of the week."""
+    clock = parse_hhmm(at)
+    return (weekday * 24 + clock.hour) * 60 + clock.minute
+
+
+def read_rhythm(
+    values: Mapping[str, Any], team_id: int | None = None, current: TeamRhythm | None = None
+) -> tuple[TeamRhythm, dict[str, str]]:
+    """The rhythm part of a submission and its field errors by block id. A block missing
+    from the submission keeps its value in `current` (the defaults for a new team)."""
+    current = current or TeamRhythm()
+    errors: dict[str, str] = {}
+    ids = {base: field_block(values, base, team_id) for base in _INPUTS}
+    rhythm = TeamRhythm(
+        checkin_weekday=_read_weekday(
+            values, ids[CHECKIN_DAY_BLOCK], CHECKIN_DAY_ACTION, current.checkin_weekday, errors
+        ),
+        checkin_time=_read_time(
+            values, ids[CHECKIN_TIME_BLOCK], CHECKIN_TIME_ACTION, current.checkin_time, errors
+        ),
+        nudge_enabled=_read_nudge(values, ids[NUDGE_BLOCK], current.nudge_enabled, errors),
+        nudge_weekday=_read_weekday(
+            values, ids[NUDGE_DAY_BLOCK], NUDGE_DAY_ACTION, current.nudge_weekday, errors
+        ),
+        nudge_time=_read_time(
+            values, ids[NUDGE_TIME_BLOCK], NUDGE_TIME_ACTION, current.nudge_time, errors
+        ),
+        digest_weekday=_read_weekday(
+            values, ids[DIGEST_DAY_BLOCK], DIGEST_DAY_ACTION, current.digest_weekday, errors
+        ),
+        digest_time=_read_time(
+            values, ids[DIGEST_TIME_BLOCK], DIGEST_TIME_ACTION, current.digest_time, errors
+        ),
+    )
+    involved = (CHECKIN_DAY_BLOCK, CHECKIN_TIME_BLOCK, NUDGE_BLOCK, NUDGE_DAY_BLOCK,
+                NUDGE_TIME_BLOCK)  # fmt: skip
+    if (
+        rhythm.nudge_enabled
+        and not any(ids[base] in errors for base in involved)
+        and _minutes(rhythm.nudge_weekday, rhythm.nudge_time)
+        <= _minutes(rhythm.checkin_weekday, rhythm.checkin_time)
+    ):
+        # An earlier day is the day's fault; the same day, the time's.
+        wrong = (
+            NUDGE_DAY_BLOCK if rhythm.nudge_weekday < rhythm.checkin_weekday else NUDGE_TIME_BLOCK
+        )
+        errors[ids[wrong]] = ORDER_ERROR
+    return rhythm, errors
+
+
 def read_team_form(
-    values: Mapping[str, Any], team_id: int | None = None
+    values: Mapping[str, Any], team_id: int | None = None, current: TeamRhythm | None = None
 ) -> tuple[TeamForm, dict[str, str]]:
-    """The submitted form and field errors by block id (empty when it may be saved)."""
+    """The submitted form and field errors by block id (empty when it may be saved).
+    `current` is the rhythm to keep where a submission lacks its fields (see read_rhythm)."""
+    rhythm, rhythm_errors = read_rhythm(values, team_id, current)
     errors: dict[str, str] = {}
     ids = {base: field_block(values, base, team_id) for base in _INPUTS}
     name = str(_state(values, ids[NAME_BLOCK], NAME_ACTION).get("value") or "").strip()
@@ -390,7 +688,8 @@ def read_team_form(
     if timezone is not None and not (isinstance(timezone, str) and known_zone(timezone)):
         errors[ids[TIMEZONE_BLOCK]] = "Pick a time zone from the list (type a city to search)."
         timezone = None
-    form = TeamForm(name, channel_id, leads, members, timezone)
+    errors.update(rhythm_errors)  # below the other fields in the modal
+    form = TeamForm(name, channel_id, leads, members, timezone, rhythm)
     return form, errors
 
 
@@ -446,6 +745,19 @@ def home_channel_message(name: str, leads: Sequence[str]) -> dict[str, Any]:
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
 
 
+def rhythm_summary(rhythm: TeamRhythm) -> str:
+    """Says the rhythm: "Check-ins Monday 09:00, a reminder Wednesday 14:00, the digest ..."."""
+    reminder = (
+        f"a reminder {WEEKDAYS[rhythm.nudge_weekday]} {rhythm.nudge_time}"
+        if rhythm.nudge_enabled
+        else "no reminder"
+    )
+    return (
+        f"Check-ins {WEEKDAYS[rhythm.checkin_weekday]} {rhythm.checkin_time}, {reminder}, "
+        f"the digest {WEEKDAYS[rhythm.digest_weekday]} {rhythm.digest_time}."
+    )
+
+
 def team_saved_message(
     *,
     created: bool,
@@ -455,6 +767,7 @@ def team_saved_message(
     member_count: int,
     timezone: str,
     channel_problem: str | None = None,
+    rhythm: TeamRhythm | None = None,
 ) -> dict[str, Any]:
     """The confirmation to whoever saved the team; `channel_problem` if the post failed."""
     verb = "created" if created else "updated"
@@ -465,6 +778,8 @@ def team_saved_message(
         f":white_check_mark: Team *{escape(name)}* {verb}: posts in {where}, led by {led_by}, "
         f"{people}, time zone {escape(timezone)}."
     )
+    if rhythm is not None:
+        text += f"\n{rhythm_summary(rhythm)}"
     if channel_problem:
         text += f"\n:warning: {channel_problem}"
     return {

@@ -20,6 +20,8 @@ from handlers import (
     okr_command,
     team,
 )
+from handlers import rhythm as rhythm_handlers
+from scheduler.rhythm import Rhythm
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,9 @@ _bolt_logger = logging.getLogger("slack_bolt.AsyncApp")
 _bolt_logger.addFilter(_DropTokenSkippedWarning())
 
 
-def build_app(*, signing_secret: str, client: AsyncWebClient, deps: Deps) -> AsyncApp:
+def build_app(
+    *, signing_secret: str, client: AsyncWebClient, deps: Deps, rhythm: Rhythm
+) -> AsyncApp:
     """A Bolt app acking before slow work (process_before_response stays off).
 
     Feature modules register first; `fallback` last, because Bolt runs the first listener
@@ -56,11 +60,12 @@ def build_app(*, signing_secret: str, client: AsyncWebClient, deps: Deps) -> Asy
     # -- features --
     feature_verbs += objective_set.register(app, deps, home)
     feature_verbs += objective_edit.register(app, deps, home)
-    checkin_verbs, _checkins = checkin.register(app, deps, home)
+    checkin_verbs, checkins = checkin.register(app, deps, home)
     feature_verbs += checkin_verbs
     feature_verbs += listing.register(app, deps)
     feature_verbs += team.register(app, deps)
     feature_verbs += cycle.register(app, deps)
+    feature_verbs += rhythm_handlers.register(app, deps, checkins, rhythm.digest_now)
     # -- end features --
     verbs = okr_command.register(app, deps, verbs=feature_verbs)
     home.verbs = [verb.help for verb in verbs]

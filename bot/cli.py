@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot import logs
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import run_doctor
-from bot.runtime import StartupError, _reason, serve
+from bot.runtime import Runtime, StartupError, _reason, serve
 from storage.engine import create_engine
 from storage.migrate import head_revision, upgrade_to_head
 
@@ -29,7 +31,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="migrate the database, then serve Slack (Socket Mode or HTTP)")
     sub.add_parser("migrate", help="upgrade the database schema to the latest migration")
     sub.add_parser("doctor", help="check settings, database, Slack token and scopes")
+    jobs = sub.add_parser("jobs", help="run a scheduled job now (operators, tests)")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="run", required=True)
+    run = jobs_sub.add_parser("run", help="run one job as of a given time, then exit")
+    run.add_argument("job", choices=["checkins", "nudges", "digests", "cycle-close", "planning"])
+    run.add_argument("--team", help="only this team (by name)")
+    run.add_argument("--at", type=_instant, help="ISO-8601 time to run as of (default: now)")
     return parser
+
+
+def _instant(text: str) -> datetime:
+    """An ISO-8601 time; without an offset it is read as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time such as 2026-11-23T09:00:00+01:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     logs.configure(settings.log_level_number)
     try:
+        if command == "jobs":
+            at = args.at or datetime.now(UTC)
+            counts = asyncio.run(_run_job(settings, args.job, at, args.team))
+            summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+            print(f"{args.job} as of {at.isoformat()}: {summary or 'nothing due'}")
+            return 0
         if command == "migrate":
             asyncio.run(_migrate(settings.database_url))
             print(f"database migrated to {head_revision()}")
@@ -53,6 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+async def _run_job(
+    settings: Settings, job: str, at: datetime, team: str | None
+) -> Counter[str]:
+    """One rhythm job as of `at`, through the ledger like the scheduler's own runs."""
+    runtime = Runtime(settings, clock=lambda: at, scheduler=False)
+    await runtime.open()
+    try:
+        assert runtime.rhythm is not None
+        return await runtime.rhythm.run(job, at, team)
+    finally:
+        await runtime.stop()
 
 
 async def _migrate(url: str) -> None:

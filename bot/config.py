@@ -37,6 +37,7 @@ HINTS: dict[str, str] = {
     "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "DEFAULT_TIMEZONE": "use an IANA time zone name such as UTC or America/New_York",
     "ADMIN_USER_IDS": "give Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
+    "SLACK_POSTS_PER_SECOND": "give how many messages a second the bot may post, e.g. 5",
 }
 
 
@@ -61,6 +62,9 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="UTC", alias="DEFAULT_TIMEZONE")
     admin_user_ids: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), alias="ADMIN_USER_IDS"
+    )
+    slack_posts_per_second: float = Field(
+        default=5.0, gt=0, le=1000, alias="SLACK_POSTS_PER_SECOND"
     )
 
     @field_validator("slack_bot_token")

@@ -21,6 +21,8 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.server import build_web_app
 from bot.slack_client import build_client
+from scheduler.pacing import Pacer
+from scheduler.rhythm import Rhythm
 from scheduler.runner import Job, Ticker
 from storage.context import Clock, Deps, system_clock
 from storage.engine import create_engine, session_factory
@@ -66,13 +68,18 @@ class Runtime:
         clock: Clock = system_clock,
         host: str = "0.0.0.0",
         port: int | None = None,
-        jobs: Sequence[Job] = (),
+        jobs: Sequence[Job] | None = None,
+        scheduler: bool = True,
     ) -> None:
+        """`jobs` replaces the rhythm's jobs on the tick; `scheduler=False` leaves the tick
+        off (tests run jobs themselves, at the time they set)."""
         self.settings = settings
         self._clock = clock
         self._host = host
         self._port = settings.port if port is None else port
         self._jobs = jobs
+        self._scheduler = scheduler
+        self.rhythm: Rhythm | None = None
         self.engine: AsyncEngine | None = None
         self.client: AsyncWebClient | None = None
         self.app: AsyncApp | None = None
@@ -82,7 +89,9 @@ class Runtime:
         self._socket: AsyncSocketModeHandler | None = None
         self.port: int | None = None
 
-    async def start(self) -> None:
+    async def open(self) -> None:
+        """Database (migrated), deps, Slack client and the app's parts, serving nothing:
+        what `okr-bot jobs run` needs, and the first half of `start`."""
         settings = self.settings
         self.engine = create_engine(settings.database_url)
         try:
@@ -98,13 +107,28 @@ class Runtime:
             clock=self._clock,
             default_timezone=settings.default_timezone,
             admin_user_ids=settings.admin_user_ids,
+            posts_per_second=settings.slack_posts_per_second,
         )
-        self.client = build_client(settings.slack_bot_token, settings.slack_api_url)
+        pacer = Pacer(settings.slack_posts_per_second)
+        self.client = build_client(
+            settings.slack_bot_token, settings.slack_api_url, on_rate_limited=pacer.pause
+        )
+        self.rhythm = Rhythm(self.deps, self.client, pacer)
         self.app = build_app(
-            signing_secret=settings.slack_signing_secret, client=self.client, deps=self.deps
+            signing_secret=settings.slack_signing_secret,
+            client=self.client,
+            deps=self.deps,
+            rhythm=self.rhythm,
         )
-        self.ticker = Ticker(self.deps, self._jobs)
-        self.ticker.start()
+
+    async def start(self) -> None:
+        await self.open()
+        settings = self.settings
+        assert self.deps is not None and self.rhythm is not None and self.engine is not None
+        jobs = self.rhythm.jobs() if self._jobs is None else self._jobs
+        self.ticker = Ticker(self.deps, jobs)
+        if self._scheduler:
+            self.ticker.start()
         web_app = build_web_app(
             engine=self.engine,
             bolt_app=None if settings.socket_mode else self.app,

@@ -8,10 +8,13 @@
   there is none.
 
 Anyone may create a team; the author is the suggested lead, and at least one lead is
-required. Saving checks, before the ack, the name (unique in the workspace), the roster,
-the permission and that the bot is in the channel; the modal answers field errors and
-nothing is stored. Then, after the ack: one transaction, a post in the team's channel when
-it becomes the team's home, and a DM to the author.
+required. The modal also holds the team's weekly rhythm (check-in, reminder, digest: day and
+time each), prefilled from the team or with the defaults. Saving checks, before the ack, the
+name (unique in the workspace), the roster, the rhythm (valid days and times, the reminder
+after the check-in), the permission and that the bot is in the channel; the modal answers
+field errors and nothing is stored. Then, after the ack: one transaction (roster and rhythm
+together), a post in the team's channel when it becomes the team's home, and a DM to the
+author.
 """
 
 from __future__ import annotations
@@ -67,6 +70,19 @@ def workspace_of(body: dict[str, Any]) -> str:
     return str(team.get("id") or user.get("team_id") or view.get("team_id") or "")
 
 
+def rhythm_of(team: Team) -> modal.TeamRhythm:
+    """The team's stored rhythm, as the modal shows it."""
+    return modal.TeamRhythm(
+        checkin_weekday=team.checkin_weekday,
+        checkin_time=team.checkin_time,
+        nudge_enabled=team.nudge_enabled,
+        nudge_weekday=team.nudge_weekday,
+        nudge_time=team.nudge_time,
+        digest_weekday=team.digest_weekday,
+        digest_time=team.digest_time,
+    )
+
+
 def register(app: AsyncApp, deps: Deps) -> list[Verb]:
     async def choices(ws: str, user_id: str, admin: bool) -> tuple[list[modal.TeamChoice], int]:
         async with deps.sessions() as session:
@@ -87,6 +103,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
             leads=tuple(leads),
             members=tuple(members),
             timezone=team.timezone,
+            rhythm=rhythm_of(team),
         )
 
     async def new_settings(
@@ -182,7 +199,6 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
         except ValueError:
             await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
             return
-        form, errors = modal.read_team_form(values, meta.team_id)
         existing: Team | None = None
         async with deps.sessions() as session:
             if meta.team_id is not None:
@@ -190,6 +206,10 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
                 if existing is None:
                     await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
                     return
+            # Fields missing from the submission (a modal opened before they existed) keep
+            # the team's values.
+            current = rhythm_of(existing) if existing is not None else None
+            form, errors = modal.read_team_form(values, meta.team_id, current)
             same_name = await team_by_name(session, ws, form.name) if form.name else None
         if existing is not None and not await can_edit_team(
             client, deps, ws, user_id, team_id=existing.id or 0
@@ -229,6 +249,13 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
                     members=form.members,
                     author=user_id,
                     now=now,
+                    checkin_weekday=form.rhythm.checkin_weekday,
+                    checkin_time=form.rhythm.checkin_time,
+                    nudge_enabled=form.rhythm.nudge_enabled,
+                    nudge_weekday=form.rhythm.nudge_weekday,
+                    nudge_time=form.rhythm.nudge_time,
+                    digest_weekday=form.rhythm.digest_weekday,
+                    digest_time=form.rhythm.digest_time,
                 )
                 await session.commit()
         except (IntegrityError, TeamNotFound) as exc:
@@ -260,6 +287,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
             member_count=len(form.leads) + len(form.members),
             timezone=team.timezone,
             channel_problem=problem,
+            rhythm=form.rhythm,
         )
         await dm(client, user_id, message)
 
@@ -278,7 +306,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
         Verb(
             "team",
             f"{COMMAND} team [name]",
-            "Create a team, or change one you lead (channel, leads, members, time zone)",
+            "Create a team, or change one you lead (channel, leads, members, time zone, rhythm)",
             run,
         )
     ]

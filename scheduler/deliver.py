@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=5)
 
 Send = Callable[[], Awaitable[AsyncSlackResponse]]
+#: Looks in Slack for a message an earlier, interrupted attempt may have posted.
+Find = Callable[[], Awaitable[tuple[str, str] | None]]
 
 #: The recipient cannot be reached: tell the team lead once, or mark the member inactive.
 RECIPIENT_ERRORS = frozenset(
@@ -123,8 +125,13 @@ async def deliver(
     send: Send,
     lease: timedelta = DEFAULT_LEASE,
     owner: str,
+    find: Find | None = None,
 ) -> Outcome:
     """Claim `key`, send it, record it; never post a message the ledger saw posted.
+
+    A claim taken over from a sender that died may have posted without recording it (the
+    process was killed during the request). `find`, when given, looks for that message in
+    Slack first (by the metadata the send put on it), so it is recorded, not posted twice.
 
     `client` is the one `send` talks through; a lease that could lapse during a single
     request of it would let another replica post the same message, so that is refused.
@@ -137,13 +144,22 @@ async def deliver(
     if held.posted:
         # An earlier attempt posted and died before marking it sent: finish, don't repost.
         return await _finish(sessions, held, now, held.channel_id, held.message_ts)
+    if held.attempts > 1 and find is not None:
+        try:
+            found = await find()
+        except Exception as exc:  # looking is a courtesy: post rather than lose it
+            log.warning("could not look for an earlier post of %s: %r", key, exc)
+            found = None
+        if found is not None:
+            channel_id, message_ts = found
+            return await _finish(sessions, held, now, channel_id, message_ts)
     try:
         response = await send()
     except Exception as exc:  # CancelledError is not one: the claim then lapses
         return await _failed(sessions, held, now, exc)
+    # One write records the ts and the "sent" status together: a crash before it is the
+    # same crash as before a separate "posted" mark would have been (and `find` covers it).
     channel_id, message_ts = _where(response)
-    if message_ts is not None:
-        await ledger.mark_posted(sessions, held, channel_id=channel_id, message_ts=message_ts)
     return await _finish(sessions, held, now, channel_id, message_ts)
 
 
@@ -158,6 +174,7 @@ class Item:
     now: datetime
     owner: str
     lease: timedelta = DEFAULT_LEASE
+    find: Find | None = None
 
     async def run(self) -> Outcome:
         return await deliver(
@@ -168,6 +185,7 @@ class Item:
             send=self.send,
             lease=self.lease,
             owner=self.owner,
+            find=self.find,
         )
 
 

@@ -60,6 +60,9 @@ class Person(SQLModel, table=True):
     is_admin: bool = Field(default=False)
     inactive: bool = Field(default=False)
     away_until: date | None = Field(default=None)
+    # This week's prompt pushed back ("later today", "tomorrow") or skipped ("2026-W48").
+    snoozed_until: datetime | None = _when()
+    skipped_week: str | None = Field(default=None, max_length=10)
     refreshed_at: datetime | None = _when()
 
 

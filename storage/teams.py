@@ -7,6 +7,7 @@ archived teams; lookups by id or name find them (an archived team still holds it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
@@ -18,6 +19,9 @@ from storage.models import Team, TeamMember
 
 LEAD = "lead"
 MEMBER = "member"
+
+#: A stored rhythm time: 24-hour "HH:MM", 00:00 to 23:59 (what the scheduler parses).
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 class TeamNotFound(LookupError):
@@ -169,17 +173,41 @@ async def save_team(
     members: Collection[str],
     author: str,
     now: datetime,
+    checkin_weekday: int | None = None,
+    checkin_time: str | None = None,
+    nudge_enabled: bool | None = None,
+    nudge_weekday: int | None = None,
+    nudge_time: str | None = None,
+    digest_weekday: int | None = None,
+    digest_time: str | None = None,
 ) -> Team:
     """Create the team (team_id None) or update it, and replace its roster.
 
-    The schedule columns (check-in, nudge, digest) are never touched here. Everything
+    The rhythm (weekday 0 = Monday, times "HH:MM", in local time) is written with the rest;
+    a rhythm argument left out (None) keeps the team's value, or for a new team the default
+    (Monday 09:00 check-in, a Wednesday 14:00 reminder, Friday 16:00 digest). Everything
     happens in the caller's transaction: nothing is committed. Raises TeamNotFound for an
-    id not in this workspace, ValueError without a lead; a duplicate name surfaces as the
-    database's IntegrityError when the session flushes.
+    id not in this workspace, ValueError without a lead or for a weekday outside 0-6 or a
+    time not "HH:MM"; a duplicate name surfaces as the database's IntegrityError when the
+    session flushes.
     """
     people = roster(leads, members)
     if not any(role == LEAD for _, role in people):
         raise ValueError("a team needs at least one lead")
+    rhythm = {
+        key: value
+        for key, value in (
+            ("checkin_weekday", checkin_weekday),
+            ("checkin_time", checkin_time),
+            ("nudge_enabled", nudge_enabled),
+            ("nudge_weekday", nudge_weekday),
+            ("nudge_time", nudge_time),
+            ("digest_weekday", digest_weekday),
+            ("digest_time", digest_time),
+        )
+        if value is not None
+    }
+    _check_rhythm(rhythm)
     name = name.strip()
     if team_id is None:
         team = Team(
@@ -189,6 +217,7 @@ async def save_team(
             timezone=timezone,
             created_by=author,
             created_at=now,
+            **rhythm,
         )
         session.add(team)
         await session.flush()
@@ -200,6 +229,8 @@ async def save_team(
         team.name = name
         team.channel_id = channel_id
         team.timezone = timezone
+        for key, value in rhythm.items():
+            setattr(team, key, value)
         session.add(team)
         await session.flush()
         await session.exec(  # type: ignore[call-overload]
@@ -215,3 +246,17 @@ async def save_team(
     )
     await session.flush()
     return team
+
+
+def _check_rhythm(rhythm: dict[str, object]) -> None:
+    """ValueError for a weekday outside 0-6, a time not "HH:MM" or a non-bool switch: the
+    tick would trip over them later, far from whoever stored them."""
+    for key, value in rhythm.items():
+        if key.endswith("_weekday"):
+            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
+        elif key.endswith("_time"):
+            ok = isinstance(value, str) and _HHMM.fullmatch(value) is not None
+        else:
+            ok = isinstance(value, bool)
+        if not ok:
+            raise ValueError(f"bad {key} {value!r}")

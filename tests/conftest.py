@@ -66,8 +66,11 @@ def make_settings(db_url: str, slack_url: str, **extra: object) -> Settings:
 
 @pytest.fixture
 async def bot(db_url: str, slack: FakeSlack, clock: FakeClock) -> AsyncIterator[Runtime]:
-    """The whole bot, migrated and listening on a free loopback port."""
-    runtime = Runtime(make_settings(db_url, slack.url), clock=clock, host="127.0.0.1", port=0)
+    """The whole bot, migrated and listening on a free loopback port. Its scheduler does
+    not tick on its own: tests run the rhythm at the times they set."""
+    runtime = Runtime(
+        make_settings(db_url, slack.url), clock=clock, host="127.0.0.1", port=0, scheduler=False
+    )
     await runtime.start()
     try:
         yield runtime

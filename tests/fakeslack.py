@@ -23,8 +23,10 @@ import base64
 import contextlib
 import itertools
 import json
+import math
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +41,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
     "commands",
     "chat:write",
     "im:write",
+    "im:history",
     "users:read",
     "channels:read",
     "groups:read",
@@ -210,6 +213,8 @@ class FakeSlack:
         self._dms: dict[str, str] = {}
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._limits: dict[str, tuple[float, float | None]] = {}
+        self._windows: dict[str, deque[tuple[float, str]]] = {}
         self._ids = itertools.count(1)
         self._last_ts = 0
         self._sockets: list[web.WebSocketResponse] = []
@@ -302,6 +307,36 @@ class FakeSlack:
         if status == 429 and retry_after is None:
             retry_after = 1
         self._faults.append(_Fault(method, status, error, retry_after, times, match))
+
+    def rate_limit(
+        self, method: str, *, per_second: float, per_channel_per_second: float | None = 1.0
+    ) -> None:
+        """Enforce Slack-style limits on `method`: at most `per_second` calls a second for
+        the workspace and `per_channel_per_second` per channel (sliding one-second window);
+        calls over it get HTTP 429 with Retry-After (whole seconds, as Slack sends)."""
+        self._limits[method] = (per_second, per_channel_per_second)
+
+    def _over_limit(self, method: str, args: dict[str, Any]) -> int | None:
+        """Seconds to wait when this call is over the method's limit, else None (and the
+        call is counted)."""
+        limit = self._limits.get(method)
+        if limit is None:
+            return None
+        per_second, per_channel = limit
+        now = time.monotonic()
+        window = self._windows.setdefault(method, deque())
+        while window and window[0][0] <= now - 1:
+            window.popleft()
+        channel = str(args.get("channel", ""))
+        same_channel = [t for t, c in window if c == channel]
+        if len(window) >= per_second or (
+            per_channel is not None and len(same_channel) >= per_channel
+        ):
+            oldest = same_channel[0] if per_channel and len(same_channel) >= per_channel else (
+                window[0][0])  # fmt: skip
+            return max(1, math.ceil(oldest + 1 - now))
+        window.append((now, channel))
+        return None
 
     def delay(self, method: str, seconds: float, *, times: int | None = None) -> None:
         """Hold answers to `method` ("*" = any) back by `seconds`, for timeout tests."""
@@ -677,6 +712,12 @@ class FakeSlack:
             files=files,
         )
         call.delayed = self._take_delay(method)
+        wait = self._over_limit(method, args)
+        if wait is not None:
+            answer = _Answer({"ok": False, "error": "ratelimited"}, status=429,
+                             headers={"Retry-After": str(wait)})  # fmt: skip
+            call.fault = "http_429"
+            return await self._respond(call, answer)
         fault = self._take_fault(method, args)
         if fault is not None:
             answer, call.fault = self._fault_answer(fault)
@@ -824,6 +865,7 @@ class FakeSlack:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
+            "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
             "conversations.open": self._conversations_open,
@@ -1155,6 +1197,24 @@ class FakeSlack:
                 "priority": 0,
             }
         }
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, `oldest` exclusive; metadata only with include_all_metadata, as
+        Slack does. (Reading needs a *:history scope; the fake does not check scopes.)"""
+        channel = self._target_channel(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = []
+        for message in reversed(self.messages_in(channel)):
+            if float(message["ts"]) <= oldest:
+                continue
+            shown = dict(message)
+            if not with_metadata:
+                shown.pop("metadata", None)
+            found.append(shown)
+        return {"messages": found[:limit], "has_more": len(found) > limit,
+                "response_metadata": {"next_cursor": ""}}  # fmt: skip
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id = args.get("channel") or ""

@@ -10,7 +10,9 @@ from typing import Any
 def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """State values for every input block of `view`; `changes` maps block ids to what the
     person typed or picked: text, an option value, a (value, label) pair for an external
-    select, a user id, or None to clear the field."""
+    select, a user id, a time "HH:MM", the option values ticked in a checkbox group (a
+    list, [] for none), or None to clear the field. A value that is not one of the
+    element's options is sent as a crafted option, as a forged request would."""
     changes = dict(changes or {})
     unknown = set(changes) - {b.get("block_id") for b in view.get("blocks", [])}
     if unknown:
@@ -51,6 +53,15 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
                      element.get("initial_conversation")}  # fmt: skip
         elif kind == "datepicker":
             state = {"type": kind, "selected_date": new if changed else element.get("initial_date")}
+        elif kind == "timepicker":
+            state = {"type": kind, "selected_time": new if changed else element.get("initial_time")}
+        elif kind == "checkboxes":
+            ticked = list(element.get("initial_options") or [])
+            if changed:
+                by_value = {o["value"]: o for o in element["options"]}
+                ticked = [by_value.get(v) or {"text": {"type": "plain_text", "text": str(v)},
+                                              "value": str(v)} for v in (new or [])]  # fmt: skip
+            state = {"type": kind, "selected_options": ticked}
         else:
             raise AssertionError(f"fill() does not know {kind} elements yet")
         values[block_id] = {action_id: state}

@@ -559,3 +559,19 @@ async def test_events_and_url_verification(
     assert published.args["user_id"] == "U5"
     assert published.args["team_id"] == "T0001"  # Bolt's per-request client adds it
     assert bolt.seen["event"][0]["tab"] == "home"
+
+
+async def test_rate_limit_mode_answers_429_past_the_caps(slack: FakeSlack) -> None:
+    """What bench/fanout.py runs against: a workspace cap and one call a second a channel."""
+    slack.rate_limit("chat.postMessage", per_second=3, per_channel_per_second=1)
+    bare = AsyncWebClient(token="xoxb-test", base_url=slack.url, retry_handlers=[])
+    answers = []
+    for channel in ["C1", "C1", "C2", "C3", "C4"]:
+        try:
+            await bare.chat_postMessage(channel=channel, text="hi")
+            answers.append("ok")
+        except SlackApiError as exc:
+            assert exc.response.status_code == 429
+            assert int(exc.response.headers["Retry-After"]) >= 1
+            answers.append("429")
+    assert answers == ["ok", "429", "ok", "ok", "429"]  # C1 twice; then the cap of 3

@@ -124,7 +124,8 @@ async def test_doctor_names_missing_scopes_and_bad_tokens(tmp_path: Path) -> Non
             "run `okr-bot migrate`" in out
         )
         assert (
-            "FAIL  slack scopes: missing im:write, users:read, channels:read, groups:read, "
+            "FAIL  slack scopes: missing im:write, im:history, users:read, channels:read, "
+            "groups:read, "
             "files:write" in out
         )
         slack.fail("auth.test", error="invalid_auth")

@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 
 from blocks import team_modal as modal
 from blocks.team_modal import TeamChoice, TeamSettings
+from tests.forms import fill
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -267,3 +268,221 @@ def test_messages_escape_team_names() -> None:
     assert modal.not_in_channel_error("sales") == (
         "I'm not in #sales yet: type /invite @okr-bot in that channel, then save again."
     )
+
+
+# --- the weekly rhythm ------------------------------------------------------------------
+
+RHYTHM_BASES = (
+    "team_checkin_day", "team_checkin_time", "team_nudge", "team_nudge_day",
+    "team_nudge_time", "team_digest_day", "team_digest_time",
+)  # fmt: skip
+
+
+def _team(team_id: int | None = None, **fields: Any) -> TeamSettings:
+    """A team that may be saved as it is drawn."""
+    return TeamSettings(team_id=team_id, name="A", channel_id="C1", leads=("U1",), **fields)
+
+
+def _rhythm_changes(team_id: int | None = None, **fields: Any) -> dict[str, Any]:
+    """fill() changes for rhythm fields named by base without the "team_" prefix."""
+    return {modal.block_id(f"team_{base}", team_id): value for base, value in fields.items()}
+
+
+def test_new_team_modal_has_the_default_rhythm() -> None:
+    view = modal.team_modal(TeamSettings(leads=("U1",)), now=NOW)
+    _valid(view)
+    blocks = _blocks(view)
+    for base in RHYTHM_BASES:
+        assert f"{base}.new" in blocks
+    days = {
+        base: blocks[f"{base}.new"]["element"]
+        for base in ("team_checkin_day", "team_nudge_day", "team_digest_day")
+    }
+    for element in days.values():
+        assert element["type"] == "static_select"
+        assert [(o["value"], o["text"]["text"]) for o in element["options"]] == [
+            ("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"),
+            ("4", "Friday"), ("5", "Saturday"), ("6", "Sunday"),
+        ]  # fmt: skip
+    assert [e["initial_option"]["value"] for e in days.values()] == ["0", "2", "4"]
+    times = {
+        base: blocks[f"{base}.new"]["element"]
+        for base in ("team_checkin_time", "team_nudge_time", "team_digest_time")
+    }
+    assert {e["type"] for e in times.values()} == {"timepicker"}
+    assert [e["initial_time"] for e in times.values()] == ["09:00", "14:00", "16:00"]
+    nudge = blocks["team_nudge.new"]
+    assert nudge["optional"] is True  # else Slack would not let anyone untick it
+    assert nudge["element"]["type"] == "checkboxes"
+    [option] = nudge["element"]["options"]
+    assert option["text"]["text"] == "Send one reminder to owners who have not checked in"
+    assert nudge["element"]["initial_options"] == [option]
+    # what Slack submits for the untouched modal is the default rhythm
+    form, errors = modal.read_team_form(
+        fill(view, {"team_name.new": "A", "team_channel.new": "C1"})
+    )
+    assert errors == {}
+    assert (
+        form.rhythm
+        == modal.TeamRhythm()
+        == modal.TeamRhythm(0, "09:00", True, 2, "14:00", 4, "16:00")
+    )
+
+
+def test_edit_modal_prefills_the_teams_rhythm() -> None:
+    rhythm = modal.TeamRhythm(
+        checkin_weekday=1, checkin_time="07:30", nudge_enabled=False, nudge_weekday=3,
+        nudge_time="11:15", digest_weekday=6, digest_time="23:59",
+    )  # fmt: skip
+    view = modal.team_modal(_team(9, rhythm=rhythm), now=NOW)
+    _valid(view)
+    blocks = _blocks(view)
+    assert blocks["team_checkin_day.9"]["element"]["initial_option"]["value"] == "1"
+    assert blocks["team_checkin_time.9"]["element"]["initial_time"] == "07:30"
+    assert "initial_options" not in blocks["team_nudge.9"]["element"]  # unticked
+    assert blocks["team_nudge_day.9"]["element"]["initial_option"]["value"] == "3"
+    assert blocks["team_nudge_time.9"]["element"]["initial_time"] == "11:15"
+    assert blocks["team_digest_day.9"]["element"]["initial_option"]["text"]["text"] == "Sunday"
+    assert blocks["team_digest_time.9"]["element"]["initial_time"] == "23:59"
+    form, errors = modal.read_team_form(fill(view), 9)
+    assert errors == {} and form.rhythm == rhythm  # submitted untouched: the same rhythm
+
+
+def test_odd_stored_values_still_draw_a_modal_slack_accepts() -> None:
+    odd = modal.TeamRhythm(checkin_weekday=9, checkin_time="9:05", nudge_time="25:00")
+    blocks = _blocks(modal.team_modal(TeamSettings(team_id=3, name="A", rhythm=odd), now=NOW))
+    assert blocks["team_checkin_day.3"]["element"]["initial_option"]["value"] == "0"
+    assert blocks["team_checkin_time.3"]["element"]["initial_time"] == "09:05"
+    assert blocks["team_nudge_time.3"]["element"]["initial_time"] == "14:00"
+
+
+def test_block_ids_are_unique_and_the_largest_modal_fits() -> None:
+    teams = [TeamChoice(i, f"Team {i}") for i in range(1, 151)]
+    view = modal.team_modal(
+        TeamSettings(team_id=1, name="Team 1"), now=NOW, choices=teams[:99], total_choices=150
+    )
+    _valid(view)
+    ids = [b["block_id"] for b in view["blocks"] if "block_id" in b]
+    assert len(ids) == len(set(ids))
+    assert len(view["blocks"]) <= 100
+    # every input block and its action id are distinct, and each base is found by field_block
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    assert len({b["element"]["action_id"] for b in inputs}) == len(inputs)
+    for base in RHYTHM_BASES:
+        assert modal.field_block(fill(view), base) == f"{base}.1"
+
+
+def test_reader_reads_a_custom_rhythm() -> None:
+    view = modal.team_modal(_team(4), now=NOW)
+    changes = _rhythm_changes(
+        4, checkin_day="6", checkin_time="06:00", nudge=[], nudge_day="0", nudge_time="00:00",
+        digest_day="0", digest_time="08:00",
+    )  # fmt: skip
+    form, errors = modal.read_team_form(fill(view, changes), 4)
+    assert errors == {}
+    # nudge off: its day and time are kept (for when it is turned on again), order unchecked;
+    # the digest may come on any day, before the check-in too
+    assert form.rhythm == modal.TeamRhythm(6, "06:00", False, 0, "00:00", 0, "08:00")
+
+
+def test_missing_rhythm_blocks_keep_the_current_rhythm() -> None:
+    current = modal.TeamRhythm(3, "10:00", False, 4, "10:00", 5, "12:00")
+    form, errors = modal.read_team_form(_state(5), 5, current)  # a modal from before them
+    assert errors == {} and form.rhythm == current
+    form, errors = modal.read_team_form(_state(5), 5)
+    assert errors == {} and form.rhythm == modal.TeamRhythm()
+
+
+@pytest.mark.parametrize(
+    ("changes", "block", "message"),
+    [
+        ({"checkin_day": "7"}, "team_checkin_day", "Pick a day from the list, Monday to Sunday."),
+        ({"checkin_day": "-1"}, "team_checkin_day", "Pick a day from the list"),
+        ({"nudge_day": "Monday"}, "team_nudge_day", "Pick a day from the list"),
+        ({"digest_day": " 4"}, "team_digest_day", "Pick a day from the list"),
+        ({"digest_day": "04"}, "team_digest_day", "Pick a day from the list"),
+        ({"digest_day": None}, "team_digest_day", "Pick a day."),
+        ({"checkin_time": "24:00"}, "team_checkin_time", "Pick a time from 00:00 to 23:59"),
+        ({"checkin_time": "9:00"}, "team_checkin_time", "Pick a time from 00:00 to 23:59"),
+        ({"nudge_time": "12:60"}, "team_nudge_time", "Pick a time from 00:00 to 23:59"),
+        ({"nudge_time": "14:00:00"}, "team_nudge_time", "Pick a time from 00:00 to 23:59"),
+        ({"digest_time": "１６:００"}, "team_digest_time", "Pick a time from 00:00 to 23:59"),
+        ({"digest_time": "16:00\n"}, "team_digest_time", "Pick a time from 00:00 to 23:59"),
+        ({"digest_time": None}, "team_digest_time", "Pick a time."),
+        ({"nudge": ["on", "yes"]}, "team_nudge", "Tick the box to send a reminder"),
+    ],
+)
+def test_crafted_rhythm_values_are_field_errors_on_their_block(
+    changes: dict[str, Any], block: str, message: str
+) -> None:
+    view = modal.team_modal(_team(5), now=NOW)
+    _, errors = modal.read_team_form(fill(view, _rhythm_changes(5, **changes)), 5)
+    assert list(errors) == [f"{block}.5"]
+    assert message in errors[f"{block}.5"]
+
+
+def test_crafted_state_shapes_are_field_errors_not_crashes() -> None:
+    values = fill(modal.team_modal(_team(5), now=NOW))
+    values["team_checkin_time.5"] = {"checkin_time": {"type": "timepicker", "selected_time": 900}}
+    values["team_checkin_day.5"] = {"checkin_day": {"selected_option": {"value": 0}}}
+    values["team_nudge.5"] = {"nudge_enabled": {"selected_options": "on"}}
+    values["team_digest_day.5"] = {"other_action": {"selected_option": {"value": "1"}}}
+    _, errors = modal.read_team_form(values, 5)
+    assert set(errors) == {
+        "team_checkin_time.5", "team_checkin_day.5", "team_nudge.5", "team_digest_day.5",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("checkin", "nudge", "block"),
+    [
+        (("0", "09:00"), ("0", "08:00"), "team_nudge_time"),  # Monday 08:00 < Monday 09:00
+        (("0", "09:00"), ("0", "09:00"), "team_nudge_time"),  # at the same time
+        (("2", "09:00"), ("1", "17:00"), "team_nudge_day"),  # an earlier day
+        (("6", "09:00"), ("0", "10:00"), "team_nudge_day"),  # next week's Monday: no
+    ],
+)
+def test_the_reminder_must_come_after_the_checkin(
+    checkin: tuple[str, str], nudge: tuple[str, str], block: str
+) -> None:
+    view = modal.team_modal(_team(), now=NOW)
+    changes = _rhythm_changes(
+        checkin_day=checkin[0], checkin_time=checkin[1], nudge_day=nudge[0], nudge_time=nudge[1]
+    )
+    _, errors = modal.read_team_form(fill(view, changes))
+    assert errors == {f"{block}.new": "The reminder must come after the check-in (same week)"}
+    # turned off, the same days and times are fine
+    _, errors = modal.read_team_form(fill(view, {**changes, "team_nudge.new": []}))
+    assert errors == {}
+
+
+def test_a_reminder_one_minute_later_or_on_sunday_night_is_fine() -> None:
+    view = modal.team_modal(_team(), now=NOW)
+    for checkin, nudge in [(("0", "09:00"), ("0", "09:01")), (("6", "00:00"), ("6", "23:59"))]:
+        changes = _rhythm_changes(
+            checkin_day=checkin[0], checkin_time=checkin[1], nudge_day=nudge[0], nudge_time=nudge[1]
+        )
+        form, errors = modal.read_team_form(fill(view, changes))
+        assert errors == {}, (checkin, nudge)
+        assert (form.rhythm.nudge_weekday, form.rhythm.nudge_time) == (int(nudge[0]), nudge[1])
+
+
+def test_an_order_check_waits_for_valid_times() -> None:
+    view = modal.team_modal(_team(), now=NOW)
+    changes = _rhythm_changes(checkin_time="99:99", nudge_day="0", nudge_time="08:00")
+    _, errors = modal.read_team_form(fill(view, changes))
+    assert list(errors) == ["team_checkin_time.new"]  # no order error on top of a bad time
+
+
+def test_the_saved_message_says_the_rhythm() -> None:
+    rhythm = modal.TeamRhythm(1, "08:30", True, 3, "15:00", 4, "16:00")
+    saved = modal.team_saved_message(
+        created=False, name="A", channel_id="C1", leads=["U1"], member_count=1,
+        timezone="UTC", rhythm=rhythm,
+    )  # fmt: skip
+    assert (
+        "Check-ins Tuesday 08:30, a reminder Thursday 15:00, the digest Friday 16:00."
+        in saved["text"]
+    )
+    off = modal.rhythm_summary(modal.TeamRhythm(nudge_enabled=False))
+    assert off == "Check-ins Monday 09:00, no reminder, the digest Friday 16:00."

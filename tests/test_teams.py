@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import col, select
 
@@ -35,6 +36,7 @@ from tests.clock import FakeClock
 from tests.conftest import SIGNING_SECRET, make_settings
 from tests.driver import DriverResponse, SlackDriver
 from tests.fakeslack import Call, FakeSlack
+from tests.forms import fill
 
 WS = "T0001"
 
@@ -660,3 +662,235 @@ async def test_who_may_edit(bot: Runtime, slack: FakeSlack) -> None:
     assert await can_edit_team(client, deps, WS, "U0010", team_id=team.id or 0)
     assert not await can_edit_team(client, deps, WS, "U0011", team_id=team.id or 0)
     assert not await can_edit_team(client, deps, WS, "U0020", team_id=other.id or 0)
+
+
+# --- the weekly rhythm ------------------------------------------------------------------
+
+
+def _rhythm(team: Team) -> tuple[int, str, bool, int, str, int, str]:
+    return (
+        team.checkin_weekday, team.checkin_time, team.nudge_enabled, team.nudge_weekday,
+        team.nudge_time, team.digest_weekday, team.digest_time,
+    )  # fmt: skip
+
+
+async def _submit_filled(
+    driver: SlackDriver, view: dict[str, Any], changes: dict[str, Any], user_id: str = "U0001"
+) -> DriverResponse:
+    """Submit `view` as drawn, with `changes` by base block id ("team_checkin_day")."""
+    ids = _block_ids(view)
+    state = fill(view, {ids[base]: value for base, value in changes.items()})
+    return await driver.view_submission(modal.CALLBACK_ID, state, user_id=user_id, view=view)
+
+
+async def test_creating_a_team_with_its_own_rhythm_stores_it(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    slack.add_channel("C100", name="emea-sales")
+    view = _opened(await _open(driver, slack))
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks["team_checkin_day.new"]["element"]["initial_option"]["value"] == "0"
+    assert blocks["team_checkin_time.new"]["element"]["initial_time"] == "09:00"
+    assert blocks["team_nudge.new"]["element"]["initial_options"]
+    response = await _submit_filled(
+        driver,
+        view,
+        {
+            "team_name": "EMEA Sales", "team_channel": "C100",
+            "team_checkin_day": "1", "team_checkin_time": "08:30",
+            "team_nudge_day": "3", "team_nudge_time": "15:45",
+            "team_digest_day": "0", "team_digest_time": "07:00",
+        },
+    )  # fmt: skip
+    assert response.json() in (None, {})
+    [dm] = await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
+    assert (
+        "Check-ins Tuesday 08:30, a reminder Thursday 15:45, the digest Monday 07:00."
+        in (dm.args["text"])
+    )
+    [team] = await _teams(bot)
+    assert _rhythm(team) == (1, "08:30", True, 3, "15:45", 0, "07:00")
+
+
+async def test_creating_a_team_untouched_stores_the_default_rhythm(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    slack.add_channel("C100")
+    view = _opened(await _open(driver, slack))
+    await _submit_filled(driver, view, {"team_name": "EMEA Sales", "team_channel": "C100"})
+    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
+    [team] = await _teams(bot)
+    assert _rhythm(team) == (0, "09:00", True, 2, "14:00", 4, "16:00")
+
+
+async def test_editing_the_rhythm_changes_it_and_the_modal_shows_it_next_time(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    team = await _seed_team(bot, leads=("U0001",), members=("U0002",))
+    slack.add_channel("C100")
+    view = _opened(await _open(driver, slack))
+    assert json.loads(view["private_metadata"])["team_id"] == team.id
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks[f"team_digest_day.{team.id}"]["element"]["initial_option"]["value"] == "4"
+    assert blocks[f"team_digest_time.{team.id}"]["element"]["initial_time"] == "16:00"
+    response = await _submit_filled(
+        driver,
+        view,
+        {
+            "team_checkin_day": "2", "team_checkin_time": "10:15", "team_nudge": [],
+            "team_nudge_day": "0", "team_nudge_time": "08:00",  # off: before is fine
+            "team_digest_day": "5", "team_digest_time": "18:30",
+        },
+    )  # fmt: skip
+    assert response.json() in (None, {})
+    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
+    [after] = await _teams(bot)
+    assert _rhythm(after) == (2, "10:15", False, 0, "08:00", 5, "18:30")
+    assert (after.name, after.channel_id, after.timezone) == ("EMEA Sales", "C100", "Europe/Berlin")
+    assert await _roster(bot, team.id or 0) == [("U0001", "lead"), ("U0002", "member")]
+
+    again = _opened(await _open(driver, slack))
+    blocks = {b.get("block_id"): b for b in again["blocks"]}
+    assert blocks[f"team_checkin_day.{team.id}"]["element"]["initial_option"]["value"] == "2"
+    assert blocks[f"team_checkin_time.{team.id}"]["element"]["initial_time"] == "10:15"
+    assert "initial_options" not in blocks[f"team_nudge.{team.id}"]["element"]
+    assert blocks[f"team_digest_time.{team.id}"]["element"]["initial_time"] == "18:30"
+    # ticked again, the kept Monday 08:00 reminder now comes before a Wednesday check-in
+    response = await _submit_filled(driver, again, {"team_nudge": ["on"]})
+    assert _errors(response) == {
+        f"team_nudge_day.{team.id}": "The reminder must come after the check-in (same week)"
+    }
+    response = await _submit_filled(
+        driver, again, {"team_nudge": ["on"], "team_nudge_day": "3", "team_nudge_time": "09:00"}
+    )
+    assert response.json() in (None, {})
+    await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == "U0001")
+    [after] = await _teams(bot)
+    assert _rhythm(after) == (2, "10:15", True, 3, "09:00", 5, "18:30")
+
+
+async def test_crafted_days_and_times_are_field_errors_and_nothing_changes(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    team = await _seed_team(bot, leads=("U0001",))
+    slack.add_channel("C100")
+    view = _opened(await _open(driver, slack))
+    response = await _submit_filled(
+        driver,
+        view,
+        {
+            "team_name": "Renamed", "team_checkin_day": "7", "team_checkin_time": "25:00",
+            "team_nudge_time": "9:5", "team_digest_day": "Friday", "team_digest_time": None,
+        },
+    )  # fmt: skip
+    errors = _errors(response)
+    assert set(errors) == {
+        f"team_checkin_day.{team.id}", f"team_checkin_time.{team.id}",
+        f"team_nudge_time.{team.id}", f"team_digest_day.{team.id}", f"team_digest_time.{team.id}",
+    }  # fmt: skip
+    assert errors[f"team_checkin_day.{team.id}"] == "Pick a day from the list, Monday to Sunday."
+    assert errors[f"team_checkin_time.{team.id}"] == "Pick a time from 00:00 to 23:59, like 09:00."
+    assert errors[f"team_digest_time.{team.id}"] == "Pick a time."
+    # a crafted tick on the reminder box, alone
+    response = await _submit_filled(driver, view, {"team_nudge": ["yes"]})
+    assert list(_errors(response)) == [f"team_nudge.{team.id}"]
+    await asyncio.sleep(0.1)
+    [after] = await _teams(bot)
+    assert after.name == "EMEA Sales"
+    assert _rhythm(after) == (0, "09:00", True, 2, "14:00", 4, "16:00")
+    assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_reminder_before_the_checkin_is_refused(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    slack.add_channel("C100")
+    view = _opened(await _open(driver, slack))
+    response = await _submit_filled(
+        driver,
+        view,
+        {
+            "team_name": "EMEA Sales", "team_channel": "C100",
+            "team_checkin_day": "0", "team_checkin_time": "09:00",
+            "team_nudge_day": "0", "team_nudge_time": "08:00",
+        },
+    )  # fmt: skip
+    assert _errors(response) == {
+        "team_nudge_time.new": "The reminder must come after the check-in (same week)"
+    }
+    await asyncio.sleep(0.1)
+    assert await _teams(bot) == []
+    assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_picker_loads_the_other_teams_rhythm(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await _seed_team(bot, "EMEA Sales", leads=("U0001",))
+    second = await _seed_team(bot, "APAC Sales", channel_id="C101", leads=("U0001",))
+    async with _deps(bot).sessions() as session:
+        await save_team(
+            session, WS, team_id=second.id, name="APAC Sales", channel_id="C101",
+            timezone="Asia/Tokyo", leads=("U0001",), members=(), author="U0001",
+            now=_deps(bot).clock(), checkin_weekday=4, checkin_time="07:00",
+            nudge_enabled=False, digest_weekday=6, digest_time="20:00",
+        )  # fmt: skip
+        await session.commit()
+    view = _opened(await _open(driver, slack))
+    await driver.block_action(
+        modal.PICK_ACTION,
+        action_type="static_select",
+        block_id=modal.PICK_BLOCK,
+        view=view,
+        selected_option={"text": {"type": "plain_text", "text": "APAC"}, "value": str(second.id)},
+    )
+    [update] = await slack.wait_for("views.update")
+    assert update.ok
+    blocks = {b.get("block_id"): b for b in update.args["view"]["blocks"]}
+    assert blocks[f"team_checkin_day.{second.id}"]["element"]["initial_option"]["value"] == "4"
+    assert blocks[f"team_checkin_time.{second.id}"]["element"]["initial_time"] == "07:00"
+    assert "initial_options" not in blocks[f"team_nudge.{second.id}"]["element"]
+    assert blocks[f"team_digest_day.{second.id}"]["element"]["initial_option"]["value"] == "6"
+
+
+async def test_save_team_writes_the_rhythm_in_the_same_transaction(bot: Runtime) -> None:
+    deps = _deps(bot)
+    common: dict[str, Any] = {
+        "channel_id": "C100", "timezone": "UTC", "leads": ("U1",), "members": (),
+        "author": "U1", "now": deps.clock(),
+    }  # fmt: skip
+    async with deps.sessions() as session:
+        await ensure_workspace(session, WS, deps.clock())
+        team = await save_team(
+            session, WS, team_id=None, name="A", checkin_weekday=6, checkin_time="23:00",
+            nudge_enabled=True, nudge_weekday=6, nudge_time="23:30", digest_weekday=1,
+            digest_time="00:00", **common,
+        )  # fmt: skip
+        await session.commit()
+    [stored] = await _teams(bot)
+    assert _rhythm(stored) == (6, "23:00", True, 6, "23:30", 1, "00:00")
+    # left out, the rhythm is kept on an update (other callers never reset it)
+    async with deps.sessions() as session:
+        await save_team(session, WS, team_id=team.id, name="B", **common)
+        await session.commit()
+    [stored] = await _teams(bot)
+    assert (stored.name, _rhythm(stored)) == ("B", (6, "23:00", True, 6, "23:30", 1, "00:00"))
+    # rolled back with the rest: nothing of an uncommitted save remains
+    async with deps.sessions() as session:
+        await save_team(
+            session, WS, team_id=team.id, name="C", checkin_weekday=0, nudge_enabled=False,
+            **common,
+        )  # fmt: skip
+        await session.rollback()
+    [stored] = await _teams(bot)
+    assert (stored.name, stored.checkin_weekday, stored.nudge_enabled) == ("B", 6, True)
+    # bad values never reach the table
+    for bad in (
+        {"checkin_weekday": 7}, {"nudge_weekday": -1}, {"digest_weekday": True},
+        {"checkin_time": "9:00"}, {"digest_time": "24:00"}, {"nudge_enabled": 1},
+    ):  # fmt: skip
+        async with deps.sessions() as session:
+            with pytest.raises(ValueError, match="bad"):
+                await save_team(session, WS, team_id=team.id, name="D", **common, **bad)
+    [stored] = await _teams(bot)
+    assert stored.name == "B"

@@ -1,0 +1,222 @@
+"""The Monday check-in prompt (a DM per KR owner), its later states, and the Wednesday nudge.
+
+Prompt layout (at most 9 blocks, whatever the number of KRs):
+
+- a section greeting with the cycle, the week and the number of KRs;
+- an optional context with `due_note`;
+- the KRs, one compact two-line entry each (bold title · objective; value vs target, bar,
+  percent, suggested status), packed `KRS_PER_SECTION` per section, at most `MAX_LISTED`,
+  then "and N more key results";
+- an actions block (block_id `ACTIONS_BLOCK`): "Check in" (`ids.CHECK_IN`, primary),
+  "No change" (`ids.NO_CHANGE`), an overflow (`ids.SNOOZE`: `later`, `tomorrow`, `skip`)
+  and "I'm away…" (`ids.AWAY`). Buttons carry no value: the listeners know who clicked.
+
+The states after a click replace the whole message (chat.update): done (no buttons),
+snoozed and skipped (a "Check in" button stays), away (no buttons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    Option,
+    OverflowMenuElement,
+)
+
+from blocks import ids
+from blocks.checkin_modal import CheckInItem
+from blocks.digest import context, pack_sections, section
+from blocks.kr_format import (
+    guard,
+    kr_value,
+    percent,
+    plural,
+    progress_bar,
+    status_label,
+    user_text,
+)
+from blocks.kr_history import slack_date
+
+ACTIONS_BLOCK = "prompt_actions"
+NUDGE_ACTIONS_BLOCK = "nudge_actions"
+MAX_LISTED = 40
+KRS_PER_SECTION = 8
+KR_CHARS = 120
+OBJECTIVE_CHARS = 80
+CYCLE_CHARS = 60
+WEEK_CHARS = 60
+DUE_CHARS = 300
+
+SNOOZE_LATER = "later"
+SNOOZE_TOMORROW = "tomorrow"
+SNOOZE_SKIP = "skip"
+SNOOZE_OPTIONS = (
+    (SNOOZE_LATER, "Remind me in 3 hours"),
+    (SNOOZE_TOMORROW, "Remind me tomorrow"),
+    (SNOOZE_SKIP, "Skip this week"),
+)
+
+
+def _when(cycle_name: str, week_label: str) -> str:
+    """`*Q2 2024* · week 8 of 13`, escaped."""
+    cycle = user_text(cycle_name, CYCLE_CHARS, "this cycle")
+    week = user_text(week_label, WEEK_CHARS, "")
+    return f"*{cycle}* · {week}" if week else f"*{cycle}*"
+
+
+def _plain_when(cycle_name: str, week_label: str) -> str:
+    return _when(cycle_name, week_label).replace("*", "")
+
+
+def check_in_button() -> ButtonElement:
+    return ButtonElement(text="Check in", action_id=ids.CHECK_IN, style="primary")
+
+
+def no_change_button() -> ButtonElement:
+    return ButtonElement(text="No change", action_id=ids.NO_CHANGE)
+
+
+def snooze_menu() -> OverflowMenuElement:
+    return OverflowMenuElement(
+        action_id=ids.SNOOZE,
+        options=[Option(value=value, text=label) for value, label in SNOOZE_OPTIONS],
+    )
+
+
+def away_button() -> ButtonElement:
+    return ButtonElement(text="I'm away…", action_id=ids.AWAY)
+
+
+def kr_entry(item: CheckInItem) -> str:
+    """`• *Close $2M* · _Win EMEA_` then `$700k of $2M  ▓▓▓▓░░░░░░ 35% · <status>`."""
+    kr = item.kr
+    title = user_text(kr.title, KR_CHARS)
+    objective = user_text(item.objective_title, OBJECTIVE_CHARS, "")
+    head = f"• *{title}*" + (f" · _{objective}_" if objective else "")
+    return (
+        f"{head}\n      {kr_value(kr)}  {progress_bar(kr.progress)} {percent(kr.progress)}"
+        f" · {status_label(kr.status)}"
+    )
+
+
+def prompt_message(
+    *,
+    cycle_name: str,
+    week_label: str,
+    items: Sequence[CheckInItem],
+    due_note: str | None = None,
+) -> dict[str, Any]:
+    """The Monday DM listing the owner's KRs, with Check in / No change / Snooze / Away."""
+    when = _when(cycle_name, week_label)
+    count = plural(len(items), "key result")
+    blocks: list[dict[str, Any]] = [
+        section(
+            f":wave: Time for your weekly check-in · {when}\n"
+            f"How did your {count} move this week? One modal for all of them, "
+            "or *No change* if nothing moved."
+            if items
+            else f":wave: Weekly check-in · {when}\nYou have no key results to check in on."
+        )
+    ]
+    if due_note and due_note.strip():
+        blocks.append(context(user_text(due_note, DUE_CHARS)))
+    if not items:
+        fallback = f"Weekly check-in · {_plain_when(cycle_name, week_label)}"
+        return {"text": guard(fallback, 1000), "blocks": blocks}
+    entries = [kr_entry(item) for item in items[:MAX_LISTED]]
+    texts, placed = pack_sections(
+        entries, max_blocks=-(-MAX_LISTED // KRS_PER_SECTION), per_block=KRS_PER_SECTION
+    )
+    blocks.extend(section(t) for t in texts)
+    if len(items) > placed:
+        blocks.append(
+            context(
+                f"and {plural(len(items) - placed, 'more key result')}: "
+                "the check-in modal and `/okr log` have them all"
+            )
+        )
+    blocks.append(
+        ActionsBlock(
+            block_id=ACTIONS_BLOCK,
+            elements=[check_in_button(), no_change_button(), snooze_menu(), away_button()],
+        ).to_dict()
+    )
+    fallback = f"Weekly check-in: {count} · {_plain_when(cycle_name, week_label)}"
+    return {"text": guard(fallback, 1000), "blocks": blocks}
+
+
+def _state(
+    text: str, fallback: str, *, with_check_in: bool, block_id: str = ACTIONS_BLOCK
+) -> dict[str, Any]:
+    blocks = [section(text)]
+    if with_check_in:
+        blocks.append(ActionsBlock(block_id=block_id, elements=[check_in_button()]).to_dict())
+    return {"text": guard(fallback, 1000), "blocks": blocks}
+
+
+def prompt_done(*, cycle_name: str, week_label: str, count: int, when: datetime) -> dict[str, Any]:
+    """The prompt after checking in: "✅ Checked in N key results · <date>", no buttons."""
+    done = f"✅ Checked in {plural(count, 'key result')}"
+    return _state(
+        f"{done} · {slack_date(when)}\n{_when(cycle_name, week_label)} · thanks!",
+        f"{done} · {_plain_when(cycle_name, week_label)}",
+        with_check_in=False,
+    )
+
+
+def prompt_snoozed(*, cycle_name: str, week_label: str, until: datetime) -> dict[str, Any]:
+    """After "Remind me in 3 hours" / "tomorrow": when the reminder comes; Check in stays."""
+    return _state(
+        f":zzz: Snoozed: I'll remind you {slack_date(until)}.\n"
+        f"{_when(cycle_name, week_label)} · you can still check in now.",
+        f"Check-in snoozed · {_plain_when(cycle_name, week_label)}",
+        with_check_in=True,
+    )
+
+
+def prompt_skipped(*, cycle_name: str, week_label: str) -> dict[str, Any]:
+    """After "Skip this week": no nudge this week; Check in stays."""
+    return _state(
+        f":fast_forward: Skipped this week: no reminder until next week's check-in.\n"
+        f"{_when(cycle_name, week_label)} · changed your mind? You can still check in.",
+        f"Check-in skipped this week · {_plain_when(cycle_name, week_label)}",
+        with_check_in=True,
+    )
+
+
+def day_text(day: date) -> str:
+    """`Mon 10 Jun 2024`."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def prompt_away(*, cycle_name: str, week_label: str, until: date) -> dict[str, Any]:
+    """After setting "away until": no prompts or nudges until then, not counted as missing."""
+    return _state(
+        f":palm_tree: You're away until *{day_text(until)}*: no prompts or nudges until then, "
+        "and you won't count as missing.\n"
+        f"{_when(cycle_name, week_label)} · back early? `/okr log` checks in anytime.",
+        f"Away until {day_text(until)}",
+        with_check_in=False,
+    )
+
+
+def nudge_message(*, cycle_name: str, week_label: str, count: int) -> dict[str, Any]:
+    """The single mid-week follow-up to owners who have not checked in yet."""
+    krs = plural(count, "key result")
+    blocks = [
+        section(
+            f":hourglass_flowing_sand: Friendly reminder: your check-in for "
+            f"{_when(cycle_name, week_label)} is still open ({krs}).\n"
+            "It takes a minute, or one click if nothing moved."
+        ),
+        ActionsBlock(
+            block_id=NUDGE_ACTIONS_BLOCK, elements=[check_in_button(), no_change_button()]
+        ).to_dict(),
+    ]
+    fallback = f"Reminder: check in on {krs} · {_plain_when(cycle_name, week_label)}"
+    return {"text": guard(fallback, 1000), "blocks": blocks}

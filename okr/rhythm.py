@@ -1,0 +1,140 @@
+"""When the weekly rhythm is due, in each person's or team's own time zone.
+
+Every delivery has a period (the ISO week of its local due date, or a cycle) and a due
+instant. The tick asks "what is due now?": a delivery is due from its instant until its
+window closes (24 h for prompts and nudges), and stale after that. DST is handled by
+zoneinfo: a local time that does not exist on the day (clocks spring forward) is moved
+forward by the gap; one that exists twice (clocks fall back) is the first of the two.
+So a change of clocks neither skips nor doubles a delivery: the period is the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+PROMPT_WINDOW = timedelta(hours=24)
+DIGEST_WINDOW = timedelta(hours=24)
+CLOSE_WINDOW = timedelta(days=7)
+PLANNING_LEAD = timedelta(days=7)
+
+
+class State(StrEnum):
+    """Where a delivery stands at a moment."""
+
+    NOT_YET = "not_yet"
+    DUE = "due"
+    STALE = "stale"
+
+
+def parse_hhmm(text: str) -> time:
+    """"09:00" -> 09:00; raises ValueError for anything else."""
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"{text!r} is not a time like 09:00")
+    return time(int(hours), int(minutes))
+
+
+def week_key(day: date) -> str:
+    """The ISO week of a date, as a ledger period: "2026-W48"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(day: date) -> date:
+    """The Monday of the ISO week containing `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a local date and time, DST-safe (see the module docstring)."""
+    # fold=0 reads a nonexistent time with the offset in force before the gap, which lands
+    # on the wall time after it (02:30 -> 03:30), and an ambiguous time as its first pass.
+    return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One weekly occurrence: its period and the instant it is due."""
+
+    period: str
+    due: datetime
+
+    def state(self, now: datetime, window: timedelta) -> State:
+        if now < self.due:
+            return State.NOT_YET
+        return State.DUE if now < self.due + window else State.STALE
+
+
+def weekly_slot(now: datetime, zone_name: str, weekday: int, at: str) -> Slot:
+    """This week's occurrence (the ISO week containing `now` locally) of a weekly time."""
+    zone = ZoneInfo(zone_name)
+    today = now.astimezone(zone).date()
+    day = week_start(today) + timedelta(days=weekday)
+    return Slot(week_key(day), local_instant(day, parse_hhmm(at), zone))
+
+
+def recent_slots(now: datetime, zone_name: str, weekday: int, at: str) -> list[Slot]:
+    """This week's and last week's occurrences: a Sunday-night delivery whose window runs
+    into Monday must still be caught up after the week turned."""
+    this = weekly_slot(now, zone_name, weekday, at)
+    last = weekly_slot(now - timedelta(days=7), zone_name, weekday, at)
+    return [last, this]
+
+
+def local_today(now: datetime, zone_name: str) -> date:
+    return now.astimezone(ZoneInfo(zone_name)).date()
+
+
+def week_began(now: datetime, zone_name: str) -> datetime:
+    """Monday 00:00 of the current local week, as a UTC instant (for "checked in this
+    week")."""
+    zone = ZoneInfo(zone_name)
+    return local_instant(week_start(now.astimezone(zone).date()), time(0, 0), zone)
+
+
+def is_away(away_until: date | None, now: datetime, zone_name: str) -> bool:
+    """Away through the given date, inclusive, in the person's own zone."""
+    return away_until is not None and local_today(now, zone_name) <= away_until
+
+
+def prompt_slot(
+    now: datetime,
+    zone_name: str,
+    weekday: int,
+    at: str,
+    *,
+    snoozed_until: datetime | None = None,
+) -> Slot:
+    """This week's prompt: the team's check-in time in the owner's zone, or the snooze
+    the owner asked for when it falls in the same week."""
+    slot = weekly_slot(now, zone_name, weekday, at)
+    if snoozed_until is not None:
+        snoozed_week = week_key(snoozed_until.astimezone(ZoneInfo(zone_name)).date())
+        if snoozed_week == slot.period and snoozed_until > slot.due:
+            return Slot(slot.period, snoozed_until)
+    return slot
+
+
+def snooze_until(now: datetime, zone_name: str, choice: str, checkin_time: str) -> datetime:
+    """"later": three hours from now; "tomorrow": tomorrow at the check-in time (local)."""
+    if choice == "later":
+        return now + timedelta(hours=3)
+    if choice == "tomorrow":
+        zone = ZoneInfo(zone_name)
+        tomorrow = local_today(now, zone_name) + timedelta(days=1)
+        return local_instant(tomorrow, parse_hhmm(checkin_time), zone)
+    raise ValueError(f"unknown snooze {choice!r}")
+
+
+def day_slot(day: date, zone_name: str, at: str, period: str) -> Slot:
+    """A one-off occurrence on a given local day (cycle close, planning reminder)."""
+    return Slot(period, local_instant(day, parse_hhmm(at), ZoneInfo(zone_name)))
+
+
+def week_label(now: datetime, zone_name: str) -> str:
+    """"week of 23 Nov": how a prompt names its week, in the reader's zone."""
+    monday = week_start(local_today(now, zone_name))
+    return f"week of {monday.day} {monday.strftime('%b')}"
