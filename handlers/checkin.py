@@ -32,6 +32,7 @@ from blocks.notice import notice_modal
 from blocks.view_state import action_value, metadata, row_id
 from handlers.app_home import Home
 from handlers.okr_command import COMMAND, CommandRequest, Verb
+from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
 from okr.outline import KRLine, ObjectiveCard
 from okr.permissions import can_change_checkin
@@ -153,14 +154,8 @@ class CheckIns:
             if team is None or not team.channel_id:
                 log.info("KR %s reached its target; no team channel to celebrate in", kr.id)
                 continue
-            try:
-                await client.chat_postMessage(
-                    channel=team.channel_id, **celebration_post(kr, card.title)
-                )
-            except SlackApiError as exc:
-                log.warning(
-                    "celebration in %s failed: %s", team.channel_id, exc.response.get("error")
-                )
+            await post(client, team.channel_id, celebration_post(kr, card.title),
+                       what="celebration")  # fmt: skip
 
     async def finish(
         self,

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,6 +26,7 @@ from blocks.objective_form import (
 from blocks.okr_options import objective_options, team_options
 from handlers.app_home import Home
 from handlers.okr_command import COMMAND, CommandRequest, Verb
+from handlers.posting import post
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
 from okr.outline import Level, ObjectiveCard
@@ -144,19 +144,10 @@ async def announce(
         verdicts = await stretch_verdicts(session, viewer.workspace_id, cycle, card)
         team = await get_team(session, viewer.workspace_id, objective.team_id) if (
             objective.team_id) else None  # fmt: skip
-    try:
-        await client.chat_postMessage(channel=viewer.user_id, **set_confirmation(card, verdicts))
-    except SlackApiError as exc:
-        log.warning("confirmation to %s failed: %s", viewer.user_id, exc.response.get("error"))
+    await post(client, viewer.user_id, set_confirmation(card, verdicts), what="confirmation")
     if new and team is not None and team.channel_id:
-        try:
-            await client.chat_postMessage(
-                channel=team.channel_id, **new_objective_post(card, viewer.user_id)
-            )
-        except SlackApiError as exc:
-            log.warning(
-                "new-objective post to %s failed: %s", team.channel_id, exc.response.get("error")
-            )
+        await post(client, team.channel_id, new_objective_post(card, viewer.user_id),
+                   what="new-objective post")  # fmt: skip
     owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
     await home.publish_many(client, viewer.workspace_id, owners)
 

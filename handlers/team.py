@@ -33,6 +33,7 @@ from blocks import team_modal as modal
 from blocks.mrkdwn import escape
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import can_edit_team, is_admin, person
+from handlers.posting import post
 from storage.context import Deps
 from storage.models import Team
 from storage.teams import (
@@ -268,13 +269,11 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
             return
         problem = None
         if form.channel_id and (old is None or old.channel_id != form.channel_id):
-            try:
-                await client.chat_postMessage(
-                    channel=form.channel_id, **modal.home_channel_message(team.name, form.leads)
-                )
-            except SlackApiError as exc:
-                error = exc.response.get("error")
-                log.warning("team %s: post in %s failed: %s", team.id, form.channel_id, error)
+            error = await post(
+                client, form.channel_id, modal.home_channel_message(team.name, form.leads),
+                what=f"team {team.id}'s home-channel post",
+            )  # fmt: skip
+            if error is not None:
                 problem = (
                     f"I could not post in <#{form.channel_id}> ({error}): type "
                     f"`/invite {modal.BOT_HANDLE}` there so I can post the team's digests."
@@ -343,7 +342,4 @@ async def channel_error(client: AsyncWebClient, channel_id: str) -> str | None:
 
 async def dm(client: AsyncWebClient, user_id: str, message: dict[str, Any]) -> None:
     """A message in the user's DM with the bot; failures are logged, never raised."""
-    try:
-        await client.chat_postMessage(channel=user_id, **message)
-    except SlackApiError as exc:
-        log.warning("DM to %s failed: %s", user_id, exc.response.get("error"))
+    await post(client, user_id, message, what="DM")

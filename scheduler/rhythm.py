@@ -58,10 +58,9 @@ from storage.rhythm import (
     last_sent,
     mark_inactive,
     people,
-    teams_of,
     workspaces,
 )
-from storage.teams import leads_of
+from storage.teams import leads_of, list_teams
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +206,7 @@ class Rhythm:
     async def _owners(
         self, session: AsyncSession, workspace_id: str, now: datetime, team_name: str | None
     ) -> list[Owner]:
-        teams = await teams_of(session, workspace_id)
+        teams = await list_teams(session, workspace_id)
         zones = {t.timezone for t in teams} | {self.deps.default_timezone}
         cycles = {zone: await current_cycle(session, workspace_id, local_today(now, zone))
                   for zone in zones}  # fmt: skip
@@ -362,7 +361,7 @@ class Rhythm:
         outcomes = []
         for workspace_id in await self._workspaces():
             async with self.deps.sessions() as session:
-                teams = [t for t in await teams_of(session, workspace_id)
+                teams = [t for t in await list_teams(session, workspace_id)
                          if t.channel_id and (team is None or t.name == team)]  # fmt: skip
                 slots = {t.id: weekly_slot(now, t.timezone, t.digest_weekday, t.digest_time)
                          for t in teams}  # fmt: skip
@@ -450,7 +449,7 @@ class Rhythm:
         outcomes = []
         for workspace_id in await self._workspaces():
             async with self.deps.sessions() as session:
-                teams = [t for t in await teams_of(session, workspace_id)
+                teams = [t for t in await list_teams(session, workspace_id)
                          if t.channel_id and (team is None or t.name == team)]  # fmt: skip
                 cycles = await ended_cycles(session, workspace_id, now - timedelta(days=9),
                                             now + timedelta(days=1))  # fmt: skip
@@ -491,7 +490,7 @@ class Rhythm:
         for workspace_id in await self._workspaces():
             wanted: list[tuple[ledger.DeliveryKey, dict[str, Any]]] = []
             async with self.deps.sessions() as session:
-                teams = [t for t in await teams_of(session, workspace_id)
+                teams = [t for t in await list_teams(session, workspace_id)
                          if team is None or t.name == team]  # fmt: skip
                 leads = await leads_of(session, workspace_id, [t.id for t in teams if t.id])
                 month = await _fiscal_month(session, workspace_id)

@@ -23,15 +23,6 @@ async def workspaces(session: AsyncSession) -> list[str]:
     return sorted(set(with_objectives) | set(with_teams))
 
 
-async def teams_of(session: AsyncSession, workspace_id: str) -> list[Team]:
-    rows = await session.exec(
-        select(Team)
-        .where(Team.workspace_id == workspace_id, col(Team.archived_at).is_(None))
-        .order_by(col(Team.id))
-    )
-    return list(rows)
-
-
 async def home_team(
     session: AsyncSession, workspace_id: str, user_ids: Collection[str]
 ) -> dict[str, Team]:

@@ -48,35 +48,31 @@ async def list_teams(session: AsyncSession, workspace_id: str) -> list[Team]:
 
 async def teams_of_user(session: AsyncSession, workspace_id: str, user_id: str) -> list[Team]:
     """Teams (not archived) where the user is a member or a lead, by name."""
-    result = await session.exec(
-        select(Team)
-        .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
-        .where(
-            Team.workspace_id == workspace_id,
-            TeamMember.workspace_id == workspace_id,
-            TeamMember.user_id == user_id,
-            col(Team.archived_at).is_(None),
-        )
-        .order_by(func.lower(Team.name), col(Team.id))
-    )
-    return list(result.all())
+    return await _teams_with(session, workspace_id, user_id, lead_only=False)
 
 
 async def teams_led_by(session: AsyncSession, workspace_id: str, user_id: str) -> list[Team]:
     """Teams (not archived) the user leads, by name."""
-    result = await session.exec(
+    return await _teams_with(session, workspace_id, user_id, lead_only=True)
+
+
+async def _teams_with(
+    session: AsyncSession, workspace_id: str, user_id: str, *, lead_only: bool
+) -> list[Team]:
+    query = (
         select(Team)
         .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
         .where(
             Team.workspace_id == workspace_id,
             TeamMember.workspace_id == workspace_id,
             TeamMember.user_id == user_id,
-            TeamMember.role == LEAD,
             col(Team.archived_at).is_(None),
         )
         .order_by(func.lower(Team.name), col(Team.id))
     )
-    return list(result.all())
+    if lead_only:
+        query = query.where(TeamMember.role == LEAD)
+    return list((await session.exec(query)).all())
 
 
 async def team_by_channel(session: AsyncSession, workspace_id: str, channel_id: str) -> Team | None:
