@@ -12,7 +12,10 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+#: How long a SQLite writer waits for the write lock. Every write is a short transaction,
+#: but a Monday burst (dozens of check-ins while the scheduler records deliveries) queues
+#: them on one file; waiting beats failing a rep's check-in with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 15000
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
