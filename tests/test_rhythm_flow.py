@@ -17,7 +17,9 @@ from sqlmodel import col, select
 
 from blocks import ids
 from bot.runtime import Runtime
-from scheduler.deliver import Result
+from bot.slack_client import build_client
+from scheduler.pacing import Pacer
+from scheduler.rhythm import Rhythm
 from storage.models import Cycle, Delivery, Person
 from tests.clock import FakeClock
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
@@ -279,7 +281,6 @@ async def test_a_crashed_claim_is_found_in_slack_not_posted_twice(
     async with bot.deps.sessions() as session:
         row = (await session.exec(select(Delivery).where(col(Delivery.recipient) == ME))).one()
     assert (row.status, row.attempts) == ("sent", 2)
-    assert Result.SENT.value == "sent"
 
 
 async def test_cycle_close_summary_retro_and_closing(
@@ -374,3 +375,20 @@ async def test_a_fan_out_killed_midway_finishes_after_restart_without_duplicates
     posted = [c.response["channel"] for c in slack.calls_to("chat.postMessage") if c.ok]
     assert sorted(posted) == sorted({slack.dm_channel(u) for u in reps})  # each once
     assert "checkins as of 2026-11-23T14:06:00+00:00" in out.decode()
+
+
+async def test_a_timed_out_post_that_slack_kept_is_not_sent_twice(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """Slack took the post but the answer came too late: the next tick finds it."""
+    await team_with_okrs(bot, driver, slack)
+    assert bot.deps is not None
+    impatient = Rhythm(bot.deps, build_client(BOT_TOKEN, slack.url, timeout=1), Pacer(50))
+    slack.delay("chat.postMessage", 2.0, times=1)  # recorded at once, answered after 2 s
+    at = MONDAY.replace(hour=8)
+    clock.set(at)
+    assert dict(await impatient.run("checkins", at)) == {"failed_transient": 1}
+    clock.set(at + timedelta(minutes=1))
+    assert dict(await impatient.run("checkins", at + timedelta(minutes=1))) == {"sent": 1}
+    assert len(slack.calls_to("chat.postMessage")) == 1  # looked up, not posted again
+    assert len(slack.calls_to("conversations.history")) == 1
