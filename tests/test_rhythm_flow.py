@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from blocks import ids
 from bot.runtime import Runtime
 from bot.slack_client import build_client
+from scheduler import ledger
 from scheduler.pacing import Pacer
 from scheduler.rhythm import Rhythm
 from storage.models import Cycle, Delivery, Person
@@ -264,8 +265,6 @@ async def test_a_crashed_claim_is_found_in_slack_not_posted_twice(
     """The sender died between Slack accepting the post and the ledger recording it."""
     await team_with_okrs(bot, driver, slack)
     assert bot.rhythm is not None and bot.deps is not None
-    from scheduler import ledger
-
     at = MONDAY.replace(hour=8)
     key = ledger.DeliveryKey("T0001", "prompt", ME, "2026-W48")
     claim = await ledger.claim(bot.deps.sessions, key, now=at, lease=timedelta(minutes=5),
