@@ -51,11 +51,28 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         return viewer, viewer.cycle.name, week_label(deps.clock(), viewer.timezone)
 
     async def update_source(
-        client: AsyncWebClient, source: Mapping[str, Any], message: dict[str, Any]
+        client: AsyncWebClient,
+        workspace_id: str,
+        user_id: str,
+        source: Mapping[str, Any],
+        message: dict[str, Any],
     ) -> None:
+        """Redraw the prompt the person clicked on, if it really is one of theirs: the
+        ledger knows every prompt and nudge sent, so no other bot message can be changed."""
         channel, ts = source.get("channel"), source.get("ts")
         if not (isinstance(channel, str) and isinstance(ts, str)):
             return
+        async with deps.sessions() as session:
+            sent = await recent_sent_to(session, workspace_id, PROMPT_KINDS, user_id,
+                                        deps.clock() - timedelta(days=14))  # fmt: skip
+        if not any(d.channel_id == channel and d.message_ts == ts for d in sent):
+            log.warning("%s asked to redraw %s/%s, not a prompt of theirs", user_id, channel, ts)
+            return
+        await redraw(client, channel, ts, message)
+
+    async def redraw(
+        client: AsyncWebClient, channel: str, ts: str, message: dict[str, Any]
+    ) -> None:
         try:
             await client.chat_update(channel=channel, ts=ts, **message)
         except SlackApiError as exc:
@@ -81,7 +98,7 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
                 await set_rest(session, workspace_id, user_id, snoozed_until=until)
                 message = prompt_snoozed(cycle_name=cycle_name, week_label=label, until=until)
             await session.commit()
-        await update_source(client, message_source(body), message)
+        await update_source(client, workspace_id, user_id, message_source(body), message)
 
     async def on_away(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -104,7 +121,8 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
             await set_rest(session, workspace_id, user_id, away_until=until)
             await session.commit()
         source = metadata(view).get("source") or metadata(view)
-        await update_source(client, source if isinstance(source, dict) else {},
+        await update_source(client, workspace_id, user_id,
+                            source if isinstance(source, dict) else {},
                             prompt_away(cycle_name=cycle_name, week_label=label, until=until))
 
     async def after_checkin(
@@ -121,9 +139,9 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         async with deps.sessions() as session:
             count = len(await active_krs_of(session, workspace_id, user_id, viewer.cycle.id or 0))
         done = prompt_done(cycle_name=cycle_name, week_label=label, count=count, when=now)
-        for delivery in sent:
-            await update_source(client, {"channel": delivery.channel_id,
-                                         "ts": delivery.message_ts}, done)  # fmt: skip
+        for delivery in sent:  # straight from the ledger: no need to check them again
+            if delivery.channel_id and delivery.message_ts:
+                await redraw(client, delivery.channel_id, delivery.message_ts, done)
 
     checkins.after.append(after_checkin)
 

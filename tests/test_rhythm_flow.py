@@ -391,3 +391,25 @@ async def test_a_timed_out_post_that_slack_kept_is_not_sent_twice(
     assert dict(await impatient.run("checkins", at + timedelta(minutes=1))) == {"sent": 1}
     assert len(slack.calls_to("chat.postMessage")) == 1  # looked up, not posted again
     assert len(slack.calls_to("conversations.history")) == 1
+
+
+async def test_only_your_own_prompt_can_be_redrawn(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """A snooze that names another message (the channel digest) changes nothing there."""
+    await team_with_okrs(bot, driver, slack)
+    await run(bot, "checkins", MONDAY.replace(hour=14), clock)
+    [bob_prompt] = dms(slack, BOB)
+    await driver.block_action(ids.SNOOZE, user_id=ME, action_type="overflow",
+                              selected_option={"value": "skip"},
+                              channel_id=bob_prompt.response["channel"],
+                              message={"ts": bob_prompt.response["ts"]})  # fmt: skip
+    assert bot.deps is not None
+    for _ in range(50):  # the listener runs after its ack: wait until it stored the skip
+        async with bot.deps.sessions() as session:
+            me = (await session.exec(select(Person).where(Person.user_id == ME))).one()
+        if me.skipped_week:
+            break
+        await asyncio.sleep(0.02)
+    assert me.skipped_week == "2026-W48"  # ME's own week is skipped...
+    assert slack.calls_to("chat.update") == []  # ...but BOB's prompt is left alone
