@@ -124,6 +124,7 @@ class Rhythm:
         self.pacer = pacer
         self.concurrency = concurrency
         self.owner = ledger.process_owner()
+        self._owners_memo: dict[tuple[str, datetime, str | None], list[Owner]] | None = None
 
     # --- the tick -------------------------------------------------------------------
 
@@ -132,11 +133,15 @@ class Rhythm:
 
         async def tick(_deps: Deps, now: datetime) -> None:
             await self.refresh_people(now)
-            for name in JOBS:
-                try:
-                    await self.run(name, now)
-                except Exception:
-                    log.exception("rhythm job %s failed at %s", name, now)
+            self._owners_memo = {}  # the jobs of one tick share one read of the owners
+            try:
+                for name in JOBS:
+                    try:
+                        await self.run(name, now)
+                    except Exception:
+                        log.exception("rhythm job %s failed at %s", name, now)
+            finally:
+                self._owners_memo = None
 
         return [tick]
 
@@ -204,6 +209,17 @@ class Rhythm:
     # --- owners ---------------------------------------------------------------------
 
     async def _owners(
+        self, session: AsyncSession, workspace_id: str, now: datetime, team_name: str | None
+    ) -> list[Owner]:
+        memo = self._owners_memo
+        if memo is not None and (workspace_id, now, team_name) in memo:
+            return memo[(workspace_id, now, team_name)]
+        owners = await self._read_owners(session, workspace_id, now, team_name)
+        if memo is not None:
+            memo[(workspace_id, now, team_name)] = owners
+        return owners
+
+    async def _read_owners(
         self, session: AsyncSession, workspace_id: str, now: datetime, team_name: str | None
     ) -> list[Owner]:
         teams = await list_teams(session, workspace_id)

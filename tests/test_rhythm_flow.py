@@ -413,3 +413,19 @@ async def test_only_your_own_prompt_can_be_redrawn(
         await asyncio.sleep(0.02)
     assert me.skipped_week == "2026-W48"  # ME's own week is skipped...
     assert slack.calls_to("chat.update") == []  # ...but BOB's prompt is left alone
+
+
+async def test_the_minute_tick_runs_every_job_once_per_due_delivery(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """What the scheduler calls each minute: people refreshed from users.info, then every
+    job; ticking again within the minute sends nothing more."""
+    await team_with_okrs(bot, driver, slack)
+    assert bot.ticker is not None and bot.deps is not None
+    clock.set(MONDAY.replace(hour=8))
+    await bot.ticker.tick()
+    await bot.ticker.tick()
+    assert [len(dms(slack, ME)), len(dms(slack, BOB))] == [1, 0]  # 09:00 in Stockholm only
+    async with bot.deps.sessions() as session:
+        zones = {p.user_id: p.tz for p in (await session.exec(select(Person))).all()}
+    assert zones[ME] == "Europe/Stockholm" and zones[BOB] == "America/New_York"
