@@ -70,7 +70,16 @@ class Team(SQLModel, table=True):
     """A sales (or marketing, product, support) team with its channel and rhythm."""
 
     __tablename__ = "teams"
-    __table_args__ = (sa.UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "name"),
+        # "Sales" and "sales" are one team: the app checks it, this closes the race.
+        sa.Index(
+            "uq_teams_workspace_id_lower_name",
+            "workspace_id",
+            sa.func.lower(sa.literal_column("name")),
+            unique=True,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = _ws()
