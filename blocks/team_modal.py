@@ -16,7 +16,6 @@ before these fields existed) keeps the team's current value; a present one must 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,7 +45,7 @@ from slack_sdk.models.blocks.block_elements import (
 from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
-from okr.rhythm import parse_hhmm
+from okr.rhythm import is_hhmm, parse_hhmm
 
 CALLBACK_ID = "team_settings"
 PICK_ACTION = "team_pick"
@@ -102,7 +101,6 @@ _INPUTS = (
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_VALUES = tuple(str(day) for day in range(len(WEEKDAYS)))
 #: 24-hour "HH:MM", 00:00 to 23:59, as Slack's timepicker sends it.
-_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 ORDER_ERROR = "The reminder must come after the check-in (same week)"
 
@@ -558,7 +556,7 @@ def valid_weekday(day: object) -> bool:
 
 def valid_hhmm(at: object) -> bool:
     """A 24-hour "HH:MM", 00:00 to 23:59, two digits each."""
-    return isinstance(at, str) and _HHMM.fullmatch(at) is not None
+    return is_hhmm(at)
 
 
 def _read_weekday(

@@ -10,6 +10,7 @@ So a change of clocks neither skips nor doubles a delivery: the period is the ke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -27,6 +28,15 @@ class State(StrEnum):
     NOT_YET = "not_yet"
     DUE = "due"
     STALE = "stale"
+
+
+#: A stored rhythm time: two-digit hours and minutes, 00:00 to 23:59.
+HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def is_hhmm(text: object) -> bool:
+    """Whether `text` is a time the team settings may store ("09:00", not "9:00")."""
+    return isinstance(text, str) and HHMM.fullmatch(text) is not None
 
 
 def parse_hhmm(text: str) -> time:

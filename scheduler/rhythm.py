@@ -43,8 +43,8 @@ from scheduler import ledger
 from scheduler.deliver import Item, Outcome, Result, deliver_all
 from scheduler.pacing import Pacer
 from storage.context import Deps
-from storage.cycles import current_cycle
-from storage.models import Cycle, Delivery, KeyResult, Objective, Person, Team, Workspace
+from storage.cycles import current_cycle, fiscal_start_month
+from storage.models import Cycle, Delivery, KeyResult, Objective, Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
 from storage.people import save_person
@@ -509,7 +509,7 @@ class Rhythm:
                 teams = [t for t in await list_teams(session, workspace_id)
                          if team is None or t.name == team]  # fmt: skip
                 leads = await leads_of(session, workspace_id, [t.id for t in teams if t.id])
-                month = await _fiscal_month(session, workspace_id)
+                month = await fiscal_start_month(session, workspace_id)
                 for t in teams:
                     upcoming = next_quarter(quarter_for(local_today(now, t.timezone), month), month)
                     slot = day_slot(upcoming.start - timedelta(days=7), t.timezone,
@@ -554,9 +554,4 @@ class Rhythm:
     async def _workspaces(self) -> list[str]:
         async with self.deps.sessions() as session:
             return await workspaces(session)
-
-
-async def _fiscal_month(session: AsyncSession, workspace_id: str) -> int:
-    found = await session.get(Workspace, workspace_id)
-    return found.fiscal_year_start_month if found else 1
 

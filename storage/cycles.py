@@ -25,7 +25,8 @@ from okr.cycles import CycleSpan, next_quarter, quarter_for, today_in
 from storage.models import Cycle, Workspace
 
 
-async def _fiscal_start(session: AsyncSession, workspace_id: str) -> int:
+async def fiscal_start_month(session: AsyncSession, workspace_id: str) -> int:
+    """The month (1-12) the workspace's fiscal year starts in."""
     workspace = await session.get(Workspace, workspace_id)
     if workspace is None:
         raise LookupError(f"workspace {workspace_id} is not stored yet: call ensure_workspace")
@@ -75,7 +76,7 @@ async def current_cycle(session: AsyncSession, workspace_id: str, today: date) -
     custom = await _custom_containing(session, workspace_id, today)
     if custom is not None:
         return custom
-    month = await _fiscal_start(session, workspace_id)
+    month = await fiscal_start_month(session, workspace_id)
     return await _ensure_quarter(session, workspace_id, quarter_for(today, month))
 
 
@@ -97,7 +98,7 @@ async def cycle_for(session: AsyncSession, workspace_id: str, cycle_id: int) -> 
 async def selectable_cycles(session: AsyncSession, workspace_id: str, today: date) -> list[Cycle]:
     """What OKRs can be set for: the current cycle first, then by start date the current and
     next quarters (both stored if missing) and every custom cycle that has not ended."""
-    month = await _fiscal_start(session, workspace_id)
+    month = await fiscal_start_month(session, workspace_id)
     current = await current_cycle(session, workspace_id, today)
     this_quarter = quarter_for(today, month)
     quarters = [

@@ -58,6 +58,16 @@ async def people(
     return {p.user_id: p for p in rows}
 
 
+async def _people_or_new(
+    session: AsyncSession, workspace_id: str, user_ids: Collection[str]
+) -> dict[str, Person]:
+    """The stored people, and new unsaved rows for those never looked up: one query."""
+    found = await people(session, workspace_id, user_ids)
+    for user_id in user_ids:
+        found.setdefault(user_id, Person(workspace_id=workspace_id, user_id=user_id))
+    return found
+
+
 async def active_krs(
     session: AsyncSession, workspace_id: str, cycle_ids: Collection[int]
 ) -> list[tuple[KeyResult, Objective]]:
@@ -162,10 +172,7 @@ async def mark_inactive(
     session: AsyncSession, workspace_id: str, user_ids: Collection[str], now: datetime
 ) -> None:
     """People Slack says are gone: no more prompts until users.info says otherwise."""
-    for user_id in user_ids:
-        person = (await people(session, workspace_id, [user_id])).get(user_id)
-        if person is None:
-            person = Person(workspace_id=workspace_id, user_id=user_id)
+    for person in (await _people_or_new(session, workspace_id, user_ids)).values():
         person.inactive = True
         person.refreshed_at = now
         session.add(person)
@@ -209,9 +216,7 @@ async def set_rest(
     allowed = {"snoozed_until", "skipped_week", "away_until"}
     if set(fields) - allowed:
         raise ValueError(f"unknown fields {sorted(set(fields) - allowed)}")
-    person = (await people(session, workspace_id, [user_id])).get(user_id)
-    if person is None:
-        person = Person(workspace_id=workspace_id, user_id=user_id)
+    person = (await _people_or_new(session, workspace_id, [user_id]))[user_id]
     for name, value in fields.items():
         setattr(person, name, value)
     session.add(person)

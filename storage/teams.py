@@ -7,7 +7,6 @@ archived teams; lookups by id or name find them (an archived team still holds it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
@@ -15,13 +14,13 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from okr.rhythm import is_hhmm
 from storage.models import Team, TeamMember
 
 LEAD = "lead"
 MEMBER = "member"
 
 #: A stored rhythm time: 24-hour "HH:MM", 00:00 to 23:59 (what the scheduler parses).
-_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 class TeamNotFound(LookupError):
@@ -251,7 +250,7 @@ def _check_rhythm(rhythm: dict[str, object]) -> None:
         if key.endswith("_weekday"):
             ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
         elif key.endswith("_time"):
-            ok = isinstance(value, str) and _HHMM.fullmatch(value) is not None
+            ok = is_hhmm(value)
         else:
             ok = isinstance(value, bool)
         if not ok:
