@@ -52,36 +52,66 @@ async def seed(bot: Runtime, objectives: int) -> None:
     async with bot.deps.sessions() as session:
         await ensure_workspace(session, WORKSPACE, now)
         cycle = await current_cycle(session, WORKSPACE, now.date())
-        await session.exec(insert(Team), params=[
-            {"workspace_id": WORKSPACE, "name": f"Team {t:02d}", "channel_id": f"C{t:04d}",
-             "timezone": "UTC", "created_by": ME, "created_at": now} for t in range(TEAMS)
-        ])  # fmt: skip
-        await session.exec(insert(TeamMember), params=[
-            {"workspace_id": WORKSPACE, "team_id": 1, "user_id": ME, "role": "member"}
-        ])  # fmt: skip
+        await session.exec(
+            insert(Team),
+            params=[
+                {
+                    "workspace_id": WORKSPACE,
+                    "name": f"Team {t:02d}",
+                    "channel_id": f"C{t:04d}",
+                    "timezone": "UTC",
+                    "created_by": ME,
+                    "created_at": now,
+                }
+                for t in range(TEAMS)
+            ],
+        )
+        await session.exec(
+            insert(TeamMember),
+            params=[{"workspace_id": WORKSPACE, "team_id": 1, "user_id": ME, "role": "member"}],
+        )
         rows = []
         for n in range(objectives):
             owner = ME if n < 5 else f"U{n % 400:05d}"
             level = "company" if n < 20 else ("team" if n % 3 else "personal")
-            rows.append({
-                "workspace_id": WORKSPACE, "cycle_id": cycle.id, "team_id": 1 + n % TEAMS,
-                "parent_id": None if n < 20 else 1 + n % 20, "level": level,
-                "title": f"Objective {n}: grow pipeline in region {n % 97}",
-                "description": "", "owner_id": owner, "created_by": owner,
-                "created_at": now, "updated_at": now,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "workspace_id": WORKSPACE,
+                    "cycle_id": cycle.id,
+                    "team_id": 1 + n % TEAMS,
+                    "parent_id": None if n < 20 else 1 + n % 20,
+                    "level": level,
+                    "title": f"Objective {n}: grow pipeline in region {n % 97}",
+                    "description": "",
+                    "owner_id": owner,
+                    "created_by": owner,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         await session.exec(insert(Objective), params=rows)
         krs = []
         for n in range(objectives):
             owner = ME if n < 5 else f"U{n % 400:05d}"
             for k in range(KRS_PER_OBJECTIVE):
-                krs.append({
-                    "workspace_id": WORKSPACE, "objective_id": n + 1, "position": k,
-                    "title": f"KR {k} of {n}", "kind": "increase", "unit": "number",
-                    "start_value": 0.0, "target_value": 100.0, "original_target": 100.0,
-                    "current_value": float((n * 7 + k * 13) % 120), "weight": 1.0,
-                    "owner_id": owner, "created_at": now, "updated_at": now,
-                })  # fmt: skip
+                krs.append(
+                    {
+                        "workspace_id": WORKSPACE,
+                        "objective_id": n + 1,
+                        "position": k,
+                        "title": f"KR {k} of {n}",
+                        "kind": "increase",
+                        "unit": "number",
+                        "start_value": 0.0,
+                        "target_value": 100.0,
+                        "original_target": 100.0,
+                        "current_value": float((n * 7 + k * 13) % 120),
+                        "weight": 1.0,
+                        "owner_id": owner,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
         for start in range(0, len(krs), 5000):
             await session.exec(insert(KeyResult), params=krs[start : start + 5000])
         await session.commit()
@@ -127,12 +157,14 @@ async def run(objectives: int, runs: int, url: str) -> dict[str, tuple[float, in
     async with FakeSlack() as slack:
         slack.add_user(ME, tz="UTC")
         clock = FakeClock()
-        async with Runtime(make_settings(url, slack.url), clock=clock, host="127.0.0.1",
-                           port=0) as bot:  # fmt: skip
+        async with Runtime(
+            make_settings(url, slack.url), clock=clock, host="127.0.0.1", port=0
+        ) as bot:
             await seed(bot, objectives)
             counter = StatementCounter(bot)
-            async with SlackDriver(f"http://127.0.0.1:{bot.port}", SIGNING_SECRET,
-                                   response_urls=slack.response_url) as driver:  # fmt: skip
+            async with SlackDriver(
+                f"http://127.0.0.1:{bot.port}", SIGNING_SECRET, response_urls=slack.response_url
+            ) as driver:
                 await driver.command(text="set", user_id=ME)  # warm caches (users.info)
                 view = (await slack.wait_for("views.open"))[-1].response["view"]
                 suggestion_view = {**view, "state": {"values": fill(view)}}
@@ -147,18 +179,32 @@ async def run(objectives: int, runs: int, url: str) -> dict[str, tuple[float, in
 
                 return {
                     "/okr set → views.open": await measure(
-                        counter, slack, "views.open",
-                        lambda: driver.command(text="set", user_id=ME), runs),
+                        counter,
+                        slack,
+                        "views.open",
+                        lambda: driver.command(text="set", user_id=ME),
+                        runs,
+                    ),
                     "align search → options": await measure(
-                        counter, slack, "options", search, runs),
+                        counter, slack, "options", search, runs
+                    ),
                     "/okr list (20 KRs) → response": await measure(
-                        counter, slack, "response_url",
-                        lambda: driver.command(text="list", user_id=ME), runs),
+                        counter,
+                        slack,
+                        "response_url",
+                        lambda: driver.command(text="list", user_id=ME),
+                        runs,
+                    ),
                     "Home tab (20 KRs) → views.publish": await measure(
-                        counter, slack, "views.publish",
-                        lambda: driver.event({"type": "app_home_opened", "user": ME,
-                                              "tab": "home"}), runs),
-                }  # fmt: skip
+                        counter,
+                        slack,
+                        "views.publish",
+                        lambda: driver.event(
+                            {"type": "app_home_opened", "user": ME, "tab": "home"}
+                        ),
+                        runs,
+                    ),
+                }
 
 
 async def main(objectives: int, runs: int, database: str) -> None:
@@ -179,8 +225,10 @@ async def main(objectives: int, runs: int, database: str) -> None:
         for size in (small, objectives):
             seconds, statements = results[size][name]
             print(f"{name:36} {size:>10} {seconds * 1000:>10.1f} {statements:>15}")
-    print(f"workspace: {objectives} objectives, {objectives * KRS_PER_OBJECTIVE} key results, "
-          f"{TEAMS} teams; today {date.today().isoformat()}")  # fmt: skip
+    print(
+        f"workspace: {objectives} objectives, {objectives * KRS_PER_OBJECTIVE} key results, "
+        f"{TEAMS} teams; today {date.today().isoformat()}"
+    )
 
 
 if __name__ == "__main__":

@@ -53,24 +53,53 @@ async def seed(bot: Runtime, reps: int) -> None:
     async with bot.deps.sessions() as session:
         await ensure_workspace(session, WORKSPACE, now)
         cycle = await current_cycle(session, WORKSPACE, now.date())
-        await session.exec(insert(Objective), params=[  # type: ignore[call-overload]
-            {"workspace_id": WORKSPACE, "cycle_id": cycle.id, "level": "personal",
-             "title": f"Objective of {rep(n)}", "description": "", "owner_id": rep(n),
-             "created_by": rep(n), "created_at": now, "updated_at": now} for n in range(reps)
-        ])  # fmt: skip
-        await session.exec(insert(KeyResult), params=[  # type: ignore[call-overload]
-            {"workspace_id": WORKSPACE, "objective_id": n + 1, "position": 0,
-             "title": "Pipeline created", "kind": "increase", "unit": "number",
-             "start_value": 0.0, "target_value": 100.0, "original_target": 100.0,
-             "current_value": 0.0, "weight": 1.0, "owner_id": rep(n), "created_at": now,
-             "updated_at": now} for n in range(reps)
-        ])  # fmt: skip
+        await session.exec(
+            insert(Objective),
+            params=[  # type: ignore[call-overload]
+                {
+                    "workspace_id": WORKSPACE,
+                    "cycle_id": cycle.id,
+                    "level": "personal",
+                    "title": f"Objective of {rep(n)}",
+                    "description": "",
+                    "owner_id": rep(n),
+                    "created_by": rep(n),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(reps)
+            ],
+        )
+        await session.exec(
+            insert(KeyResult),
+            params=[  # type: ignore[call-overload]
+                {
+                    "workspace_id": WORKSPACE,
+                    "objective_id": n + 1,
+                    "position": 0,
+                    "title": "Pipeline created",
+                    "kind": "increase",
+                    "unit": "number",
+                    "start_value": 0.0,
+                    "target_value": 100.0,
+                    "original_target": 100.0,
+                    "current_value": 0.0,
+                    "weight": 1.0,
+                    "owner_id": rep(n),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(reps)
+            ],
+        )
         await session.commit()
 
 
 async def submissions(url: str, n: int, in_flight: int) -> dict[str, float]:
-    async with FakeSlack() as slack, Runtime(make_settings(url, slack.url), clock=FakeClock(),
-                       host="127.0.0.1", port=0) as bot:  # fmt: skip
+    async with (
+        FakeSlack() as slack,
+        Runtime(make_settings(url, slack.url), clock=FakeClock(), host="127.0.0.1", port=0) as bot,
+    ):
         await seed(bot, n)
         gate = asyncio.Semaphore(in_flight)
         acks: list[float] = []
@@ -80,14 +109,20 @@ async def submissions(url: str, n: int, in_flight: int) -> dict[str, float]:
             async def submit(i: int) -> None:
                 nonlocal failures
                 kr_id = i + 1
-                state = {value_block(kr_id): {"value": {"type": "plain_text_input",
-                                                        "value": str(10 + i % 50)}}}  # fmt: skip
+                state = {
+                    value_block(kr_id): {
+                        "value": {"type": "plain_text_input", "value": str(10 + i % 50)}
+                    }
+                }
                 async with gate:
                     start = time.perf_counter()
                     response = await driver.view_submission(
-                        ids.CHECK_IN_VIEW, state, user_id=rep(i), view_id=f"V{i:08d}",
+                        ids.CHECK_IN_VIEW,
+                        state,
+                        user_id=rep(i),
+                        view_id=f"V{i:08d}",
                         private_metadata=json.dumps({"kr_ids": [kr_id], "source": {}}),
-                    )  # fmt: skip
+                    )
                     acks.append(time.perf_counter() - start)
                     if response.status != 200 or response.text.strip():
                         failures += 1
@@ -114,20 +149,38 @@ def scoring(krs: int = 1000, weeks: int = 12, runs: int = 20) -> float:
     start = datetime(2026, 10, 1, tzinfo=UTC)
     end, at = start + timedelta(days=92), start + timedelta(days=weeks * 7)
     histories = [
-        tuple(CheckInNote(w, float(k % 7 + w * 8), "on_track", "", "U1", start
-                          + timedelta(days=7 * w)) for w in range(weeks))
+        tuple(
+            CheckInNote(
+                w, float(k % 7 + w * 8), "on_track", "", "U1", start + timedelta(days=7 * w)
+            )
+            for w in range(weeks)
+        )
         for k in range(krs)
-    ]  # fmt: skip
+    ]
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         lines = [
-            kr_line(id=k, title="KR", kind="increase", unit="number", currency=None, start=0.0,
-                    target=100.0, original_target=100.0, current=histories[k][-1].value,
-                    owner_id="U1", weight=1.0, confidence="on_track", history=histories[k],
-                    cycle_start=start, cycle_end=end, at=at)
+            kr_line(
+                id=k,
+                title="KR",
+                kind="increase",
+                unit="number",
+                currency=None,
+                start=0.0,
+                target=100.0,
+                original_target=100.0,
+                current=histories[k][-1].value,
+                owner_id="U1",
+                weight=1.0,
+                confidence="on_track",
+                history=histories[k],
+                cycle_start=start,
+                cycle_end=end,
+                at=at,
+            )
             for k in range(krs)
-        ]  # fmt: skip
+        ]
         objective_progress((line.progress, line.weight) for line in lines)
         calibration([line.score for line in lines])
         times.append(time.perf_counter() - t0)
@@ -136,16 +189,19 @@ def scoring(krs: int = 1000, weeks: int = 12, runs: int = 20) -> float:
 
 async def main(n: int, in_flight: int) -> None:
     print(f"{n} check-in submissions over HTTP, {in_flight} in flight, fake Slack on loopback")
-    print(f"{'database':11} {'ack p50':>9} {'ack p99':>9} {'stored/s':>9} {'stored':>7} "
-          f"{'errors':>7}")  # fmt: skip
+    print(
+        f"{'database':11} {'ack p50':>9} {'ack p99':>9} {'stored/s':>9} {'stored':>7} {'errors':>7}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         rows = {"sqlite": await submissions(f"sqlite+aiosqlite:///{tmp}/b.db", n, in_flight)}
     with postgres_database() as url:
         if url is not None:
             rows["postgresql"] = await submissions(url, n, in_flight)
     for name, r in rows.items():
-        print(f"{name:11} {r['p50']:7.1f}ms {r['p99']:7.1f}ms {r['per_s']:9.1f} "
-              f"{r['stored']:7d} {r['errors']:7d}")  # fmt: skip
+        print(
+            f"{name:11} {r['p50']:7.1f}ms {r['p99']:7.1f}ms {r['per_s']:9.1f} "
+            f"{r['stored']:7d} {r['errors']:7d}"
+        )
     print(f"scoring 1,000 KRs x 12 weekly check-ins: median {scoring() * 1000:.1f} ms")
 
 

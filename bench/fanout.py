@@ -57,23 +57,70 @@ async def seed(bot: Runtime, owners: int) -> None:
     async with bot.deps.sessions() as session:
         await ensure_workspace(session, WORKSPACE, now)
         cycle = await current_cycle(session, WORKSPACE, now.date())
-        await session.exec(insert(Team), params=[  # type: ignore[call-overload]
-            {"workspace_id": WORKSPACE, "name": f"Team {t:02d}", "channel_id": f"C{t:05d}",
-             "timezone": "UTC", "created_by": "U0ADMIN", "created_at": now}
-            for t in range(TEAMS)])  # fmt: skip
-        await session.exec(insert(TeamMember), params=[  # type: ignore[call-overload]
-            {"workspace_id": WORKSPACE, "team_id": 1 + n % TEAMS, "user_id": owner(n),
-             "role": "lead" if n < TEAMS else "member"} for n in range(owners)])  # fmt: skip
-        await session.exec(insert(Objective), params=[  # type: ignore[call-overload]
-            {"workspace_id": WORKSPACE, "cycle_id": cycle.id, "team_id": 1 + n % TEAMS,
-             "level": "personal", "title": f"Objective of {owner(n)}", "description": "",
-             "owner_id": owner(n), "created_by": owner(n), "created_at": now,
-             "updated_at": now} for n in range(owners)])  # fmt: skip
-        krs = [{"workspace_id": WORKSPACE, "objective_id": n + 1, "position": k,
-                "title": f"KR {k}", "kind": "increase", "unit": "number", "start_value": 0.0,
-                "target_value": 100.0, "original_target": 100.0, "current_value": 10.0 * k,
-                "weight": 1.0, "owner_id": owner(n), "created_at": now, "updated_at": now}
-               for n in range(owners) for k in range(3)]  # fmt: skip
+        await session.exec(
+            insert(Team),
+            params=[  # type: ignore[call-overload]
+                {
+                    "workspace_id": WORKSPACE,
+                    "name": f"Team {t:02d}",
+                    "channel_id": f"C{t:05d}",
+                    "timezone": "UTC",
+                    "created_by": "U0ADMIN",
+                    "created_at": now,
+                }
+                for t in range(TEAMS)
+            ],
+        )
+        await session.exec(
+            insert(TeamMember),
+            params=[  # type: ignore[call-overload]
+                {
+                    "workspace_id": WORKSPACE,
+                    "team_id": 1 + n % TEAMS,
+                    "user_id": owner(n),
+                    "role": "lead" if n < TEAMS else "member",
+                }
+                for n in range(owners)
+            ],
+        )
+        await session.exec(
+            insert(Objective),
+            params=[  # type: ignore[call-overload]
+                {
+                    "workspace_id": WORKSPACE,
+                    "cycle_id": cycle.id,
+                    "team_id": 1 + n % TEAMS,
+                    "level": "personal",
+                    "title": f"Objective of {owner(n)}",
+                    "description": "",
+                    "owner_id": owner(n),
+                    "created_by": owner(n),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(owners)
+            ],
+        )
+        krs = [
+            {
+                "workspace_id": WORKSPACE,
+                "objective_id": n + 1,
+                "position": k,
+                "title": f"KR {k}",
+                "kind": "increase",
+                "unit": "number",
+                "start_value": 0.0,
+                "target_value": 100.0,
+                "original_target": 100.0,
+                "current_value": 10.0 * k,
+                "weight": 1.0,
+                "owner_id": owner(n),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(owners)
+            for k in range(3)
+        ]
         for start in range(0, len(krs), 5000):
             chunk = krs[start : start + 5000]
             await session.exec(insert(KeyResult), params=chunk)  # type: ignore[call-overload]
@@ -87,8 +134,9 @@ async def fan_out(url: str, owners: int, *, cap: float | None) -> dict[str, floa
             slack.rate_limit("chat.postMessage", per_second=cap, per_channel_per_second=1)
         rate = str(cap * 0.98) if cap is not None else "1000"
         settings = make_settings(url, slack.url, SLACK_POSTS_PER_SECOND=rate)
-        async with Runtime(settings, clock=FakeClock(MONDAY_NINE), host="127.0.0.1", port=0,
-                           scheduler=False) as bot:  # fmt: skip
+        async with Runtime(
+            settings, clock=FakeClock(MONDAY_NINE), host="127.0.0.1", port=0, scheduler=False
+        ) as bot:
             await seed(bot, owners)
             assert bot.rhythm is not None
             bot.rhythm.concurrency = 32
@@ -97,8 +145,7 @@ async def fan_out(url: str, owners: int, *, cap: float | None) -> dict[str, floa
             counts = Counter(await bot.rhythm.run("checkins", MONDAY_NINE))
             elapsed = time.perf_counter() - start
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        posted = Counter(c.response["channel"] for c in slack.calls_to("chat.postMessage")
-                         if c.ok)  # fmt: skip
+        posted = Counter(c.response["channel"] for c in slack.calls_to("chat.postMessage") if c.ok)
         limited = sum(1 for c in slack.calls_to("chat.postMessage") if c.status == 429)
     return {
         "seconds": elapsed,
@@ -117,19 +164,36 @@ async def digest_build(url: str, runs: int = 20) -> float:
     async with FakeSlack() as slack:
         start_of_cycle = datetime(2026, 10, 1, tzinfo=UTC)
         at = start_of_cycle + timedelta(weeks=12, days=2)
-        async with Runtime(make_settings(url, slack.url), clock=FakeClock(at), scheduler=False,
-                           host="127.0.0.1", port=0) as bot:  # fmt: skip
+        async with Runtime(
+            make_settings(url, slack.url),
+            clock=FakeClock(at),
+            scheduler=False,
+            host="127.0.0.1",
+            port=0,
+        ) as bot:
             await seed(bot, 100 * TEAMS)  # team 1 holds 100 objectives
             assert bot.deps is not None
             # Objective n (1-based) belongs to team 1 + (n - 1) % 50 and holds KRs 3n-2..3n.
-            team_one_krs = [kr for n in range(1, 100 * TEAMS + 1) if (n - 1) % TEAMS == 0
-                            for kr in range(3 * n - 2, 3 * n + 1)]  # fmt: skip
+            team_one_krs = [
+                kr
+                for n in range(1, 100 * TEAMS + 1)
+                if (n - 1) % TEAMS == 0
+                for kr in range(3 * n - 2, 3 * n + 1)
+            ]
             async with bot.deps.sessions() as session:
-                rows = [{"workspace_id": WORKSPACE, "key_result_id": kr_id,
-                         "user_id": owner((kr_id - 1) // 3), "value": 8.0 * week,
-                         "confidence": "on_track", "note": "",
-                         "created_at": start_of_cycle + timedelta(weeks=week)}
-                        for kr_id in team_one_krs for week in range(12)]  # fmt: skip
+                rows = [
+                    {
+                        "workspace_id": WORKSPACE,
+                        "key_result_id": kr_id,
+                        "user_id": owner((kr_id - 1) // 3),
+                        "value": 8.0 * week,
+                        "confidence": "on_track",
+                        "note": "",
+                        "created_at": start_of_cycle + timedelta(weeks=week),
+                    }
+                    for kr_id in team_one_krs
+                    for week in range(12)
+                ]
                 for first in range(0, len(rows), 5000):
                     await session.exec(insert(CheckIn), params=rows[first : first + 5000])  # type: ignore[call-overload]
                 await session.commit()
@@ -139,14 +203,22 @@ async def digest_build(url: str, runs: int = 20) -> float:
                 async with bot.deps.sessions() as session:
                     cycle = await current_cycle(session, WORKSPACE, at.date())
                     objectives = await objectives_of_teams(session, WORKSPACE, [1], cycle.id or 0)
-                    cards = await objective_cards(session, WORKSPACE, objectives, at=at,
-                                                  default_timezone="UTC")  # fmt: skip
+                    cards = await objective_cards(
+                        session, WORKSPACE, objectives, at=at, default_timezone="UTC"
+                    )
                 begin, end = cycle_window(cycle, "UTC")
                 owners = {kr.owner_id for card in cards for kr in card.krs}
-                data = assemble_digest(team_name="Team 00", cycle_name=cycle.name,
-                                       cycle_start=begin, cycle_end=end, cards=cards, at=at,
-                                       since=at - timedelta(days=7), checked_in=owners,
-                                       owners=owners)  # fmt: skip
+                data = assemble_digest(
+                    team_name="Team 00",
+                    cycle_name=cycle.name,
+                    cycle_start=begin,
+                    cycle_end=end,
+                    cards=cards,
+                    at=at,
+                    since=at - timedelta(days=7),
+                    checked_in=owners,
+                    owners=owners,
+                )
                 message = digest_message(data)
                 times.append(time.perf_counter() - t0)
             assert len(objectives) == 100 and len(message["blocks"]) <= 50
@@ -163,16 +235,22 @@ async def main(owners: int, cap: float, skip_postgres: bool) -> None:
                 if url is not None:
                     rows["postgresql"] = await fan_out(url, owners, cap=None)
         for name, r in rows.items():
-            print(f"    {name:10} {r['seconds']:7.1f} s  {r['sent'] / r['seconds']:6.0f}/s  "
-                  f"delivered {r['delivered']}  duplicates {r['duplicates']}  "
-                  f"peak RSS {r['peak_rss_mb']:.0f} MB (+{r['rss_growth_mb']:.0f} MB)")
-        print(f"(2) rate limit: {cap:g} chat.postMessage a second for the workspace, 1 a "
-              "second per channel; the bot paces at 98 % of it")
+            print(
+                f"    {name:10} {r['seconds']:7.1f} s  {r['sent'] / r['seconds']:6.0f}/s  "
+                f"delivered {r['delivered']}  duplicates {r['duplicates']}  "
+                f"peak RSS {r['peak_rss_mb']:.0f} MB (+{r['rss_growth_mb']:.0f} MB)"
+            )
+        print(
+            f"(2) rate limit: {cap:g} chat.postMessage a second for the workspace, 1 a "
+            "second per channel; the bot paces at 98 % of it"
+        )
         r = await fan_out(f"sqlite+aiosqlite:///{tmp}/b.db", owners, cap=cap)
         minimum = owners / cap
-        print(f"    sqlite      {r['seconds']:7.1f} s against a minimum of {minimum:.1f} s: "
-              f"ratio {r['seconds'] / minimum:.3f}x; delivered {r['delivered']}, "
-              f"duplicates {r['duplicates']}, 429s answered {r['rate_limited']:.0f}")
+        print(
+            f"    sqlite      {r['seconds']:7.1f} s against a minimum of {minimum:.1f} s: "
+            f"ratio {r['seconds'] / minimum:.3f}x; delivered {r['delivered']}, "
+            f"duplicates {r['duplicates']}, 429s answered {r['rate_limited']:.0f}"
+        )
         databases.append(("sqlite", f"sqlite+aiosqlite:///{tmp}/c.db"))
         print("(3) one digest: a team of 100 objectives x 3 KRs, 12 weekly check-ins each")
         print(f"    sqlite      median {await digest_build(databases[0][1] or '') * 1000:.1f} ms")

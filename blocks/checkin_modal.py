@@ -70,9 +70,16 @@ def checkin_modal(
     shown = list(items)[:MAX_KRS]
     blocks: list[Any] = []
     if len(items) > MAX_KRS:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"Showing {MAX_KRS} of {len(items)} key results: save, then check in on "
-            "the rest with `/okr log`.")]))  # fmt: skip
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Showing {MAX_KRS} of {len(items)} key results: save, "
+                        "then check in on the rest with `/okr log`."
+                    )
+                ]
+            )
+        )
     for item in shown:
         blocks.extend(_kr_blocks(item, item.kr.current, item.kr.confidence, ""))
     view = View(
@@ -240,5 +247,3 @@ def read_checkin(
         )
         answers.append(Answer(kr_id, value, confidence, note, changed=moved or not blocks))
     return answers, errors
-
-

@@ -257,5 +257,7 @@ def planning_reminder(*, team_name: str, next_cycle_name: str, starts: date) -> 
             elements=[ButtonElement(text="New OKR", action_id=ids.NEW_OKR, style="primary")],
         ).to_dict(),
     ]
-    return {"text": guard(f"Plan {cycle} for {team}: it starts {day_text(starts)}", 1000),
-            "blocks": blocks}  # fmt: skip
+    return {
+        "text": guard(f"Plan {cycle} for {team}: it starts {day_text(starts)}", 1000),
+        "blocks": blocks,
+    }

@@ -52,5 +52,7 @@ def delivery_problem(*, team_name: str, channel_id: str | None, error: str) -> d
         ),
         context("You get this message once. Other teams' posts are not affected."),
     ]
-    return {"text": guard(f"Could not post {team}'s OKR updates to its channel", 1000),
-            "blocks": blocks}  # fmt: skip
+    return {
+        "text": guard(f"Could not post {team}'s OKR updates to its channel", 1000),
+        "blocks": blocks,
+    }

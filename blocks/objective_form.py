@@ -130,12 +130,24 @@ def objective_modal(state: FormState) -> dict[str, Any]:
     """The modal for a new objective, or for editing one (`state.objective_id` set)."""
     rows = list(state.rows)[:MAX_KR_ROWS]
     blocks: list[Block] = [
-        _text_input("title", "Objective", state.title, max_length=TITLE_MAX,
-                    placeholder="e.g. Win the mid-market in the Nordics"),
-        _text_input("description", "Why it matters", state.description, optional=True,
-                    multiline=True, max_length=DESCRIPTION_MAX),
-        _static_select("level", "Level", [Choice(k, v) for k, v in LEVEL_LABELS.items()],
-                       state.level),
+        _text_input(
+            "title",
+            "Objective",
+            state.title,
+            max_length=TITLE_MAX,
+            placeholder="e.g. Win the mid-market in the Nordics",
+        ),
+        _text_input(
+            "description",
+            "Why it matters",
+            state.description,
+            optional=True,
+            multiline=True,
+            max_length=DESCRIPTION_MAX,
+        ),
+        _static_select(
+            "level", "Level", [Choice(k, v) for k, v in LEVEL_LABELS.items()], state.level
+        ),
         InputBlock(
             block_id="team",
             label="Team",
@@ -147,8 +159,12 @@ def objective_modal(state: FormState) -> dict[str, Any]:
                 initial_option=_option(state.team) if state.team else None,
             ),
         ),
-        _static_select("cycle", "Cycle", state.cycles,
-                       str(state.cycle_id) if state.cycle_id is not None else None),
+        _static_select(
+            "cycle",
+            "Cycle",
+            state.cycles,
+            str(state.cycle_id) if state.cycle_id is not None else None,
+        ),
         InputBlock(
             block_id="align",
             label="Aligns to",
@@ -161,13 +177,18 @@ def objective_modal(state: FormState) -> dict[str, Any]:
                 initial_option=_option(state.parent) if state.parent else None,
             ),
         ),
-    ]  # fmt: skip
+    ]
     if state.editing:
         blocks.append(
-            _text_input("reason", "Why the targets changed", state.reason, optional=True,
-                        max_length=REASON_MAX,
-                        hint="Required when you change a target; kept in the KR's history.")
-        )  # fmt: skip
+            _text_input(
+                "reason",
+                "Why the targets changed",
+                state.reason,
+                optional=True,
+                max_length=REASON_MAX,
+                hint="Required when you change a target; kept in the KR's history.",
+            )
+        )
     for row, kr in enumerate(rows):
         blocks.extend(_kr_inputs(row, kr, state.author_id))
     if state.editing:
@@ -176,10 +197,13 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         blocks.append(
             ActionsBlock(
                 block_id="kr_actions",
-                elements=[ButtonElement(text="Add key result", action_id=ids.ADD_KR_ROW,
-                                        value=str(len(rows)))],
+                elements=[
+                    ButtonElement(
+                        text="Add key result", action_id=ids.ADD_KR_ROW, value=str(len(rows))
+                    )
+                ],
             )
-        )  # fmt: skip
+        )
     blocks.append(
         ContextBlock(
             elements=[
@@ -245,28 +269,68 @@ def _kr_inputs(row: int, kr: KRRow, author_id: str) -> list[Block]:
     n = row + 1
     owner = kr.owner_id or author_id
     return [
-        _text_input(kr_block(row, "title"), f"Key result {n}", kr.title, optional=True,
-                    max_length=TITLE_MAX, placeholder="e.g. New ARR from mid-market"),
-        _static_select(kr_block(row, "kind"), f"KR {n}: kind",
-                       [Choice(k, v) for k, v in KIND_LABELS.items()], kr.kind),
-        _text_input(kr_block(row, "start"), f"KR {n}: start value", kr.start, optional=True,
-                    placeholder="e.g. 1.2M (not needed for a milestone)"),
-        _text_input(kr_block(row, "target"), f"KR {n}: target (or threshold)", kr.target,
-                    optional=True, placeholder="e.g. 2M"),
-        _static_select(kr_block(row, "unit"), f"KR {n}: unit",
-                       [Choice(k, v) for k, v in UNIT_LABELS.items()], kr.unit),
-        _text_input(kr_block(row, "currency"), f"KR {n}: currency code", kr.currency,
-                    optional=True, max_length=3, placeholder="USD"),
+        _text_input(
+            kr_block(row, "title"),
+            f"Key result {n}",
+            kr.title,
+            optional=True,
+            max_length=TITLE_MAX,
+            placeholder="e.g. New ARR from mid-market",
+        ),
+        _static_select(
+            kr_block(row, "kind"),
+            f"KR {n}: kind",
+            [Choice(k, v) for k, v in KIND_LABELS.items()],
+            kr.kind,
+        ),
+        _text_input(
+            kr_block(row, "start"),
+            f"KR {n}: start value",
+            kr.start,
+            optional=True,
+            placeholder="e.g. 1.2M (not needed for a milestone)",
+        ),
+        _text_input(
+            kr_block(row, "target"),
+            f"KR {n}: target (or threshold)",
+            kr.target,
+            optional=True,
+            placeholder="e.g. 2M",
+        ),
+        _static_select(
+            kr_block(row, "unit"),
+            f"KR {n}: unit",
+            [Choice(k, v) for k, v in UNIT_LABELS.items()],
+            kr.unit,
+        ),
+        _text_input(
+            kr_block(row, "currency"),
+            f"KR {n}: currency code",
+            kr.currency,
+            optional=True,
+            max_length=3,
+            placeholder="USD",
+        ),
         InputBlock(
             block_id=kr_block(row, "owner"),
             label=f"KR {n}: owner",
             element=UserSelectElement(action_id=VALUE, initial_user=owner),
         ),
-        _text_input(kr_block(row, "baseline"), f"KR {n}: baseline (optional)", kr.baseline,
-                    optional=True, hint="Last cycle's result, to check the target is a stretch."),
-        _text_input(kr_block(row, "weight"), f"KR {n}: weight (optional)", kr.weight,
-                    optional=True, placeholder="1"),
-    ]  # fmt: skip
+        _text_input(
+            kr_block(row, "baseline"),
+            f"KR {n}: baseline (optional)",
+            kr.baseline,
+            optional=True,
+            hint="Last cycle's result, to check the target is a stretch.",
+        ),
+        _text_input(
+            kr_block(row, "weight"),
+            f"KR {n}: weight (optional)",
+            kr.weight,
+            optional=True,
+            placeholder="1",
+        ),
+    ]
 
 
 def _text_input(
@@ -347,11 +411,12 @@ def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) 
         title=_text(values, "title"),
         description=_text(values, "description"),
         rows=rows,
-        objective_id=meta.get("objective_id") if isinstance(meta.get("objective_id"), int)
+        objective_id=meta.get("objective_id")
+        if isinstance(meta.get("objective_id"), int)
         else None,
         channel_id=str(meta.get("channel_id") or ""),
         reason=_text(values, "reason"),
-    )  # fmt: skip
+    )
 
 
 def with_extra_row(state: FormState) -> FormState:
@@ -425,9 +490,12 @@ def read_form(
 
 
 def _read_kr(
-    values: Mapping[str, Any], row: int, author_id: str, kr_id: int | None,
+    values: Mapping[str, Any],
+    row: int,
+    author_id: str,
+    kr_id: int | None,
     errors: dict[str, str],
-) -> KRDraft | None:  # fmt: skip
+) -> KRDraft | None:
     """One row: None when the row is empty (or wrong, with its errors added)."""
     if not _row_used(values, row):
         return None
@@ -496,10 +564,18 @@ def _read_kr(
     assert start is not None or kind.holds
     assert target is not None
     return KRDraft(
-        row=row, title=title, kind=kind, unit=unit, currency=code,
-        start=start if start is not None else target, target=target, owner_id=owner,
-        baseline=baseline, weight=weight, kr_id=kr_id,
-    )  # fmt: skip
+        row=row,
+        title=title,
+        kind=kind,
+        unit=unit,
+        currency=code,
+        start=start if start is not None else target,
+        target=target,
+        owner_id=owner,
+        baseline=baseline,
+        weight=weight,
+        kr_id=kr_id,
+    )
 
 
 def _row_used(values: Mapping[str, Any], row: int) -> bool:
@@ -543,5 +619,3 @@ def _selected_choice(values: Mapping[str, Any], block_id: str) -> Choice | None:
 def _user(values: Mapping[str, Any], block_id: str) -> str | None:
     user = _element(values, block_id).get("selected_user")
     return user if isinstance(user, str) else None
-
-

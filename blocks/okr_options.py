@@ -28,6 +28,4 @@ def objective_options(objectives: Sequence[tuple[int, str, str]]) -> list[dict[s
 def team_options(teams: Sequence[tuple[int, str]], typed: str) -> list[dict[str, Any]]:
     """Teams whose name contains what was typed (any case), at most 100."""
     needle = typed.strip().lower()
-    return [_option(str(tid), name) for tid, name in teams if needle in name.lower()][
-        :MAX_OPTIONS
-    ]
+    return [_option(str(tid), name) for tid, name in teams if needle in name.lower()][:MAX_OPTIONS]

@@ -641,8 +641,13 @@ def read_rhythm(
             values, ids[DIGEST_TIME_BLOCK], DIGEST_TIME_ACTION, current.digest_time, errors
         ),
     )
-    involved = (CHECKIN_DAY_BLOCK, CHECKIN_TIME_BLOCK, NUDGE_BLOCK, NUDGE_DAY_BLOCK,
-                NUDGE_TIME_BLOCK)  # fmt: skip
+    involved = (
+        CHECKIN_DAY_BLOCK,
+        CHECKIN_TIME_BLOCK,
+        NUDGE_BLOCK,
+        NUDGE_DAY_BLOCK,
+        NUDGE_TIME_BLOCK,
+    )
     if (
         rhythm.nudge_enabled
         and not any(ids[base] in errors for base in involved)

@@ -80,9 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-async def _run_job(
-    settings: Settings, job: str, at: datetime, team: str | None
-) -> Counter[str]:
+async def _run_job(settings: Settings, job: str, at: datetime, team: str | None) -> Counter[str]:
     """One rhythm job as of `at`, through the ledger like the scheduler's own runs."""
     runtime = Runtime(settings, clock=lambda: at, scheduler=False)
     await runtime.open()

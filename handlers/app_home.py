@@ -20,6 +20,7 @@ from storage.outlines import objective_cards
 
 log = logging.getLogger(__name__)
 
+
 class Home:
     """Renders and publishes Home tabs; built first in the app factory and handed to the
     listeners that change OKRs, so they can refresh the tabs of the people concerned."""
@@ -47,9 +48,12 @@ class Home:
                 if o.id not in mine_ids
             ]
             cards = await objective_cards(
-                session, workspace_id, [*mine, *team_objectives], at=deps.clock(),
+                session,
+                workspace_id,
+                [*mine, *team_objectives],
+                at=deps.clock(),
                 default_timezone=deps.default_timezone,
-            )  # fmt: skip
+            )
         my_cards = cards[: len(mine)]
         my_krs = [(card, kr) for card in my_cards for kr in card.krs if kr.owner_id == user_id]
         return home_view(

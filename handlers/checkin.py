@@ -115,8 +115,7 @@ class CheckIns:
         if not active:
             view = notice_modal(
                 "Weekly check-in",
-                f"You own no key results in {viewer.cycle.name} yet. "
-                f"Set one with `{COMMAND} set`.",
+                f"You own no key results in {viewer.cycle.name} yet. Set one with `{COMMAND} set`.",
             )
         else:
             items = [CheckInItem(lines[a.kr.id or 0], a.objective.title) for a in active]
@@ -135,8 +134,10 @@ class CheckIns:
             posts = []
             for card in cards:
                 for kr in card.krs:
-                    if kr.id in kr_ids and reached(kr) and await claim_reached(
-                        session, kr.id, self.deps.clock()
+                    if (
+                        kr.id in kr_ids
+                        and reached(kr)
+                        and await claim_reached(session, kr.id, self.deps.clock())
                     ):
                         posts.append((card, kr))
             await session.commit()
@@ -154,8 +155,9 @@ class CheckIns:
             if team is None or not team.channel_id:
                 log.info("KR %s reached its target; no team channel to celebrate in", kr.id)
                 continue
-            await post(client, team.channel_id, celebration_post(kr, card.title),
-                       what="celebration")  # fmt: skip
+            await post(
+                client, team.channel_id, celebration_post(kr, card.title), what="celebration"
+            )
 
     async def finish(
         self,
@@ -184,9 +186,12 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
         await request.ack()
         source = {"channel": request.channel_id}
         await checkins.open_modal(
-            request.client, request.workspace_id, request.user_id,
-            str(request.body.get("trigger_id", "")), source,
-        )  # fmt: skip
+            request.client,
+            request.workspace_id,
+            request.user_id,
+            str(request.body.get("trigger_id", "")),
+            source,
+        )
 
     async def on_check_in(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -207,8 +212,9 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
             problems, measures = await checkable(session, workspace_id, user_id, kr_ids)
             errors = {value_block(k): why for k, why in problems.items() if why}
             if errors or not kr_ids:
-                await ack(response_action="errors", errors=errors or {
-                    "none": "Nothing to check in."})  # fmt: skip
+                await ack(
+                    response_action="errors", errors=errors or {"none": "Nothing to check in."}
+                )
                 return
             answers, errors = read_checkin(
                 view.get("state", {}).get("values", {}), measures, view.get("blocks", [])
@@ -219,18 +225,25 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
             await ack()
             news = [a for a in answers if a.changed] or answers
             stored = await record(
-                session, workspace_id, user_id,
+                session,
+                workspace_id,
+                user_id,
                 [Entry(a.kr_id, a.value, a.confidence, a.note) for a in news],
-                submission_key=f"view:{view.get('id', '')}", now=deps.clock(),
-            )  # fmt: skip
+                submission_key=f"view:{view.get('id', '')}",
+                now=deps.clock(),
+            )
             await session.commit()
         if not stored:
             log.info("check-in view %s was already stored; ignored the repeat", view.get("id"))
             return
         source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
         await _thank(client, source, user_id, len(stored))
-        hits = [a.kr_id for a in news if a.kr_id in stored and at_target(
-            measures[a.kr_id].kind, measures[a.kr_id].target, a.value)]  # fmt: skip
+        hits = [
+            a.kr_id
+            for a in news
+            if a.kr_id in stored
+            and at_target(measures[a.kr_id].kind, measures[a.kr_id].target, a.value)
+        ]
         await checkins.finish(client, workspace_id, user_id, hits, source)
 
     async def on_no_change(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -244,37 +257,62 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
             assert viewer.cycle.id is not None
             active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
             stored = await record(
-                session, workspace_id, user_id,
+                session,
+                workspace_id,
+                user_id,
                 [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in active],
-                submission_key=f"nochange:{action.get('action_ts', '')}", now=deps.clock(),
-            )  # fmt: skip
+                submission_key=f"nochange:{action.get('action_ts', '')}",
+                now=deps.clock(),
+            )
             await session.commit()
         if stored:  # unchanged values reach no new target: nothing to celebrate
             await checkins.finish(client, workspace_id, user_id, [], message_source(body))
 
     async def editable_checkin(
-        session: AsyncSession, client: AsyncWebClient, workspace_id: str, user_id: str,
+        session: AsyncSession,
+        client: AsyncWebClient,
+        workspace_id: str,
+        user_id: str,
         checkin_id: int | None,
-    ) -> tuple[CheckIn | None, str]:  # fmt: skip
+    ) -> tuple[CheckIn | None, str]:
         """The check-in the user may still change, or why not."""
-        row = (await session.exec(select(CheckIn).where(
-            CheckIn.workspace_id == workspace_id, CheckIn.id == checkin_id,
-            col(CheckIn.deleted_at).is_(None)))).first() if checkin_id else None  # fmt: skip
+        row = (
+            (
+                await session.exec(
+                    select(CheckIn).where(
+                        CheckIn.workspace_id == workspace_id,
+                        CheckIn.id == checkin_id,
+                        col(CheckIn.deleted_at).is_(None),
+                    )
+                )
+            ).first()
+            if checkin_id
+            else None
+        )
         if row is None:
             return None, "That check-in was changed or deleted in the meantime."
-        latest = (await session.exec(select(CheckIn.id).where(
-            CheckIn.key_result_id == row.key_result_id, col(CheckIn.deleted_at).is_(None))
-            .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc()).limit(1))).first()
-        viewer = await load_viewer(session, client, deps, workspace_id, user_id,
-                                   check_admin=False)  # fmt: skip
+        latest = (
+            await session.exec(
+                select(CheckIn.id)
+                .where(
+                    CheckIn.key_result_id == row.key_result_id, col(CheckIn.deleted_at).is_(None)
+                )
+                .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc())
+                .limit(1)
+            )
+        ).first()
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
         problems, _ = await checkable(session, workspace_id, user_id, [row.key_result_id])
         problem = problems[row.key_result_id]
         if problem:
             return None, problem
         if latest != row.id or not can_change_checkin(
-            user_id, author_id=row.user_id, checked_in_at=row.created_at, now=deps.clock(),
+            user_id,
+            author_id=row.user_id,
+            checked_in_at=row.created_at,
+            now=deps.clock(),
             timezone=viewer.timezone,
-        ):  # fmt: skip
+        ):
             return None, "Only your latest check-in can be changed, during the week you made it."
         return row, ""
 
@@ -283,14 +321,16 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
         workspace_id, user_id = workspace_of(body), user_of(body)
         checkin_id = row_id(action_value(body))
         async with deps.sessions() as session:
-            row, problem = await editable_checkin(session, client, workspace_id, user_id,
-                                                  checkin_id)  # fmt: skip
+            row, problem = await editable_checkin(
+                session, client, workspace_id, user_id, checkin_id
+            )
             if row is not None:
                 [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
                 _, lines = await lines_of(session, deps, workspace_id, [objective])
         if row is None:
-            await client.views_push(trigger_id=body["trigger_id"],
-                                    view=notice_modal("Edit check-in", problem))  # fmt: skip
+            await client.views_push(
+                trigger_id=body["trigger_id"], view=notice_modal("Edit check-in", problem)
+            )
             return
         line = lines[row.key_result_id]
         note = next(n for n in line.checkins if n.id == row.id)
@@ -299,16 +339,15 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
             view=edit_checkin_modal(CheckInItem(line, objective.title), note),
         )
 
-    async def on_edit_submit(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         view = body["view"]
         workspace_id, user_id = workspace_of(body), user_of(body)
         meta = metadata(view)
         checkin_id = row_id(meta.get("checkin_id"))
         async with deps.sessions() as session:
-            row, problem = await editable_checkin(session, client, workspace_id, user_id,
-                                                  checkin_id)  # fmt: skip
+            row, problem = await editable_checkin(
+                session, client, workspace_id, user_id, checkin_id
+            )
             if row is None:
                 first = next(iter(_kr_ids(meta)), 0)
                 await ack(response_action="errors", errors={value_block(first): problem})
@@ -324,8 +363,14 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
                 return
             await ack(response_action="clear")
             [answer] = answers
-            await replace_checkin(session, row, value=answer.value, confidence=answer.confidence,
-                                  note=answer.note, now=deps.clock())  # fmt: skip
+            await replace_checkin(
+                session,
+                row,
+                value=answer.value,
+                confidence=answer.confidence,
+                note=answer.note,
+                now=deps.clock(),
+            )
             await session.commit()
         await checkins.finish(client, workspace_id, user_id, [row.key_result_id], {})
 
@@ -335,8 +380,9 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
         checkin_id = row_id(action_value(body))
         view = body.get("view") or {}
         async with deps.sessions() as session:
-            row, problem = await editable_checkin(session, client, workspace_id, user_id,
-                                                  checkin_id)  # fmt: skip
+            row, problem = await editable_checkin(
+                session, client, workspace_id, user_id, checkin_id
+            )
             if row is not None:
                 await delete_checkin(session, row, now=deps.clock())
                 await session.commit()
@@ -385,5 +431,3 @@ async def _thank(
         await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     except SlackApiError as exc:  # e.g. a channel the bot is not in: the Home tab shows it
         log.info("check-in thanks in %s failed: %s", channel, exc.response.get("error"))
-
-

@@ -66,9 +66,12 @@ def valid_scope(scope: object) -> dict[str, str] | None:
 
 def register(app: AsyncApp, deps: Deps) -> list[Verb]:
     async def render_list(
-        client: AsyncWebClient, workspace_id: str, viewer_id: str, scope: dict[str, Any],
+        client: AsyncWebClient,
+        workspace_id: str,
+        viewer_id: str,
+        scope: dict[str, Any],
         page: int,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         async with deps.sessions() as session:
             viewer = await load_viewer(session, client, deps, workspace_id, viewer_id)
             cycle_id = viewer.cycle.id
@@ -105,19 +108,29 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
                     f"`{COMMAND} team`, or try `{COMMAND} list @person`.",
                 }
             cards = await objective_cards(
-                session, workspace_id, objectives, at=deps.clock(),
+                session,
+                workspace_id,
+                objectives,
+                at=deps.clock(),
                 default_timezone=deps.default_timezone,
-            )  # fmt: skip
+            )
         return list_message(
-            f"{title} · {viewer.cycle.name}", cards, page=page,
-            editable_ids=viewer.editable(cards), scope=json.dumps(scope), empty_text=empty,
+            f"{title} · {viewer.cycle.name}",
+            cards,
+            page=page,
+            editable_ids=viewer.editable(cards),
+            scope=json.dumps(scope),
+            empty_text=empty,
             check_in=any(kr.owner_id == viewer_id for card in cards for kr in card.krs),
-        )  # fmt: skip
+        )
 
     async def render_tree(
-        client: AsyncWebClient, workspace_id: str, viewer_id: str, page: int,
+        client: AsyncWebClient,
+        workspace_id: str,
+        viewer_id: str,
+        page: int,
         cycle_id: int | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> dict[str, Any]:
         async with deps.sessions() as session:
             viewer = await load_viewer(
                 session, client, deps, workspace_id, viewer_id, check_admin=False
@@ -126,9 +139,12 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
             if cycle_id is not None:
                 cycle = await cycle_for(session, workspace_id, cycle_id) or cycle
             roots = await alignment_tree(
-                session, workspace_id, cycle, at=deps.clock(),
+                session,
+                workspace_id,
+                cycle,
+                at=deps.clock(),
                 default_timezone=viewer.timezone,
-            )  # fmt: skip
+            )
         return tree_message(cycle.name, roots, page=page, cycle_id=cycle.id)
 
     async def list_verb(request: CommandRequest) -> None:
@@ -137,9 +153,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
             await request.ack(response_type="ephemeral", text=LIST_USAGE)
             return
         await request.ack()
-        message = await render_list(
-            request.client, request.workspace_id, request.user_id, scope, 0
-        )
+        message = await render_list(request.client, request.workspace_id, request.user_id, scope, 0)
         await request.respond(**message)
 
     async def tree_verb(request: CommandRequest) -> None:
@@ -176,9 +190,11 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
     app.action(ids.LIST_PAGE)(on_list_page)
     app.action(ids.TREE_PAGE)(on_tree_page)
     return [
-        Verb("list", f"{COMMAND} list [@person|#channel]", "See OKRs: yours, a person's or a "
-             "team's", list_verb),
+        Verb(
+            "list",
+            f"{COMMAND} list [@person|#channel]",
+            "See OKRs: yours, a person's or a team's",
+            list_verb,
+        ),
         Verb("tree", f"{COMMAND} tree", "See how objectives align, company to rep", tree_verb),
-    ]  # fmt: skip
-
-
+    ]

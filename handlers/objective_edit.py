@@ -100,10 +100,16 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
             cycles = await cycle_choices(session, viewer)
             if str(objective.cycle_id) not in {c.value for c in cycles}:
                 cycles = [Choice(str(objective.cycle_id), "(its own cycle)"), *cycles][:100]
-            team = await get_team(session, workspace_id, objective.team_id) if (
-                objective.team_id) else None  # fmt: skip
-            parent = await get_objective(session, workspace_id, objective.parent_id) if (
-                objective.parent_id) else None  # fmt: skip
+            team = (
+                await get_team(session, workspace_id, objective.team_id)
+                if (objective.team_id)
+                else None
+            )
+            parent = (
+                await get_objective(session, workspace_id, objective.parent_id)
+                if (objective.parent_id)
+                else None
+            )
         state = FormState(
             author_id=user_id,
             cycles=cycles,
@@ -148,9 +154,14 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
             await ack()
             before = {objective.owner_id, *(kr.owner_id for kr in existing)}
             await update_objective(
-                session, workspace_id, objective, existing, draft, author_id=user_id,
+                session,
+                workspace_id,
+                objective,
+                existing,
+                draft,
+                author_id=user_id,
                 now=deps.clock(),
-            )  # fmt: skip
+            )
             await session.commit()
         log.info("objective %s edited by %s", objective.id, user_id)
         await announce(client, deps, home, viewer, objective, new=False)
@@ -187,9 +198,12 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
         async with deps.sessions() as session:
             objectives = await objectives_of_krs(session, workspace_id, [kr_id] if kr_id else [])
             cards = await objective_cards(
-                session, workspace_id, objectives, at=deps.clock(),
+                session,
+                workspace_id,
+                objectives,
+                at=deps.clock(),
                 default_timezone=deps.default_timezone,
-            )  # fmt: skip
+            )
             viewer = await load_viewer(
                 session, client, deps, workspace_id, user_id, check_admin=False
             )
@@ -199,10 +213,19 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
         else:
             [(card, line)] = found
             latest = line.checkins[-1] if line.checkins else None
-            editable = latest.id if latest and not card.archived and can_change_checkin(
-                user_id, author_id=latest.user_id, checked_in_at=latest.at, now=deps.clock(),
-                timezone=viewer.timezone,
-            ) else None  # fmt: skip
+            editable = (
+                latest.id
+                if latest
+                and not card.archived
+                and can_change_checkin(
+                    user_id,
+                    author_id=latest.user_id,
+                    checked_in_at=latest.at,
+                    now=deps.clock(),
+                    timezone=viewer.timezone,
+                )
+                else None
+            )
             view = kr_history_modal(line, card.title, editable_checkin_id=editable)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -136,27 +136,41 @@ async def announce(
     post (new objectives only), and fresh Home tabs for everyone whose OKRs changed."""
     async with deps.sessions() as session:
         [card] = await objective_cards(
-            session, viewer.workspace_id, [objective], at=deps.clock(),
+            session,
+            viewer.workspace_id,
+            [objective],
+            at=deps.clock(),
             default_timezone=deps.default_timezone,
-        )  # fmt: skip
+        )
         cycle = await cycle_for(session, viewer.workspace_id, objective.cycle_id)
         assert cycle is not None
         verdicts = await stretch_verdicts(session, viewer.workspace_id, cycle, card)
-        team = await get_team(session, viewer.workspace_id, objective.team_id) if (
-            objective.team_id) else None  # fmt: skip
+        team = (
+            await get_team(session, viewer.workspace_id, objective.team_id)
+            if (objective.team_id)
+            else None
+        )
     await post(client, viewer.user_id, set_confirmation(card, verdicts), what="confirmation")
     if new and team is not None and team.channel_id:
-        await post(client, team.channel_id, new_objective_post(card, viewer.user_id),
-                   what="new-objective post")  # fmt: skip
+        await post(
+            client,
+            team.channel_id,
+            new_objective_post(card, viewer.user_id),
+            what="new-objective post",
+        )
     owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
     await home.publish_many(client, viewer.workspace_id, owners)
 
 
 def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
     async def open_set_modal(
-        client: AsyncWebClient, workspace_id: str, user_id: str, trigger_id: str,
-        title: str = "", channel_id: str = "",
-    ) -> None:  # fmt: skip
+        client: AsyncWebClient,
+        workspace_id: str,
+        user_id: str,
+        trigger_id: str,
+        title: str = "",
+        channel_id: str = "",
+    ) -> None:
         async with deps.sessions() as session:
             viewer = await load_viewer(session, client, deps, workspace_id, user_id)
             cycles = await cycle_choices(session, viewer)
@@ -174,9 +188,13 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
     async def set_verb(request: CommandRequest) -> None:
         await request.ack()
         await open_set_modal(
-            request.client, request.workspace_id, request.user_id,
-            str(request.body.get("trigger_id", "")), request.args, request.channel_id,
-        )  # fmt: skip
+            request.client,
+            request.workspace_id,
+            request.user_id,
+            str(request.body.get("trigger_id", "")),
+            request.args,
+            request.channel_id,
+        )
 
     async def on_new_okr(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -201,9 +219,12 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
                 await ack(options=[])
                 return
             found = await search_objectives(
-                session, workspace_id, cycle_id, str(body.get("value", "")),
+                session,
+                workspace_id,
+                cycle_id,
+                str(body.get("value", "")),
                 exclude_id=state.objective_id,
-            )  # fmt: skip
+            )
         await ack(options=objective_options([(o.id or 0, o.level, o.title) for o in found]))
 
     async def on_team_options(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -222,9 +243,13 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
             return
         async with deps.sessions() as session:
             viewer = await load_viewer(
-                session, client, deps, workspace_id, user_id,
+                session,
+                client,
+                deps,
+                workspace_id,
+                user_id,
                 check_admin=draft.level == Level.COMPANY,
-            )  # fmt: skip
+            )
             errors = await validate_in_database(session, viewer, draft)
             if errors:
                 await ack(response_action="errors", errors=errors)
@@ -242,8 +267,7 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
     app.options(ids.ALIGN_TO)(on_align_options)
     app.options(TEAM_PICK)(on_team_options)
     app.view(ids.SET_OBJECTIVE_VIEW)(on_submit)
-    return [Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results",
-                 set_verb)]  # fmt: skip
+    return [Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb)]
 
 
 def _cycles_shown(view: dict[str, Any]) -> Sequence[Choice]:
@@ -253,4 +277,3 @@ def _cycles_shown(view: dict[str, Any]) -> Sequence[Choice]:
             options = block.get("element", {}).get("options", [])
             return [Choice(o["value"], o["text"]["text"]) for o in options]
     return []
-

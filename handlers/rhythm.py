@@ -42,12 +42,13 @@ def _checkin_time(viewer: Viewer) -> str:
 
 
 def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNow) -> list[Verb]:
-    async def states(client: AsyncWebClient, workspace_id: str, user_id: str) -> tuple[
-        Viewer, str, str
-    ]:  # fmt: skip
+    async def states(
+        client: AsyncWebClient, workspace_id: str, user_id: str
+    ) -> tuple[Viewer, str, str]:
         async with deps.sessions() as session:
-            viewer = await load_viewer(session, client, deps, workspace_id, user_id,
-                                       check_admin=False)  # fmt: skip
+            viewer = await load_viewer(
+                session, client, deps, workspace_id, user_id, check_admin=False
+            )
         return viewer, viewer.cycle.name, week_label(deps.clock(), viewer.timezone)
 
     async def update_source(
@@ -63,8 +64,9 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         if not (isinstance(channel, str) and isinstance(ts, str)):
             return
         async with deps.sessions() as session:
-            sent = await recent_sent_to(session, workspace_id, PROMPT_KINDS, user_id,
-                                        deps.clock() - timedelta(days=14))  # fmt: skip
+            sent = await recent_sent_to(
+                session, workspace_id, PROMPT_KINDS, user_id, deps.clock() - timedelta(days=14)
+            )
         if not any(d.channel_id == channel and d.message_ts == ts for d in sent):
             log.warning("%s asked to redraw %s/%s, not a prompt of theirs", user_id, channel, ts)
             return
@@ -76,8 +78,9 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         try:
             await client.chat_update(channel=channel, ts=ts, **message)
         except SlackApiError as exc:
-            log.info("could not update the prompt %s/%s: %s", channel, ts,
-                     exc.response.get("error"))  # fmt: skip
+            log.info(
+                "could not update the prompt %s/%s: %s", channel, ts, exc.response.get("error")
+            )
 
     async def on_snooze(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
@@ -104,15 +107,17 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         await ack()
         viewer, _, _ = await states(client, workspace_of(body), user_of(body))
         today = local_today(deps.clock(), viewer.timezone)
-        await client.views_open(trigger_id=body["trigger_id"],
-                                view=away_modal(today=today, source=message_source(body)))
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=away_modal(today=today, source=message_source(body))
+        )
 
     async def on_away_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         workspace_id, user_id = workspace_of(body), user_of(body)
         viewer, cycle_name, label = await states(client, workspace_id, user_id)
         view = body["view"]
-        until, errors = read_away(view.get("state", {}).get("values", {}),
-                                  local_today(deps.clock(), viewer.timezone))  # fmt: skip
+        until, errors = read_away(
+            view.get("state", {}).get("values", {}), local_today(deps.clock(), viewer.timezone)
+        )
         if until is None:
             await ack(response_action="errors", errors=errors)
             return
@@ -121,9 +126,13 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
             await set_rest(session, workspace_id, user_id, away_until=until)
             await session.commit()
         source = metadata(view).get("source") or metadata(view)
-        await update_source(client, workspace_id, user_id,
-                            source if isinstance(source, dict) else {},
-                            prompt_away(cycle_name=cycle_name, week_label=label, until=until))
+        await update_source(
+            client,
+            workspace_id,
+            user_id,
+            source if isinstance(source, dict) else {},
+            prompt_away(cycle_name=cycle_name, week_label=label, until=until),
+        )
 
     async def after_checkin(
         client: AsyncWebClient, workspace_id: str, user_id: str, source: Mapping[str, Any]
@@ -131,8 +140,9 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         """Turn this week's prompt (and nudge) to done, wherever the check-in came from."""
         now = deps.clock()
         async with deps.sessions() as session:
-            sent = await recent_sent_to(session, workspace_id, PROMPT_KINDS, user_id,
-                                        now - timedelta(days=7))  # fmt: skip
+            sent = await recent_sent_to(
+                session, workspace_id, PROMPT_KINDS, user_id, now - timedelta(days=7)
+            )
         if not sent:
             return
         viewer, cycle_name, label = await states(client, workspace_id, user_id)
@@ -153,20 +163,26 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
         async with deps.sessions() as session:
             team = await get_team(session, workspace_id, team_id) if team_id else None
             cycle = await cycle_for(session, workspace_id, cycle_id) if cycle_id else None
-            rows = await deliveries(session, workspace_id, "cycle_close",
-                                    [f"cycle:{cycle_id}"]) if team and cycle else {}  # fmt: skip
+            rows = (
+                await deliveries(session, workspace_id, "cycle_close", [f"cycle:{cycle_id}"])
+                if team and cycle
+                else {}
+            )
         row = rows.get((f"team:{team_id}", f"cycle:{cycle_id}"))
         if team is None or cycle is None or row is None or not row.message_ts:
             view = notice_modal("Retrospective", "That cycle summary does not exist any more.")
         else:
-            view = retro_modal(team_name=team.name, cycle_name=cycle.name, team_id=team.id or 0,
-                               cycle_id=cycle.id or 0, channel=row.channel_id or "",
-                               thread_ts=row.message_ts)  # fmt: skip
+            view = retro_modal(
+                team_name=team.name,
+                cycle_name=cycle.name,
+                team_id=team.id or 0,
+                cycle_id=cycle.id or 0,
+                channel=row.channel_id or "",
+                thread_ts=row.message_ts,
+            )
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    async def on_retro_submit(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_retro_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         view = body["view"]
         answers, errors = read_retro(view.get("state", {}).get("values", {}))
         if answers is None:
@@ -179,12 +195,15 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
             rows = await deliveries(session, workspace_id, "cycle_close", [f"cycle:{cycle_id}"])
         row = rows.get((f"team:{team_id}", f"cycle:{cycle_id}"))
         if row is None or not row.message_ts:
-            await ack(response_action="errors",
-                      errors={"went_well": "That cycle summary does not exist any more."})
+            await ack(
+                response_action="errors",
+                errors={"went_well": "That cycle summary does not exist any more."},
+            )
             return
         await ack()
-        await client.chat_postMessage(channel=row.channel_id, thread_ts=row.message_ts,
-                                      **retro_post(answers, user_of(body)))  # fmt: skip
+        await client.chat_postMessage(
+            channel=row.channel_id, thread_ts=row.message_ts, **retro_post(answers, user_of(body))
+        )
 
     async def digest_verb(request: CommandRequest) -> None:
         await request.ack()
@@ -195,23 +214,32 @@ def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNo
             if team is None and len(viewer.led_team_ids) == 1:
                 team = await get_team(session, workspace_id, next(iter(viewer.led_team_ids)))
         if team is None or not team.channel_id:
-            await request.respond(response_type="ephemeral", text=(
-                "Run `/okr digest` in your team's channel (set it with `/okr team`)."))
+            await request.respond(
+                response_type="ephemeral",
+                text=("Run `/okr digest` in your team's channel (set it with `/okr team`)."),
+            )
             return
         if not (viewer.is_admin or team.id in viewer.led_team_ids):
-            await request.respond(response_type="ephemeral", text=(
-                "Only the team's leads and workspace admins post its digest on demand."))
+            await request.respond(
+                response_type="ephemeral",
+                text=("Only the team's leads and workspace admins post its digest on demand."),
+            )
             return
         posted = await digest_now(workspace_id, team, deps.clock())
-        await request.respond(response_type="ephemeral", text=(
-            f"Posted this week's digest in <#{team.channel_id}>." if posted else
-            f"I could not post in <#{team.channel_id}>: invite me with `/invite @okr-bot`."))
+        await request.respond(
+            response_type="ephemeral",
+            text=(
+                f"Posted this week's digest in <#{team.channel_id}>."
+                if posted
+                else f"I could not post in <#{team.channel_id}>: invite me with `/invite @okr-bot`."
+            ),
+        )
 
     app.action(ids.SNOOZE)(on_snooze)
     app.action(ids.AWAY)(on_away)
     app.view(ids.AWAY_VIEW)(on_away_submit)
     app.action(ids.RETRO_OPEN)(on_retro)
     app.view(ids.RETRO_VIEW)(on_retro_submit)
-    return [Verb("digest", f"{COMMAND} digest", "Post this week's team digest now (leads)",
-                 digest_verb)]  # fmt: skip
-
+    return [
+        Verb("digest", f"{COMMAND} digest", "Post this week's team digest now (leads)", digest_verb)
+    ]

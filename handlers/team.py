@@ -270,9 +270,11 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
         problem = None
         if form.channel_id and (old is None or old.channel_id != form.channel_id):
             error = await post(
-                client, form.channel_id, modal.home_channel_message(team.name, form.leads),
+                client,
+                form.channel_id,
+                modal.home_channel_message(team.name, form.leads),
                 what=f"team {team.id}'s home-channel post",
-            )  # fmt: skip
+            )
             if error is not None:
                 problem = (
                     f"I could not post in <#{form.channel_id}> ({error}): type "

@@ -40,7 +40,7 @@ def is_hhmm(text: object) -> bool:
 
 
 def parse_hhmm(text: str) -> time:
-    """"09:00" -> 09:00; raises ValueError for anything else."""
+    """ "09:00" -> 09:00; raises ValueError for anything else."""
     hours, _, minutes = text.partition(":")
     if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
         raise ValueError(f"{text!r} is not a time like 09:00")
@@ -129,7 +129,7 @@ def prompt_slot(
 
 
 def snooze_until(now: datetime, zone_name: str, choice: str, checkin_time: str) -> datetime:
-    """"later": three hours from now; "tomorrow": tomorrow at the check-in time (local)."""
+    """ "later": three hours from now; "tomorrow": tomorrow at the check-in time (local)."""
     if choice == "later":
         return now + timedelta(hours=3)
     if choice == "tomorrow":
@@ -145,6 +145,6 @@ def day_slot(day: date, zone_name: str, at: str, period: str) -> Slot:
 
 
 def week_label(now: datetime, zone_name: str) -> str:
-    """"week of 23 Nov": how a prompt names its week, in the reader's zone."""
+    """ "week of 23 Nov": how a prompt names its week, in the reader's zone."""
     monday = week_start(local_today(now, zone_name))
     return f"week of {monday.day} {monday.strftime('%b')}"

@@ -85,8 +85,14 @@ class Schedule:
 
     @classmethod
     def of(cls, team: Team) -> Schedule:
-        return cls(team.timezone, team.checkin_weekday, team.checkin_time, team.nudge_enabled,
-                   team.nudge_weekday, team.nudge_time)  # fmt: skip
+        return cls(
+            team.timezone,
+            team.checkin_weekday,
+            team.checkin_time,
+            team.nudge_enabled,
+            team.nudge_weekday,
+            team.nudge_time,
+        )
 
 
 @dataclass
@@ -191,15 +197,19 @@ class Rhythm:
                     return target, posted["ts"]
             return None
 
-        return Item(self.client, self.deps.sessions, key, send, self.deps.clock(), self.owner,
-                    find=find)  # fmt: skip
+        return Item(
+            self.client, self.deps.sessions, key, send, self.deps.clock(), self.owner, find=find
+        )
 
     async def _deliver(self, items: Sequence[Item]) -> list[Outcome]:
         return await deliver_all(items, concurrency=self.concurrency) if items else []
 
     async def _forget_gone(self, workspace_id: str, outcomes: Sequence[Outcome]) -> None:
-        gone = [o.key.recipient for o in outcomes
-                if o.result is Result.FAILED_PERMANENT and o.error in GONE]  # fmt: skip
+        gone = [
+            o.key.recipient
+            for o in outcomes
+            if o.result is Result.FAILED_PERMANENT and o.error in GONE
+        ]
         if gone:
             async with self.deps.sessions() as session:
                 await mark_inactive(session, workspace_id, gone, self.deps.clock())
@@ -224,8 +234,10 @@ class Rhythm:
     ) -> list[Owner]:
         teams = await list_teams(session, workspace_id)
         zones = {t.timezone for t in teams} | {self.deps.default_timezone}
-        cycles = {zone: await current_cycle(session, workspace_id, local_today(now, zone))
-                  for zone in zones}  # fmt: skip
+        cycles = {
+            zone: await current_cycle(session, workspace_id, local_today(now, zone))
+            for zone in zones
+        }
         await session.commit()
         rows = await active_krs(session, workspace_id, {c.id for c in cycles.values() if c.id})
         by_owner: dict[str, list[tuple[KeyResult, Objective]]] = defaultdict(list)
@@ -260,8 +272,13 @@ class Rhythm:
         self, session: AsyncSession, workspace_id: str, owners: Sequence[Owner]
     ) -> dict[str, list[CheckInItem]]:
         objectives = list({o.id: o for owner in owners for _, o in owner.krs}.values())
-        cards = await objective_cards(session, workspace_id, objectives, at=self.deps.clock(),
-                                      default_timezone=self.deps.default_timezone)  # fmt: skip
+        cards = await objective_cards(
+            session,
+            workspace_id,
+            objectives,
+            at=self.deps.clock(),
+            default_timezone=self.deps.default_timezone,
+        )
         lines = {kr.id: (kr, card.title) for card in cards for kr in card.krs}
         return {
             owner.user_id: [CheckInItem(*lines[kr.id]) for kr, _ in owner.krs if kr.id in lines]
@@ -276,10 +293,15 @@ class Rhythm:
             items: list[Item] = []
             async with self.deps.sessions() as session:
                 owners = await self._owners(session, workspace_id, now, team)
-                slots = {o.user_id: weekly_slot(now, o.timezone, o.schedule.checkin_weekday,
-                                                o.schedule.checkin_time) for o in owners}
-                sent = await deliveries(session, workspace_id, "prompt",
-                                        {s.period for s in slots.values()})  # fmt: skip
+                slots = {
+                    o.user_id: weekly_slot(
+                        now, o.timezone, o.schedule.checkin_weekday, o.schedule.checkin_time
+                    )
+                    for o in owners
+                }
+                sent = await deliveries(
+                    session, workspace_id, "prompt", {s.period for s in slots.values()}
+                )
                 due, reprompts = [], []
                 for owner in owners:
                     slot = slots[owner.user_id]
@@ -293,23 +315,31 @@ class Rhythm:
                         await ledger.mark_skipped(
                             self.deps.sessions,
                             ledger.DeliveryKey(workspace_id, "prompt", owner.user_id, slot.period),
-                            now=now, reason=f"stale: was due {slot.due.isoformat()}",
-                        )  # fmt: skip
+                            now=now,
+                            reason=f"stale: was due {slot.due.isoformat()}",
+                        )
                     elif row is not None and row.status == "sent":
                         snooze = self._snoozed(owner, now, slot)
                         if snooze is not None:
                             reprompts.append((owner, snooze))
-                again = await deliveries(session, workspace_id, "reprompt",
-                                         {s.period for _, s in reprompts})  # fmt: skip
-                reprompts = [(o, s) for o, s in reprompts
-                             if pending(again.get((o.user_id, s.period)), now)]  # fmt: skip
-                checked = await last_checkins(session, workspace_id,
-                                              [o.user_id for o, _ in reprompts])  # fmt: skip
-                reprompts = [(o, s) for o, s in reprompts
-                             if checked.get(o.user_id, s.due - timedelta(days=8))
-                             < week_began(now, o.timezone)]  # fmt: skip
-                messages = await self._items_for(session, workspace_id,
-                                                 [o for o, _ in due + reprompts])  # fmt: skip
+                again = await deliveries(
+                    session, workspace_id, "reprompt", {s.period for _, s in reprompts}
+                )
+                reprompts = [
+                    (o, s) for o, s in reprompts if pending(again.get((o.user_id, s.period)), now)
+                ]
+                checked = await last_checkins(
+                    session, workspace_id, [o.user_id for o, _ in reprompts]
+                )
+                reprompts = [
+                    (o, s)
+                    for o, s in reprompts
+                    if checked.get(o.user_id, s.due - timedelta(days=8))
+                    < week_began(now, o.timezone)
+                ]
+                messages = await self._items_for(
+                    session, workspace_id, [o for o, _ in due + reprompts]
+                )
             for kind, batch in (("prompt", due), ("reprompt", reprompts)):
                 for owner, slot in batch:
                     key = ledger.DeliveryKey(workspace_id, kind, owner.user_id, slot.period)
@@ -338,10 +368,17 @@ class Rhythm:
         for workspace_id in await self._workspaces():
             items: list[Item] = []
             async with self.deps.sessions() as session:
-                owners = [o for o in await self._owners(session, workspace_id, now, team)
-                          if o.schedule.nudge_enabled]  # fmt: skip
-                slots = {o.user_id: weekly_slot(now, o.timezone, o.schedule.nudge_weekday,
-                                                o.schedule.nudge_time) for o in owners}
+                owners = [
+                    o
+                    for o in await self._owners(session, workspace_id, now, team)
+                    if o.schedule.nudge_enabled
+                ]
+                slots = {
+                    o.user_id: weekly_slot(
+                        now, o.timezone, o.schedule.nudge_weekday, o.schedule.nudge_time
+                    )
+                    for o in owners
+                }
                 periods = {s.period for s in slots.values()}
                 prompted = await deliveries(session, workspace_id, "prompt", periods)
                 nudged = await deliveries(session, workspace_id, "nudge", periods)
@@ -353,18 +390,21 @@ class Rhythm:
                     if (
                         slot.state(now, PROMPT_WINDOW) is not State.DUE
                         or not pending(nudged.get((owner.user_id, slot.period)), now)
-                        or prompt is None or prompt.status != "sent"
+                        or prompt is None
+                        or prompt.status != "sent"
                         or self._resting(owner, now, slot.period)
                         or checked.get(owner.user_id, datetime.min.replace(tzinfo=now.tzinfo))
                         >= week_began(now, owner.timezone)
-                    ):  # fmt: skip
+                    ):
                         continue
                     due.append((owner, slot))
             for owner, slot in due:
                 key = ledger.DeliveryKey(workspace_id, "nudge", owner.user_id, slot.period)
-                message = nudge_message(cycle_name=owner.cycle_name,
-                                        week_label=week_label(now, owner.timezone),
-                                        count=len(owner.krs))  # fmt: skip
+                message = nudge_message(
+                    cycle_name=owner.cycle_name,
+                    week_label=week_label(now, owner.timezone),
+                    count=len(owner.krs),
+                )
                 items.append(self._post(key, owner.user_id, message))
             done = await self._deliver(items)
             await self._forget_gone(workspace_id, done)
@@ -377,12 +417,18 @@ class Rhythm:
         outcomes = []
         for workspace_id in await self._workspaces():
             async with self.deps.sessions() as session:
-                teams = [t for t in await list_teams(session, workspace_id)
-                         if t.channel_id and (team is None or t.name == team)]  # fmt: skip
-                slots = {t.id: weekly_slot(now, t.timezone, t.digest_weekday, t.digest_time)
-                         for t in teams}  # fmt: skip
-                sent = await deliveries(session, workspace_id, "digest",
-                                        {s.period for s in slots.values()})  # fmt: skip
+                teams = [
+                    t
+                    for t in await list_teams(session, workspace_id)
+                    if t.channel_id and (team is None or t.name == team)
+                ]
+                slots = {
+                    t.id: weekly_slot(now, t.timezone, t.digest_weekday, t.digest_time)
+                    for t in teams
+                }
+                sent = await deliveries(
+                    session, workspace_id, "digest", {s.period for s in slots.values()}
+                )
             for t in teams:
                 slot = slots[t.id]
                 key = ledger.DeliveryKey(workspace_id, "digest", f"team:{t.id}", slot.period)
@@ -390,8 +436,12 @@ class Rhythm:
                     continue
                 state = slot.state(now, DIGEST_WINDOW)
                 if state is State.STALE:
-                    await ledger.mark_skipped(self.deps.sessions, key, now=now,
-                                              reason=f"stale: was due {slot.due.isoformat()}")
+                    await ledger.mark_skipped(
+                        self.deps.sessions,
+                        key,
+                        now=now,
+                        reason=f"stale: was due {slot.due.isoformat()}",
+                    )
                 elif state is State.DUE:
                     outcomes += await self.post_digest(workspace_id, t, now, slot.period)
         return outcomes
@@ -414,14 +464,19 @@ class Rhythm:
             await session.commit()
             assert cycle.id is not None
             objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle.id)
-            cards = await objective_cards(session, workspace_id, objectives, at=now,
-                                          default_timezone=team.timezone)  # fmt: skip
+            cards = await objective_cards(
+                session, workspace_id, objectives, at=now, default_timezone=team.timezone
+            )
             owners = {kr.owner_id for card in cards for kr in card.krs}
             persons = await people(session, workspace_id, owners)
             week = weekly_slot(now, team.timezone, 0, "00:00").period
-            resting = {u for u, p in persons.items()
-                       if p.inactive or is_away(p.away_until, now, p.tz or team.timezone)
-                       or p.skipped_week == week}  # fmt: skip
+            resting = {
+                u
+                for u, p in persons.items()
+                if p.inactive
+                or is_away(p.away_until, now, p.tz or team.timezone)
+                or p.skipped_week == week
+            }
             owners -= resting
             checked = await last_checkins(session, workspace_id, owners)
             began = week_began(now, team.timezone)
@@ -429,24 +484,37 @@ class Rhythm:
             leads = (await leads_of(session, workspace_id, [team.id])).get(team.id, [])
         start, end = cycle_window(cycle, team.timezone)
         data = assemble_digest(
-            team_name=team.name, cycle_name=cycle.name, cycle_start=start, cycle_end=end,
-            cards=cards, at=now, since=previous.sent_at if previous else None,
-            checked_in={u for u, when in checked.items() if when >= began}, owners=owners,
-        )  # fmt: skip
+            team_name=team.name,
+            cycle_name=cycle.name,
+            cycle_start=start,
+            cycle_end=end,
+            cards=cards,
+            at=now,
+            since=previous.sent_at if previous else None,
+            checked_in={u for u, when in checked.items() if when >= began},
+            owners=owners,
+        )
         key = ledger.DeliveryKey(workspace_id, "digest", f"team:{team.id}", period)
         [posted] = await self._deliver([self._post(key, team.channel_id, digest_message(data))])
         items = [
-            self._post(ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}",
-                                          period), lead, missing_message(data))
+            self._post(
+                ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}", period),
+                lead,
+                missing_message(data),
+            )
             for lead in leads
-        ]  # fmt: skip
+        ]
         items += self._problem_reports(workspace_id, team, leads, posted, period)
         return [posted, *await self._deliver(items)]
 
     def _problem_reports(
-        self, workspace_id: str, team: Team, leads: Sequence[str], outcome: Outcome,
+        self,
+        workspace_id: str,
+        team: Team,
+        leads: Sequence[str],
+        outcome: Outcome,
         period: str,
-    ) -> list[Item]:  # fmt: skip
+    ) -> list[Item]:
         """A channel the bot cannot post to is reported to the team's leads, once."""
         if not outcome.unreachable:
             return []
@@ -454,10 +522,13 @@ class Rhythm:
         log.warning("team %s: cannot post to %s: %s", team.id, team.channel_id, error)
         message = delivery_problem(team_name=team.name, channel_id=team.channel_id, error=error)
         return [
-            self._post(ledger.DeliveryKey(workspace_id, "problem", f"{lead}:{team.id}:{error}",
-                                          period), lead, message)
+            self._post(
+                ledger.DeliveryKey(workspace_id, "problem", f"{lead}:{team.id}:{error}", period),
+                lead,
+                message,
+            )
             for lead in leads
-        ]  # fmt: skip
+        ]
 
     # --- cycle close and planning ---------------------------------------------------
 
@@ -465,20 +536,30 @@ class Rhythm:
         outcomes = []
         for workspace_id in await self._workspaces():
             async with self.deps.sessions() as session:
-                teams = [t for t in await list_teams(session, workspace_id)
-                         if t.channel_id and (team is None or t.name == team)]  # fmt: skip
-                cycles = await ended_cycles(session, workspace_id, now - timedelta(days=9),
-                                            now + timedelta(days=1))  # fmt: skip
-                sent = await deliveries(session, workspace_id, "cycle_close",
-                                        {f"cycle:{c.id}" for c in cycles})  # fmt: skip
+                teams = [
+                    t
+                    for t in await list_teams(session, workspace_id)
+                    if t.channel_id and (team is None or t.name == team)
+                ]
+                cycles = await ended_cycles(
+                    session, workspace_id, now - timedelta(days=9), now + timedelta(days=1)
+                )
+                sent = await deliveries(
+                    session, workspace_id, "cycle_close", {f"cycle:{c.id}" for c in cycles}
+                )
                 await close_cycles(session, workspace_id, now)
                 await session.commit()
             for t in teams:
                 for cycle in cycles:
-                    slot = day_slot(cycle.end_date + timedelta(days=1), t.timezone,
-                                    t.digest_time, f"cycle:{cycle.id}")  # fmt: skip
-                    key = ledger.DeliveryKey(workspace_id, "cycle_close", f"team:{t.id}",
-                                             slot.period)  # fmt: skip
+                    slot = day_slot(
+                        cycle.end_date + timedelta(days=1),
+                        t.timezone,
+                        t.digest_time,
+                        f"cycle:{cycle.id}",
+                    )
+                    key = ledger.DeliveryKey(
+                        workspace_id, "cycle_close", f"team:{t.id}", slot.period
+                    )
                     if not pending(sent.get((key.recipient, key.period)), now):
                         continue
                     if slot.state(now, CLOSE_WINDOW) is State.DUE:
@@ -491,9 +572,13 @@ class Rhythm:
         assert team.id is not None and cycle.id is not None and team.channel_id
         async with self.deps.sessions() as session:
             objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle.id)
-            cards = await objective_cards(session, workspace_id, objectives,
-                                          at=self.deps.clock(),
-                                          default_timezone=team.timezone)  # fmt: skip
+            cards = await objective_cards(
+                session,
+                workspace_id,
+                objectives,
+                at=self.deps.clock(),
+                default_timezone=team.timezone,
+            )
             leads = (await leads_of(session, workspace_id, [team.id])).get(team.id, [])
         data = assemble_close(team_name=team.name, cycle_name=cycle.name, cards=cards)
         message = close_summary(data, team_id=team.id, cycle_id=cycle.id)
@@ -506,24 +591,38 @@ class Rhythm:
         for workspace_id in await self._workspaces():
             wanted: list[tuple[ledger.DeliveryKey, dict[str, Any]]] = []
             async with self.deps.sessions() as session:
-                teams = [t for t in await list_teams(session, workspace_id)
-                         if team is None or t.name == team]  # fmt: skip
+                teams = [
+                    t
+                    for t in await list_teams(session, workspace_id)
+                    if team is None or t.name == team
+                ]
                 leads = await leads_of(session, workspace_id, [t.id for t in teams if t.id])
                 month = await fiscal_start_month(session, workspace_id)
                 for t in teams:
                     upcoming = next_quarter(quarter_for(local_today(now, t.timezone), month), month)
-                    slot = day_slot(upcoming.start - timedelta(days=7), t.timezone,
-                                    t.checkin_time, f"plan:{upcoming.start.isoformat()}")
+                    slot = day_slot(
+                        upcoming.start - timedelta(days=7),
+                        t.timezone,
+                        t.checkin_time,
+                        f"plan:{upcoming.start.isoformat()}",
+                    )
                     if slot.state(now, PROMPT_WINDOW) is not State.DUE:
                         continue
-                    message = planning_reminder(team_name=t.name, next_cycle_name=upcoming.name,
-                                                starts=upcoming.start)  # fmt: skip
-                    wanted += [(ledger.DeliveryKey(workspace_id, "planning", lead, slot.period),
-                                message) for lead in leads.get(t.id or 0, [])]  # fmt: skip
-                sent = await deliveries(session, workspace_id, "planning",
-                                        {key.period for key, _ in wanted})  # fmt: skip
-            items = [self._post(key, key.recipient, message) for key, message in wanted
-                     if pending(sent.get((key.recipient, key.period)), now)]  # fmt: skip
+                    message = planning_reminder(
+                        team_name=t.name, next_cycle_name=upcoming.name, starts=upcoming.start
+                    )
+                    wanted += [
+                        (ledger.DeliveryKey(workspace_id, "planning", lead, slot.period), message)
+                        for lead in leads.get(t.id or 0, [])
+                    ]
+                sent = await deliveries(
+                    session, workspace_id, "planning", {key.period for key, _ in wanted}
+                )
+            items = [
+                self._post(key, key.recipient, message)
+                for key, message in wanted
+                if pending(sent.get((key.recipient, key.period)), now)
+            ]
             outcomes += await self._deliver(items)
         return outcomes
 
@@ -536,9 +635,13 @@ class Rhythm:
         for workspace_id in await self._workspaces():
             async with self.deps.sessions() as session:
                 owners = await self._owners(session, workspace_id, now, None)
-            stale = [o.user_id for o in owners
-                     if o.person is None or o.person.refreshed_at is None
-                     or now - o.person.refreshed_at > PERSON_MAX_AGE][:REFRESH_PER_TICK]
+            stale = [
+                o.user_id
+                for o in owners
+                if o.person is None
+                or o.person.refreshed_at is None
+                or now - o.person.refreshed_at > PERSON_MAX_AGE
+            ][:REFRESH_PER_TICK]
             for user_id in stale:
                 try:
                     answer = await self.client.users_info(user=user_id)
@@ -554,4 +657,3 @@ class Rhythm:
     async def _workspaces(self) -> list[str]:
         async with self.deps.sessions() as session:
             return await workspaces(session)
-

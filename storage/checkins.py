@@ -153,9 +153,7 @@ async def claim_reached(session: AsyncSession, kr_id: int, now: datetime) -> boo
     return result.rowcount == 1
 
 
-async def latest_checkin(
-    session: AsyncSession, workspace_id: str, kr_id: int
-) -> CheckIn | None:
+async def latest_checkin(session: AsyncSession, workspace_id: str, kr_id: int) -> CheckIn | None:
     return (
         await session.exec(
             select(CheckIn)
@@ -193,10 +191,15 @@ async def replace_checkin(
     """An edit: the old row stays (deleted, pointing at its replacement), the new one is
     marked edited and keeps the original time, so the week it counts for does not move."""
     new = CheckIn(
-        workspace_id=old.workspace_id, key_result_id=old.key_result_id, user_id=old.user_id,
-        value=value, confidence=confidence, note=note, created_at=old.created_at,
+        workspace_id=old.workspace_id,
+        key_result_id=old.key_result_id,
+        user_id=old.user_id,
+        value=value,
+        confidence=confidence,
+        note=note,
+        created_at=old.created_at,
         edited_at=now,
-    )  # fmt: skip
+    )
     session.add(new)
     await session.flush()
     old.deleted_at = now

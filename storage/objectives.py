@@ -157,11 +157,15 @@ async def update_objective(
             assert kr.id is not None
             revisions.append(
                 TargetRevision(
-                    workspace_id=workspace_id, key_result_id=kr.id, old_target=kr.target_value,
-                    new_target=d.target, reason=draft.reason, changed_by=author_id,
+                    workspace_id=workspace_id,
+                    key_result_id=kr.id,
+                    old_target=kr.target_value,
+                    new_target=d.target,
+                    reason=draft.reason,
+                    changed_by=author_id,
                     changed_at=now,
                 )
-            )  # fmt: skip
+            )
         kr.title, kr.kind, kr.unit, kr.currency = d.title, d.kind.value, d.unit.value, d.currency
         kr.start_value, kr.target_value, kr.baseline = d.start, d.target, d.baseline
         kr.weight, kr.owner_id, kr.position, kr.updated_at = d.weight, d.owner_id, position, now
@@ -205,8 +209,9 @@ async def search_objectives(
         query = query.where(func.lower(Objective.title).like(f"%{escaped}%", escape="\\"))
     if exclude_id is not None:
         query = query.where(Objective.id != exclude_id)
-    level_order = case((Objective.level == Level.COMPANY, 0),
-                       (Objective.level == Level.TEAM, 1), else_=2)  # fmt: skip
+    level_order = case(
+        (Objective.level == Level.COMPANY, 0), (Objective.level == Level.TEAM, 1), else_=2
+    )
     query = query.order_by(level_order, col(Objective.title), col(Objective.id)).limit(limit)
     return list(await session.exec(query))
 

@@ -48,9 +48,16 @@ async def _history(
         )
         for c in rows:
             found[c.key_result_id].append(
-                CheckInNote(c.id or 0, c.value, c.confidence, c.note, c.user_id, c.created_at,
-                            edited=c.edited_at is not None)
-            )  # fmt: skip
+                CheckInNote(
+                    c.id or 0,
+                    c.value,
+                    c.confidence,
+                    c.note,
+                    c.user_id,
+                    c.created_at,
+                    edited=c.edited_at is not None,
+                )
+            )
     return {kr_id: tuple(notes) for kr_id, notes in found.items()}
 
 
@@ -120,8 +127,14 @@ async def objective_cards(
                 parent_id=objective.parent_id,
                 parent_title=parent.title if parent else None,
                 krs=tuple(
-                    _line(kr, history.get(kr.id or 0, ()), revisions.get(kr.id or 0, ()), start,
-                          end, at)
+                    _line(
+                        kr,
+                        history.get(kr.id or 0, ()),
+                        revisions.get(kr.id or 0, ()),
+                        start,
+                        end,
+                        at,
+                    )
                     for kr in krs.get(objective.id or 0, [])
                 ),
                 archived=objective.archived_at is not None,
@@ -139,12 +152,25 @@ def _line(
     at: datetime,
 ) -> KRLine:
     return kr_line(
-        id=kr.id or 0, title=kr.title, kind=kr.kind, unit=kr.unit, currency=kr.currency,
-        start=kr.start_value, target=kr.target_value, original_target=kr.original_target,
-        current=kr.current_value, owner_id=kr.owner_id, weight=kr.weight,
-        confidence=kr.confidence, history=history, cycle_start=start, cycle_end=end, at=at,
-        baseline=kr.baseline, revisions=revisions,
-    )  # fmt: skip
+        id=kr.id or 0,
+        title=kr.title,
+        kind=kr.kind,
+        unit=kr.unit,
+        currency=kr.currency,
+        start=kr.start_value,
+        target=kr.target_value,
+        original_target=kr.original_target,
+        current=kr.current_value,
+        owner_id=kr.owner_id,
+        weight=kr.weight,
+        confidence=kr.confidence,
+        history=history,
+        cycle_start=start,
+        cycle_end=end,
+        at=at,
+        baseline=kr.baseline,
+        revisions=revisions,
+    )
 
 
 async def alignment_tree(
@@ -171,8 +197,10 @@ async def alignment_tree(
     start, end = cycle_window(cycle, default_timezone)
     progress_of: dict[int, float] = {}
     for objective in objectives:
-        lines = [_line(kr, history.get(kr.id or 0, ()), (), start, end, at)
-                 for kr in krs.get(objective.id or 0, [])]  # fmt: skip
+        lines = [
+            _line(kr, history.get(kr.id or 0, ()), (), start, end, at)
+            for kr in krs.get(objective.id or 0, [])
+        ]
         progress_of[objective.id or 0] = objective_progress((k.progress, k.weight) for k in lines)
     children: dict[int | None, list[Objective]] = defaultdict(list)
     for objective in objectives:

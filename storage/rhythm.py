@@ -151,9 +151,12 @@ async def last_sent(
 
 
 async def recent_sent_to(
-    session: AsyncSession, workspace_id: str, kinds: Collection[str], recipient: str,
+    session: AsyncSession,
+    workspace_id: str,
+    kinds: Collection[str],
+    recipient: str,
     since: datetime,
-) -> list[Delivery]:  # fmt: skip
+) -> list[Delivery]:
     """A person's prompts and nudges sent since a moment (to turn them to done)."""
     rows = await session.exec(
         select(Delivery).where(

@@ -332,8 +332,11 @@ class FakeSlack:
         if len(window) >= per_second or (
             per_channel is not None and len(same_channel) >= per_channel
         ):
-            oldest = same_channel[0] if per_channel and len(same_channel) >= per_channel else (
-                window[0][0])  # fmt: skip
+            oldest = (
+                same_channel[0]
+                if per_channel and len(same_channel) >= per_channel
+                else (window[0][0])
+            )
             return max(1, math.ceil(oldest + 1 - now))
         window.append((now, channel))
         return None
@@ -714,8 +717,11 @@ class FakeSlack:
         call.delayed = self._take_delay(method)
         wait = self._over_limit(method, args)
         if wait is not None:
-            answer = _Answer({"ok": False, "error": "ratelimited"}, status=429,
-                             headers={"Retry-After": str(wait)})  # fmt: skip
+            answer = _Answer(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
             call.fault = "http_429"
             return await self._respond(call, answer)
         fault = self._take_fault(method, args)
@@ -1213,8 +1219,11 @@ class FakeSlack:
             if not with_metadata:
                 shown.pop("metadata", None)
             found.append(shown)
-        return {"messages": found[:limit], "has_more": len(found) > limit,
-                "response_metadata": {"next_cursor": ""}}  # fmt: skip
+        return {
+            "messages": found[:limit],
+            "has_more": len(found) > limit,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         channel_id = args.get("channel") or ""

@@ -31,17 +31,24 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
             option = element.get("initial_option")
             if changed:
                 matches = [o for o in element["options"] if o["value"] == new]
-                option = matches[0] if matches else (
-                    None if new is None else {"text": {"type": "plain_text", "text": str(new)},
-                                              "value": str(new)}
-                )  # fmt: skip
+                option = (
+                    matches[0]
+                    if matches
+                    else (
+                        None
+                        if new is None
+                        else {"text": {"type": "plain_text", "text": str(new)}, "value": str(new)}
+                    )
+                )
             state = {"type": kind, "selected_option": option}
         elif kind == "external_select":
             option = element.get("initial_option")
             if changed:
-                option = None if new is None else {
-                    "text": {"type": "plain_text", "text": str(new[1])}, "value": str(new[0])
-                }  # fmt: skip
+                option = (
+                    None
+                    if new is None
+                    else {"text": {"type": "plain_text", "text": str(new[1])}, "value": str(new[0])}
+                )
             state = {"type": kind, "selected_option": option}
         elif kind == "users_select":
             state = {"type": kind, "selected_user": new if changed else element.get("initial_user")}
@@ -49,8 +56,10 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
             users = new if changed else element.get("initial_users", [])
             state = {"type": kind, "selected_users": list(users or [])}
         elif kind == "conversations_select":
-            state = {"type": kind, "selected_conversation": new if changed else
-                     element.get("initial_conversation")}  # fmt: skip
+            state = {
+                "type": kind,
+                "selected_conversation": new if changed else element.get("initial_conversation"),
+            }
         elif kind == "datepicker":
             state = {"type": kind, "selected_date": new if changed else element.get("initial_date")}
         elif kind == "timepicker":
@@ -59,8 +68,11 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
             ticked = list(element.get("initial_options") or [])
             if changed:
                 by_value = {o["value"]: o for o in element["options"]}
-                ticked = [by_value.get(v) or {"text": {"type": "plain_text", "text": str(v)},
-                                              "value": str(v)} for v in (new or [])]  # fmt: skip
+                ticked = [
+                    by_value.get(v)
+                    or {"text": {"type": "plain_text", "text": str(v)}, "value": str(v)}
+                    for v in (new or [])
+                ]
             state = {"type": kind, "selected_options": ticked}
         else:
             raise AssertionError(f"fill() does not know {kind} elements yet")

@@ -19,17 +19,29 @@ ME, BOB, LEAD = "U0001", "U0002", "U0LEAD"
 
 
 async def seed_team(
-    bot: Runtime, name: str = "Nordics", *, leads: tuple[str, ...] = (LEAD,),
-    members: tuple[str, ...] = (ME, BOB), channel: str | None = "CSALES",
+    bot: Runtime,
+    name: str = "Nordics",
+    *,
+    leads: tuple[str, ...] = (LEAD,),
+    members: tuple[str, ...] = (ME, BOB),
+    channel: str | None = "CSALES",
     workspace_id: str = "T0001",
-) -> int:  # fmt: skip
+) -> int:
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         await ensure_workspace(session, workspace_id, bot.deps.clock())
         team = await save_team(
-            session, workspace_id, team_id=None, name=name, channel_id=channel, timezone="UTC",
-            leads=leads, members=members, author=leads[0], now=bot.deps.clock(),
-        )  # fmt: skip
+            session,
+            workspace_id,
+            team_id=None,
+            name=name,
+            channel_id=channel,
+            timezone="UTC",
+            leads=leads,
+            members=members,
+            author=leads[0],
+            now=bot.deps.clock(),
+        )
         await session.commit()
         assert team.id is not None
         return team.id
@@ -51,21 +63,26 @@ async def open_set(driver: SlackDriver, slack: FakeSlack, user: str = ME, text: 
 
 def kr(row: int, title: str, start: str = "", target: str = "", **extra: Any) -> dict[str, Any]:
     """Changes for one KR row of the form."""
-    changes: dict[str, Any] = {f"kr{row}_title": title, f"kr{row}_start": start,
-                               f"kr{row}_target": target}  # fmt: skip
+    changes: dict[str, Any] = {
+        f"kr{row}_title": title,
+        f"kr{row}_start": start,
+        f"kr{row}_target": target,
+    }
     changes.update({f"kr{row}_{name}": value for name, value in extra.items()})
     return changes
 
 
-async def submit(driver: SlackDriver, view: dict[str, Any], changes: dict[str, Any],
-                 user: str = ME):  # type: ignore[no-untyped-def]  # fmt: skip
+async def submit(
+    driver: SlackDriver, view: dict[str, Any], changes: dict[str, Any], user: str = ME
+):  # type: ignore[no-untyped-def]
     return await driver.view_submission(
         view["callback_id"], fill(view, changes), user_id=user, view=view
     )
 
 
-async def create(driver: SlackDriver, slack: FakeSlack, changes: dict[str, Any],
-                 user: str = ME) -> None:  # fmt: skip
+async def create(
+    driver: SlackDriver, slack: FakeSlack, changes: dict[str, Any], user: str = ME
+) -> None:
     def to_author(args: dict[str, Any]) -> bool:
         return args.get("channel") == user
 
@@ -83,5 +100,3 @@ def add_people(slack: FakeSlack) -> None:
 
 
 SIMPLE = {"title": "Grow ARR", "level": "personal", **kr(0, "New ARR", "1.2M", "2M")}
-
-

@@ -667,7 +667,10 @@ def test_home_with_my_krs_and_team_cards() -> None:
     blocks = view["blocks"]
     assert blocks[0]["text"]["text"] == "Your OKRs · Q2 2024"
     assert [e["action_id"] for e in blocks[1]["elements"]] == [
-        ids.NEW_OKR, ids.CHECK_IN, ids.NO_CHANGE]  # fmt: skip
+        ids.NEW_OKR,
+        ids.CHECK_IN,
+        ids.NO_CHANGE,
+    ]
     assert blocks[2]["text"]["text"] == "My key results"
     kr_text = blocks[3]["text"]["text"]
     assert kr_text.startswith("*Close $2M in new ARR*\n_Win the mid-market in EMEA_\n")
@@ -844,11 +847,17 @@ def test_kr_history_modal_truncates_oldest_and_handles_none() -> None:
 def test_kr_history_lists_checkins_with_edit_on_the_latest_only() -> None:
     start = datetime(2024, 4, 1, tzinfo=UTC)
     notes = tuple(
-        CheckInNote(id=i, value=100_000 * i, confidence="at_risk" if i % 2 else "on_track",
-                    note=f"week {i} <!here>", user_id="U0REP", at=start + timedelta(days=7 * i),
-                    edited=i == 14)
+        CheckInNote(
+            id=i,
+            value=100_000 * i,
+            confidence="at_risk" if i % 2 else "on_track",
+            note=f"week {i} <!here>",
+            user_id="U0REP",
+            at=start + timedelta(days=7 * i),
+            edited=i == 14,
+        )
         for i in range(1, 15)
-    )  # fmt: skip
+    )
     kr = replace(make_kr(), checkins=notes)
     view = kr_history_modal(kr, "Objective", editable_checkin_id=14)
     assert_valid_view(view, "modal")
@@ -858,7 +867,9 @@ def test_kr_history_lists_checkins_with_edit_on_the_latest_only() -> None:
     assert "and 2 earlier check-ins" in text
     buttons = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [(b["action_id"], b["value"]) for b in buttons] == [
-        (ids.EDIT_CHECK_IN, "14"), (ids.DELETE_CHECK_IN, "14")]  # fmt: skip
+        (ids.EDIT_CHECK_IN, "14"),
+        (ids.DELETE_CHECK_IN, "14"),
+    ]
     assert "confirm" in buttons[1]
 
 

@@ -25,11 +25,12 @@ def _people(slack: FakeSlack) -> None:
 
 
 THREE = {
-    "title": "Win the Nordics", "level": "personal",
+    "title": "Win the Nordics",
+    "level": "personal",
     **kr(0, "New ARR", "1.2M", "2M", unit="currency", currency="USD"),
     **kr(1, "Churn", "", "3%", kind="stay_below", unit="percent"),
     **kr(2, "Partner program live", kind="milestone"),
-}  # fmt: skip
+}
 
 
 async def open_log(driver: SlackDriver, slack: FakeSlack, user: str = ME) -> dict[str, Any]:
@@ -52,19 +53,33 @@ def answer(view: dict[str, Any], **by_kr: dict[str, Any]) -> dict[str, Any]:
         change = by_kr.get(f"kr{kr_id}", {})
         if block_id.startswith("ci_conf_"):
             chosen = change.get("confidence", (element.get("initial_option") or {}).get("value"))
-            option = None if chosen is None else {"text": {"type": "plain_text", "text": chosen},
-                                                  "value": chosen}  # fmt: skip
-            values[block_id] = {element["action_id"]: {"type": "static_select",
-                                                       "selected_option": option}}  # fmt: skip
+            option = (
+                None
+                if chosen is None
+                else {"text": {"type": "plain_text", "text": chosen}, "value": chosen}
+            )
+            values[block_id] = {
+                element["action_id"]: {"type": "static_select", "selected_option": option}
+            }
         elif element["type"] == "static_select":
             chosen = change.get("value", element["initial_option"]["value"])
-            values[block_id] = {element["action_id"]: {"type": "static_select", "selected_option": {
-                "text": {"type": "plain_text", "text": chosen}, "value": chosen}}}  # fmt: skip
+            values[block_id] = {
+                element["action_id"]: {
+                    "type": "static_select",
+                    "selected_option": {
+                        "text": {"type": "plain_text", "text": chosen},
+                        "value": chosen,
+                    },
+                }
+            }
         else:
             key = "note" if block_id.startswith("ci_note_") else "value"
-            values[block_id] = {element["action_id"]: {
-                "type": "plain_text_input",
-                "value": change.get(key, element.get("initial_value"))}}  # fmt: skip
+            values[block_id] = {
+                element["action_id"]: {
+                    "type": "plain_text_input",
+                    "value": change.get(key, element.get("initial_value")),
+                }
+            }
     return values
 
 
@@ -80,11 +95,17 @@ async def checkins(bot: Runtime) -> list[CheckIn]:
         return list(await session.exec(select(CheckIn).order_by(col(CheckIn.id))))
 
 
-async def check_in(driver: SlackDriver, slack: FakeSlack, view: dict[str, Any],
-                   user: str = ME, **by_kr: dict[str, Any]) -> Any:  # fmt: skip
+async def check_in(
+    driver: SlackDriver,
+    slack: FakeSlack,
+    view: dict[str, Any],
+    user: str = ME,
+    **by_kr: dict[str, Any],
+) -> Any:
     before = len(slack.calls_to("views.publish"))
-    response = await driver.view_submission(ids.CHECK_IN_VIEW, answer(view, **by_kr),
-                                            user_id=user, view=view)  # fmt: skip
+    response = await driver.view_submission(
+        ids.CHECK_IN_VIEW, answer(view, **by_kr), user_id=user, view=view
+    )
     if response.status == 200 and not response.text.strip():
         await slack.wait_for("views.publish", count=before + 1)  # stored and shown
     return response
@@ -118,12 +139,13 @@ async def test_only_changed_or_commented_krs_are_stored(
     await create(driver, slack, THREE)
     view = await open_log(driver, slack)
     slipped = {"value": "$1.5M", "confidence": "at_risk", "note": "Big deal slipped"}
-    response = await check_in(driver, slack, view, kr1=slipped,
-                              kr2={"note": "  still   holding "})  # fmt: skip
+    response = await check_in(driver, slack, view, kr1=slipped, kr2={"note": "  still   holding "})
     assert response.status == 200 and response.text in ("", "{}")
     stored = await checkins(bot)
     assert [(c.key_result_id, c.value, c.confidence, c.note) for c in stored] == [
-        (1, 1.5e6, "at_risk", "Big deal slipped"), (2, 3.0, None, "still holding")]  # fmt: skip
+        (1, 1.5e6, "at_risk", "Big deal slipped"),
+        (2, 3.0, None, "still holding"),
+    ]
     rows = await krs(bot)
     assert (rows[0].current_value, rows[0].confidence) == (1.5e6, "at_risk")
     [thanks] = await slack.wait_for("chat.postEphemeral")
@@ -137,7 +159,10 @@ async def test_nothing_changed_checks_everything_in_as_is(
     view = await open_log(driver, slack)
     await check_in(driver, slack, view)
     assert [(c.key_result_id, c.value) for c in await checkins(bot)] == [
-        (1, 1.2e6), (2, 3.0), (3, 0.0)]  # fmt: skip
+        (1, 1.2e6),
+        (2, 3.0),
+        (3, 0.0),
+    ]
 
 
 async def test_a_repeated_submission_stores_once(
@@ -146,8 +171,9 @@ async def test_a_repeated_submission_stores_once(
     await create(driver, slack, THREE)
     view = await open_log(driver, slack)
     await check_in(driver, slack, view, kr1={"value": "1.3M"})
-    again = await driver.view_submission(ids.CHECK_IN_VIEW, answer(view, kr1={"value": "1.3M"}),
-                                         user_id=ME, view=view)  # fmt: skip
+    again = await driver.view_submission(
+        ids.CHECK_IN_VIEW, answer(view, kr1={"value": "1.3M"}), user_id=ME, view=view
+    )
     assert again.status == 200
     await slack.wait_for("chat.postEphemeral")
     assert len(await checkins(bot)) == 1
@@ -169,9 +195,13 @@ CHECKIN_BAD: list[tuple[str, dict[str, Any], str]] = [
     ("case", "changes", "message"), CHECKIN_BAD, ids=[c[0] for c in CHECKIN_BAD]
 )
 async def test_bad_values_get_field_errors_and_store_nothing(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack, case: str, changes: dict[str, Any],
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    case: str,
+    changes: dict[str, Any],
     message: str,
-) -> None:  # fmt: skip
+) -> None:
     await create(driver, slack, THREE)
     view = await open_log(driver, slack)
     response = await check_in(driver, slack, view, **changes)
@@ -181,15 +211,14 @@ async def test_bad_values_get_field_errors_and_store_nothing(
     assert [k.current_value for k in await krs(bot)] == [1.2e6, 3.0, 0.0]
 
 
-async def test_crafted_ids_are_refused(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack
-) -> None:
+async def test_crafted_ids_are_refused(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> None:
     await create(driver, slack, THREE)
     await create(driver, slack, {**SIMPLE, "title": "Bob's"}, user=BOB)  # KR 4 is Bob's
     view = await open_log(driver, slack)
     forged = {**view, "private_metadata": json.dumps({"kr_ids": [1, 4, 999], "source": {}})}
-    response = await driver.view_submission(ids.CHECK_IN_VIEW, answer(view), user_id=ME,
-                                            view=forged)  # fmt: skip
+    response = await driver.view_submission(
+        ids.CHECK_IN_VIEW, answer(view), user_id=ME, view=forged
+    )
     errors = response.json()["errors"]
     assert "owner checks in" in errors[value_block(4)]
     assert "does not exist" in errors[value_block(999)]
@@ -227,9 +256,12 @@ async def test_no_change_button_checks_in_everything_once(
     message = {"ts": "1700000000.000100", "text": "Monday check-in"}
     for _ in range(2):  # Slack retrying the same click: same action_ts
         response = await driver.block_action(
-            ids.NO_CHANGE, value="", message=message, channel_id="D0001",
+            ids.NO_CHANGE,
+            value="",
+            message=message,
+            channel_id="D0001",
             action_ts="1700000001.000200",
-        )  # fmt: skip
+        )
         assert response.status == 200
     await slack.wait_for("views.publish", count=2)
     stored = await checkins(bot)
@@ -263,8 +295,12 @@ async def history_of(driver: SlackDriver, slack: FakeSlack, kr_id: int) -> dict[
 
 
 def buttons(view: dict[str, Any]) -> dict[str, str]:
-    return {e["action_id"]: e["value"] for b in view["blocks"] if b["type"] == "actions"
-            for e in b["elements"]}  # fmt: skip
+    return {
+        e["action_id"]: e["value"]
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
 
 
 async def test_latest_checkin_can_be_corrected_this_week(
@@ -281,15 +317,17 @@ async def test_latest_checkin_can_be_corrected_this_week(
     edit_view = pushed.response["view"]
     assert edit_view["callback_id"] == ids.EDIT_CHECK_IN_VIEW
     response = await driver.view_submission(
-        ids.EDIT_CHECK_IN_VIEW, answer(edit_view, kr1={"value": "1.45M", "note": "typo"}),
-        user_id=ME, view=edit_view,
-    )  # fmt: skip
+        ids.EDIT_CHECK_IN_VIEW,
+        answer(edit_view, kr1={"value": "1.45M", "note": "typo"}),
+        user_id=ME,
+        view=edit_view,
+    )
     assert response.json() == {"response_action": "clear"}
     await slack.wait_for("views.publish", count=4)  # set, two check-ins, the correction
     rows = await checkins(bot)
-    assert [(c.value, c.deleted_at is not None, c.edited_at is not None, c.replaced_by_id)
-            for c in rows] == [(1.3e6, False, False, None), (1.4e6, True, False, 3),
-                               (1.45e6, False, True, None)]  # fmt: skip
+    assert [
+        (c.value, c.deleted_at is not None, c.edited_at is not None, c.replaced_by_id) for c in rows
+    ] == [(1.3e6, False, False, None), (1.4e6, True, False, 3), (1.45e6, False, True, None)]
     assert rows[2].created_at == rows[1].created_at  # still counts for the same week
     assert (await krs(bot))[0].current_value == 1.45e6
     assert "_edited_" in json.dumps(await history_of(driver, slack, 1))
@@ -303,8 +341,9 @@ async def test_delete_falls_back_and_next_week_it_is_final(
     clock.advance(hours=1)
     await check_in(driver, slack, await open_log(driver, slack), kr1={"value": "9M"})
     history = await history_of(driver, slack, 1)
-    await driver.block_action(ids.DELETE_CHECK_IN, value=buttons(history)[ids.DELETE_CHECK_IN],
-                              view=history)  # fmt: skip
+    await driver.block_action(
+        ids.DELETE_CHECK_IN, value=buttons(history)[ids.DELETE_CHECK_IN], view=history
+    )
     [update] = await slack.wait_for("views.update")
     assert "9M" not in json.dumps(update.args["view"])
     assert (await krs(bot))[0].current_value == 1.3e6
@@ -322,8 +361,9 @@ async def test_someone_elses_checkin_cannot_be_changed(
 ) -> None:
     await create(driver, slack, THREE)
     await check_in(driver, slack, await open_log(driver, slack), kr1={"value": "1.3M"})
-    await driver.block_action(ids.DELETE_CHECK_IN, value="1", user_id=BOB,
-                              view={"id": "V123", "blocks": []})  # fmt: skip
+    await driver.block_action(
+        ids.DELETE_CHECK_IN, value="1", user_id=BOB, view={"id": "V123", "blocks": []}
+    )
     await driver.block_action(ids.EDIT_CHECK_IN, value="1", user_id=BOB)
     [pushed] = await slack.wait_for("views.push")
     assert "owner checks in" in json.dumps(pushed.args["view"])
@@ -334,10 +374,15 @@ async def test_cards_show_value_progress_status_confidence_and_trend(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, THREE)
-    await check_in(driver, slack, await open_log(driver, slack),
-                   kr1={"value": "1.4M", "confidence": "on_track"})  # fmt: skip
-    await check_in(driver, slack, await open_log(driver, slack),
-                   kr1={"value": "1.6M", "confidence": "at_risk"})  # fmt: skip
+    await check_in(
+        driver,
+        slack,
+        await open_log(driver, slack),
+        kr1={"value": "1.4M", "confidence": "on_track"},
+    )
+    await check_in(
+        driver, slack, await open_log(driver, slack), kr1={"value": "1.6M", "confidence": "at_risk"}
+    )
     await driver.command(text="list")
     [listed] = await slack.wait_for("response_url")
     text = json.dumps(listed.args)

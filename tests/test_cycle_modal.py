@@ -46,9 +46,19 @@ def test_modal_has_twelve_months_with_the_current_one_picked() -> None:
     blocks = _blocks(view)
     select = blocks[modal.FISCAL_BLOCK]["element"]
     assert [o["text"]["text"] for o in select["options"]] == [
-        "January", "February", "March", "April", "May", "June", "July",
-        "August", "September", "October", "November", "December",
-    ]  # fmt: skip
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
     assert [o["value"] for o in select["options"]] == [str(m) for m in range(1, 13)]
     assert select["initial_option"]["value"] == "4"
     assert blocks[modal.START_BLOCK]["element"]["type"] == "datepicker"

@@ -259,8 +259,11 @@ async def test_current_cycle_is_created_once_under_concurrent_calls(bot: Runtime
     assert len(set(ids)) == 1
     [row] = await _cycles(deps)
     assert (row.name, row.start_date, row.end_date, row.is_custom) == (
-        "FY2026 Q4", date(2026, 10, 1), date(2026, 12, 31), False,
-    )  # fmt: skip
+        "FY2026 Q4",
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+        False,
+    )
 
 
 async def test_current_cycle_reads_today_in_the_teams_time_zone(bot: Runtime) -> None:
@@ -297,11 +300,15 @@ async def test_fiscal_start_month_shapes_the_quarters(bot: Runtime) -> None:
         february = await current_cycle(session, WS, date(2026, 11, 23))
         await session.commit()
     assert (january.name, january.start_date, january.end_date) == (
-        "FY2026 Q4", date(2026, 10, 1), date(2026, 12, 31),
-    )  # fmt: skip
+        "FY2026 Q4",
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+    )
     assert (february.name, february.start_date, february.end_date) == (
-        "FY2027 Q4", date(2026, 11, 1), date(2027, 1, 31),
-    )  # fmt: skip
+        "FY2027 Q4",
+        date(2026, 11, 1),
+        date(2027, 1, 31),
+    )
     assert len(await _cycles(deps)) == 2  # the old quarter stays for the OKRs set in it
     async with deps.sessions() as session:
         with pytest.raises(ValueError):

@@ -101,9 +101,16 @@ async def test_url_verification_echoes_the_challenge(driver: SlackDriver) -> Non
 # --- bad input -------------------------------------------------------------------------
 
 COMMAND_BODY = urlencode(
-    {"team_id": "T0001", "user_id": "U0001", "command": "/okr", "text": "help",
-     "channel_id": "C0001", "trigger_id": "1.2.3", "response_url": "https://hooks.slack.invalid/x"}
-)  # fmt: skip
+    {
+        "team_id": "T0001",
+        "user_id": "U0001",
+        "command": "/okr",
+        "text": "help",
+        "channel_id": "C0001",
+        "trigger_id": "1.2.3",
+        "response_url": "https://hooks.slack.invalid/x",
+    }
+)
 
 
 @pytest.mark.parametrize(
@@ -139,9 +146,12 @@ async def test_bad_signatures_get_401_and_change_nothing(
     ],
 )
 async def test_malformed_signed_bodies_get_400_not_500(
-    bot: Runtime, driver: SlackDriver, caplog: pytest.LogCaptureFixture, body: str,
+    bot: Runtime,
+    driver: SlackDriver,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
     content_type: str,
-) -> None:  # fmt: skip
+) -> None:
     before = await _row_counts(bot)
     with caplog.at_level(logging.WARNING):
         response = await driver.raw(body, content_type)
@@ -153,8 +163,9 @@ async def test_malformed_signed_bodies_get_400_not_500(
 
 
 async def test_malformed_unsigned_body_is_401(driver: SlackDriver) -> None:
-    response = await driver.raw("payload=%7Bnot-json", "application/x-www-form-urlencoded",
-                                sign=False)  # fmt: skip
+    response = await driver.raw(
+        "payload=%7Bnot-json", "application/x-www-form-urlencoded", sign=False
+    )
     assert response.status == 401
 
 

@@ -53,8 +53,9 @@ async def test_set_opens_the_modal_prefilled(driver: SlackDriver, slack: FakeSla
 async def test_add_key_result_keeps_what_was_typed(driver: SlackDriver, slack: FakeSlack) -> None:
     view = await open_set(driver, slack)
     state = fill(view, {"title": "Typed title", **kr(0, "Typed KR", "1", "5")})
-    response = await driver.block_action(ids.ADD_KR_ROW, value="3", view={**view, "state": {
-        "values": state}}, block_id="kr_actions")  # fmt: skip
+    response = await driver.block_action(
+        ids.ADD_KR_ROW, value="3", view={**view, "state": {"values": state}}, block_id="kr_actions"
+    )
     assert response.status == 200
     [update] = await slack.wait_for("views.update")
     blocks = {b.get("block_id"): b for b in update.args["view"]["blocks"]}
@@ -85,11 +86,13 @@ async def test_submit_stores_objective_and_tells_everyone(
     slack.add_channel("CSALES", name="sales")
     view = await open_set(driver, slack)
     changes = {
-        "title": "Win the Nordics", "level": "team", "team": (team_id, "Nordics"),
+        "title": "Win the Nordics",
+        "level": "team",
+        "team": (team_id, "Nordics"),
         **kr(0, "New ARR", "$1.2M", "2M", unit="currency", currency="usd"),
         **kr(1, "Churn", "", "3%", kind="stay_below", unit="percent", owner=BOB),
         **kr(2, "Launch partner program", kind="milestone", weight="2"),
-    }  # fmt: skip
+    }
     response = await submit(driver, view, changes)
     assert response.status == 200 and response.text in ("", "{}")
     [dm] = await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == ME)
@@ -103,24 +106,45 @@ async def test_submit_stores_objective_and_tells_everyone(
         [objective] = (await session.exec(select(Objective))).all()
         krs = (await session.exec(select(KeyResult).order_by(col(KeyResult.position)))).all()
     assert (objective.title, objective.level, objective.team_id, objective.owner_id) == (
-        "Win the Nordics", "team", team_id, ME)  # fmt: skip
-    assert [(k.title, k.kind, k.unit, k.currency, k.start_value, k.target_value,
-             k.original_target, k.owner_id, k.weight) for k in krs] == [
+        "Win the Nordics",
+        "team",
+        team_id,
+        ME,
+    )
+    assert [
+        (
+            k.title,
+            k.kind,
+            k.unit,
+            k.currency,
+            k.start_value,
+            k.target_value,
+            k.original_target,
+            k.owner_id,
+            k.weight,
+        )
+        for k in krs
+    ] == [
         ("New ARR", "increase", "currency", "USD", 1.2e6, 2e6, 2e6, ME, 1.0),
         ("Churn", "stay_below", "percent", None, 3.0, 3.0, 3.0, BOB, 1.0),
         ("Launch partner program", "milestone", "number", None, 0.0, 1.0, 1.0, ME, 2.0),
-    ]  # fmt: skip
+    ]
 
 
 async def test_stretch_check_warns_but_does_not_block(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
-    await create(driver, slack, {
-        "title": "Targets", "level": "personal",
-        **kr(0, "Easy", "0", "1.04M", baseline="1M"),
-        **kr(1, "Moonshot", "0", "4M", baseline="1M"),
-        **kr(2, "Fine", "0", "1.5M", baseline="1M"),
-    })  # fmt: skip
+    await create(
+        driver,
+        slack,
+        {
+            "title": "Targets",
+            "level": "personal",
+            **kr(0, "Easy", "0", "1.04M", baseline="1M"),
+            **kr(1, "Moonshot", "0", "4M", baseline="1M"),
+            **kr(2, "Fine", "0", "1.5M", baseline="1M"),
+        },
+    )
     [dm] = slack.calls_to("chat.postMessage", match=lambda a: a.get("channel") == ME)
     text = json.dumps(dm.args["blocks"])
     assert "not challenging" in text and "likely unrealistic" in text
@@ -132,8 +156,7 @@ async def test_stretch_check_warns_but_does_not_block(
 async def test_last_cycles_result_is_the_default_baseline(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
 ) -> None:
-    await create(driver, slack, {"title": "Q4", "level": "personal",
-                                 **kr(0, "New ARR", "0", "1M")})  # fmt: skip
+    await create(driver, slack, {"title": "Q4", "level": "personal", **kr(0, "New ARR", "0", "1M")})
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         row = (await session.exec(select(KeyResult))).one()
@@ -141,8 +164,9 @@ async def test_last_cycles_result_is_the_default_baseline(
         session.add(row)
         await session.commit()
     clock.advance(days=45)  # into FY2027 Q1
-    await create(driver, slack, {"title": "Q1", "level": "personal",
-                                 **kr(0, "new arr", "0", "1.02M")})  # fmt: skip
+    await create(
+        driver, slack, {"title": "Q1", "level": "personal", **kr(0, "new arr", "0", "1.02M")}
+    )
     dms = slack.calls_to("chat.postMessage", match=lambda a: a.get("channel") == ME)
     assert "not challenging" in json.dumps(dms[-1].args["blocks"])
 
@@ -153,8 +177,11 @@ async def test_user_text_is_escaped_in_posts(
     team_id = await seed_team(bot)
     slack.add_channel("CSALES", name="sales")
     evil = "<!channel> buy now <https://evil.example|bank>"
-    await create(driver, slack, {"title": evil, "level": "team", "team": (team_id, "Nordics"),
-                                 **kr(0, evil, "0", "10")})  # fmt: skip
+    await create(
+        driver,
+        slack,
+        {"title": evil, "level": "team", "team": (team_id, "Nordics"), **kr(0, evil, "0", "10")},
+    )
     [post] = await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "CSALES")
     for call in [post, *slack.calls_to("chat.postMessage"), *slack.calls_to("views.publish")]:
         dumped = json.dumps(call.args)
@@ -171,18 +198,30 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("zero-width title", {"title": "\u200b\u200b", **kr(0, "K", "0", "1")}, "title", "Give"),
     ("151-char title", {"title": "t" * 151, **kr(0, "K", "0", "1")}, "title", "150 characters"),
     ("3001-char title", {"title": LONG, **kr(0, "K", "0", "1")}, "title", "150 characters"),
-    ("3001-char description", {"title": "T", "description": LONG + "y", **kr(0, "K", "0", "1")},
-     "description", "3000 characters"),
+    (
+        "3001-char description",
+        {"title": "T", "description": LONG + "y", **kr(0, "K", "0", "1")},
+        "description",
+        "3000 characters",
+    ),
     ("no key result", {"title": "T"}, "kr0_title", "at least one key result"),
     ("KR without title", {"title": "T", **kr(0, "", "0", "5")}, "kr0_title", "Give this key"),
     ("start equals target", {"title": "T", **kr(0, "K", "5", "5")}, "kr0_target", "the same"),
     ("increase going down", {"title": "T", **kr(0, "K", "10", "5")}, "kr0_target", "above"),
-    ("decrease going up", {"title": "T", **kr(0, "K", "5", "10", kind="decrease")},
-     "kr0_target", "below"),
+    (
+        "decrease going up",
+        {"title": "T", **kr(0, "K", "5", "10", kind="decrease")},
+        "kr0_target",
+        "below",
+    ),
     ("missing start", {"title": "T", **kr(0, "K", "", "5")}, "kr0_start", "start value"),
     ("missing target", {"title": "T", **kr(0, "K", "5", "")}, "kr0_target", "target"),
-    ("stay without threshold", {"title": "T", **kr(0, "K", "5", "", kind="stay_above")},
-     "kr0_target", "threshold"),
+    (
+        "stay without threshold",
+        {"title": "T", **kr(0, "K", "5", "", kind="stay_above")},
+        "kr0_target",
+        "threshold",
+    ),
     ("letters", {"title": "T", **kr(0, "K", "abc", "5")}, "kr0_start", "Expected"),
     ("1e309", {"title": "T", **kr(0, "K", "0", "1e309")}, "kr0_target", "too large"),
     ("NaN", {"title": "T", **kr(0, "K", "NaN", "5")}, "kr0_start", "Expected"),
@@ -191,44 +230,95 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("5..0", {"title": "T", **kr(0, "K", "0", "5..0")}, "kr0_target", "Expected"),
     ("1,2,3", {"title": "T", **kr(0, "K", "0", "1,2,3")}, "kr0_target", "Expected"),
     ("emoji value", {"title": "T", **kr(0, "K", "0", "🚀")}, "kr0_target", "Expected"),
-    ("RTL override value", {"title": "T", **kr(0, "K", "0", "\u202e5")}, "kr0_target",
-     "Expected"),
-    ("currency without code", {"title": "T", **kr(0, "K", "0", "5", unit="currency")},
-     "kr0_currency", "currency's code"),
-    ("unknown currency", {"title": "T", **kr(0, "K", "0", "5", unit="currency",
-                                             currency="XYZ")}, "kr0_currency", "not a currency"),
-    ("code on a number", {"title": "T", **kr(0, "K", "0", "5", currency="EUR")},
-     "kr0_currency", "Set the unit to Currency"),
+    ("RTL override value", {"title": "T", **kr(0, "K", "0", "\u202e5")}, "kr0_target", "Expected"),
+    (
+        "currency without code",
+        {"title": "T", **kr(0, "K", "0", "5", unit="currency")},
+        "kr0_currency",
+        "currency's code",
+    ),
+    (
+        "unknown currency",
+        {"title": "T", **kr(0, "K", "0", "5", unit="currency", currency="XYZ")},
+        "kr0_currency",
+        "not a currency",
+    ),
+    (
+        "code on a number",
+        {"title": "T", **kr(0, "K", "0", "5", currency="EUR")},
+        "kr0_currency",
+        "Set the unit to Currency",
+    ),
     ("money on a number KR", {"title": "T", **kr(0, "K", "0", "$5")}, "kr0_target", "Expected"),
-    ("percent on money", {"title": "T", **kr(0, "K", "0", "35%", unit="currency",
-                                            currency="USD")}, "kr0_target", "Expected"),
-    ("two currencies", {"title": "T", **kr(0, "K", "0", "$5 EUR", unit="currency",
-                                          currency="USD")}, "kr0_target", "one currency"),
+    (
+        "percent on money",
+        {"title": "T", **kr(0, "K", "0", "35%", unit="currency", currency="USD")},
+        "kr0_target",
+        "Expected",
+    ),
+    (
+        "two currencies",
+        {"title": "T", **kr(0, "K", "0", "$5 EUR", unit="currency", currency="USD")},
+        "kr0_target",
+        "one currency",
+    ),
     ("zero weight", {"title": "T", **kr(0, "K", "0", "5", weight="0")}, "kr0_weight", "weight"),
-    ("huge weight", {"title": "T", **kr(0, "K", "0", "5", weight="1000")}, "kr0_weight",
-     "weight"),
-    ("team level without team", {"title": "T", "level": "team", "team": None,
-                                 **kr(0, "K", "0", "5")}, "team", "needs its team"),
-    ("crafted level", {"title": "T", "level": "galaxy", **kr(0, "K", "0", "5")}, "level",
-     "company, team or personal"),
-    ("crafted owner", {"title": "T", **kr(0, "K", "0", "5", owner="<!channel>")}, "kr0_owner",
-     "Pick the person"),
-    ("crafted team id", {"title": "T", "level": "team", "team": ("abc", "x"),
-                         **kr(0, "K", "0", "5")}, "team", "Pick a team"),
-    ("unknown alignment", {"title": "T", "align": ("999999", "x"), **kr(0, "K", "0", "5")},
-     "align", "archived or does not exist"),
-    ("unknown cycle", {"title": "T", "cycle": "999999", **kr(0, "K", "0", "5")}, "cycle",
-     "does not exist"),
-    ("company by a rep", {"title": "T", "level": "company", **kr(0, "K", "0", "5")}, "level",
-     "Only workspace admins"),
-]  # fmt: skip
+    ("huge weight", {"title": "T", **kr(0, "K", "0", "5", weight="1000")}, "kr0_weight", "weight"),
+    (
+        "team level without team",
+        {"title": "T", "level": "team", "team": None, **kr(0, "K", "0", "5")},
+        "team",
+        "needs its team",
+    ),
+    (
+        "crafted level",
+        {"title": "T", "level": "galaxy", **kr(0, "K", "0", "5")},
+        "level",
+        "company, team or personal",
+    ),
+    (
+        "crafted owner",
+        {"title": "T", **kr(0, "K", "0", "5", owner="<!channel>")},
+        "kr0_owner",
+        "Pick the person",
+    ),
+    (
+        "crafted team id",
+        {"title": "T", "level": "team", "team": ("abc", "x"), **kr(0, "K", "0", "5")},
+        "team",
+        "Pick a team",
+    ),
+    (
+        "unknown alignment",
+        {"title": "T", "align": ("999999", "x"), **kr(0, "K", "0", "5")},
+        "align",
+        "archived or does not exist",
+    ),
+    (
+        "unknown cycle",
+        {"title": "T", "cycle": "999999", **kr(0, "K", "0", "5")},
+        "cycle",
+        "does not exist",
+    ),
+    (
+        "company by a rep",
+        {"title": "T", "level": "company", **kr(0, "K", "0", "5")},
+        "level",
+        "Only workspace admins",
+    ),
+]
 
 
 @pytest.mark.parametrize(("case", "changes", "field", "message"), BAD, ids=[b[0] for b in BAD])
 async def test_bad_input_gets_a_field_error_and_stores_nothing(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack, case: str, changes: dict[str, Any],
-    field: str, message: str,
-) -> None:  # fmt: skip
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    case: str,
+    changes: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
     view = await open_set(driver, slack)
     changes = {"level": "personal", **changes}
     response = await submit(driver, view, changes)
@@ -270,8 +360,9 @@ async def test_another_workspaces_ids_do_not_exist(
 ) -> None:
     foreign_team = await seed_team(bot, "Theirs", workspace_id="T0OTHER", leads=("U0X",))
     view = await open_set(driver, slack)
-    response = await submit(driver, view, {**SIMPLE, "level": "team",
-                                           "team": (foreign_team, "Theirs")})  # fmt: skip
+    response = await submit(
+        driver, view, {**SIMPLE, "level": "team", "team": (foreign_team, "Theirs")}
+    )
     assert "does not exist" in response.json()["errors"]["team"]
     assert await count(bot, Objective) == 0
 
@@ -286,19 +377,22 @@ async def test_align_options_search_this_cycle(
         await create(driver, slack, {**SIMPLE, "title": f"Grow pipeline {n}"})
     await create(driver, slack, {**SIMPLE, "title": "Hire SDRs"})
     view = await open_set(driver, slack)
-    response = await driver.block_suggestion(ids.ALIGN_TO, "PIPE", view={
-        **view, "state": {"values": fill(view)}}, block_id="align")  # fmt: skip
+    response = await driver.block_suggestion(
+        ids.ALIGN_TO, "PIPE", view={**view, "state": {"values": fill(view)}}, block_id="align"
+    )
     labels = [o["text"]["text"] for o in response.json()["options"]]
-    assert labels == ["[Personal] Grow pipeline 0", "[Personal] Grow pipeline 1",
-                      "[Personal] Grow pipeline 2"]  # fmt: skip
+    assert labels == [
+        "[Personal] Grow pipeline 0",
+        "[Personal] Grow pipeline 1",
+        "[Personal] Grow pipeline 2",
+    ]
 
 
 async def test_team_options_filter(bot: Runtime, driver: SlackDriver) -> None:
     for name in ("Nordics", "DACH", "Nordics Inbound"):
         await seed_team(bot, name)
     response = await driver.block_suggestion("team_pick", "nord", block_id="team")
-    assert [o["text"]["text"] for o in response.json()["options"]] == [
-        "Nordics", "Nordics Inbound"]  # fmt: skip
+    assert [o["text"]["text"] for o in response.json()["options"]] == ["Nordics", "Nordics Inbound"]
 
 
 # --- edit, history, archive ---------------------------------------------------------------
@@ -306,8 +400,7 @@ async def test_team_options_filter(bot: Runtime, driver: SlackDriver) -> None:
 
 async def open_edit(driver: SlackDriver, slack: FakeSlack, objective_id: int, user: str = ME):  # type: ignore[no-untyped-def]
     before = len(slack.calls_to("views.open"))
-    response = await driver.block_action(ids.EDIT_OBJECTIVE, value=str(objective_id),
-                                         user_id=user)  # fmt: skip
+    response = await driver.block_action(ids.EDIT_OBJECTIVE, value=str(objective_id), user_id=user)
     assert response.status == 200
     return (await slack.wait_for("views.open", count=before + 1))[-1].response["view"]
 
@@ -330,7 +423,11 @@ async def test_edit_needs_a_reason_for_a_new_target_and_keeps_history(
         [revision] = (await session.exec(select(TargetRevision))).all()
         row = (await session.exec(select(KeyResult))).one()
     assert (revision.old_target, revision.new_target, revision.reason, revision.changed_by) == (
-        2e6, 2.5e6, "New territory", ME)  # fmt: skip
+        2e6,
+        2.5e6,
+        "New territory",
+        ME,
+    )
     assert (row.target_value, row.original_target) == (2.5e6, 2e6)
     response = await driver.block_action(ids.SHOW_KR_HISTORY, value=str(row.id))
     history = (await slack.wait_for("views.open", count=3))[-1].args["view"]
@@ -345,7 +442,8 @@ async def test_only_owner_lead_or_admin_may_edit(
     await create(driver, slack, {**SIMPLE, "level": "team", "team": (team_id, "Nordics")})
     refused = await open_edit(driver, slack, 1, user=BOB)
     assert refused.get("callback_id", "") == "" and "Only the objective's owner" in json.dumps(
-        refused)  # fmt: skip
+        refused
+    )
     lead_view = await open_edit(driver, slack, 1, user=LEAD)
     assert lead_view["callback_id"] == ids.EDIT_OBJECTIVE_VIEW
     # A crafted submission by Bob, reusing the lead's modal, changes nothing.
@@ -364,8 +462,9 @@ async def test_edit_of_another_workspaces_objective_is_not_found(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, SIMPLE)
-    foreign = SlackDriver(driver.url.rsplit("/slack", 1)[0], driver.signing_secret,
-                          team_id="T0OTHER")  # fmt: skip
+    foreign = SlackDriver(
+        driver.url.rsplit("/slack", 1)[0], driver.signing_secret, team_id="T0OTHER"
+    )
     async with foreign:
         await foreign.block_action(ids.EDIT_OBJECTIVE, value="1", user_id=ME)
         view = (await slack.wait_for("views.open", count=2))[-1].args["view"]
@@ -377,8 +476,9 @@ async def test_archive_removes_it_from_lists(
 ) -> None:
     await create(driver, slack, SIMPLE)
     view = await open_edit(driver, slack, 1)
-    response = await driver.block_action(ids.ARCHIVE_OBJECTIVE, value="1", view=view,
-                                         block_id="archive")  # fmt: skip
+    response = await driver.block_action(
+        ids.ARCHIVE_OBJECTIVE, value="1", view=view, block_id="archive"
+    )
     assert response.status == 200
     [update] = await slack.wait_for("views.update")
     assert "is archived" in json.dumps(update.args["view"])
@@ -398,11 +498,16 @@ async def test_list_mine_a_persons_and_a_channels(
 ) -> None:
     team_id = await seed_team(bot)
     await create(driver, slack, {**SIMPLE, "title": "Mine"})
-    await create(driver, slack, {**SIMPLE, "title": "Bob's", "level": "team",
-                                 "team": (team_id, "Nordics")}, user=BOB)  # fmt: skip
+    await create(
+        driver,
+        slack,
+        {**SIMPLE, "title": "Bob's", "level": "team", "team": (team_id, "Nordics")},
+        user=BOB,
+    )
     pages = []
-    for n, text in enumerate(["list", "list <@U0002|bob>", "list <#CSALES|sales>",
-                              "list <#CNOTEAM|random>"], start=1):  # fmt: skip
+    for n, text in enumerate(
+        ["list", "list <@U0002|bob>", "list <#CSALES|sales>", "list <#CNOTEAM|random>"], start=1
+    ):
         await driver.command(text=text)
         pages.append(json.dumps((await slack.wait_for("response_url", count=n))[-1].args))
     assert "Mine" in pages[0] and "Bob's" not in pages[0]
@@ -417,8 +522,16 @@ async def test_list_paginates_within_block_limits(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     for n in range(14):
-        await create(driver, slack, {**SIMPLE, "title": f"Objective {n:02d}",
-                                     **kr(1, "Second", "0", "9"), **kr(2, "Third", "0", "9")})
+        await create(
+            driver,
+            slack,
+            {
+                **SIMPLE,
+                "title": f"Objective {n:02d}",
+                **kr(1, "Second", "0", "9"),
+                **kr(2, "Third", "0", "9"),
+            },
+        )
     await driver.command(text="list")
     [first] = await slack.wait_for("response_url")
     assert len(first.args["blocks"]) <= 50
@@ -429,9 +542,11 @@ async def test_list_paginates_within_block_limits(
     [_, second] = await slack.wait_for("response_url", count=2)
     assert second.args["replace_original"] is True
     assert "Objective 13" in json.dumps(second.args) and "Objective 00" not in json.dumps(
-        second.args)  # fmt: skip
-    await driver.block_action(ids.LIST_PAGE, value=json.dumps(
-        {"scope": json.dumps({"user": "U1> <!channel"}), "page": 0}))  # fmt: skip
+        second.args
+    )
+    await driver.block_action(
+        ids.LIST_PAGE, value=json.dumps({"scope": json.dumps({"user": "U1> <!channel"}), "page": 0})
+    )
     assert len(slack.calls_to("response_url")) == 2  # the crafted scope is ignored
 
 
@@ -466,8 +581,12 @@ async def test_workspaces_are_isolated_in_lists(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, SIMPLE)
-    other = SlackDriver(driver.url.rsplit("/slack", 1)[0], driver.signing_secret,
-                        team_id="T0OTHER", response_urls=slack.response_url)  # fmt: skip
+    other = SlackDriver(
+        driver.url.rsplit("/slack", 1)[0],
+        driver.signing_secret,
+        team_id="T0OTHER",
+        response_urls=slack.response_url,
+    )
     async with other:
         await other.command(text="list", user_id=ME)
         [listed] = await slack.wait_for("response_url")

@@ -159,8 +159,16 @@ def big_cards(objectives: int = 100, krs: int = 4, *, title: str = HOSTILE) -> l
 
 def small_digest() -> tuple[DigestData, ObjectiveCard, KRLine]:
     at_risk_kr = make_kr(1)  # $700k of $2M: 35 %, at risk; owner on track
-    reached = make_kr(2, title="Book 40 demos", unit="number", currency=None, target=40,
-                      current=42, history=(35, 42), owner_id="U0BBB2")  # fmt: skip
+    reached = make_kr(
+        2,
+        title="Book 40 demos",
+        unit="number",
+        currency=None,
+        target=40,
+        current=42,
+        history=(35, 42),
+        owner_id="U0BBB2",
+    )
     mover = make_kr(3, title="Grow pipeline", current=1_300_000, owner_id="U0CCC3")
     a = make_card(1, krs=(at_risk_kr, reached, mover))
     b = make_card(2, title="Hire two AEs", krs=(make_kr(4, current=200_000),))
@@ -424,9 +432,16 @@ def test_digest_for_100_objectives_with_4_krs_each_within_limits() -> None:
 
 def test_digest_with_no_objectives() -> None:
     data = assemble_digest(
-        team_name="Sales", cycle_name="Q2", cycle_start=CYCLE_START, cycle_end=CYCLE_END,
-        cards=[], at=AT, since=None, checked_in=(), owners=(),
-    )  # fmt: skip
+        team_name="Sales",
+        cycle_name="Q2",
+        cycle_start=CYCLE_START,
+        cycle_end=CYCLE_END,
+        cards=[],
+        at=AT,
+        since=None,
+        checked_in=(),
+        owners=(),
+    )
     message = digest_message(data)
     check_message(message)
     body = texts(message["blocks"])
@@ -502,9 +517,13 @@ def test_close_summary_for_100_objectives_with_4_krs_each_within_limits() -> Non
 
 def test_retro_modal_reader_and_thread_post() -> None:
     view = retro_modal(
-        team_name=EVIL, cycle_name="Q2 2024", team_id=3, cycle_id=7, channel="C0TEAM",
+        team_name=EVIL,
+        cycle_name="Q2 2024",
+        team_id=3,
+        cycle_id=7,
+        channel="C0TEAM",
         thread_ts="1716800000.000100",
-    )  # fmt: skip
+    )
     check_modal(view)
     assert_escaped(view)
     assert view["callback_id"] == ids.RETRO_VIEW
@@ -512,8 +531,11 @@ def test_retro_modal_reader_and_thread_post() -> None:
     assert [b["block_id"] for b in inputs] == ["went_well", "to_improve", "carry_over"]
     assert all(b["element"]["multiline"] and b.get("optional") for b in inputs)
     assert json.loads(view["private_metadata"]) == {
-        "team": 3, "cycle": 7, "channel": "C0TEAM", "thread_ts": "1716800000.000100"
-    }  # fmt: skip
+        "team": 3,
+        "cycle": 7,
+        "channel": "C0TEAM",
+        "thread_ts": "1716800000.000100",
+    }
 
     def answered(**answers: str | None) -> dict[str, Any]:
         return {

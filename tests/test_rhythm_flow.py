@@ -44,8 +44,12 @@ async def team_with_okrs(bot: Runtime, driver: SlackDriver, slack: FakeSlack) ->
     team_id = await seed_team(bot)
     slack.add_channel("CSALES", name="sales")
     for user in (ME, BOB):
-        await create(driver, slack, {**SIMPLE, "title": f"Grow {user}", "level": "team",
-                                     "team": (team_id, "Nordics")}, user=user)  # fmt: skip
+        await create(
+            driver,
+            slack,
+            {**SIMPLE, "title": f"Grow {user}", "level": "team", "team": (team_id, "Nordics")},
+            user=user,
+        )
     await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == "CSALES")
     await slack.wait_for("views.publish", count=2)  # the announcements are over
     slack.reset()
@@ -61,8 +65,11 @@ async def run(bot: Runtime, job: str, at: datetime, clock: FakeClock) -> dict[st
 
 def dms(slack: FakeSlack, user: str) -> list[Any]:
     channel = slack.dm_channel(user)
-    return [c for c in slack.calls_to("chat.postMessage") if c.ok
-            and c.response.get("channel") == channel]  # fmt: skip
+    return [
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.ok and c.response.get("channel") == channel
+    ]
 
 
 async def test_prompts_go_out_at_nine_in_each_owners_zone_once(
@@ -106,9 +113,13 @@ async def test_checking_in_turns_the_prompt_to_done_and_stops_the_nudge(
     await team_with_okrs(bot, driver, slack)
     await run(bot, "checkins", MONDAY.replace(hour=14), clock)
     [prompt] = dms(slack, ME)
-    await driver.block_action(ids.NO_CHANGE, value="", user_id=ME,
-                              channel_id=prompt.response["channel"],
-                              message={"ts": prompt.response["ts"], "text": "prompt"})  # fmt: skip
+    await driver.block_action(
+        ids.NO_CHANGE,
+        value="",
+        user_id=ME,
+        channel_id=prompt.response["channel"],
+        message={"ts": prompt.response["ts"], "text": "prompt"},
+    )
     [update] = await slack.wait_for("chat.update")
     assert update.args["ts"] == prompt.response["ts"]
     assert "Checked in" in json.dumps(update.args) and ids.CHECK_IN not in json.dumps(update.args)
@@ -127,11 +138,14 @@ async def test_snooze_later_prompts_again_once(
     await run(bot, "checkins", MONDAY.replace(hour=8), clock)
     [prompt] = dms(slack, ME)
     clock.set(MONDAY.replace(hour=8, minute=5))
-    await driver.block_action(ids.SNOOZE, user_id=ME, action_type="overflow",
-                              selected_option={"value": "later", "text": {"type": "plain_text",
-                                                                          "text": "later"}},
-                              channel_id=prompt.response["channel"],
-                              message={"ts": prompt.response["ts"], "text": "prompt"})  # fmt: skip
+    await driver.block_action(
+        ids.SNOOZE,
+        user_id=ME,
+        action_type="overflow",
+        selected_option={"value": "later", "text": {"type": "plain_text", "text": "later"}},
+        channel_id=prompt.response["channel"],
+        message={"ts": prompt.response["ts"], "text": "prompt"},
+    )
     [update] = await slack.wait_for("chat.update")
     assert "Snoozed" in json.dumps(update.args)
     assert await run(bot, "checkins", MONDAY.replace(hour=11), clock) == {}
@@ -146,25 +160,42 @@ async def test_skip_and_away_mean_no_prompt_no_nudge_not_missing(
     await team_with_okrs(bot, driver, slack)
     await run(bot, "checkins", MONDAY.replace(hour=14), clock)
     [me_prompt], [bob_prompt] = dms(slack, ME), dms(slack, BOB)
-    await driver.block_action(ids.SNOOZE, user_id=ME, action_type="overflow",
-                              selected_option={"value": "skip"},
-                              channel_id=me_prompt.response["channel"],
-                              message={"ts": me_prompt.response["ts"]})  # fmt: skip
+    await driver.block_action(
+        ids.SNOOZE,
+        user_id=ME,
+        action_type="overflow",
+        selected_option={"value": "skip"},
+        channel_id=me_prompt.response["channel"],
+        message={"ts": me_prompt.response["ts"]},
+    )
     await slack.wait_for("chat.update")
-    await driver.block_action(ids.AWAY, user_id=BOB, channel_id=bob_prompt.response["channel"],
-                              message={"ts": bob_prompt.response["ts"]})  # fmt: skip
+    await driver.block_action(
+        ids.AWAY,
+        user_id=BOB,
+        channel_id=bob_prompt.response["channel"],
+        message={"ts": bob_prompt.response["ts"]},
+    )
     [opened] = await slack.wait_for("views.open")
     away = opened.response["view"]
-    bad = await driver.view_submission(ids.AWAY_VIEW, {"away_until": {"away_until": {
-        "type": "datepicker", "selected_date": "2026-11-01"}}}, user_id=BOB, view=away)
+    bad = await driver.view_submission(
+        ids.AWAY_VIEW,
+        {"away_until": {"away_until": {"type": "datepicker", "selected_date": "2026-11-01"}}},
+        user_id=BOB,
+        view=away,
+    )
     assert "errors" in bad.json()
-    good = await driver.view_submission(ids.AWAY_VIEW, {"away_until": {"away_until": {
-        "type": "datepicker", "selected_date": "2026-12-06"}}}, user_id=BOB, view=away)
+    good = await driver.view_submission(
+        ids.AWAY_VIEW,
+        {"away_until": {"away_until": {"type": "datepicker", "selected_date": "2026-12-06"}}},
+        user_id=BOB,
+        view=away,
+    )
     assert good.status == 200 and good.text in ("", "{}")
     await slack.wait_for("chat.update", count=2)
     assert await run(bot, "nudges", MONDAY + timedelta(days=2, hours=20), clock) == {}
     assert await run(bot, "checkins", MONDAY + timedelta(days=7, hours=14), clock) == {
-        "sent": 1}  # ME again next week; BOB still away  # fmt: skip
+        "sent": 1
+    }  # ME again next week; BOB still away
     assert [len(dms(slack, ME)), len(dms(slack, BOB))] == [2, 1]
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
@@ -220,8 +251,12 @@ async def test_gone_members_are_skipped_and_marked_inactive(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
 ) -> None:
     await team_with_okrs(bot, driver, slack)
-    slack.fail("chat.postMessage", error="account_inactive", times=None,
-               match=lambda a: a.get("channel") == ME)  # fmt: skip
+    slack.fail(
+        "chat.postMessage",
+        error="account_inactive",
+        times=None,
+        match=lambda a: a.get("channel") == ME,
+    )
     counts = await run(bot, "checkins", MONDAY.replace(hour=14), clock)
     assert counts == {"failed_permanent": 1, "sent": 1}
     assert bot.deps is not None
@@ -231,7 +266,8 @@ async def test_gone_members_are_skipped_and_marked_inactive(
     slack.reset()
     assert bot.rhythm is not None
     assert dict(await bot.rhythm.run("checkins", MONDAY + timedelta(days=7, hours=14))) == {
-        "sent": 1}  # only BOB  # fmt: skip
+        "sent": 1
+    }  # only BOB
 
 
 async def test_two_schedulers_deliver_each_prompt_once(
@@ -249,8 +285,9 @@ async def test_two_schedulers_deliver_each_prompt_once(
     await other.open()
     try:
         assert bot.rhythm is not None and other.rhythm is not None
-        counts = await asyncio.gather(bot.rhythm.run("checkins", at),
-                                      other.rhythm.run("checkins", at))  # fmt: skip
+        counts = await asyncio.gather(
+            bot.rhythm.run("checkins", at), other.rhythm.run("checkins", at)
+        )
     finally:
         await other.stop()
     sent = [c for c in slack.calls_to("chat.postMessage") if c.ok]
@@ -267,13 +304,15 @@ async def test_a_crashed_claim_is_found_in_slack_not_posted_twice(
     assert bot.rhythm is not None and bot.deps is not None
     at = MONDAY.replace(hour=8)
     key = ledger.DeliveryKey("T0001", "prompt", ME, "2026-W48")
-    claim = await ledger.claim(bot.deps.sessions, key, now=at, lease=timedelta(minutes=5),
-                               owner="dead-process")  # fmt: skip
+    claim = await ledger.claim(
+        bot.deps.sessions, key, now=at, lease=timedelta(minutes=5), owner="dead-process"
+    )
     assert claim is not None
     await bot.client.chat_postMessage(  # type: ignore[union-attr]
-        channel=ME, text="Monday check-in",
+        channel=ME,
+        text="Monday check-in",
         metadata={"event_type": "okr_delivery", "event_payload": {"key": f"prompt|{ME}|2026-W48"}},
-    )  # fmt: skip
+    )
     assert await run(bot, "checkins", at + timedelta(minutes=1), clock) == {}  # lease holds
     assert await run(bot, "checkins", at + timedelta(minutes=6), clock) == {"sent": 1}
     assert len(dms(slack, ME)) == 1  # found in the DM's history, not posted again
@@ -293,18 +332,26 @@ async def test_cycle_close_summary_retro_and_closing(
     [summary] = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "CSALES"]
     text = json.dumps(summary.args)
     assert "Grow" in text and ids.RETRO_OPEN in text
-    button = next(e for b in summary.args["blocks"] if b["type"] == "actions"
-                  for e in b["elements"] if e["action_id"] == ids.RETRO_OPEN)  # fmt: skip
+    button = next(
+        e
+        for b in summary.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.RETRO_OPEN
+    )
     await driver.block_action(ids.RETRO_OPEN, value=button["value"], user_id=ME)
     [opened] = await slack.wait_for("views.open")
     retro = opened.response["view"]
-    answer = {"went_well": {"value": {"type": "plain_text_input", "value": "Pipeline <!here>"}},
-              "to_improve": {"value": {"type": "plain_text_input", "value": None}},
-              "carry_over": {"value": {"type": "plain_text_input", "value": None}}}
+    answer = {
+        "went_well": {"value": {"type": "plain_text_input", "value": "Pipeline <!here>"}},
+        "to_improve": {"value": {"type": "plain_text_input", "value": None}},
+        "carry_over": {"value": {"type": "plain_text_input", "value": None}},
+    }
     response = await driver.view_submission(ids.RETRO_VIEW, answer, user_id=ME, view=retro)
     assert response.status == 200
-    [thread] = await slack.wait_for("chat.postMessage",
-                                    match=lambda a: a.get("thread_ts") == summary.response["ts"])
+    [thread] = await slack.wait_for(
+        "chat.postMessage", match=lambda a: a.get("thread_ts") == summary.response["ts"]
+    )
     assert "Pipeline &lt;!here&gt;" in json.dumps(thread.args)
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
@@ -328,9 +375,7 @@ async def test_planning_reminder_a_week_before_the_next_cycle(
     assert "FY2027 Q1" in json.dumps(dm.args) and ids.NEW_OKR in json.dumps(dm.args)
 
 
-async def test_okr_digest_is_for_leads(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack
-) -> None:
+async def test_okr_digest_is_for_leads(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> None:
     await team_with_okrs(bot, driver, slack)
     await driver.command(text="digest", user_id=BOB, channel_id="CSALES")
     [refused] = await slack.wait_for("response_url")
@@ -352,15 +397,30 @@ async def test_a_fan_out_killed_midway_finishes_after_restart_without_duplicates
         await create(driver, slack, {**SIMPLE, "title": f"Objective of {user}"}, user=user)
     slack.reset()
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    env.update(PYTHONPATH=str(ROOT), SLACK_BOT_TOKEN=BOT_TOKEN,
-               SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.url,
-               DATABASE_URL=db_url, SLACK_POSTS_PER_SECOND="15")  # fmt: skip
+    env.update(
+        PYTHONPATH=str(ROOT),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url,
+        DATABASE_URL=db_url,
+        SLACK_POSTS_PER_SECOND="15",
+    )
 
     async def job(at: str) -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "jobs", "run", "checkins", "--at", at, env=env,
-            cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "jobs",
+            "run",
+            "checkins",
+            "--at",
+            at,
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
 
     first = await job("2026-11-23T14:00:00+00:00")
     await slack.wait_for("chat.postMessage", count=10, timeout=30)
@@ -400,10 +460,14 @@ async def test_only_your_own_prompt_can_be_redrawn(
     await team_with_okrs(bot, driver, slack)
     await run(bot, "checkins", MONDAY.replace(hour=14), clock)
     [bob_prompt] = dms(slack, BOB)
-    await driver.block_action(ids.SNOOZE, user_id=ME, action_type="overflow",
-                              selected_option={"value": "skip"},
-                              channel_id=bob_prompt.response["channel"],
-                              message={"ts": bob_prompt.response["ts"]})  # fmt: skip
+    await driver.block_action(
+        ids.SNOOZE,
+        user_id=ME,
+        action_type="overflow",
+        selected_option={"value": "skip"},
+        channel_id=bob_prompt.response["channel"],
+        message={"ts": bob_prompt.response["ts"]},
+    )
     assert bot.deps is not None
     for _ in range(50):  # the listener runs after its ack: wait until it stored the skip
         async with bot.deps.sessions() as session:

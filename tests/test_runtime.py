@@ -33,18 +33,25 @@ def _env(**values: str) -> dict[str, str]:
 
 async def _run(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        *OKR_BOT, *args, env=env, cwd=cwd,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        *OKR_BOT,
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     return proc.returncode or 0, out.decode(), err.decode()
 
 
 def _bot_env(db_url: str, slack: FakeSlack, **extra: str) -> dict[str, str]:
     return _env(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.url, DATABASE_URL=db_url, **extra,
-    )  # fmt: skip
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url,
+        DATABASE_URL=db_url,
+        **extra,
+    )
 
 
 async def test_missing_settings_stop_start_up_with_one_line(tmp_path: Path) -> None:
@@ -135,14 +142,14 @@ async def test_doctor_names_missing_scopes_and_bad_tokens(tmp_path: Path) -> Non
 
 
 async def test_doctor_lists_every_bad_setting(tmp_path: Path) -> None:
-    code, out, _ = await _run(
-        "doctor", env=_env(SLACK_BOT_TOKEN="nope", PORT="x"), cwd=tmp_path
-    )
+    code, out, _ = await _run("doctor", env=_env(SLACK_BOT_TOKEN="nope", PORT="x"), cwd=tmp_path)
     assert code == 1
     failed = [line.split(":")[0] for line in out.splitlines() if line.startswith("FAIL")]
     assert failed == [
-        "FAIL  SLACK_BOT_TOKEN", "FAIL  SLACK_SIGNING_SECRET", "FAIL  PORT",
-    ]  # fmt: skip
+        "FAIL  SLACK_BOT_TOKEN",
+        "FAIL  SLACK_SIGNING_SECRET",
+        "FAIL  PORT",
+    ]
 
 
 async def test_socket_mode_serves_the_same_listeners(db_url: str, slack: FakeSlack) -> None:
@@ -150,10 +157,18 @@ async def test_socket_mode_serves_the_same_listeners(db_url: str, slack: FakeSla
     async with Runtime(settings, host="127.0.0.1", port=0) as bot:
         ack = await slack.socket_send(
             "slash_commands",
-            {"token": "t", "team_id": "T0001", "user_id": "U1", "command": "/okr",
-             "text": "nope", "channel_id": "C1", "trigger_id": "1.2.3",
-             "response_url": slack.response_url("cmd"), "api_app_id": "A0001"},
-        )  # fmt: skip
+            {
+                "token": "t",
+                "team_id": "T0001",
+                "user_id": "U1",
+                "command": "/okr",
+                "text": "nope",
+                "channel_id": "C1",
+                "trigger_id": "1.2.3",
+                "response_url": slack.response_url("cmd"),
+                "api_app_id": "A0001",
+            },
+        )
         payload = ack["payload"]
         assert payload["response_type"] == "ephemeral"
         assert "I don't know `nope`" in str(payload["blocks"])

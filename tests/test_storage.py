@@ -61,9 +61,17 @@ async def test_every_table_carries_the_workspace(engine) -> None:  # type: ignor
     async with engine.connect() as conn:
         found = await conn.run_sync(tables)
     expected = {
-        "workspaces", "people", "teams", "team_members", "cycles", "objectives",
-        "key_results", "check_ins", "target_revisions", "deliveries",
-    }  # fmt: skip
+        "workspaces",
+        "people",
+        "teams",
+        "team_members",
+        "cycles",
+        "objectives",
+        "key_results",
+        "check_ins",
+        "target_revisions",
+        "deliveries",
+    }
     assert set(found) == expected
     for name, columns in found.items():
         assert "workspace_id" in columns or name == "workspaces", name
@@ -97,9 +105,13 @@ async def test_ledger_claims_are_unique(engine) -> None:  # type: ignore[no-unty
 
     def claim() -> Delivery:
         return Delivery(
-            workspace_id="T1", kind="prompt", recipient="U1", period="2026-W48",
-            claimed_at=NOW, lease_until=NOW + timedelta(minutes=5),
-        )  # fmt: skip
+            workspace_id="T1",
+            kind="prompt",
+            recipient="U1",
+            period="2026-W48",
+            claimed_at=NOW,
+            lease_until=NOW + timedelta(minutes=5),
+        )
 
     async with sessions() as session:
         session.add(claim())
@@ -113,9 +125,13 @@ async def test_ledger_claims_are_unique(engine) -> None:  # type: ignore[no-unty
 async def test_foreign_keys_are_enforced(engine) -> None:  # type: ignore[no-untyped-def]
     async with session_factory(engine)() as session:
         session.add(
-            Cycle(workspace_id="T-missing", name="Q1", start_date=date(2026, 1, 1),
-                  end_date=date(2026, 3, 31))
-        )  # fmt: skip
+            Cycle(
+                workspace_id="T-missing",
+                name="Q1",
+                start_date=date(2026, 1, 1),
+                end_date=date(2026, 3, 31),
+            )
+        )
         with pytest.raises(IntegrityError):
             await session.commit()
 
@@ -125,14 +141,23 @@ async def test_deleting_a_workspace_cascades(engine) -> None:  # type: ignore[no
     async with sessions() as session:
         session.add(Workspace(id="T1", created_at=NOW))
         await session.flush()
-        cycle = Cycle(workspace_id="T1", name="Q4", start_date=date(2026, 10, 1),
-                      end_date=date(2026, 12, 31))  # fmt: skip
+        cycle = Cycle(
+            workspace_id="T1", name="Q4", start_date=date(2026, 10, 1), end_date=date(2026, 12, 31)
+        )
         session.add(cycle)
         await session.flush()
         session.add(
-            Objective(workspace_id="T1", cycle_id=cycle.id, level="team", title="Grow",
-                      owner_id="U1", created_by="U1", created_at=NOW, updated_at=NOW)
-        )  # fmt: skip
+            Objective(
+                workspace_id="T1",
+                cycle_id=cycle.id,
+                level="team",
+                title="Grow",
+                owner_id="U1",
+                created_by="U1",
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
         await session.commit()
     async with sessions() as session:
         await session.exec(delete(Workspace).where(Workspace.id == "T1"))  # type: ignore[call-overload]

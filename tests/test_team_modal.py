@@ -162,9 +162,13 @@ def test_timezone_options_cap_at_100_and_put_best_matches_first() -> None:
     ranked = [o["value"] for o in modal.timezone_options("an", NOW)]
     # cities starting with the text first (alphabetically), then names starting with it
     assert ranked[:6] == [
-        "America/Anchorage", "America/Anguilla", "America/Antigua",
-        "Asia/Anadyr", "Europe/Andorra", "Indian/Antananarivo",
-    ]  # fmt: skip
+        "America/Anchorage",
+        "America/Anguilla",
+        "America/Antigua",
+        "Asia/Anadyr",
+        "Europe/Andorra",
+        "Indian/Antananarivo",
+    ]
     assert ranked[6].startswith("Antarctica/")
     assert all(len(o["text"]["text"]) <= 75 for o in everything)
     assert modal.timezone_options("utc", NOW)[0]["value"] == "UTC"
@@ -273,9 +277,14 @@ def test_messages_escape_team_names() -> None:
 # --- the weekly rhythm ------------------------------------------------------------------
 
 RHYTHM_BASES = (
-    "team_checkin_day", "team_checkin_time", "team_nudge", "team_nudge_day",
-    "team_nudge_time", "team_digest_day", "team_digest_time",
-)  # fmt: skip
+    "team_checkin_day",
+    "team_checkin_time",
+    "team_nudge",
+    "team_nudge_day",
+    "team_nudge_time",
+    "team_digest_day",
+    "team_digest_time",
+)
 
 
 def _team(team_id: int | None = None, **fields: Any) -> TeamSettings:
@@ -301,9 +310,14 @@ def test_new_team_modal_has_the_default_rhythm() -> None:
     for element in days.values():
         assert element["type"] == "static_select"
         assert [(o["value"], o["text"]["text"]) for o in element["options"]] == [
-            ("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"),
-            ("4", "Friday"), ("5", "Saturday"), ("6", "Sunday"),
-        ]  # fmt: skip
+            ("0", "Monday"),
+            ("1", "Tuesday"),
+            ("2", "Wednesday"),
+            ("3", "Thursday"),
+            ("4", "Friday"),
+            ("5", "Saturday"),
+            ("6", "Sunday"),
+        ]
     assert [e["initial_option"]["value"] for e in days.values()] == ["0", "2", "4"]
     times = {
         base: blocks[f"{base}.new"]["element"]
@@ -331,9 +345,14 @@ def test_new_team_modal_has_the_default_rhythm() -> None:
 
 def test_edit_modal_prefills_the_teams_rhythm() -> None:
     rhythm = modal.TeamRhythm(
-        checkin_weekday=1, checkin_time="07:30", nudge_enabled=False, nudge_weekday=3,
-        nudge_time="11:15", digest_weekday=6, digest_time="23:59",
-    )  # fmt: skip
+        checkin_weekday=1,
+        checkin_time="07:30",
+        nudge_enabled=False,
+        nudge_weekday=3,
+        nudge_time="11:15",
+        digest_weekday=6,
+        digest_time="23:59",
+    )
     view = modal.team_modal(_team(9, rhythm=rhythm), now=NOW)
     _valid(view)
     blocks = _blocks(view)
@@ -375,9 +394,15 @@ def test_block_ids_are_unique_and_the_largest_modal_fits() -> None:
 def test_reader_reads_a_custom_rhythm() -> None:
     view = modal.team_modal(_team(4), now=NOW)
     changes = _rhythm_changes(
-        4, checkin_day="6", checkin_time="06:00", nudge=[], nudge_day="0", nudge_time="00:00",
-        digest_day="0", digest_time="08:00",
-    )  # fmt: skip
+        4,
+        checkin_day="6",
+        checkin_time="06:00",
+        nudge=[],
+        nudge_day="0",
+        nudge_time="00:00",
+        digest_day="0",
+        digest_time="08:00",
+    )
     form, errors = modal.read_team_form(fill(view, changes), 4)
     assert errors == {}
     # nudge off: its day and time are kept (for when it is turned on again), order unchecked;
@@ -429,8 +454,11 @@ def test_crafted_state_shapes_are_field_errors_not_crashes() -> None:
     values["team_digest_day.5"] = {"other_action": {"selected_option": {"value": "1"}}}
     _, errors = modal.read_team_form(values, 5)
     assert set(errors) == {
-        "team_checkin_time.5", "team_checkin_day.5", "team_nudge.5", "team_digest_day.5",
-    }  # fmt: skip
+        "team_checkin_time.5",
+        "team_checkin_day.5",
+        "team_nudge.5",
+        "team_digest_day.5",
+    }
 
 
 @pytest.mark.parametrize(
@@ -477,9 +505,14 @@ def test_an_order_check_waits_for_valid_times() -> None:
 def test_the_saved_message_says_the_rhythm() -> None:
     rhythm = modal.TeamRhythm(1, "08:30", True, 3, "15:00", 4, "16:00")
     saved = modal.team_saved_message(
-        created=False, name="A", channel_id="C1", leads=["U1"], member_count=1,
-        timezone="UTC", rhythm=rhythm,
-    )  # fmt: skip
+        created=False,
+        name="A",
+        channel_id="C1",
+        leads=["U1"],
+        member_count=1,
+        timezone="UTC",
+        rhythm=rhythm,
+    )
     assert (
         "Check-ins Tuesday 08:30, a reminder Thursday 15:00, the digest Friday 16:00."
         in saved["text"]

@@ -232,8 +232,10 @@ async def test_creating_a_team_stores_it_posts_in_its_channel_and_confirms(
     assert (team.name, team.channel_id, team.timezone) == ("EMEA Sales", "C100", "Asia/Shanghai")
     assert (team.created_by, team.created_at) == ("U0001", clock.now)
     assert await _roster(bot, team.id or 0) == [
-        ("U0001", "lead"), ("U0002", "lead"), ("U0003", "member"),
-    ]  # fmt: skip
+        ("U0001", "lead"),
+        ("U0002", "lead"),
+        ("U0003", "member"),
+    ]
     [post] = slack.calls_to("chat.postMessage", lambda a: a.get("channel") == "C100")
     assert "This channel is now the home of team *EMEA Sales*'s OKRs." in post.args["text"]
     assert post.ok
@@ -439,8 +441,10 @@ async def test_a_non_lead_is_refused_and_nothing_changes(
     [after] = await _teams(bot)
     assert after.name == "EMEA Sales"
     assert await _roster(bot, team.id or 0) == [
-        ("U0001", "lead"), ("U0002", "lead"), ("U0009", "member"),
-    ]  # fmt: skip
+        ("U0001", "lead"),
+        ("U0002", "lead"),
+        ("U0009", "member"),
+    ]
     assert slack.calls_to("chat.postMessage") == []
 
 
@@ -601,8 +605,11 @@ async def test_person_is_cached_and_refreshed_after_a_day(
     slack.add_user("U0001", real_name="Ada", tz="Europe/London", is_owner=True)
     first = await person(bot.client, deps, WS, "U0001")
     assert (first.real_name, first.tz, first.is_admin, first.refreshed_at) == (
-        "Ada", "Europe/London", True, clock.now,
-    )  # fmt: skip
+        "Ada",
+        "Europe/London",
+        True,
+        clock.now,
+    )
     slack.add_user("U0001", real_name="Ada L.", tz="Asia/Tokyo", deleted=True)
     clock.advance(hours=23)
     assert (await person(bot.client, deps, WS, "U0001")).real_name == "Ada"  # cached
@@ -610,8 +617,11 @@ async def test_person_is_cached_and_refreshed_after_a_day(
     clock.advance(hours=2)
     fresh = await person(bot.client, deps, WS, "U0001")
     assert (fresh.real_name, fresh.tz, fresh.is_admin, fresh.inactive) == (
-        "Ada L.", "Asia/Tokyo", False, True,
-    )  # fmt: skip
+        "Ada L.",
+        "Asia/Tokyo",
+        False,
+        True,
+    )
     async with deps.sessions() as session:
         rows = (await session.exec(select(Person))).all()
     assert len(rows) == 1  # upserted, not duplicated
@@ -669,9 +679,14 @@ async def test_who_may_edit(bot: Runtime, slack: FakeSlack) -> None:
 
 def _rhythm(team: Team) -> tuple[int, str, bool, int, str, int, str]:
     return (
-        team.checkin_weekday, team.checkin_time, team.nudge_enabled, team.nudge_weekday,
-        team.nudge_time, team.digest_weekday, team.digest_time,
-    )  # fmt: skip
+        team.checkin_weekday,
+        team.checkin_time,
+        team.nudge_enabled,
+        team.nudge_weekday,
+        team.nudge_time,
+        team.digest_weekday,
+        team.digest_time,
+    )
 
 
 async def _submit_filled(
@@ -696,12 +711,16 @@ async def test_creating_a_team_with_its_own_rhythm_stores_it(
         driver,
         view,
         {
-            "team_name": "EMEA Sales", "team_channel": "C100",
-            "team_checkin_day": "1", "team_checkin_time": "08:30",
-            "team_nudge_day": "3", "team_nudge_time": "15:45",
-            "team_digest_day": "0", "team_digest_time": "07:00",
+            "team_name": "EMEA Sales",
+            "team_channel": "C100",
+            "team_checkin_day": "1",
+            "team_checkin_time": "08:30",
+            "team_nudge_day": "3",
+            "team_nudge_time": "15:45",
+            "team_digest_day": "0",
+            "team_digest_time": "07:00",
         },
-    )  # fmt: skip
+    )
     assert response.json() in (None, {})
     [dm] = await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
     assert (
@@ -737,11 +756,15 @@ async def test_editing_the_rhythm_changes_it_and_the_modal_shows_it_next_time(
         driver,
         view,
         {
-            "team_checkin_day": "2", "team_checkin_time": "10:15", "team_nudge": [],
-            "team_nudge_day": "0", "team_nudge_time": "08:00",  # off: before is fine
-            "team_digest_day": "5", "team_digest_time": "18:30",
+            "team_checkin_day": "2",
+            "team_checkin_time": "10:15",
+            "team_nudge": [],
+            "team_nudge_day": "0",
+            "team_nudge_time": "08:00",  # off: before is fine
+            "team_digest_day": "5",
+            "team_digest_time": "18:30",
         },
-    )  # fmt: skip
+    )
     assert response.json() in (None, {})
     await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
     [after] = await _teams(bot)
@@ -779,15 +802,22 @@ async def test_crafted_days_and_times_are_field_errors_and_nothing_changes(
         driver,
         view,
         {
-            "team_name": "Renamed", "team_checkin_day": "7", "team_checkin_time": "25:00",
-            "team_nudge_time": "9:5", "team_digest_day": "Friday", "team_digest_time": None,
+            "team_name": "Renamed",
+            "team_checkin_day": "7",
+            "team_checkin_time": "25:00",
+            "team_nudge_time": "9:5",
+            "team_digest_day": "Friday",
+            "team_digest_time": None,
         },
-    )  # fmt: skip
+    )
     errors = _errors(response)
     assert set(errors) == {
-        f"team_checkin_day.{team.id}", f"team_checkin_time.{team.id}",
-        f"team_nudge_time.{team.id}", f"team_digest_day.{team.id}", f"team_digest_time.{team.id}",
-    }  # fmt: skip
+        f"team_checkin_day.{team.id}",
+        f"team_checkin_time.{team.id}",
+        f"team_nudge_time.{team.id}",
+        f"team_digest_day.{team.id}",
+        f"team_digest_time.{team.id}",
+    }
     assert errors[f"team_checkin_day.{team.id}"] == "Pick a day from the list, Monday to Sunday."
     assert errors[f"team_checkin_time.{team.id}"] == "Pick a time from 00:00 to 23:59, like 09:00."
     assert errors[f"team_digest_time.{team.id}"] == "Pick a time."
@@ -810,11 +840,14 @@ async def test_a_reminder_before_the_checkin_is_refused(
         driver,
         view,
         {
-            "team_name": "EMEA Sales", "team_channel": "C100",
-            "team_checkin_day": "0", "team_checkin_time": "09:00",
-            "team_nudge_day": "0", "team_nudge_time": "08:00",
+            "team_name": "EMEA Sales",
+            "team_channel": "C100",
+            "team_checkin_day": "0",
+            "team_checkin_time": "09:00",
+            "team_nudge_day": "0",
+            "team_nudge_time": "08:00",
         },
-    )  # fmt: skip
+    )
     assert _errors(response) == {
         "team_nudge_time.new": "The reminder must come after the check-in (same week)"
     }
@@ -830,11 +863,22 @@ async def test_picker_loads_the_other_teams_rhythm(
     second = await _seed_team(bot, "APAC Sales", channel_id="C101", leads=("U0001",))
     async with _deps(bot).sessions() as session:
         await save_team(
-            session, WS, team_id=second.id, name="APAC Sales", channel_id="C101",
-            timezone="Asia/Tokyo", leads=("U0001",), members=(), author="U0001",
-            now=_deps(bot).clock(), checkin_weekday=4, checkin_time="07:00",
-            nudge_enabled=False, digest_weekday=6, digest_time="20:00",
-        )  # fmt: skip
+            session,
+            WS,
+            team_id=second.id,
+            name="APAC Sales",
+            channel_id="C101",
+            timezone="Asia/Tokyo",
+            leads=("U0001",),
+            members=(),
+            author="U0001",
+            now=_deps(bot).clock(),
+            checkin_weekday=4,
+            checkin_time="07:00",
+            nudge_enabled=False,
+            digest_weekday=6,
+            digest_time="20:00",
+        )
         await session.commit()
     view = _opened(await _open(driver, slack))
     await driver.block_action(
@@ -856,16 +900,29 @@ async def test_picker_loads_the_other_teams_rhythm(
 async def test_save_team_writes_the_rhythm_in_the_same_transaction(bot: Runtime) -> None:
     deps = _deps(bot)
     common: dict[str, Any] = {
-        "channel_id": "C100", "timezone": "UTC", "leads": ("U1",), "members": (),
-        "author": "U1", "now": deps.clock(),
-    }  # fmt: skip
+        "channel_id": "C100",
+        "timezone": "UTC",
+        "leads": ("U1",),
+        "members": (),
+        "author": "U1",
+        "now": deps.clock(),
+    }
     async with deps.sessions() as session:
         await ensure_workspace(session, WS, deps.clock())
         team = await save_team(
-            session, WS, team_id=None, name="A", checkin_weekday=6, checkin_time="23:00",
-            nudge_enabled=True, nudge_weekday=6, nudge_time="23:30", digest_weekday=1,
-            digest_time="00:00", **common,
-        )  # fmt: skip
+            session,
+            WS,
+            team_id=None,
+            name="A",
+            checkin_weekday=6,
+            checkin_time="23:00",
+            nudge_enabled=True,
+            nudge_weekday=6,
+            nudge_time="23:30",
+            digest_weekday=1,
+            digest_time="00:00",
+            **common,
+        )
         await session.commit()
     [stored] = await _teams(bot)
     assert _rhythm(stored) == (6, "23:00", True, 6, "23:30", 1, "00:00")
@@ -878,17 +935,26 @@ async def test_save_team_writes_the_rhythm_in_the_same_transaction(bot: Runtime)
     # rolled back with the rest: nothing of an uncommitted save remains
     async with deps.sessions() as session:
         await save_team(
-            session, WS, team_id=team.id, name="C", checkin_weekday=0, nudge_enabled=False,
+            session,
+            WS,
+            team_id=team.id,
+            name="C",
+            checkin_weekday=0,
+            nudge_enabled=False,
             **common,
-        )  # fmt: skip
+        )
         await session.rollback()
     [stored] = await _teams(bot)
     assert (stored.name, stored.checkin_weekday, stored.nudge_enabled) == ("B", 6, True)
     # bad values never reach the table
     for bad in (
-        {"checkin_weekday": 7}, {"nudge_weekday": -1}, {"digest_weekday": True},
-        {"checkin_time": "9:00"}, {"digest_time": "24:00"}, {"nudge_enabled": 1},
-    ):  # fmt: skip
+        {"checkin_weekday": 7},
+        {"nudge_weekday": -1},
+        {"digest_weekday": True},
+        {"checkin_time": "9:00"},
+        {"digest_time": "24:00"},
+        {"nudge_enabled": 1},
+    ):
         async with deps.sessions() as session:
             with pytest.raises(ValueError, match="bad"):
                 await save_team(session, WS, team_id=team.id, name="D", **common, **bad)

@@ -20,9 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("snoozed_until", storage.types.UTCDateTime(), nullable=True)
-        )
+        batch_op.add_column(sa.Column("snoozed_until", storage.types.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("skipped_week", sa.String(length=10), nullable=True))
 
 
