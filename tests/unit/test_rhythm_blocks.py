@@ -48,7 +48,7 @@ from okr.digest import (
 )
 from okr.outline import KRLine, ObjectiveCard
 from okr.progress import Status
-from tests.test_blocks_display import (
+from tests.unit.test_blocks_display import (
     AT,
     CYCLE_END,
     CYCLE_START,

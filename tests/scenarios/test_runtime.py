@@ -22,7 +22,7 @@ from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from tests.fakeslack import FakeSlack
 
 OKR_BOT = [sys.executable, "-m", "bot.cli"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(**values: str) -> dict[str, str]:

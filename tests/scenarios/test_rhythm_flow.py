@@ -28,7 +28,7 @@ from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.scenario import BOB, LEAD, ME, SIMPLE, create, seed_team
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # FakeClock starts here at 08:00
 
 
