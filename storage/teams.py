@@ -15,12 +15,26 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.rhythm import is_hhmm
+from okr.team_rhythm import TeamRhythm
 from storage.models import Team, TeamMember
 
 LEAD = "lead"
 MEMBER = "member"
 
 #: A stored rhythm time: 24-hour "HH:MM", 00:00 to 23:59 (what the scheduler parses).
+
+
+def rhythm_of(team: Team) -> TeamRhythm:
+    """The team's stored rhythm as the one value the modal and the scheduler share."""
+    return TeamRhythm(
+        checkin_weekday=team.checkin_weekday,
+        checkin_time=team.checkin_time,
+        nudge_enabled=team.nudge_enabled,
+        nudge_weekday=team.nudge_weekday,
+        nudge_time=team.nudge_time,
+        digest_weekday=team.digest_weekday,
+        digest_time=team.digest_time,
+    )
 
 
 class TeamNotFound(LookupError):

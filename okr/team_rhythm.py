@@ -1,0 +1,69 @@
+"""A team's week: when the check-in prompt, the reminder and the digest go out.
+
+One value from the team modal to the scheduler: the modal reads and writes it, storage
+saves its fields as the team's columns, the scheduler reads it back. The defaults and
+the rules for a valid rhythm are written here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from okr.rhythm import is_hhmm, parse_hhmm
+
+#: Weekday names by `datetime.weekday()`: 0 is Monday.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+ORDER_ERROR = "The reminder must come after the check-in (same week)"
+
+
+@dataclass(frozen=True)
+class TeamRhythm:
+    """A team's week, in local time: weekday 0 is Monday, times are "HH:MM"."""
+
+    checkin_weekday: int = 0
+    checkin_time: str = "09:00"
+    nudge_enabled: bool = True
+    nudge_weekday: int = 2
+    nudge_time: str = "14:00"
+    digest_weekday: int = 4
+    digest_time: str = "16:00"
+
+    def problems(self) -> list[tuple[str, str]]:
+        """What is wrong with this rhythm, as (field, message) pairs; empty when valid.
+
+        A field is one of this class's field names, so a form can put each message
+        beside the input that holds that field."""
+        found: list[tuple[str, str]] = []
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if spec.name.endswith("_weekday") and not _weekday(value):
+                found.append((spec.name, "Pick a day from the list, Monday to Sunday."))
+            elif spec.name.endswith("_time") and not is_hhmm(value):
+                found.append((spec.name, "Pick a time from 00:00 to 23:59, like 09:00."))
+            elif spec.name == "nudge_enabled" and not isinstance(value, bool):
+                found.append((spec.name, "Tick the box to send a reminder, or leave it empty."))
+        if self.nudge_enabled and not found and self._nudge_minutes() <= self._checkin_minutes():
+            # An earlier day is the day's fault; the same day, the time's.
+            wrong = "nudge_weekday" if self.nudge_weekday < self.checkin_weekday else "nudge_time"
+            found.append((wrong, ORDER_ERROR))
+        return found
+
+    def _checkin_minutes(self) -> int:
+        return _minutes(self.checkin_weekday, self.checkin_time)
+
+    def _nudge_minutes(self) -> int:
+        return _minutes(self.nudge_weekday, self.nudge_time)
+
+
+DEFAULT_RHYTHM = TeamRhythm()
+
+
+def _weekday(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
+
+
+def _minutes(weekday: int, at: str) -> int:
+    """Minutes from Monday 00:00 of the week."""
+    clock = parse_hhmm(at)
+    return (weekday * 24 + clock.hour) * 60 + clock.minute
