@@ -139,7 +139,7 @@ async def fan_out(url: str, owners: int, *, cap: float | None) -> dict[str, floa
         ) as bot:
             await seed(bot, owners)
             assert bot.rhythm is not None
-            bot.rhythm.concurrency = 32
+            bot.rhythm.sender.concurrency = 32
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             start = time.perf_counter()
             counts = Counter(await bot.rhythm.run("checkins", MONDAY_NINE))

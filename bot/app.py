@@ -21,7 +21,7 @@ from handlers import (
     team,
 )
 from handlers import rhythm as rhythm_handlers
-from scheduler.rhythm import Rhythm
+from scheduler.tick import Scheduler
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ _bolt_logger.addFilter(_DropTokenSkippedWarning())
 
 
 def build_app(
-    *, signing_secret: str, client: AsyncWebClient, deps: Deps, rhythm: Rhythm
+    *, signing_secret: str, client: AsyncWebClient, deps: Deps, rhythm: Scheduler
 ) -> AsyncApp:
     """A Bolt app acking before slow work (process_before_response stays off).
 

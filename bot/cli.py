@@ -17,6 +17,7 @@ from bot import logs
 from bot.config import ConfigError, Settings, load_settings
 from bot.doctor import run_doctor
 from bot.runtime import Runtime, StartupError, _reason, serve
+from scheduler.jobs import JOBS, NAMES
 from storage.engine import create_engine
 from storage.migrate import head_revision, upgrade_to_head
 
@@ -33,11 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("doctor", help="check settings, database, Slack token and scopes")
     jobs = sub.add_parser("jobs", help="run a scheduled job now (operators, tests)")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="run", required=True)
-    run = jobs_sub.add_parser("run", help="run one job as of a given time, then exit")
-    run.add_argument("job", choices=["checkins", "nudges", "digests", "cycle-close", "planning"])
+    run = jobs_sub.add_parser(
+        "run",
+        help="run one job as of a given time, then exit",
+        epilog=_jobs_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("job", choices=NAMES, help="the job to run (see below)")
     run.add_argument("--team", help="only this team (by name)")
     run.add_argument("--at", type=_instant, help="ISO-8601 time to run as of (default: now)")
     return parser
+
+
+def _jobs_help() -> str:
+    """The registered jobs, one a line, for `okr-bot jobs run --help`."""
+    width = max(len(job.name) for job in JOBS)
+    return "jobs:\n" + "\n".join(f"  {job.name:<{width}}  {job.summary}" for job in JOBS)
 
 
 def _instant(text: str) -> datetime:

@@ -22,8 +22,8 @@ from bot.config import Settings
 from bot.server import build_web_app
 from bot.slack_client import build_client
 from scheduler.pacing import Pacer
-from scheduler.rhythm import Rhythm
 from scheduler.runner import Job, Ticker
+from scheduler.tick import Scheduler
 from storage.context import Clock, Deps, system_clock
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade_to_head
@@ -79,7 +79,7 @@ class Runtime:
         self._port = settings.port if port is None else port
         self._jobs = jobs
         self._scheduler = scheduler
-        self.rhythm: Rhythm | None = None
+        self.rhythm: Scheduler | None = None
         self.engine: AsyncEngine | None = None
         self.client: AsyncWebClient | None = None
         self.app: AsyncApp | None = None
@@ -113,7 +113,7 @@ class Runtime:
         self.client = build_client(
             settings.slack_bot_token, settings.slack_api_url, on_rate_limited=pacer.pause
         )
-        self.rhythm = Rhythm(self.deps, self.client, pacer)
+        self.rhythm = Scheduler(self.deps, self.client, pacer)
         self.app = build_app(
             signing_secret=settings.slack_signing_secret,
             client=self.client,
@@ -125,7 +125,7 @@ class Runtime:
         await self.open()
         settings = self.settings
         assert self.deps is not None and self.rhythm is not None and self.engine is not None
-        jobs = self.rhythm.jobs() if self._jobs is None else self._jobs
+        jobs = self.rhythm.ticker_jobs() if self._jobs is None else self._jobs
         self.ticker = Ticker(self.deps, jobs)
         if self._scheduler:
             self.ticker.start()

@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from okr.cycles import CycleSpan, next_quarter, quarter_for
+
 PROMPT_WINDOW = timedelta(hours=24)
 DIGEST_WINDOW = timedelta(hours=24)
 CLOSE_WINDOW = timedelta(days=7)
@@ -86,14 +88,6 @@ def weekly_slot(now: datetime, zone_name: str, weekday: int, at: str) -> Slot:
     return Slot(week_key(day), local_instant(day, parse_hhmm(at), zone))
 
 
-def recent_slots(now: datetime, zone_name: str, weekday: int, at: str) -> list[Slot]:
-    """This week's and last week's occurrences: a Sunday-night delivery whose window runs
-    into Monday must still be caught up after the week turned."""
-    this = weekly_slot(now, zone_name, weekday, at)
-    last = weekly_slot(now - timedelta(days=7), zone_name, weekday, at)
-    return [last, this]
-
-
 def local_today(now: datetime, zone_name: str) -> date:
     return now.astimezone(ZoneInfo(zone_name)).date()
 
@@ -110,22 +104,28 @@ def is_away(away_until: date | None, now: datetime, zone_name: str) -> bool:
     return away_until is not None and local_today(now, zone_name) <= away_until
 
 
-def prompt_slot(
-    now: datetime,
-    zone_name: str,
-    weekday: int,
-    at: str,
-    *,
-    snoozed_until: datetime | None = None,
-) -> Slot:
-    """This week's prompt: the team's check-in time in the owner's zone, or the snooze
-    the owner asked for when it falls in the same week."""
-    slot = weekly_slot(now, zone_name, weekday, at)
-    if snoozed_until is not None:
-        snoozed_week = week_key(snoozed_until.astimezone(ZoneInfo(zone_name)).date())
-        if snoozed_week == slot.period and snoozed_until > slot.due:
-            return Slot(slot.period, snoozed_until)
-    return slot
+def is_resting(
+    away_until: date | None, skipped_week: str | None, now: datetime, zone_name: str, week: str
+) -> bool:
+    """Away, or skipping `week`: no prompt, no nudge, and not counted as missing."""
+    return is_away(away_until, now, zone_name) or skipped_week == week
+
+
+def checked_in_this_week(last_checkin: datetime | None, now: datetime, zone_name: str) -> bool:
+    """Whether the last check-in falls in the current local week: then no nudge, no
+    snoozed prompt, and not missing from the digest."""
+    return last_checkin is not None and last_checkin >= week_began(now, zone_name)
+
+
+def snoozed_slot(slot: Slot, snoozed_until: datetime | None, now: datetime) -> Slot | None:
+    """This week's prompt again, when its owner snoozed it until a time that has come.
+
+    The period names the snooze, so each snooze prompts once; a snooze from before this
+    week's prompt, or one whose window has closed, prompts nothing."""
+    if snoozed_until is None or snoozed_until < slot.due:
+        return None
+    again = Slot(f"{slot.period}@{snoozed_until.strftime('%Y%m%dT%H%M')}", snoozed_until)
+    return again if again.state(now, PROMPT_WINDOW) is State.DUE else None
 
 
 def snooze_until(now: datetime, zone_name: str, choice: str, checkin_time: str) -> datetime:
@@ -142,6 +142,23 @@ def snooze_until(now: datetime, zone_name: str, choice: str, checkin_time: str) 
 def day_slot(day: date, zone_name: str, at: str, period: str) -> Slot:
     """A one-off occurrence on a given local day (cycle close, planning reminder)."""
     return Slot(period, local_instant(day, parse_hhmm(at), ZoneInfo(zone_name)))
+
+
+def close_slot(last_day: date, zone_name: str, at: str, cycle_id: int) -> Slot:
+    """The cycle-close summary: the day after the cycle's last day, at `at` (the team's
+    digest time)."""
+    return day_slot(last_day + timedelta(days=1), zone_name, at, f"cycle:{cycle_id}")
+
+
+def planning_slot(
+    now: datetime, zone_name: str, at: str, fiscal_start_month: int
+) -> tuple[CycleSpan, Slot]:
+    """The next quarter and its planning reminder: PLANNING_LEAD before it starts, at `at`
+    (the team's check-in time)."""
+    this = quarter_for(local_today(now, zone_name), fiscal_start_month)
+    upcoming = next_quarter(this, fiscal_start_month)
+    start = upcoming.start
+    return upcoming, day_slot(start - PLANNING_LEAD, zone_name, at, f"plan:{start.isoformat()}")
 
 
 def week_label(now: datetime, zone_name: str) -> str:

@@ -8,8 +8,9 @@ the rules for a valid rhythm are written here once.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 
-from okr.rhythm import is_hhmm, parse_hhmm
+from okr.rhythm import Slot, is_hhmm, parse_hhmm, weekly_slot
 
 #: Weekday names by `datetime.weekday()`: 0 is Monday.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -48,6 +49,18 @@ class TeamRhythm:
             wrong = "nudge_weekday" if self.nudge_weekday < self.checkin_weekday else "nudge_time"
             found.append((wrong, ORDER_ERROR))
         return found
+
+    def checkin_slot(self, now: datetime, zone_name: str) -> Slot:
+        """This week's check-in prompt, read in `zone_name` (the owner's own zone)."""
+        return weekly_slot(now, zone_name, self.checkin_weekday, self.checkin_time)
+
+    def nudge_slot(self, now: datetime, zone_name: str) -> Slot:
+        """This week's reminder to owners who have not checked in."""
+        return weekly_slot(now, zone_name, self.nudge_weekday, self.nudge_time)
+
+    def digest_slot(self, now: datetime, zone_name: str) -> Slot:
+        """This week's digest in the team's channel, read in the team's zone."""
+        return weekly_slot(now, zone_name, self.digest_weekday, self.digest_time)
 
     def _checkin_minutes(self) -> int:
         return _minutes(self.checkin_weekday, self.checkin_time)

@@ -9,9 +9,10 @@ lease ended, so the next tick retries, up to `ledger.MAX_ATTEMPTS`).
 
 What is left is the one unavoidable window: a post Slack accepted whose answer never
 reached us (a timeout after the write) looks like a transient failure and is posted again
-on retry. Slack's chat.postMessage has no idempotency key, so only the lease (5 minutes,
-longer than the client's worst case of 4 requests and their Retry-After waits) and the
-immediate `mark_posted` keep that window small.
+on retry. Slack's chat.postMessage has no idempotency key, so the lease (5 minutes,
+longer than the client's worst case of 4 requests and their Retry-After waits) and `find`
+keep that window small: a retry first looks in Slack for the message by the metadata the
+first attempt posted it with, and records it instead of posting again.
 """
 
 from __future__ import annotations

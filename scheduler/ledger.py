@@ -81,8 +81,9 @@ class DeliveryKey:
 class Claim:
     """A won claim: the right to send `key` until `lease_until`.
 
-    `channel_id`/`message_ts` are set when an earlier attempt posted the message and died
-    before marking it sent; the message must then not be posted again.
+    `channel_id`/`message_ts` are set when the row records a post but not its "sent"
+    status: the message must then not be posted again. Today's senders write both at once
+    (`mark_sent`); such a row is what releases that recorded the post first left behind.
     """
 
     id: int
@@ -96,6 +97,14 @@ class Claim:
     @property
     def posted(self) -> bool:
         return self.message_ts is not None
+
+
+def pending(row: Delivery | None, now: datetime) -> bool:
+    """Whether a delivery still has to be made: never claimed, or claimed by a sender
+    whose lease ran out (it died, or Slack failed it transiently)."""
+    if row is None:
+        return True
+    return row.status == CLAIMED and row.lease_until <= now
 
 
 def process_owner() -> str:
@@ -130,8 +139,8 @@ async def claim(
             await _give_up(session, row, now=now)
             await session.commit()
             return None
-        # RETURNING reads channel/ts from the row as updated: the dying sender may have
-        # recorded its post (mark_posted) between the SELECT above and this UPDATE.
+        # RETURNING reads channel/ts from the row as updated, not as selected above, so a
+        # post recorded on the claim (see `Claim`) is never missed.
         result = await session.exec(
             _fenced_update(row.id, owner=row.claimed_by, attempts=row.attempts)
             .where(Delivery.lease_until <= now)  # type: ignore[arg-type]
@@ -150,23 +159,6 @@ async def claim(
         return None
     log.info("took over %s (attempt %d) from %s", key, row.attempts + 1, row.claimed_by)
     return Claim(row.id, key, owner, row.attempts + 1, now + lease, taken[0], taken[1])
-
-
-async def mark_posted(
-    sessions: SessionFactory, claim: Claim, *, channel_id: str | None, message_ts: str
-) -> bool:
-    """Record that the message is in Slack, before anything else can fail.
-
-    A sender that dies after this leaves the ts behind, and whoever takes the claim over
-    finishes it as sent instead of posting again. False when the claim was lost.
-    """
-    return await _fenced(
-        sessions,
-        claim,
-        "mark_posted",
-        channel_id=_clip(channel_id, _MAX_SLACK_ID),
-        message_ts=message_ts,
-    )
 
 
 async def mark_sent(

@@ -33,6 +33,7 @@ from storage.models import Delivery
 from storage.workspaces import ensure_workspace
 from tests.clock import FakeClock
 from tests.fakeslack import FakeSlack
+from tests.ledger_rows import leave_posted
 
 KEY = DeliveryKey("T1", "prompt", "U1", "2026-W48")
 LEASE = timedelta(minutes=5)
@@ -273,9 +274,7 @@ async def test_a_crash_after_posting_never_posts_twice(
     dead = await ledger.claim(sessions, KEY, now=clock(), lease=LEASE, owner="dead")
     assert dead is not None
     posted = await client.chat_postMessage(channel="U1", text="Time for your check-in")
-    assert await ledger.mark_posted(
-        sessions, dead, channel_id=posted["channel"], message_ts=posted["ts"]
-    )
+    await leave_posted(sessions, dead, channel_id=posted["channel"], message_ts=posted["ts"])
     # ...and the process dies before mark_sent.
     early = await send_once(client, sessions, clock() + timedelta(minutes=1), owner="b")
     assert early.result is Result.ALREADY_DONE  # the lease still runs

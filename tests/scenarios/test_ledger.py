@@ -17,6 +17,7 @@ from storage.engine import SessionFactory, create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.workspaces import ensure_workspace
 from tests.clock import FakeClock
+from tests.ledger_rows import leave_posted
 
 LEASE = timedelta(minutes=5)
 KEY = DeliveryKey("T1", "prompt", "U1", "2026-W48")
@@ -191,7 +192,7 @@ async def test_a_posted_message_survives_the_take_over(
 ) -> None:
     first = await claim(sessions, clock(), "a")
     assert first is not None
-    assert await ledger.mark_posted(sessions, first, channel_id="D1", message_ts="1700000000.1")
+    await leave_posted(sessions, first, channel_id="D1", message_ts="1700000000.1")
     row = await ledger.status_of(sessions, KEY)
     assert row is not None and (row.status, row.message_ts) == ("claimed", "1700000000.1")
     second = await claim(sessions, clock.advance(minutes=6), "b")
@@ -230,7 +231,7 @@ async def test_skip_finishes_a_lapsed_claim_that_was_posted_as_sent(
 ) -> None:
     won = await claim(sessions, clock(), "a")
     assert won is not None
-    assert await ledger.mark_posted(sessions, won, channel_id="D1", message_ts="5.0")
+    await leave_posted(sessions, won, channel_id="D1", message_ts="5.0")
     assert not await ledger.mark_skipped(sessions, KEY, now=clock() + LEASE, reason="stale")
     row = await ledger.status_of(sessions, KEY)
     assert row is not None and (row.status, row.message_ts) == ("sent", "5.0")

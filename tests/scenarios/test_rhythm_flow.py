@@ -19,8 +19,9 @@ from blocks import ids
 from bot.runtime import Runtime
 from bot.slack_client import build_client
 from scheduler import ledger
+from scheduler.jobs import NAMES
 from scheduler.pacing import Pacer
-from scheduler.rhythm import Rhythm
+from scheduler.tick import Scheduler
 from storage.models import Cycle, Delivery, Person
 from tests.clock import FakeClock
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
@@ -442,7 +443,7 @@ async def test_a_timed_out_post_that_slack_kept_is_not_sent_twice(
     """Slack took the post but the answer came too late: the next tick finds it."""
     await team_with_okrs(bot, driver, slack)
     assert bot.deps is not None
-    impatient = Rhythm(bot.deps, build_client(BOT_TOKEN, slack.url, timeout=1), Pacer(50))
+    impatient = Scheduler(bot.deps, build_client(BOT_TOKEN, slack.url, timeout=1), Pacer(50))
     slack.delay("chat.postMessage", 2.0, times=1)  # recorded at once, answered after 2 s
     at = MONDAY.replace(hour=8)
     clock.set(at)
@@ -493,3 +494,20 @@ async def test_the_minute_tick_runs_every_job_once_per_due_delivery(
     async with bot.deps.sessions() as session:
         zones = {p.user_id: p.tz for p in (await session.exec(select(Person))).all()}
     assert zones[ME] == "Europe/Stockholm" and zones[BOB] == "America/New_York"
+
+
+async def test_the_tick_runs_every_registered_job_in_order(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """The tick reads the registry: each job runs once a tick, in the registry's order,
+    and a new job needs no other wiring. Monday 08:00 UTC only ME's prompt is due."""
+    await team_with_okrs(bot, driver, slack)
+    assert bot.rhythm is not None
+    at = MONDAY.replace(hour=8)
+    clock.set(at)
+    counts = await bot.rhythm.tick(at)
+    assert tuple(counts) == NAMES
+    assert {name: dict(c) for name, c in counts.items()} == {
+        name: {"sent": 1} if name == "checkins" else {} for name in NAMES
+    }
+    assert len(dms(slack, ME)) == 1 and dms(slack, BOB) == []

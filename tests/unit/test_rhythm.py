@@ -10,16 +10,20 @@ import pytest
 from okr.rhythm import (
     PROMPT_WINDOW,
     State,
+    checked_in_this_week,
+    close_slot,
     is_away,
+    is_resting,
     local_instant,
     parse_hhmm,
-    prompt_slot,
-    recent_slots,
+    planning_slot,
     snooze_until,
+    snoozed_slot,
     week_began,
     week_key,
     weekly_slot,
 )
+from okr.team_rhythm import DEFAULT_RHYTHM, TeamRhythm
 
 NY, BERLIN, SHANGHAI = "America/New_York", "Europe/Berlin", "Asia/Shanghai"
 
@@ -58,9 +62,9 @@ def test_dst_neither_skips_nor_doubles_a_week() -> None:
         periods: dict[str, set[datetime]] = {}
         now = start
         while now < start + timedelta(days=21):
-            for slot in recent_slots(now, NY, 6, "02:30"):  # Sunday 02:30: hits both edges
-                if slot.state(now, PROMPT_WINDOW) is State.DUE:
-                    periods.setdefault(slot.period, set()).add(slot.due)
+            slot = weekly_slot(now, NY, 6, "02:30")  # Sunday 02:30: hits both edges
+            if slot.state(now, PROMPT_WINDOW) is State.DUE:
+                periods.setdefault(slot.period, set()).add(slot.due)
             now += timedelta(minutes=15)
         assert all(len(dues) == 1 for dues in periods.values()), periods
         within = [p for p, dues in periods.items() if min(dues) >= start]
@@ -75,23 +79,21 @@ def test_windows() -> None:
     assert slot.state(utc(2026, 11, 24, 9, 0), PROMPT_WINDOW) is State.STALE
 
 
-def test_sunday_slot_is_caught_up_after_the_week_turns() -> None:
-    monday_early = utc(2026, 11, 30, 1, 0)  # the week turned an hour ago
-    slots = recent_slots(monday_early, "UTC", 6, "22:00")
-    assert [s.state(monday_early, PROMPT_WINDOW) for s in slots] == [State.DUE, State.NOT_YET]
-    assert slots[0].period == "2026-W48"
-
-
 def test_snoozes_and_skips() -> None:
     now = utc(2026, 11, 23, 9, 5)
     later = snooze_until(now, BERLIN, "later", "09:00")
     assert later == now + timedelta(hours=3)
     tomorrow = snooze_until(now, BERLIN, "tomorrow", "09:00")
     assert tomorrow == utc(2026, 11, 24, 8, 0)
-    slot = prompt_slot(now, BERLIN, 0, "09:00", snoozed_until=tomorrow)
-    assert (slot.period, slot.due) == ("2026-W48", tomorrow)
-    next_week = prompt_slot(now + timedelta(days=7), BERLIN, 0, "09:00", snoozed_until=tomorrow)
-    assert next_week.due == utc(2026, 11, 30, 8, 0)  # an old snooze does not stick
+    prompt = weekly_slot(now, BERLIN, 0, "09:00")
+    assert snoozed_slot(prompt, tomorrow, now) is None  # not yet
+    again = snoozed_slot(prompt, tomorrow, tomorrow)
+    assert again is not None and (again.period, again.due) == ("2026-W48@20261124T0800", tomorrow)
+    assert snoozed_slot(prompt, tomorrow, tomorrow + PROMPT_WINDOW) is None  # window closed
+    next_week = weekly_slot(now + timedelta(days=7), BERLIN, 0, "09:00")
+    assert next_week.due == utc(2026, 11, 30, 8, 0)
+    assert snoozed_slot(next_week, tomorrow, next_week.due) is None  # an old snooze does not stick
+    assert snoozed_slot(prompt, None, tomorrow) is None
     with pytest.raises(ValueError):
         snooze_until(now, BERLIN, "forever", "09:00")
 
@@ -105,3 +107,34 @@ def test_weeks_and_away() -> None:
     assert not is_away(None, utc(2026, 11, 25), NY)
     with pytest.raises(ValueError):
         parse_hhmm("9am")
+
+
+def test_resting_and_checked_in_this_week() -> None:
+    now = utc(2026, 11, 25, 12)  # Wednesday
+    assert is_resting(date(2026, 11, 27), None, now, NY, "2026-W48")  # away
+    assert is_resting(None, "2026-W48", now, NY, "2026-W48")  # skipping this week
+    assert not is_resting(None, "2026-W47", now, NY, "2026-W48")  # skipped last week
+    assert not is_resting(date(2026, 11, 24), None, now, NY, "2026-W48")  # back
+    assert checked_in_this_week(utc(2026, 11, 23, 5, 0), now, NY)  # Monday 00:00 in NY
+    assert not checked_in_this_week(utc(2026, 11, 23, 4, 59), now, NY)  # still Sunday there
+    assert not checked_in_this_week(None, now, NY)
+
+
+def test_close_and_planning_slots() -> None:
+    close = close_slot(date(2026, 12, 31), NY, "16:00", 7)
+    assert (close.period, close.due) == ("cycle:7", utc(2027, 1, 1, 21, 0))
+    upcoming, plan = planning_slot(utc(2026, 12, 20), "UTC", "09:00", 1)
+    assert (upcoming.name, upcoming.start) == ("FY2027 Q1", date(2027, 1, 1))
+    assert (plan.period, plan.due) == ("plan:2027-01-01", utc(2026, 12, 25, 9, 0))
+    upcoming, plan = planning_slot(utc(2026, 12, 20), "UTC", "09:00", 4)  # April fiscal year
+    assert (upcoming.start, plan.due) == (date(2027, 1, 1), utc(2026, 12, 25, 9, 0))
+    assert upcoming.name == "FY2027 Q4"
+
+
+def test_a_teams_rhythm_gives_its_weekly_slots() -> None:
+    rhythm = TeamRhythm(1, "08:30", True, 3, "15:00", 4, "16:00")
+    now = utc(2026, 11, 25, 12)
+    assert rhythm.checkin_slot(now, BERLIN) == weekly_slot(now, BERLIN, 1, "08:30")
+    assert rhythm.nudge_slot(now, BERLIN).due == utc(2026, 11, 26, 14, 0)
+    assert rhythm.digest_slot(now, "UTC") == weekly_slot(now, "UTC", 4, "16:00")
+    assert DEFAULT_RHYTHM.checkin_slot(now, "UTC").due == utc(2026, 11, 23, 9, 0)

@@ -1,0 +1,76 @@
+"""Cycle close: the day after a cycle ends, the team's summary with grades and a
+retrospective button in its channel; cycles over everywhere on Earth are closed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import product
+
+from blocks.cycle_close import close_summary
+from okr.digest import assemble_close
+from okr.rhythm import CLOSE_WINDOW, State, close_slot
+from scheduler import ledger
+from scheduler.channel_problems import reports_to_leads
+from scheduler.deliver import Outcome
+from scheduler.job import Context, ScheduledJob, teams_for
+from storage.models import Cycle, Team
+from storage.objectives import objectives_of_teams
+from storage.outlines import objective_cards
+from storage.rhythm import close_cycles, deliveries, ended_cycles
+from storage.teams import leads_of, rhythm_of
+
+#: How far back a cycle may have ended and still get its summary (its window is 7 days,
+#: the margin covers every time zone).
+ENDED_SINCE = timedelta(days=9)
+ENDED_UNTIL = timedelta(days=1)
+
+
+async def deliver(
+    ctx: Context, workspace_id: str, now: datetime, team: str | None
+) -> list[Outcome]:
+    """The close summaries due now, one per team and ended cycle."""
+    async with ctx.deps.sessions() as session:
+        teams = await teams_for(session, workspace_id, team, with_channel=True)
+        cycles = await ended_cycles(session, workspace_id, now - ENDED_SINCE, now + ENDED_UNTIL)
+        sent = await deliveries(
+            session, workspace_id, "cycle_close", {f"cycle:{c.id}" for c in cycles}
+        )
+        await close_cycles(session, workspace_id, now)
+        await session.commit()
+    outcomes = []
+    for t, cycle in product(teams, cycles):
+        assert cycle.id is not None
+        slot = close_slot(cycle.end_date, t.timezone, rhythm_of(t).digest_time, cycle.id)
+        key = ledger.DeliveryKey(workspace_id, "cycle_close", f"team:{t.id}", slot.period)
+        if ledger.pending(sent.get((key.recipient, key.period)), now) and (
+            slot.state(now, CLOSE_WINDOW) is State.DUE
+        ):
+            outcomes += await _close(ctx, workspace_id, t, cycle, key)
+    return outcomes
+
+
+async def _close(
+    ctx: Context, workspace_id: str, team: Team, cycle: Cycle, key: ledger.DeliveryKey
+) -> list[Outcome]:
+    assert team.id is not None and cycle.id is not None and team.channel_id
+    async with ctx.deps.sessions() as session:
+        objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle.id)
+        cards = await objective_cards(
+            session,
+            workspace_id,
+            objectives,
+            at=ctx.deps.clock(),
+            default_timezone=team.timezone,
+        )
+        leads = (await leads_of(session, workspace_id, [team.id])).get(team.id, [])
+    data = assemble_close(team_name=team.name, cycle_name=cycle.name, cards=cards)
+    message = close_summary(data, team_id=team.id, cycle_id=cycle.id)
+    sender = ctx.sender
+    [posted] = await sender.deliver([sender.post(key, team.channel_id, message)])
+    reports = reports_to_leads(sender, workspace_id, team, leads, posted, key.period)
+    return [posted, *await sender.deliver(reports)]
+
+
+JOB = ScheduledJob(
+    "cycle-close", "an ended cycle's summary and retrospective; closes the cycle", deliver
+)

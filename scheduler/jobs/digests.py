@@ -1,0 +1,123 @@
+"""The team digest: on the team's digest day, this week's progress in the team's channel
+and who has not checked in privately to each lead. `/okr digest` posts it on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from blocks.digest import digest_message, missing_message
+from okr.digest import DigestData, assemble_digest
+from okr.rhythm import DIGEST_WINDOW, State, checked_in_this_week, is_resting, local_today, week_key
+from scheduler import ledger
+from scheduler.channel_problems import reports_to_leads
+from scheduler.deliver import Outcome, Result
+from scheduler.job import Context, ScheduledJob, teams_for
+from storage.cycles import current_cycle
+from storage.models import Person, Team
+from storage.objectives import objectives_of_teams
+from storage.outlines import cycle_window, objective_cards
+from storage.rhythm import deliveries, last_checkins, last_sent, people
+from storage.teams import leads_of, rhythm_of
+
+
+async def deliver(
+    ctx: Context, workspace_id: str, now: datetime, team: str | None
+) -> list[Outcome]:
+    """The digests due now; one whose window closed unsent is recorded as skipped."""
+    async with ctx.deps.sessions() as session:
+        teams = await teams_for(session, workspace_id, team, with_channel=True)
+        slots = {t.id: rhythm_of(t).digest_slot(now, t.timezone) for t in teams}
+        sent = await deliveries(session, workspace_id, "digest", {s.period for s in slots.values()})
+    outcomes = []
+    for t in teams:
+        slot = slots[t.id]
+        key = ledger.DeliveryKey(workspace_id, "digest", f"team:{t.id}", slot.period)
+        if not ledger.pending(sent.get((key.recipient, slot.period)), now):
+            continue
+        state = slot.state(now, DIGEST_WINDOW)
+        if state is State.STALE:
+            await ctx.sender.skip_stale(key, slot, now)
+        elif state is State.DUE:
+            outcomes += await post_digest(ctx, workspace_id, t, now, slot.period)
+    return outcomes
+
+
+async def digest_now(ctx: Context, workspace_id: str, team: Team, now: datetime) -> bool:
+    """`/okr digest`: this week's digest now, recorded like a scheduled one (so the
+    next digest's "change since" starts here); True when it reached the channel."""
+    outcomes = await post_digest(
+        ctx, workspace_id, team, now, f"manual:{now.strftime('%Y%m%dT%H%M%S')}"
+    )
+    return bool(outcomes) and outcomes[0].result is Result.SENT
+
+
+async def post_digest(
+    ctx: Context, workspace_id: str, team: Team, now: datetime, period: str
+) -> list[Outcome]:
+    """The team's digest to its channel, and who is missing to each lead privately."""
+    assert team.id is not None and team.channel_id
+    data, leads = await _digest_of(ctx, workspace_id, team, now)
+    sender = ctx.sender
+    key = ledger.DeliveryKey(workspace_id, "digest", f"team:{team.id}", period)
+    [posted] = await sender.deliver([sender.post(key, team.channel_id, digest_message(data))])
+    items = [
+        sender.post(
+            ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}", period),
+            lead,
+            missing_message(data),
+        )
+        for lead in leads
+    ]
+    items += reports_to_leads(sender, workspace_id, team, leads, posted, period)
+    return [posted, *await sender.deliver(items)]
+
+
+async def _digest_of(
+    ctx: Context, workspace_id: str, team: Team, now: datetime
+) -> tuple[DigestData, list[str]]:
+    """The digest's content as of `now`, and the team's leads."""
+    assert team.id is not None
+    async with ctx.deps.sessions() as session:
+        cycle = await current_cycle(session, workspace_id, local_today(now, team.timezone))
+        await session.commit()
+        assert cycle.id is not None
+        objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle.id)
+        cards = await objective_cards(
+            session, workspace_id, objectives, at=now, default_timezone=team.timezone
+        )
+        owners = {kr.owner_id for card in cards for kr in card.krs}
+        owners -= _resting(await people(session, workspace_id, owners), team, now)
+        checked = await last_checkins(session, workspace_id, owners)
+        previous = await last_sent(session, workspace_id, "digest", f"team:{team.id}")
+        leads = (await leads_of(session, workspace_id, [team.id])).get(team.id, [])
+    start, end = cycle_window(cycle, team.timezone)
+    data = assemble_digest(
+        team_name=team.name,
+        cycle_name=cycle.name,
+        cycle_start=start,
+        cycle_end=end,
+        cards=cards,
+        at=now,
+        since=previous.sent_at if previous else None,
+        checked_in={
+            u for u, when in checked.items() if checked_in_this_week(when, now, team.timezone)
+        },
+        owners=owners,
+    )
+    return data, leads
+
+
+def _resting(persons: Mapping[str, Person], team: Team, now: datetime) -> set[str]:
+    """Owners the digest does not count as missing: gone, away, or skipping this week."""
+    week = week_key(local_today(now, team.timezone))
+    return {
+        user_id
+        for user_id, p in persons.items()
+        if p.inactive or is_resting(p.away_until, p.skipped_week, now, p.tz or team.timezone, week)
+    }
+
+
+JOB = ScheduledJob(
+    "digests", "the team's weekly digest in its channel; who is missing, to its leads", deliver
+)

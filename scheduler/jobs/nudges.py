@@ -1,0 +1,72 @@
+"""The reminder: one nudge on the team's nudge day to owners who were prompted this week
+and have not checked in yet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from blocks.prompt import nudge_message
+from okr.rhythm import PROMPT_WINDOW, Slot, State, checked_in_this_week, week_label
+from scheduler import ledger
+from scheduler.deliver import Item, Outcome
+from scheduler.job import Context, ScheduledJob
+from scheduler.owners import Owner
+from storage.models import Delivery
+from storage.rhythm import deliveries, last_checkins
+
+
+async def deliver(
+    ctx: Context, workspace_id: str, now: datetime, team: str | None
+) -> list[Outcome]:
+    """The nudges due now."""
+    async with ctx.deps.sessions() as session:
+        owners = [
+            o
+            for o in await ctx.owners.of(session, workspace_id, now, team)
+            if o.rhythm.nudge_enabled
+        ]
+        slots = {o.user_id: o.rhythm.nudge_slot(now, o.timezone) for o in owners}
+        periods = {s.period for s in slots.values()}
+        prompted = await deliveries(session, workspace_id, "prompt", periods)
+        nudged = await deliveries(session, workspace_id, "nudge", periods)
+        checked = await last_checkins(session, workspace_id, [o.user_id for o in owners])
+    items = [
+        _nudge(ctx, workspace_id, owner, slots[owner.user_id], now)
+        for owner in owners
+        if _wanted(owner, slots[owner.user_id], prompted, nudged, checked.get(owner.user_id), now)
+    ]
+    return await ctx.sender.deliver_to_people(workspace_id, items)
+
+
+def _wanted(
+    owner: Owner,
+    slot: Slot,
+    prompted: Mapping[tuple[str, str], Delivery],
+    nudged: Mapping[tuple[str, str], Delivery],
+    last_checkin: datetime | None,
+    now: datetime,
+) -> bool:
+    """Due now and not nudged yet; prompted this week, not resting, not checked in."""
+    prompt = prompted.get((owner.user_id, slot.period))
+    return (
+        slot.state(now, PROMPT_WINDOW) is State.DUE
+        and ledger.pending(nudged.get((owner.user_id, slot.period)), now)
+        and prompt is not None
+        and prompt.status == ledger.SENT
+        and not owner.resting(now, slot.period)
+        and not checked_in_this_week(last_checkin, now, owner.timezone)
+    )
+
+
+def _nudge(ctx: Context, workspace_id: str, owner: Owner, slot: Slot, now: datetime) -> Item:
+    key = ledger.DeliveryKey(workspace_id, "nudge", owner.user_id, slot.period)
+    message = nudge_message(
+        cycle_name=owner.cycle_name,
+        week_label=week_label(now, owner.timezone),
+        count=len(owner.krs),
+    )
+    return ctx.sender.post(key, owner.user_id, message)
+
+
+JOB = ScheduledJob("nudges", "one reminder to owners who have not checked in yet", deliver)
