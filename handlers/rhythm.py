@@ -23,6 +23,7 @@ from handlers.checkin import CheckIns, message_source
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.rhythm import local_today, snooze_until, week_key, week_label
+from okr.team_rhythm import DEFAULT_RHYTHM
 from storage.checkins import active_krs_of
 from storage.context import Deps
 from storage.cycles import cycle_for
@@ -38,7 +39,7 @@ PROMPT_KINDS = ("prompt", "reprompt", "nudge")
 
 
 def _checkin_time(viewer: Viewer) -> str:
-    return viewer.teams[0].checkin_time if viewer.teams else "09:00"
+    return viewer.teams[0].checkin_time if viewer.teams else DEFAULT_RHYTHM.checkin_time
 
 
 def register(app: AsyncApp, deps: Deps, checkins: CheckIns, digest_now: DigestNow) -> list[Verb]:

@@ -41,6 +41,7 @@ from storage.teams import (
     get_team,
     is_lead,
     list_teams,
+    rhythm_of,
     save_team,
     team_by_channel,
     team_by_name,
@@ -69,19 +70,6 @@ def workspace_of(body: dict[str, Any]) -> str:
     user = body.get("user") or {}
     view = body.get("view") or {}
     return str(team.get("id") or user.get("team_id") or view.get("team_id") or "")
-
-
-def rhythm_of(team: Team) -> modal.TeamRhythm:
-    """The team's stored rhythm, as the modal shows it."""
-    return modal.TeamRhythm(
-        checkin_weekday=team.checkin_weekday,
-        checkin_time=team.checkin_time,
-        nudge_enabled=team.nudge_enabled,
-        nudge_weekday=team.nudge_weekday,
-        nudge_time=team.nudge_time,
-        digest_weekday=team.digest_weekday,
-        digest_time=team.digest_time,
-    )
 
 
 def register(app: AsyncApp, deps: Deps) -> list[Verb]:
@@ -250,13 +238,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
                     members=form.members,
                     author=user_id,
                     now=now,
-                    checkin_weekday=form.rhythm.checkin_weekday,
-                    checkin_time=form.rhythm.checkin_time,
-                    nudge_enabled=form.rhythm.nudge_enabled,
-                    nudge_weekday=form.rhythm.nudge_weekday,
-                    nudge_time=form.rhythm.nudge_time,
-                    digest_weekday=form.rhythm.digest_weekday,
-                    digest_time=form.rhythm.digest_time,
+                    rhythm=form.rhythm,
                 )
                 await session.commit()
         except (IntegrityError, TeamNotFound) as exc:
