@@ -15,8 +15,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
 from blocks.celebration import celebration_post
@@ -43,13 +41,17 @@ from storage.checkins import (
     checkable,
     claim_reached,
     delete_checkin,
+    latest_checkin,
+    live_checkin,
     record,
     replace_checkin,
 )
 from storage.context import Deps
-from storage.models import CheckIn, Objective, Team
+from storage.engine import AsyncSession
+from storage.models import CheckIn, Objective
 from storage.objectives import objectives_of_krs
 from storage.outlines import objective_cards
+from storage.teams import teams_by_id
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +143,9 @@ class CheckIns:
                     ):
                         posts.append((card, kr))
             await session.commit()
-            teams = {
-                t.id: t
-                for t in await session.exec(
-                    select(Team).where(
-                        Team.workspace_id == workspace_id,
-                        col(Team.id).in_([c.team_id for c, _ in posts if c.team_id]),
-                    )
-                )
-            }
+            teams = await teams_by_id(
+                session, workspace_id, [c.team_id for c, _ in posts if c.team_id]
+            )
         for card, kr in posts:
             team = teams.get(card.team_id) if card.team_id else None
             if team is None or not team.channel_id:
@@ -276,37 +272,16 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
         checkin_id: int | None,
     ) -> tuple[CheckIn | None, str]:
         """The check-in the user may still change, or why not."""
-        row = (
-            (
-                await session.exec(
-                    select(CheckIn).where(
-                        CheckIn.workspace_id == workspace_id,
-                        CheckIn.id == checkin_id,
-                        col(CheckIn.deleted_at).is_(None),
-                    )
-                )
-            ).first()
-            if checkin_id
-            else None
-        )
+        row = await live_checkin(session, workspace_id, checkin_id) if checkin_id else None
         if row is None:
             return None, "That check-in was changed or deleted in the meantime."
-        latest = (
-            await session.exec(
-                select(CheckIn.id)
-                .where(
-                    CheckIn.key_result_id == row.key_result_id, col(CheckIn.deleted_at).is_(None)
-                )
-                .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc())
-                .limit(1)
-            )
-        ).first()
+        latest = await latest_checkin(session, workspace_id, row.key_result_id)
         viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
         problems, _ = await checkable(session, workspace_id, user_id, [row.key_result_id])
         problem = problems[row.key_result_id]
         if problem:
             return None, problem
-        if latest != row.id or not can_change_checkin(
+        if (latest is None or latest.id != row.id) or not can_change_checkin(
             user_id,
             author_id=row.user_id,
             checked_in_at=row.created_at,

@@ -13,13 +13,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
 from blocks import cycle_modal as modal
 from blocks.team_modal import known_zone
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import is_admin, person
-from handlers.team import dm, workspace_of
+from handlers.team import dm
+from handlers.viewer import user_of, workspace_of
 from okr.cycles import CycleSpan, today_in
 from storage.context import Deps
 from storage.cycles import (
@@ -29,6 +29,7 @@ from storage.cycles import (
     cycle_conflicts,
     set_fiscal_start,
 )
+from storage.engine import IntegrityError
 from storage.models import Cycle
 from storage.workspaces import ensure_workspace
 
@@ -67,7 +68,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
     async def on_submit(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        ws, user_id = workspace_of(body), str((body.get("user") or {}).get("id", ""))
+        ws, user_id = workspace_of(body), user_of(body)
         if not await is_admin(client, deps, ws, user_id):
             await ack(response_action="errors", errors={modal.FISCAL_BLOCK: modal.NOT_ADMIN_ERROR})
             return

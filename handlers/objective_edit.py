@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
 from blocks.kr_history import kr_history_modal
@@ -28,6 +27,7 @@ from handlers.objective_set import announce, cycle_choices, validate_in_database
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.permissions import can_change_checkin
 from storage.context import Deps
+from storage.engine import AsyncSession
 from storage.models import KeyResult, Objective
 from storage.objectives import (
     archive_objective,

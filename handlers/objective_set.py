@@ -9,8 +9,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
 from blocks.confirmation import new_objective_post, set_confirmation
@@ -32,7 +30,8 @@ from okr.drafts import ObjectiveDraft
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
-from storage.cycles import cycle_for, selectable_cycles
+from storage.cycles import cycle_for, previous_cycle, selectable_cycles
+from storage.engine import AsyncSession
 from storage.models import Cycle, Objective
 from storage.objectives import (
     create_objective,
@@ -101,14 +100,7 @@ async def stretch_verdicts(
 ) -> dict[int, StretchVerdict]:
     """DESIGN's stretch check per KR: against the typed baseline, else the owner's result
     for the same KR last cycle. Only warnings are returned."""
-    previous = (
-        await session.exec(
-            select(Cycle)
-            .where(Cycle.workspace_id == workspace_id, col(Cycle.end_date) < cycle.start_date)
-            .order_by(col(Cycle.end_date).desc())
-            .limit(1)
-        )
-    ).first()
+    previous = await previous_cycle(session, workspace_id, cycle)
     last = await previous_results(
         session, workspace_id, previous, [(kr.owner_id, kr.title) for kr in card.krs]
     )

@@ -27,14 +27,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
 from blocks import team_modal as modal
 from blocks.mrkdwn import escape
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import can_edit_team, is_admin, person
 from handlers.posting import post
+from handlers.viewer import user_of, workspace_of
 from storage.context import Deps
+from storage.engine import IntegrityError
 from storage.models import Team
 from storage.teams import (
     TeamNotFound,
@@ -62,14 +63,6 @@ CHANNEL_CHECK_BUDGET_S = 1.5
 def unescape(text: str) -> str:
     """Slash command text arrives with &, < and > as entities (&amp; &lt; &gt;)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def workspace_of(body: dict[str, Any]) -> str:
-    """The workspace an interaction came from."""
-    team = body.get("team") or {}
-    user = body.get("user") or {}
-    view = body.get("view") or {}
-    return str(team.get("id") or user.get("team_id") or view.get("team_id") or "")
 
 
 def register(app: AsyncApp, deps: Deps) -> list[Verb]:
@@ -143,7 +136,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
 
     async def on_pick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        ws, user_id = workspace_of(body), str((body.get("user") or {}).get("id", ""))
+        ws, user_id = workspace_of(body), user_of(body)
         view = body.get("view") or {}
         action = (body.get("actions") or [{}])[0]
         value = str((action.get("selected_option") or {}).get("value") or modal.NEW_TEAM)
@@ -180,7 +173,7 @@ def register(app: AsyncApp, deps: Deps) -> list[Verb]:
     async def on_submit(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        ws, user_id = workspace_of(body), str((body.get("user") or {}).get("id", ""))
+        ws, user_id = workspace_of(body), user_of(body)
         values = (view.get("state") or {}).get("values") or {}
         name_block = modal.field_block(values, modal.NAME_BLOCK)
         try:

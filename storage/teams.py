@@ -46,6 +46,18 @@ async def get_team(session: AsyncSession, workspace_id: str, team_id: int) -> Te
     return result.first()
 
 
+async def teams_by_id(
+    session: AsyncSession, workspace_id: str, team_ids: Collection[int]
+) -> dict[int, Team]:
+    """The teams with these ids in this workspace, by id, in one query (missing ids absent)."""
+    if not team_ids:
+        return {}
+    result = await session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, col(Team.id).in_(list(team_ids)))
+    )
+    return {team.id: team for team in result.all() if team.id is not None}
+
+
 async def list_teams(session: AsyncSession, workspace_id: str) -> list[Team]:
     """The workspace's teams that are not archived, by name."""
     result = await session.exec(

@@ -18,7 +18,8 @@ from sqlmodel import col, select
 
 from blocks import team_modal as modal
 from bot.runtime import Runtime
-from handlers.people import can_edit_objective, can_edit_team, is_admin, person
+from handlers.people import can_edit_team, is_admin, person
+from handlers.viewer import load_viewer
 from okr.team_rhythm import DEFAULT_RHYTHM, TeamRhythm
 from storage.models import Person, Team, TeamMember
 from storage.people import get_person
@@ -659,7 +660,9 @@ async def test_who_may_edit(bot: Runtime, slack: FakeSlack) -> None:
         slack.add_user(user)
 
     async def edit(user: str, owner: str = "U0012", team_id: int | None = team.id) -> bool:
-        return await can_edit_objective(client, deps, WS, user, owner_id=owner, team_id=team_id)
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, WS, user)
+        return viewer.may_edit(owner_id=owner, team_id=team_id)
 
     assert await edit("U0012")  # the owner
     assert await edit("U0010")  # a lead of the objective's team
