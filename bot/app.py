@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers import (
@@ -25,18 +24,6 @@ from scheduler.rhythm import Rhythm
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
-
-
-class _DropTokenSkippedWarning(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that our
-    client (same token, plus base URL and retries) wins; that is intended, so drop it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != warning_client_prioritized_and_token_skipped()
-
-
-_bolt_logger = logging.getLogger("slack_bolt.AsyncApp")
-_bolt_logger.addFilter(_DropTokenSkippedWarning())
 
 
 def build_app(

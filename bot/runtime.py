@@ -107,7 +107,6 @@ class Runtime:
             clock=self._clock,
             default_timezone=settings.default_timezone,
             admin_user_ids=settings.admin_user_ids,
-            posts_per_second=settings.slack_posts_per_second,
         )
         pacer = Pacer(settings.slack_posts_per_second)
         self.client = build_client(

@@ -27,5 +27,3 @@ class Deps:
     clock: Clock = system_clock
     default_timezone: str = "UTC"
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
-    #: How fast scheduled fan-outs post (SLACK_POSTS_PER_SECOND).
-    posts_per_second: float = 5.0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.runtime import Runtime
 from scheduler.runner import Ticker
@@ -96,6 +97,8 @@ async def test_migrate_then_run_then_sigterm_stops_cleanly(
     log = err.decode()
     assert "shutting down" in log and log.rstrip().endswith("stopped")
     assert "Traceback" not in log
+    # Bolt's warning that our client wins over SLACK_BOT_TOKEN is filtered by bot.logs.
+    assert warning_client_prioritized_and_token_skipped() not in log
 
 
 async def _poll_health(http: aiohttp.ClientSession, url: str) -> int:
