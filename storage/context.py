@@ -21,7 +21,7 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class Deps:
-    """Dependencies passed to every `register(app, deps)` and to the scheduler."""
+    """Dependencies of the listeners and of the scheduler."""
 
     sessions: SessionFactory
     clock: Clock = system_clock
