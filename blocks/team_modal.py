@@ -46,6 +46,7 @@ from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
 from okr.rhythm import is_hhmm, parse_hhmm
+from okr.team_rhythm import DEFAULT_RHYTHM, WEEKDAYS, TeamRhythm, is_weekday
 
 CALLBACK_ID = "team_settings"
 PICK_ACTION = "team_pick"
@@ -82,6 +83,25 @@ DIGEST_TIME_ACTION = "digest_time"
 NUDGE_ON = "on"
 NUDGE_LABEL = "Send one reminder to owners who have not checked in"
 
+#: The input block of each TeamRhythm field, to put its problems beside it.
+_FIELD_BLOCKS = {
+    "checkin_weekday": CHECKIN_DAY_BLOCK,
+    "checkin_time": CHECKIN_TIME_BLOCK,
+    "nudge_enabled": NUDGE_BLOCK,
+    "nudge_weekday": NUDGE_DAY_BLOCK,
+    "nudge_time": NUDGE_TIME_BLOCK,
+    "digest_weekday": DIGEST_DAY_BLOCK,
+    "digest_time": DIGEST_TIME_BLOCK,
+}
+#: The inputs that decide whether the reminder comes after the check-in.
+_ORDER_BLOCKS = (
+    CHECKIN_DAY_BLOCK,
+    CHECKIN_TIME_BLOCK,
+    NUDGE_BLOCK,
+    NUDGE_DAY_BLOCK,
+    NUDGE_TIME_BLOCK,
+)
+
 _INPUTS = (
     NAME_BLOCK,
     CHANNEL_BLOCK,
@@ -97,12 +117,7 @@ _INPUTS = (
     DIGEST_TIME_BLOCK,
 )
 
-#: Weekday names by `datetime.weekday()`: 0 is Monday (as stored in `Team`).
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_VALUES = tuple(str(day) for day in range(len(WEEKDAYS)))
-#: 24-hour "HH:MM", 00:00 to 23:59, as Slack's timepicker sends it.
-
-ORDER_ERROR = "The reminder must come after the check-in (same week)"
 
 MAX_NAME = 80
 MAX_OPTIONS = 100
@@ -120,19 +135,6 @@ class TeamChoice:
 
 
 @dataclass(frozen=True)
-class TeamRhythm:
-    """A team's week, in local time: weekday 0 is Monday, times are "HH:MM"."""
-
-    checkin_weekday: int = 0
-    checkin_time: str = "09:00"
-    nudge_enabled: bool = True
-    nudge_weekday: int = 2
-    nudge_time: str = "14:00"
-    digest_weekday: int = 4
-    digest_time: str = "16:00"
-
-
-@dataclass(frozen=True)
 class TeamSettings:
     """What the modal shows: a stored team (team_id set) or a new one's defaults."""
 
@@ -142,7 +144,7 @@ class TeamSettings:
     leads: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
-    rhythm: TeamRhythm = TeamRhythm()
+    rhythm: TeamRhythm = DEFAULT_RHYTHM
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ class TeamForm:
     leads: tuple[str, ...]
     members: tuple[str, ...]
     timezone: str | None
-    rhythm: TeamRhythm = TeamRhythm()
+    rhythm: TeamRhythm = DEFAULT_RHYTHM
 
 
 # --------------------------------------------------------------------------- time zones
@@ -362,7 +364,7 @@ def _weekday_option(day: int) -> Option:
 def _day_input(
     base: str, action: str, label: str, day: int, default: int, team_id: int | None
 ) -> InputBlock:
-    day = day if valid_weekday(day) else default
+    day = day if is_weekday(day) else default
     return InputBlock(
         block_id=block_id(base, team_id),
         label=label,
@@ -393,7 +395,7 @@ def _time_input(
 
 def _hhmm_or(at: str, default: str) -> str:
     """A stored time as the timepicker's "HH:mm"; Slack refuses the whole view otherwise."""
-    if valid_hhmm(at):
+    if is_hhmm(at):
         return at
     try:
         parsed = parse_hhmm(at)
@@ -404,7 +406,7 @@ def _hhmm_or(at: str, default: str) -> str:
 
 def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
     """Check-in, reminder and digest: 2 + 3 + 2 inputs under a short explanation."""
-    defaults = TeamRhythm()
+    defaults = DEFAULT_RHYTHM
     nudge = Option(value=NUDGE_ON, text=PlainTextObject(text=NUDGE_LABEL))
     intro = (
         "*Weekly rhythm*\nEach owner gets the check-in and the reminder at these times in "
@@ -549,16 +551,6 @@ def _users(entry: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def valid_weekday(day: object) -> bool:
-    """0 (Monday) to 6 (Sunday), an int (not a bool)."""
-    return isinstance(day, int) and not isinstance(day, bool) and 0 <= day < len(WEEKDAYS)
-
-
-def valid_hhmm(at: object) -> bool:
-    """A 24-hour "HH:MM", 00:00 to 23:59, two digits each."""
-    return is_hhmm(at)
-
-
 def _read_weekday(
     values: Mapping[str, Any], block: str, action: str, fallback: int, errors: dict[str, str]
 ) -> int:
@@ -583,7 +575,7 @@ def _read_time(
     value = _state(values, block, action).get("selected_time")
     if value is None or value == "":
         errors[block] = "Pick a time."
-    elif not valid_hhmm(value):
+    elif not is_hhmm(value):
         errors[block] = "Pick a time from 00:00 to 23:59, like 09:00."
     else:
         return str(value)
@@ -606,18 +598,12 @@ def _read_nudge(
     return bool(picked)
 
 
-def _minutes(weekday: int, at: str) -> int:
-    """Minutes from Monday 00:00 of the week."""
-    clock = parse_hhmm(at)
-    return (weekday * 24 + clock.hour) * 60 + clock.minute
-
-
 def read_rhythm(
     values: Mapping[str, Any], team_id: int | None = None, current: TeamRhythm | None = None
 ) -> tuple[TeamRhythm, dict[str, str]]:
     """The rhythm part of a submission and its field errors by block id. A block missing
     from the submission keeps its value in `current` (the defaults for a new team)."""
-    current = current or TeamRhythm()
+    current = current or DEFAULT_RHYTHM
     errors: dict[str, str] = {}
     ids = {base: field_block(values, base, team_id) for base in _INPUTS}
     rhythm = TeamRhythm(
@@ -641,24 +627,11 @@ def read_rhythm(
             values, ids[DIGEST_TIME_BLOCK], DIGEST_TIME_ACTION, current.digest_time, errors
         ),
     )
-    involved = (
-        CHECKIN_DAY_BLOCK,
-        CHECKIN_TIME_BLOCK,
-        NUDGE_BLOCK,
-        NUDGE_DAY_BLOCK,
-        NUDGE_TIME_BLOCK,
-    )
-    if (
-        rhythm.nudge_enabled
-        and not any(ids[base] in errors for base in involved)
-        and _minutes(rhythm.nudge_weekday, rhythm.nudge_time)
-        <= _minutes(rhythm.checkin_weekday, rhythm.checkin_time)
-    ):
-        # An earlier day is the day's fault; the same day, the time's.
-        wrong = (
-            NUDGE_DAY_BLOCK if rhythm.nudge_weekday < rhythm.checkin_weekday else NUDGE_TIME_BLOCK
-        )
-        errors[ids[wrong]] = ORDER_ERROR
+    # What is left is the order of check-in and reminder, unless an input it involves
+    # already has its own error (the rhythm then holds that input's previous value).
+    if not any(ids[base] in errors for base in _ORDER_BLOCKS):
+        for field, message in rhythm.problems():
+            errors.setdefault(ids[_FIELD_BLOCKS[field]], message)
     return rhythm, errors
 
 

@@ -1,4 +1,5 @@
-"""The Bolt app factory: one AsyncApp with every feature's listeners registered in order."""
+"""The composition root of the Slack side: the objects listeners share, built once, and
+the Bolt app with every feature's listeners registered in order."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.listener_tasks import ListenerTasks
 from handlers import (
     app_home,
     checkin,
+    context,
     cycle,
     fallback,
     listing,
@@ -21,57 +23,69 @@ from handlers import (
     team,
 )
 from handlers import rhythm as rhythm_handlers
-from scheduler.tick import Scheduler
+from handlers.context import Ctx, DigestNow
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
 
+#: Every handlers module, in the order their listeners are registered: `context` first (it
+#: hands `ctx` to the others' listeners), `fallback` last, because Bolt runs the first
+#: listener that matches and the fallback matches everything.
+MODULES = (
+    context,
+    objective_set,
+    objective_edit,
+    checkin,
+    listing,
+    team,
+    cycle,
+    rhythm_handlers,
+    okr_command,
+    app_home,
+    fallback,
+)
 
-class _DropTokenSkippedWarning(logging.Filter):
-    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that our
-    client (same token, plus base URL and retries) wins; that is intended, so drop it."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != warning_client_prioritized_and_token_skipped()
-
-
-_bolt_logger = logging.getLogger("slack_bolt.AsyncApp")
-_bolt_logger.addFilter(_DropTokenSkippedWarning())
+def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
+    """What the listeners share, each built once: the `/okr` verb table (in the order the
+    help lists them), the Home refresher that lists them, and the check-in service with
+    the rhythm's hook that turns a prompt to done."""
+    verbs = okr_command.with_help(
+        [
+            *objective_set.VERBS,
+            *checkin.VERBS,
+            *listing.VERBS,
+            *team.VERBS,
+            *cycle.VERBS,
+            *rhythm_handlers.VERBS,
+        ]
+    )
+    home = app_home.Home(deps, [verb.help for verb in verbs])
+    checkins = checkin.CheckIns(deps, home, after=[rhythm_handlers.turn_prompts_done])
+    return Ctx(deps=deps, home=home, checkins=checkins, verbs=verbs, digest_now=digest_now)
 
 
 def build_app(
-    *, signing_secret: str, client: AsyncWebClient, deps: Deps, rhythm: Scheduler
+    *,
+    signing_secret: str,
+    client: AsyncWebClient,
+    ctx: Ctx,
+    listener_tasks: ListenerTasks | None = None,
 ) -> AsyncApp:
-    """A Bolt app acking before slow work (process_before_response stays off).
-
-    Feature modules register first; `fallback` last, because Bolt runs the first listener
-    that matches and the fallback matches everything.
-    """
+    """A Bolt app acking before slow work (process_before_response stays off), every
+    module registered with the same `register(app, ctx)`. `listener_tasks`, when given,
+    learns of every listener Bolt starts, so shutdown can wait for them."""
     app = AsyncApp(
         signing_secret=signing_secret,
         client=client,
         process_before_response=False,
         ignoring_self_events_enabled=True,
     )
-    # Feature modules: each registers its listeners and returns the /okr verbs it adds,
-    # in the order the help lists them.
-    feature_verbs: list[okr_command.Verb] = []
-    home = app_home.Home(deps)
-    # -- features --
-    feature_verbs += objective_set.register(app, deps, home)
-    feature_verbs += objective_edit.register(app, deps, home)
-    checkin_verbs, checkins = checkin.register(app, deps, home)
-    feature_verbs += checkin_verbs
-    feature_verbs += listing.register(app, deps)
-    feature_verbs += team.register(app, deps)
-    feature_verbs += cycle.register(app, deps)
-    feature_verbs += rhythm_handlers.register(app, deps, checkins, rhythm.digest_now)
-    # -- end features --
-    verbs = okr_command.register(app, deps, verbs=feature_verbs)
-    home.verbs = [verb.help for verb in verbs]
-    app_home.register(app, deps, home)
-    fallback.register(app, deps)
+    for module in MODULES:
+        module.register(app, ctx)
     app.error(_log_error)
+    if listener_tasks is not None:
+        listener_tasks.watch(app)
     return app
 
 

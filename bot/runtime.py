@@ -17,10 +17,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_app
+from bot.app import build_app, build_context
 from bot.config import Settings
+from bot.listener_tasks import ListenerTasks
 from bot.server import build_web_app
 from bot.slack_client import build_client
+from handlers.context import Ctx
 from scheduler.pacing import Pacer
 from scheduler.runner import Job, Ticker
 from scheduler.tick import Scheduler
@@ -33,25 +35,6 @@ log = logging.getLogger(__name__)
 
 #: How long shutdown waits for listeners still working after their ack.
 DRAIN_TIMEOUT_S = 10.0
-
-
-async def drain_listeners(limit_s: float) -> None:
-    """Wait for Bolt listeners that acked and are still working (storing a submission,
-    posting its confirmation), so a SIGTERM does not cut them off mid-transaction.
-
-    Bolt starts that work with asyncio.ensure_future and keeps no handle to it; its tasks
-    are recognised by the runner's coroutine name."""
-    current = asyncio.current_task()
-    pending = [
-        task
-        for task in asyncio.all_tasks()
-        if task is not current
-        and "AsyncioListenerRunner" in getattr(task.get_coro(), "__qualname__", "")
-    ]
-    if pending:
-        _, still = await asyncio.wait(pending, timeout=limit_s)
-        if still:
-            log.warning("shut down with %d listeners still running", len(still))
 
 
 class StartupError(Exception):
@@ -84,6 +67,9 @@ class Runtime:
         self.client: AsyncWebClient | None = None
         self.app: AsyncApp | None = None
         self.deps: Deps | None = None
+        self.ctx: Ctx | None = None
+        #: Listeners that acked and are still working, waited for on stop.
+        self.listener_tasks = ListenerTasks()
         self.ticker: Ticker | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
@@ -107,18 +93,18 @@ class Runtime:
             clock=self._clock,
             default_timezone=settings.default_timezone,
             admin_user_ids=settings.admin_user_ids,
-            posts_per_second=settings.slack_posts_per_second,
         )
         pacer = Pacer(settings.slack_posts_per_second)
         self.client = build_client(
             settings.slack_bot_token, settings.slack_api_url, on_rate_limited=pacer.pause
         )
         self.rhythm = Scheduler(self.deps, self.client, pacer)
+        self.ctx = build_context(self.deps, self.rhythm.digest_now)
         self.app = build_app(
             signing_secret=settings.slack_signing_secret,
             client=self.client,
-            deps=self.deps,
-            rhythm=self.rhythm,
+            ctx=self.ctx,
+            listener_tasks=self.listener_tasks,
         )
 
     async def start(self) -> None:
@@ -166,7 +152,9 @@ class Runtime:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        await drain_listeners(DRAIN_TIMEOUT_S)
+        # Acknowledged work (storing a submission, posting its confirmation) finishes
+        # before the database closes, so a SIGTERM does not cut it off mid-transaction.
+        await self.listener_tasks.drain(DRAIN_TIMEOUT_S)
         if self.engine is not None:
             await self.engine.dispose()
             self.engine = None

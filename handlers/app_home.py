@@ -4,7 +4,7 @@ actions. Published when a person opens it and again whenever their OKRs change."
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.help import VerbHelp
 from blocks.home import home_view
+from handlers.context import Ctx
 from handlers.viewer import load_viewer
 from storage.context import Deps
 from storage.objectives import objectives_of_teams, objectives_owned_or_with_krs_of
@@ -22,13 +23,13 @@ log = logging.getLogger(__name__)
 
 
 class Home:
-    """Renders and publishes Home tabs; built first in the app factory and handed to the
-    listeners that change OKRs, so they can refresh the tabs of the people concerned."""
+    """Renders and publishes Home tabs; built once by the composition root and shared (in
+    `ctx.home`) with the listeners that change OKRs, so they can refresh the tabs of the
+    people concerned. `verbs` are the /okr verbs listed for someone with no OKRs yet."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, verbs: Sequence[VerbHelp]) -> None:
         self.deps = deps
-        #: The /okr verbs listed for someone with no OKRs yet, set once all are registered.
-        self.verbs: list[VerbHelp] = []
+        self.verbs = list(verbs)
 
     async def render(
         self, client: AsyncWebClient, workspace_id: str, user_id: str
@@ -80,12 +81,13 @@ class Home:
                 log.warning("home of %s not published: %s", user_id, exc.response.get("error"))
 
 
-def register(app: AsyncApp, deps: Deps, home: Home) -> None:
-    async def on_home_opened(
-        event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        await home.publish(client, str(body.get("team_id", "")), event["user"])
+async def on_home_opened(
+    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    await ctx.home.publish(client, str(body.get("team_id", "")), event["user"])
 
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.event("app_home_opened")(on_home_opened)

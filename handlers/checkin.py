@@ -15,8 +15,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
 from blocks.celebration import celebration_post
@@ -31,6 +29,7 @@ from blocks.kr_history import kr_history_modal
 from blocks.notice import notice_modal
 from blocks.view_state import action_value, metadata, row_id
 from handlers.app_home import Home
+from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
@@ -43,18 +42,23 @@ from storage.checkins import (
     checkable,
     claim_reached,
     delete_checkin,
+    latest_checkin,
+    live_checkin,
     record,
     replace_checkin,
 )
 from storage.context import Deps
-from storage.models import CheckIn, Objective, Team
+from storage.engine import AsyncSession
+from storage.models import CheckIn, Objective
 from storage.objectives import objectives_of_krs
 from storage.outlines import objective_cards
+from storage.teams import teams_by_id
 
 log = logging.getLogger(__name__)
 
-#: Called after someone checked in (the rhythm uses it to turn its prompt to "done").
-AfterCheckIn = Callable[[AsyncWebClient, str, str, Mapping[str, Any]], Awaitable[None]]
+#: Called after someone checked in, with (deps, client, workspace, user, source): the
+#: rhythm's turns its prompt to "done".
+AfterCheckIn = Callable[[Deps, AsyncWebClient, str, str, Mapping[str, Any]], Awaitable[None]]
 
 
 #: Listeners' work after the ack (celebrations, hooks, Home tabs) that may run at once. A
@@ -86,13 +90,13 @@ def _kr_ids(meta: Mapping[str, Any]) -> list[int]:
 
 
 class CheckIns:
-    """The check-in listeners, with what they share: the deps, the Home publisher, and
-    hooks run after each check-in."""
+    """What the check-in listeners share (in `ctx.checkins`): the deps, the Home publisher,
+    the hooks run after each check-in, and the bound on work after the ack."""
 
-    def __init__(self, deps: Deps, home: Home) -> None:
+    def __init__(self, deps: Deps, home: Home, after: Sequence[AfterCheckIn] = ()) -> None:
         self.deps = deps
         self.home = home
-        self.after: list[AfterCheckIn] = []
+        self.after = tuple(after)
         self._after_ack = asyncio.Semaphore(AFTER_ACK_CONCURRENCY)
 
     async def open_modal(
@@ -141,15 +145,9 @@ class CheckIns:
                     ):
                         posts.append((card, kr))
             await session.commit()
-            teams = {
-                t.id: t
-                for t in await session.exec(
-                    select(Team).where(
-                        Team.workspace_id == workspace_id,
-                        col(Team.id).in_([c.team_id for c, _ in posts if c.team_id]),
-                    )
-                )
-            }
+            teams = await teams_by_id(
+                session, workspace_id, [c.team_id for c, _ in posts if c.team_id]
+            )
         for card, kr in posts:
             team = teams.get(card.team_id) if card.team_id else None
             if team is None or not team.channel_id:
@@ -173,230 +171,232 @@ class CheckIns:
             await self.celebrate(client, workspace_id, stored)
             for hook in self.after:
                 try:
-                    await hook(client, workspace_id, user_id, source)
+                    await hook(self.deps, client, workspace_id, user_id, source)
                 except Exception:
                     log.exception("after-check-in hook %s failed", hook)
             await self.home.publish_many(client, workspace_id, {user_id})
 
 
-def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIns]:
-    checkins = CheckIns(deps, home)
+async def log_verb(request: CommandRequest) -> None:
+    """`/okr log`: the check-in modal, thanked for where it was typed."""
+    await request.ack()
+    source = {"channel": request.channel_id}
+    await request.ctx.checkins.open_modal(
+        request.client,
+        request.workspace_id,
+        request.user_id,
+        str(request.body.get("trigger_id", "")),
+        source,
+    )
 
-    async def log_verb(request: CommandRequest) -> None:
-        await request.ack()
-        source = {"channel": request.channel_id}
-        await checkins.open_modal(
-            request.client,
-            request.workspace_id,
-            request.user_id,
-            str(request.body.get("trigger_id", "")),
-            source,
-        )
 
-    async def on_check_in(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        await checkins.open_modal(
-            client, workspace_of(body), user_of(body), body["trigger_id"], message_source(body)
-        )
+async def on_check_in(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+) -> None:
+    await ack()
+    await ctx.checkins.open_modal(
+        client, workspace_of(body), user_of(body), body["trigger_id"], message_source(body)
+    )
 
-    async def on_confidence(ack: AsyncAck) -> None:
-        """The confidence menu reports each change; its value is read on submit."""
-        await ack()
 
-    async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        view = body["view"]
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        meta = metadata(view)
-        kr_ids = _kr_ids(meta)
-        async with deps.sessions() as session:
-            problems, measures = await checkable(session, workspace_id, user_id, kr_ids)
-            errors = {value_block(k): why for k, why in problems.items() if why}
-            if errors or not kr_ids:
-                await ack(
-                    response_action="errors", errors=errors or {"none": "Nothing to check in."}
-                )
-                return
-            answers, errors = read_checkin(
-                view.get("state", {}).get("values", {}), measures, view.get("blocks", [])
-            )
-            if errors:
-                await ack(response_action="errors", errors=errors)
-                return
-            await ack()
-            news = [a for a in answers if a.changed] or answers
-            stored = await record(
-                session,
-                workspace_id,
-                user_id,
-                [Entry(a.kr_id, a.value, a.confidence, a.note) for a in news],
-                submission_key=f"view:{view.get('id', '')}",
-                now=deps.clock(),
-            )
-            await session.commit()
-        if not stored:
-            log.info("check-in view %s was already stored; ignored the repeat", view.get("id"))
+async def on_confidence(ack: AsyncAck) -> None:
+    """The confidence menu reports each change; its value is read on submit."""
+    await ack()
+
+
+async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The check-in modal: checked before the ack (field errors, nothing stored), stored
+    once however often Slack retries, then thanks, celebrations and hooks."""
+    deps = ctx.deps
+    view = body["view"]
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    meta = metadata(view)
+    kr_ids = _kr_ids(meta)
+    async with deps.sessions() as session:
+        problems, measures = await checkable(session, workspace_id, user_id, kr_ids)
+        errors = {value_block(k): why for k, why in problems.items() if why}
+        if errors or not kr_ids:
+            await ack(response_action="errors", errors=errors or {"none": "Nothing to check in."})
             return
-        source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-        await _thank(client, source, user_id, len(stored))
-        hits = [
-            a.kr_id
-            for a in news
-            if a.kr_id in stored
-            and at_target(measures[a.kr_id].kind, measures[a.kr_id].target, a.value)
-        ]
-        await checkins.finish(client, workspace_id, user_id, hits, source)
-
-    async def on_no_change(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        action = (body.get("actions") or [{}])[0]
-        async with deps.sessions() as session:
-            viewer = await load_viewer(
-                session, client, deps, workspace_id, user_id, check_admin=False
-            )
-            assert viewer.cycle.id is not None
-            active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
-            stored = await record(
-                session,
-                workspace_id,
-                user_id,
-                [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in active],
-                submission_key=f"nochange:{action.get('action_ts', '')}",
-                now=deps.clock(),
-            )
-            await session.commit()
-        if stored:  # unchanged values reach no new target: nothing to celebrate
-            await checkins.finish(client, workspace_id, user_id, [], message_source(body))
-
-    async def editable_checkin(
-        session: AsyncSession,
-        client: AsyncWebClient,
-        workspace_id: str,
-        user_id: str,
-        checkin_id: int | None,
-    ) -> tuple[CheckIn | None, str]:
-        """The check-in the user may still change, or why not."""
-        row = (
-            (
-                await session.exec(
-                    select(CheckIn).where(
-                        CheckIn.workspace_id == workspace_id,
-                        CheckIn.id == checkin_id,
-                        col(CheckIn.deleted_at).is_(None),
-                    )
-                )
-            ).first()
-            if checkin_id
-            else None
+        answers, errors = read_checkin(
+            view.get("state", {}).get("values", {}), measures, view.get("blocks", [])
         )
-        if row is None:
-            return None, "That check-in was changed or deleted in the meantime."
-        latest = (
-            await session.exec(
-                select(CheckIn.id)
-                .where(
-                    CheckIn.key_result_id == row.key_result_id, col(CheckIn.deleted_at).is_(None)
-                )
-                .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc())
-                .limit(1)
-            )
-        ).first()
-        viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
-        problems, _ = await checkable(session, workspace_id, user_id, [row.key_result_id])
-        problem = problems[row.key_result_id]
-        if problem:
-            return None, problem
-        if latest != row.id or not can_change_checkin(
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        news = [a for a in answers if a.changed] or answers
+        stored = await record(
+            session,
+            workspace_id,
             user_id,
-            author_id=row.user_id,
-            checked_in_at=row.created_at,
+            [Entry(a.kr_id, a.value, a.confidence, a.note) for a in news],
+            submission_key=f"view:{view.get('id', '')}",
             now=deps.clock(),
-            timezone=viewer.timezone,
-        ):
-            return None, "Only your latest check-in can be changed, during the week you made it."
-        return row, ""
-
-    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        checkin_id = row_id(action_value(body))
-        async with deps.sessions() as session:
-            row, problem = await editable_checkin(
-                session, client, workspace_id, user_id, checkin_id
-            )
-            if row is not None:
-                [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
-                _, lines = await lines_of(session, deps, workspace_id, [objective])
-        if row is None:
-            await client.views_push(
-                trigger_id=body["trigger_id"], view=notice_modal("Edit check-in", problem)
-            )
-            return
-        line = lines[row.key_result_id]
-        note = next(n for n in line.checkins if n.id == row.id)
-        await client.views_push(
-            trigger_id=body["trigger_id"],
-            view=edit_checkin_modal(CheckInItem(line, objective.title), note),
         )
+        await session.commit()
+    if not stored:
+        log.info("check-in view %s was already stored; ignored the repeat", view.get("id"))
+        return
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    await _thank(client, source, user_id, len(stored))
+    hits = [
+        a.kr_id
+        for a in news
+        if a.kr_id in stored
+        and at_target(measures[a.kr_id].kind, measures[a.kr_id].target, a.value)
+    ]
+    await ctx.checkins.finish(client, workspace_id, user_id, hits, source)
 
-    async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        view = body["view"]
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        meta = metadata(view)
-        checkin_id = row_id(meta.get("checkin_id"))
-        async with deps.sessions() as session:
-            row, problem = await editable_checkin(
-                session, client, workspace_id, user_id, checkin_id
-            )
-            if row is None:
-                first = next(iter(_kr_ids(meta)), 0)
-                await ack(response_action="errors", errors={value_block(first): problem})
-                return
+
+async def on_no_change(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+) -> None:
+    """The "No change" button: every active KR checked in at its current value."""
+    await ack()
+    deps = ctx.deps
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    action = (body.get("actions") or [{}])[0]
+    async with deps.sessions() as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
+        assert viewer.cycle.id is not None
+        active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
+        stored = await record(
+            session,
+            workspace_id,
+            user_id,
+            [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in active],
+            submission_key=f"nochange:{action.get('action_ts', '')}",
+            now=deps.clock(),
+        )
+        await session.commit()
+    if stored:  # unchanged values reach no new target: nothing to celebrate
+        await ctx.checkins.finish(client, workspace_id, user_id, [], message_source(body))
+
+
+async def editable_checkin(
+    session: AsyncSession,
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    user_id: str,
+    checkin_id: int | None,
+) -> tuple[CheckIn | None, str]:
+    """The check-in the user may still change, or why not."""
+    row = await live_checkin(session, workspace_id, checkin_id) if checkin_id else None
+    if row is None:
+        return None, "That check-in was changed or deleted in the meantime."
+    latest = await latest_checkin(session, workspace_id, row.key_result_id)
+    viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
+    problems, _ = await checkable(session, workspace_id, user_id, [row.key_result_id])
+    problem = problems[row.key_result_id]
+    if problem:
+        return None, problem
+    if (latest is None or latest.id != row.id) or not can_change_checkin(
+        user_id,
+        author_id=row.user_id,
+        checked_in_at=row.created_at,
+        now=deps.clock(),
+        timezone=viewer.timezone,
+    ):
+        return None, "Only your latest check-in can be changed, during the week you made it."
+    return row, ""
+
+
+async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The "Edit" button of a KR's History: the edit modal, or why it cannot be."""
+    await ack()
+    deps = ctx.deps
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    checkin_id = row_id(action_value(body))
+    async with deps.sessions() as session:
+        row, problem = await editable_checkin(
+            session, client, deps, workspace_id, user_id, checkin_id
+        )
+        if row is not None:
             [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
             _, lines = await lines_of(session, deps, workspace_id, [objective])
-            answers, errors = read_checkin(
-                view.get("state", {}).get("values", {}),
-                {row.key_result_id: lines[row.key_result_id]},
-            )
-            if errors:
-                await ack(response_action="errors", errors=errors)
-                return
-            await ack(response_action="clear")
-            [answer] = answers
-            await replace_checkin(
-                session,
-                row,
-                value=answer.value,
-                confidence=answer.confidence,
-                note=answer.note,
-                now=deps.clock(),
-            )
-            await session.commit()
-        await checkins.finish(client, workspace_id, user_id, [row.key_result_id], {})
+    if row is None:
+        await client.views_push(
+            trigger_id=body["trigger_id"], view=notice_modal("Edit check-in", problem)
+        )
+        return
+    line = lines[row.key_result_id]
+    note = next(n for n in line.checkins if n.id == row.id)
+    await client.views_push(
+        trigger_id=body["trigger_id"],
+        view=edit_checkin_modal(CheckInItem(line, objective.title), note),
+    )
 
-    async def on_delete(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        checkin_id = row_id(action_value(body))
-        view = body.get("view") or {}
-        async with deps.sessions() as session:
-            row, problem = await editable_checkin(
-                session, client, workspace_id, user_id, checkin_id
-            )
-            if row is not None:
-                await delete_checkin(session, row, now=deps.clock())
-                await session.commit()
-                [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
-                _, lines = await lines_of(session, deps, workspace_id, [objective])
-        if view.get("id"):
-            if row is None:
-                refreshed = notice_modal("History", problem)
-            else:
-                refreshed = kr_history_modal(lines[row.key_result_id], objective.title)
-            await client.views_update(view_id=view["id"], view=refreshed)
+
+async def on_edit_submit(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+) -> None:
+    deps = ctx.deps
+    view = body["view"]
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    meta = metadata(view)
+    checkin_id = row_id(meta.get("checkin_id"))
+    async with deps.sessions() as session:
+        row, problem = await editable_checkin(
+            session, client, deps, workspace_id, user_id, checkin_id
+        )
+        if row is None:
+            first = next(iter(_kr_ids(meta)), 0)
+            await ack(response_action="errors", errors={value_block(first): problem})
+            return
+        [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
+        _, lines = await lines_of(session, deps, workspace_id, [objective])
+        answers, errors = read_checkin(
+            view.get("state", {}).get("values", {}),
+            {row.key_result_id: lines[row.key_result_id]},
+        )
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack(response_action="clear")
+        [answer] = answers
+        await replace_checkin(
+            session,
+            row,
+            value=answer.value,
+            confidence=answer.confidence,
+            note=answer.note,
+            now=deps.clock(),
+        )
+        await session.commit()
+    await ctx.checkins.finish(client, workspace_id, user_id, [row.key_result_id], {})
+
+
+async def on_delete(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    await ack()
+    deps = ctx.deps
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    checkin_id = row_id(action_value(body))
+    view = body.get("view") or {}
+    async with deps.sessions() as session:
+        row, problem = await editable_checkin(
+            session, client, deps, workspace_id, user_id, checkin_id
+        )
         if row is not None:
-            await checkins.home.publish_many(client, workspace_id, {user_id})
+            await delete_checkin(session, row, now=deps.clock())
+            await session.commit()
+            [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
+            _, lines = await lines_of(session, deps, workspace_id, [objective])
+    if view.get("id"):
+        if row is None:
+            refreshed = notice_modal("History", problem)
+        else:
+            refreshed = kr_history_modal(lines[row.key_result_id], objective.title)
+        await client.views_update(view_id=view["id"], view=refreshed)
+    if row is not None:
+        await ctx.home.publish_many(client, workspace_id, {user_id})
 
+
+VERBS = (Verb("log", f"{COMMAND} log", "Check in on your key results", log_verb),)
+
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(ids.CHECK_IN)(on_check_in)
     app.action(ids.CHECK_IN_CONFIDENCE)(on_confidence)
     app.action(ids.NO_CHANGE)(on_no_change)
@@ -404,8 +404,6 @@ def register(app: AsyncApp, deps: Deps, home: Home) -> tuple[list[Verb], CheckIn
     app.action(ids.DELETE_CHECK_IN)(on_delete)
     app.view(ids.CHECK_IN_VIEW)(on_submit)
     app.view(ids.EDIT_CHECK_IN_VIEW)(on_edit_submit)
-    verbs = [Verb("log", f"{COMMAND} log", "Check in on your key results", log_verb)]
-    return verbs, checkins
 
 
 def message_source(body: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,40 +14,45 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from storage.context import Deps
+from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 
 ANYTHING = re.compile(".*")
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
-    async def unknown_action(ack: AsyncAck, body: dict[str, Any]) -> None:
-        ids = [a.get("action_id") for a in body.get("actions", [])]
-        log.warning("ignored unknown action %s from %s", ids, _who(body))
-        await ack()
+async def unknown_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+    ids = [a.get("action_id") for a in body.get("actions", [])]
+    log.warning("ignored unknown action %s from %s", ids, _who(body))
+    await ack()
 
-    async def unknown_view(ack: AsyncAck, body: dict[str, Any]) -> None:
-        view = body.get("view", {})
-        log.warning(
-            "ignored %s for unknown view %r from %s",
-            body.get("type"),
-            view.get("callback_id"),
-            _who(body),
-        )
-        await ack()
 
-    async def unknown_options(ack: AsyncAck, body: dict[str, Any]) -> None:
-        log.warning("no options for unknown action %r from %s", body.get("action_id"), _who(body))
-        await ack(options=[])
+async def unknown_view(ack: AsyncAck, body: dict[str, Any]) -> None:
+    view = body.get("view", {})
+    log.warning(
+        "ignored %s for unknown view %r from %s",
+        body.get("type"),
+        view.get("callback_id"),
+        _who(body),
+    )
+    await ack()
 
-    async def unknown_shortcut(ack: AsyncAck, body: dict[str, Any]) -> None:
-        log.warning("ignored unknown shortcut %r from %s", body.get("callback_id"), _who(body))
-        await ack()
 
-    async def other_event(body: dict[str, Any]) -> None:
-        log.debug("ignored event %s", body.get("event", {}).get("type"))
+async def unknown_options(ack: AsyncAck, body: dict[str, Any]) -> None:
+    log.warning("no options for unknown action %r from %s", body.get("action_id"), _who(body))
+    await ack(options=[])
 
+
+async def unknown_shortcut(ack: AsyncAck, body: dict[str, Any]) -> None:
+    log.warning("ignored unknown shortcut %r from %s", body.get("callback_id"), _who(body))
+    await ack()
+
+
+async def other_event(body: dict[str, Any]) -> None:
+    log.debug("ignored event %s", body.get("event", {}).get("type"))
+
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(ANYTHING)(unknown_action)
     app.view(ANYTHING)(unknown_view)
     app.view_closed(ANYTHING)(unknown_view)

@@ -16,6 +16,7 @@ from blocks.mrkdwn import escape
 from blocks.okr_list import list_message
 from blocks.tree import tree_message
 from blocks.view_state import action_value, json_object
+from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import load_viewer, user_of, workspace_of
 from storage.context import Deps
@@ -64,137 +65,151 @@ def valid_scope(scope: object) -> dict[str, str] | None:
     return {key: value}
 
 
-def register(app: AsyncApp, deps: Deps) -> list[Verb]:
-    async def render_list(
-        client: AsyncWebClient,
-        workspace_id: str,
-        viewer_id: str,
-        scope: dict[str, Any],
-        page: int,
-    ) -> dict[str, Any]:
-        async with deps.sessions() as session:
-            viewer = await load_viewer(session, client, deps, workspace_id, viewer_id)
-            cycle_id = viewer.cycle.id
-            assert cycle_id is not None
-            if "team" in scope:
-                team = await get_team(session, workspace_id, int(scope["team"]))
-            elif "channel" in scope:
-                team = await team_by_channel(session, workspace_id, str(scope["channel"]))
-            else:
-                team = None
-            if "user" in scope:
-                who = str(scope["user"])
-                objectives = await objectives_owned_or_with_krs_of(
-                    session, workspace_id, who, cycle_id
-                )
-                title = "Your OKRs" if who == viewer_id else "OKRs of a teammate"
-                empty = (
-                    f"No OKRs in {escape(viewer.cycle.name)} yet. Set one with `{COMMAND} set`."
-                    if who == viewer_id
-                    else f"<@{who}> has no OKRs in {escape(viewer.cycle.name)}."
-                )
-            elif team is not None and team.id is not None:
-                objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle_id)
-                title = f"{team.name} OKRs"
-                empty = (
-                    f"Team {escape(team.name)} has no objectives in "
-                    f"{escape(viewer.cycle.name)} yet."
-                )
-                scope = {"team": str(team.id)}
-            else:
-                return {
-                    "response_type": "ephemeral",
-                    "text": "That channel is not a team's home. Create a team for it with "
-                    f"`{COMMAND} team`, or try `{COMMAND} list @person`.",
-                }
-            cards = await objective_cards(
-                session,
-                workspace_id,
-                objectives,
-                at=deps.clock(),
-                default_timezone=deps.default_timezone,
+async def render_list(
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    viewer_id: str,
+    scope: dict[str, Any],
+    page: int,
+) -> dict[str, Any]:
+    """One page of `/okr list` for a person, a channel's team or a team (the scope)."""
+    async with deps.sessions() as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, viewer_id)
+        cycle_id = viewer.cycle.id
+        assert cycle_id is not None
+        if "team" in scope:
+            team = await get_team(session, workspace_id, int(scope["team"]))
+        elif "channel" in scope:
+            team = await team_by_channel(session, workspace_id, str(scope["channel"]))
+        else:
+            team = None
+        if "user" in scope:
+            who = str(scope["user"])
+            objectives = await objectives_owned_or_with_krs_of(session, workspace_id, who, cycle_id)
+            title = "Your OKRs" if who == viewer_id else "OKRs of a teammate"
+            empty = (
+                f"No OKRs in {escape(viewer.cycle.name)} yet. Set one with `{COMMAND} set`."
+                if who == viewer_id
+                else f"<@{who}> has no OKRs in {escape(viewer.cycle.name)}."
             )
-        return list_message(
-            f"{title} · {viewer.cycle.name}",
-            cards,
-            page=page,
-            editable_ids=viewer.editable(cards),
-            scope=json.dumps(scope),
-            empty_text=empty,
-            check_in=any(kr.owner_id == viewer_id for card in cards for kr in card.krs),
+        elif team is not None and team.id is not None:
+            objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle_id)
+            title = f"{team.name} OKRs"
+            empty = (
+                f"Team {escape(team.name)} has no objectives in {escape(viewer.cycle.name)} yet."
+            )
+            scope = {"team": str(team.id)}
+        else:
+            return {
+                "response_type": "ephemeral",
+                "text": "That channel is not a team's home. Create a team for it with "
+                f"`{COMMAND} team`, or try `{COMMAND} list @person`.",
+            }
+        cards = await objective_cards(
+            session,
+            workspace_id,
+            objectives,
+            at=deps.clock(),
+            default_timezone=deps.default_timezone,
         )
+    return list_message(
+        f"{title} · {viewer.cycle.name}",
+        cards,
+        page=page,
+        editable_ids=viewer.editable(cards),
+        scope=json.dumps(scope),
+        empty_text=empty,
+        check_in=any(kr.owner_id == viewer_id for card in cards for kr in card.krs),
+    )
 
-    async def render_tree(
-        client: AsyncWebClient,
-        workspace_id: str,
-        viewer_id: str,
-        page: int,
-        cycle_id: int | None = None,
-    ) -> dict[str, Any]:
-        async with deps.sessions() as session:
-            viewer = await load_viewer(
-                session, client, deps, workspace_id, viewer_id, check_admin=False
-            )
-            cycle = viewer.cycle
-            if cycle_id is not None:
-                cycle = await cycle_for(session, workspace_id, cycle_id) or cycle
-            roots = await alignment_tree(
-                session,
-                workspace_id,
-                cycle,
-                at=deps.clock(),
-                default_timezone=viewer.timezone,
-            )
-        return tree_message(cycle.name, roots, page=page, cycle_id=cycle.id)
 
-    async def list_verb(request: CommandRequest) -> None:
-        scope = parse_scope(request.args, request.user_id)
-        if scope is None:
-            await request.ack(response_type="ephemeral", text=LIST_USAGE)
-            return
-        await request.ack()
-        message = await render_list(request.client, request.workspace_id, request.user_id, scope, 0)
-        await request.respond(**message)
-
-    async def tree_verb(request: CommandRequest) -> None:
-        await request.ack()
-        await request.respond(
-            **await render_tree(request.client, request.workspace_id, request.user_id, 0)
+async def render_tree(
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    viewer_id: str,
+    page: int,
+    cycle_id: int | None = None,
+) -> dict[str, Any]:
+    """One page of `/okr tree`: the cycle's alignment, company to rep."""
+    async with deps.sessions() as session:
+        viewer = await load_viewer(
+            session, client, deps, workspace_id, viewer_id, check_admin=False
         )
+        cycle = viewer.cycle
+        if cycle_id is not None:
+            cycle = await cycle_for(session, workspace_id, cycle_id) or cycle
+        roots = await alignment_tree(
+            session,
+            workspace_id,
+            cycle,
+            at=deps.clock(),
+            default_timezone=viewer.timezone,
+        )
+    return tree_message(cycle.name, roots, page=page, cycle_id=cycle.id)
 
-    async def on_list_page(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        value = json_object(action_value(body))
-        scope = value.get("scope")
-        scope = json_object(scope) if isinstance(scope, str) else {}
-        scope = valid_scope(scope)
-        if scope is None:
-            log.warning("ignored a list page with a malformed scope from %s", user_of(body))
-            return
-        page = value.get("page") if isinstance(value.get("page"), int) else 0
-        message = await render_list(client, workspace_of(body), user_of(body), scope, page)
-        await respond(replace_original=True, **message)
 
-    async def on_tree_page(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        value = json_object(action_value(body))
-        page = value.get("page") if isinstance(value.get("page"), int) else 0
-        cycle = value.get("cycle") if isinstance(value.get("cycle"), int) else None
-        message = await render_tree(client, workspace_of(body), user_of(body), page, cycle)
-        await respond(replace_original=True, **message)
+async def list_verb(request: CommandRequest) -> None:
+    scope = parse_scope(request.args, request.user_id)
+    if scope is None:
+        await request.ack(response_type="ephemeral", text=LIST_USAGE)
+        return
+    await request.ack()
+    message = await render_list(
+        request.client, request.ctx.deps, request.workspace_id, request.user_id, scope, 0
+    )
+    await request.respond(**message)
 
+
+async def tree_verb(request: CommandRequest) -> None:
+    await request.ack()
+    message = await render_tree(
+        request.client, request.ctx.deps, request.workspace_id, request.user_id, 0
+    )
+    await request.respond(**message)
+
+
+async def on_list_page(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, ctx: Ctx
+) -> None:
+    """Previous / Next under a list: the page asked for, in place."""
+    await ack()
+    value = json_object(action_value(body))
+    scope = value.get("scope")
+    scope = json_object(scope) if isinstance(scope, str) else {}
+    scope = valid_scope(scope)
+    if scope is None:
+        log.warning("ignored a list page with a malformed scope from %s", user_of(body))
+        return
+    page = value.get("page") if isinstance(value.get("page"), int) else 0
+    message = await render_list(client, ctx.deps, workspace_of(body), user_of(body), scope, page)
+    await respond(replace_original=True, **message)
+
+
+async def on_tree_page(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, ctx: Ctx
+) -> None:
+    """Previous / Next under the tree: the page asked for, in place."""
+    await ack()
+    value = json_object(action_value(body))
+    page = value.get("page") if isinstance(value.get("page"), int) else 0
+    cycle = value.get("cycle") if isinstance(value.get("cycle"), int) else None
+    message = await render_tree(client, ctx.deps, workspace_of(body), user_of(body), page, cycle)
+    await respond(replace_original=True, **message)
+
+
+VERBS = (
+    Verb(
+        "list",
+        f"{COMMAND} list [@person|#channel]",
+        "See OKRs: yours, a person's or a team's",
+        list_verb,
+    ),
+    Verb("tree", f"{COMMAND} tree", "See how objectives align, company to rep", tree_verb),
+)
+
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(ids.LIST_PAGE)(on_list_page)
     app.action(ids.TREE_PAGE)(on_tree_page)
-    return [
-        Verb(
-            "list",
-            f"{COMMAND} list [@person|#channel]",
-            "See OKRs: yours, a person's or a team's",
-            list_verb,
-        ),
-        Verb("tree", f"{COMMAND} tree", "See how objectives align, company to rep", tree_verb),
-    ]

@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
 from blocks.kr_history import kr_history_modal
@@ -23,11 +22,11 @@ from blocks.objective_form import (
     read_form,
 )
 from blocks.view_state import action_value, metadata, row_id
-from handlers.app_home import Home
+from handlers.context import Ctx
 from handlers.objective_set import announce, cycle_choices, validate_in_database
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.permissions import can_change_checkin
-from storage.context import Deps
+from storage.engine import AsyncSession
 from storage.models import KeyResult, Objective
 from storage.objectives import (
     archive_objective,
@@ -80,157 +79,165 @@ def _row(kr: KeyResult) -> KRRow:
     )
 
 
-def register(app: AsyncApp, deps: Deps, home: Home) -> list[Any]:
-    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The "Edit" button on an objective: the prefilled modal, or why it cannot be."""
+    deps = ctx.deps
+    await ack()
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    objective_id = row_id(action_value(body))
+    async with deps.sessions() as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+        objective, problem = await editable_objective(session, viewer, objective_id)
+        if objective is None:
+            await client.views_open(
+                trigger_id=body["trigger_id"],
+                view=notice_modal("Edit objective", problem or NOT_FOUND),
+            )
+            return
+        krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[objective.id or 0]
+        cycles = await cycle_choices(session, viewer)
+        if str(objective.cycle_id) not in {c.value for c in cycles}:
+            cycles = [Choice(str(objective.cycle_id), "(its own cycle)"), *cycles][:100]
+        team = (
+            await get_team(session, workspace_id, objective.team_id)
+            if (objective.team_id)
+            else None
+        )
+        parent = (
+            await get_objective(session, workspace_id, objective.parent_id)
+            if (objective.parent_id)
+            else None
+        )
+    state = FormState(
+        author_id=user_id,
+        cycles=cycles,
+        cycle_id=objective.cycle_id,
+        level=objective.level,
+        team=Choice(str(team.id), team.name) if team else None,
+        parent=Choice(str(parent.id), parent.title) if parent else None,
+        title=objective.title,
+        description=objective.description,
+        rows=[_row(kr) for kr in krs] or [KRRow()],
+        objective_id=objective.id,
+    )
+    await client.views_open(trigger_id=body["trigger_id"], view=objective_modal(state))
+
+
+async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The edit modal: checked before the ack (a changed target needs a reason), then saved
+    with its revisions and announced."""
+    deps = ctx.deps
+    view = body["view"]
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    meta = metadata(view)
+    kr_ids = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
+    draft, errors = read_form(
+        view.get("state", {}).get("values", {}), author_id=user_id, kr_ids=kr_ids or []
+    )
+    if draft is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    objective_id = row_id(meta.get("objective_id"))
+    async with deps.sessions() as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+        objective, problem = await editable_objective(session, viewer, objective_id)
+        if objective is None:
+            await ack(response_action="errors", errors={"title": problem or NOT_FOUND})
+            return
+        existing = (await key_results_of(session, workspace_id, [objective.id or 0]))[
+            objective.id or 0
+        ]
+        errors = await validate_in_database(session, viewer, draft, objective_id=objective.id)
+        if target_edits(existing, draft) and not draft.reason:
+            errors["reason"] = "Say why the target changed: it is kept in the KR's history."
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
         await ack()
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        objective_id = row_id(action_value(body))
-        async with deps.sessions() as session:
-            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
-            objective, problem = await editable_objective(session, viewer, objective_id)
-            if objective is None:
-                await client.views_open(
-                    trigger_id=body["trigger_id"],
-                    view=notice_modal("Edit objective", problem or NOT_FOUND),
-                )
-                return
+        before = {objective.owner_id, *(kr.owner_id for kr in existing)}
+        await update_objective(
+            session,
+            workspace_id,
+            objective,
+            existing,
+            draft,
+            author_id=user_id,
+            now=deps.clock(),
+        )
+        await session.commit()
+    log.info("objective %s edited by %s", objective.id, user_id)
+    await announce(client, ctx, viewer, objective, new=False)
+    await ctx.home.publish_many(client, workspace_id, before - {user_id})
+
+
+async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The archive confirmation: the objective is archived, its history kept."""
+    deps = ctx.deps
+    await ack()
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    objective_id = row_id(action_value(body))
+    view = body.get("view") or {}
+    async with deps.sessions() as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+        objective, problem = await editable_objective(session, viewer, objective_id)
+        if objective is None:
+            text = problem or NOT_FOUND
+        else:
             krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
                 objective.id or 0
             ]
-            cycles = await cycle_choices(session, viewer)
-            if str(objective.cycle_id) not in {c.value for c in cycles}:
-                cycles = [Choice(str(objective.cycle_id), "(its own cycle)"), *cycles][:100]
-            team = (
-                await get_team(session, workspace_id, objective.team_id)
-                if (objective.team_id)
-                else None
-            )
-            parent = (
-                await get_objective(session, workspace_id, objective.parent_id)
-                if (objective.parent_id)
-                else None
-            )
-        state = FormState(
-            author_id=user_id,
-            cycles=cycles,
-            cycle_id=objective.cycle_id,
-            level=objective.level,
-            team=Choice(str(team.id), team.name) if team else None,
-            parent=Choice(str(parent.id), parent.title) if parent else None,
-            title=objective.title,
-            description=objective.description,
-            rows=[_row(kr) for kr in krs] or [KRRow()],
-            objective_id=objective.id,
-        )
-        await client.views_open(trigger_id=body["trigger_id"], view=objective_modal(state))
-
-    async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        view = body["view"]
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        meta = metadata(view)
-        kr_ids = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
-        draft, errors = read_form(
-            view.get("state", {}).get("values", {}), author_id=user_id, kr_ids=kr_ids or []
-        )
-        if draft is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        objective_id = row_id(meta.get("objective_id"))
-        async with deps.sessions() as session:
-            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
-            objective, problem = await editable_objective(session, viewer, objective_id)
-            if objective is None:
-                await ack(response_action="errors", errors={"title": problem or NOT_FOUND})
-                return
-            existing = (await key_results_of(session, workspace_id, [objective.id or 0]))[
-                objective.id or 0
-            ]
-            errors = await validate_in_database(session, viewer, draft, objective_id=objective.id)
-            if target_edits(existing, draft) and not draft.reason:
-                errors["reason"] = "Say why the target changed: it is kept in the KR's history."
-            if errors:
-                await ack(response_action="errors", errors=errors)
-                return
-            await ack()
-            before = {objective.owner_id, *(kr.owner_id for kr in existing)}
-            await update_objective(
-                session,
-                workspace_id,
-                objective,
-                existing,
-                draft,
-                author_id=user_id,
-                now=deps.clock(),
-            )
+            await archive_objective(session, objective, deps.clock())
             await session.commit()
-        log.info("objective %s edited by %s", objective.id, user_id)
-        await announce(client, deps, home, viewer, objective, new=False)
-        await home.publish_many(client, workspace_id, before - {user_id})
+            text = f"*{escape(objective.title)}* is archived. Its history is kept."
+            log.info("objective %s archived by %s", objective.id, user_id)
+    if view.get("id"):
+        await client.views_update(view_id=view["id"], view=notice_modal("Objective", text))
+    if objective is not None and objective.archived_at is not None:
+        owners = {user_id, objective.owner_id, *(kr.owner_id for kr in krs)}
+        await ctx.home.publish_many(client, workspace_id, owners)
 
-    async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        objective_id = row_id(action_value(body))
-        view = body.get("view") or {}
-        async with deps.sessions() as session:
-            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
-            objective, problem = await editable_objective(session, viewer, objective_id)
-            if objective is None:
-                text = problem or NOT_FOUND
-            else:
-                krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
-                    objective.id or 0
-                ]
-                await archive_objective(session, objective, deps.clock())
-                await session.commit()
-                text = f"*{escape(objective.title)}* is archived. Its history is kept."
-                log.info("objective %s archived by %s", objective.id, user_id)
-        if view.get("id"):
-            await client.views_update(view_id=view["id"], view=notice_modal("Objective", text))
-        if objective is not None and objective.archived_at is not None:
-            owners = {user_id, objective.owner_id, *(kr.owner_id for kr in krs)}
-            await home.publish_many(client, workspace_id, owners)
 
-    async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        workspace_id, user_id = workspace_of(body), user_of(body)
-        kr_id = row_id(action_value(body))
-        async with deps.sessions() as session:
-            objectives = await objectives_of_krs(session, workspace_id, [kr_id] if kr_id else [])
-            cards = await objective_cards(
-                session,
-                workspace_id,
-                objectives,
-                at=deps.clock(),
-                default_timezone=deps.default_timezone,
+async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """A KR's "History": its check-ins and target changes, the latest editable by its author."""
+    deps = ctx.deps
+    await ack()
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    kr_id = row_id(action_value(body))
+    async with deps.sessions() as session:
+        objectives = await objectives_of_krs(session, workspace_id, [kr_id] if kr_id else [])
+        cards = await objective_cards(
+            session,
+            workspace_id,
+            objectives,
+            at=deps.clock(),
+            default_timezone=deps.default_timezone,
+        )
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
+    found = [(c, k) for c in cards for k in c.krs if k.id == kr_id]
+    if not found:
+        view = notice_modal("History", "That key result does not exist any more.")
+    else:
+        [(card, line)] = found
+        latest = line.checkins[-1] if line.checkins else None
+        editable = (
+            latest.id
+            if latest
+            and not card.archived
+            and can_change_checkin(
+                user_id,
+                author_id=latest.user_id,
+                checked_in_at=latest.at,
+                now=deps.clock(),
+                timezone=viewer.timezone,
             )
-            viewer = await load_viewer(
-                session, client, deps, workspace_id, user_id, check_admin=False
-            )
-        found = [(c, k) for c in cards for k in c.krs if k.id == kr_id]
-        if not found:
-            view = notice_modal("History", "That key result does not exist any more.")
-        else:
-            [(card, line)] = found
-            latest = line.checkins[-1] if line.checkins else None
-            editable = (
-                latest.id
-                if latest
-                and not card.archived
-                and can_change_checkin(
-                    user_id,
-                    author_id=latest.user_id,
-                    checked_in_at=latest.at,
-                    now=deps.clock(),
-                    timezone=viewer.timezone,
-                )
-                else None
-            )
-            view = kr_history_modal(line, card.title, editable_checkin_id=editable)
-        await client.views_open(trigger_id=body["trigger_id"], view=view)
+            else None
+        )
+        view = kr_history_modal(line, card.title, editable_checkin_id=editable)
+    await client.views_open(trigger_id=body["trigger_id"], view=view)
 
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(ids.EDIT_OBJECTIVE)(on_edit)
     app.view(ids.EDIT_OBJECTIVE_VIEW)(on_submit)
     app.action(ids.ARCHIVE_OBJECTIVE)(on_archive)
     app.action(ids.SHOW_KR_HISTORY)(on_history)
-    return []

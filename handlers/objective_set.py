@@ -9,8 +9,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks import ids
 from blocks.confirmation import new_objective_post, set_confirmation
@@ -24,7 +22,7 @@ from blocks.objective_form import (
     with_extra_row,
 )
 from blocks.okr_options import objective_options, team_options
-from handlers.app_home import Home
+from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.posting import post
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
@@ -32,7 +30,8 @@ from okr.drafts import ObjectiveDraft
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
-from storage.cycles import cycle_for, selectable_cycles
+from storage.cycles import cycle_for, previous_cycle, selectable_cycles
+from storage.engine import AsyncSession
 from storage.models import Cycle, Objective
 from storage.objectives import (
     create_objective,
@@ -101,14 +100,7 @@ async def stretch_verdicts(
 ) -> dict[int, StretchVerdict]:
     """DESIGN's stretch check per KR: against the typed baseline, else the owner's result
     for the same KR last cycle. Only warnings are returned."""
-    previous = (
-        await session.exec(
-            select(Cycle)
-            .where(Cycle.workspace_id == workspace_id, col(Cycle.end_date) < cycle.start_date)
-            .order_by(col(Cycle.end_date).desc())
-            .limit(1)
-        )
-    ).first()
+    previous = await previous_cycle(session, workspace_id, cycle)
     last = await previous_results(
         session, workspace_id, previous, [(kr.owner_id, kr.title) for kr in card.krs]
     )
@@ -124,16 +116,11 @@ async def stretch_verdicts(
 
 
 async def announce(
-    client: AsyncWebClient,
-    deps: Deps,
-    home: Home,
-    viewer: Viewer,
-    objective: Objective,
-    *,
-    new: bool,
+    client: AsyncWebClient, ctx: Ctx, viewer: Viewer, objective: Objective, *, new: bool
 ) -> None:
     """After a save: the author's confirmation with the stretch check, the team channel's
     post (new objectives only), and fresh Home tabs for everyone whose OKRs changed."""
+    deps = ctx.deps
     async with deps.sessions() as session:
         [card] = await objective_cards(
             session,
@@ -159,115 +146,135 @@ async def announce(
             what="new-objective post",
         )
     owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
-    await home.publish_many(client, viewer.workspace_id, owners)
+    await ctx.home.publish_many(client, viewer.workspace_id, owners)
 
 
-def register(app: AsyncApp, deps: Deps, home: Home) -> list[Verb]:
-    async def open_set_modal(
-        client: AsyncWebClient,
-        workspace_id: str,
-        user_id: str,
-        trigger_id: str,
-        title: str = "",
-        channel_id: str = "",
-    ) -> None:
-        async with deps.sessions() as session:
-            viewer = await load_viewer(session, client, deps, workspace_id, user_id)
-            cycles = await cycle_choices(session, viewer)
-        state = FormState(
-            author_id=user_id,
-            cycles=cycles,
-            cycle_id=viewer.cycle.id,
-            level=Level.TEAM if viewer.teams else Level.PERSONAL,
-            team=_team_choice(viewer),
-            title=title.strip()[:150],
-            channel_id=channel_id,
+async def open_set_modal(
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    user_id: str,
+    trigger_id: str,
+    title: str = "",
+    channel_id: str = "",
+) -> None:
+    """The objective modal, prefilled with the current cycle and the user's team."""
+    async with deps.sessions() as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+        cycles = await cycle_choices(session, viewer)
+    state = FormState(
+        author_id=user_id,
+        cycles=cycles,
+        cycle_id=viewer.cycle.id,
+        level=Level.TEAM if viewer.teams else Level.PERSONAL,
+        team=_team_choice(viewer),
+        title=title.strip()[:150],
+        channel_id=channel_id,
+    )
+    await client.views_open(trigger_id=trigger_id, view=objective_modal(state))
+
+
+async def set_verb(request: CommandRequest) -> None:
+    """`/okr set [title]`."""
+    await request.ack()
+    await open_set_modal(
+        request.client,
+        request.ctx.deps,
+        request.workspace_id,
+        request.user_id,
+        str(request.body.get("trigger_id", "")),
+        request.args,
+        request.channel_id,
+    )
+
+
+async def on_new_okr(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The Home tab's "New OKR" button."""
+    await ack()
+    await open_set_modal(client, ctx.deps, workspace_of(body), user_of(body), body["trigger_id"])
+
+
+async def on_add_row(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    """The "Add key result" button: the same modal with one more row, as typed so far."""
+    await ack()
+    view = body.get("view") or {}
+    cycles = _cycles_shown(view)
+    state = with_extra_row(state_of(view, user_of(body), cycles))
+    await client.views_update(
+        view_id=view["id"], hash=view.get("hash"), view=objective_modal(state)
+    )
+
+
+async def on_align_options(ack: AsyncAck, body: dict[str, Any], ctx: Ctx) -> None:
+    """The "Aligns to" search: objectives of the chosen cycle matching what is typed."""
+    view = body.get("view") or {}
+    state = state_of(view, user_of(body), _cycles_shown(view))
+    workspace_id = workspace_of(body)
+    async with ctx.deps.sessions() as session:
+        cycle_id = state.cycle_id
+        if cycle_id is None:
+            await ack(options=[])
+            return
+        found = await search_objectives(
+            session,
+            workspace_id,
+            cycle_id,
+            str(body.get("value", "")),
+            exclude_id=state.objective_id,
         )
-        await client.views_open(trigger_id=trigger_id, view=objective_modal(state))
+    await ack(options=objective_options([(o.id or 0, o.level, o.title) for o in found]))
 
-    async def set_verb(request: CommandRequest) -> None:
-        await request.ack()
-        await open_set_modal(
-            request.client,
-            request.workspace_id,
-            request.user_id,
-            str(request.body.get("trigger_id", "")),
-            request.args,
-            request.channel_id,
+
+async def on_team_options(ack: AsyncAck, body: dict[str, Any], ctx: Ctx) -> None:
+    """The team select's search."""
+    async with ctx.deps.sessions() as session:
+        teams = await list_teams(session, workspace_of(body))
+    choices = [(t.id or 0, t.name) for t in teams]
+    await ack(options=team_options(choices, str(body.get("value", ""))))
+
+
+async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The objective modal: the form's and the database's checks before the ack (field
+    errors, nothing stored), then the objective and the announcements."""
+    deps = ctx.deps
+    view = body["view"]
+    user_id, workspace_id = user_of(body), workspace_of(body)
+    values = view.get("state", {}).get("values", {})
+    draft, errors = read_form(values, author_id=user_id)
+    if draft is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    async with deps.sessions() as session:
+        viewer = await load_viewer(
+            session,
+            client,
+            deps,
+            workspace_id,
+            user_id,
+            check_admin=draft.level == Level.COMPANY,
         )
-
-    async def on_new_okr(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        await open_set_modal(client, workspace_of(body), user_of(body), body["trigger_id"])
-
-    async def on_add_row(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        view = body.get("view") or {}
-        cycles = _cycles_shown(view)
-        state = with_extra_row(state_of(view, user_of(body), cycles))
-        await client.views_update(
-            view_id=view["id"], hash=view.get("hash"), view=objective_modal(state)
-        )
-
-    async def on_align_options(ack: AsyncAck, body: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        state = state_of(view, user_of(body), _cycles_shown(view))
-        workspace_id = workspace_of(body)
-        async with deps.sessions() as session:
-            cycle_id = state.cycle_id
-            if cycle_id is None:
-                await ack(options=[])
-                return
-            found = await search_objectives(
-                session,
-                workspace_id,
-                cycle_id,
-                str(body.get("value", "")),
-                exclude_id=state.objective_id,
-            )
-        await ack(options=objective_options([(o.id or 0, o.level, o.title) for o in found]))
-
-    async def on_team_options(ack: AsyncAck, body: dict[str, Any]) -> None:
-        async with deps.sessions() as session:
-            teams = await list_teams(session, workspace_of(body))
-        choices = [(t.id or 0, t.name) for t in teams]
-        await ack(options=team_options(choices, str(body.get("value", ""))))
-
-    async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        view = body["view"]
-        user_id, workspace_id = user_of(body), workspace_of(body)
-        values = view.get("state", {}).get("values", {})
-        draft, errors = read_form(values, author_id=user_id)
-        if draft is None:
+        errors = await validate_in_database(session, viewer, draft)
+        if errors:
             await ack(response_action="errors", errors=errors)
             return
-        async with deps.sessions() as session:
-            viewer = await load_viewer(
-                session,
-                client,
-                deps,
-                workspace_id,
-                user_id,
-                check_admin=draft.level == Level.COMPANY,
-            )
-            errors = await validate_in_database(session, viewer, draft)
-            if errors:
-                await ack(response_action="errors", errors=errors)
-                return
-            await ack()
-            objective, _ = await create_objective(
-                session, workspace_id, draft, author_id=user_id, now=deps.clock()
-            )
-            await session.commit()
-        log.info("objective %s created by %s in %s", objective.id, user_id, workspace_id)
-        await announce(client, deps, home, viewer, objective, new=True)
+        await ack()
+        objective, _ = await create_objective(
+            session, workspace_id, draft, author_id=user_id, now=deps.clock()
+        )
+        await session.commit()
+    log.info("objective %s created by %s in %s", objective.id, user_id, workspace_id)
+    await announce(client, ctx, viewer, objective, new=True)
 
+
+VERBS = (Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb),)
+
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(ids.NEW_OKR)(on_new_okr)
     app.action(ids.ADD_KR_ROW)(on_add_row)
     app.options(ids.ALIGN_TO)(on_align_options)
     app.options(TEAM_PICK)(on_team_options)
     app.view(ids.SET_OBJECTIVE_VIEW)(on_submit)
-    return [Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb)]
 
 
 def _cycles_shown(view: dict[str, Any]) -> Sequence[Choice]:

@@ -1,7 +1,8 @@
 """The `/okr` slash command: one listener that routes its first word to a verb.
 
-Feature modules contribute `Verb`s; the composition root passes them all here. A missing
-or unknown verb gets the help, never silence, and the help lists only verbs that exist.
+Feature modules declare their `VERBS`; the composition root gathers them into one table
+(`with_help`) and hands it to the listener in `ctx.verbs`. A missing or unknown verb gets
+the help, never silence, and the help lists only verbs that exist.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.help import VerbHelp, help_message
-from storage.context import Deps
+from handlers.context import Ctx
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class CommandRequest:
     ack: AsyncAck
     respond: AsyncRespond
     client: AsyncWebClient
+    ctx: Ctx
 
     @property
     def workspace_id(self) -> str:
@@ -68,31 +70,32 @@ def split_verb(text: str) -> tuple[str, str]:
     return parts[0].lower(), parts[1] if len(parts) > 1 else ""
 
 
-def help_verb(verbs: Callable[[], Sequence[Verb]]) -> Verb:
+async def show_help(request: CommandRequest) -> None:
     """`/okr help`: answered in the ack itself, so it costs no Web API call."""
-
-    async def run(request: CommandRequest) -> None:
-        await request.ack(response_type="ephemeral", **help_message([v.help for v in verbs()]))
-
-    return Verb("help", f"{COMMAND} help", "Show what I can do", run)
+    verbs = [verb.help for verb in request.ctx.verbs]
+    await request.ack(response_type="ephemeral", **help_message(verbs))
 
 
-def register(app: AsyncApp, deps: Deps, verbs: Sequence[Verb] = ()) -> list[Verb]:
-    """Register `/okr` with the given verbs plus `help`; returns the full verb list."""
-    table: list[Verb] = []
-    table.extend([*verbs, help_verb(lambda: table)])
-    by_name = {verb.name: verb for verb in table}
+HELP = Verb("help", f"{COMMAND} help", "Show what I can do", show_help)
 
-    async def on_okr(
-        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
-        name, args = split_verb(str(body.get("text", "")))
-        verb = by_name.get(name)
-        if verb is None:
-            unknown = body.get("text", "") if name else None
-            await ack(response_type="ephemeral", **help_message([v.help for v in table], unknown))
-            return
-        await verb.run(CommandRequest(name, args, body, ack, respond, client))
 
+def with_help(verbs: Sequence[Verb]) -> tuple[Verb, ...]:
+    """The verb table: the features' verbs in the order given, then `help`."""
+    return (*verbs, HELP)
+
+
+async def on_okr(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, ctx: Ctx
+) -> None:
+    """Run the verb named by the first word, or answer with the help."""
+    name, args = split_verb(str(body.get("text", "")))
+    verb = next((v for v in ctx.verbs if v.name == name), None)
+    if verb is None:
+        unknown = body.get("text", "") if name else None
+        await ack(response_type="ephemeral", **help_message([v.help for v in ctx.verbs], unknown))
+        return
+    await verb.run(CommandRequest(name, args, body, ack, respond, client, ctx))
+
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.command(COMMAND)(on_okr)
-    return table

@@ -1,7 +1,8 @@
 """Who someone is (the Person cache, refreshed from users.info) and what they may do.
 
 - anyone views;
-- an objective's owner, its team's leads and workspace admins edit it;
+- an objective's owner, its team's leads and workspace admins edit it (the rule is
+  `okr.permissions.can_edit`, applied by `handlers.viewer.Viewer.may_edit`);
 - a team's leads and workspace admins edit the team;
 - workspace admins are Slack admins / owners, or the user ids in ADMIN_USER_IDS.
 
@@ -85,27 +86,6 @@ async def can_edit_team(
     async with deps.sessions() as session:
         if await is_lead(session, workspace_id, team_id, user_id):
             return True
-    return await is_admin(client, deps, workspace_id, user_id)
-
-
-async def can_edit_objective(
-    client: AsyncWebClient,
-    deps: Deps,
-    workspace_id: str,
-    user_id: str,
-    *,
-    owner_id: str,
-    team_id: int | None,
-) -> bool:
-    """The objective's owner, a lead of its team (if any), or a workspace admin."""
-    if not user_id:
-        return False
-    if user_id == owner_id:
-        return True
-    if team_id is not None:
-        async with deps.sessions() as session:
-            if await is_lead(session, workspace_id, team_id, user_id):
-                return True
     return await is_admin(client, deps, workspace_id, user_id)
 
 

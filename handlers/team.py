@@ -27,20 +27,23 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
 from blocks import team_modal as modal
 from blocks.mrkdwn import escape
+from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import can_edit_team, is_admin, person
 from handlers.posting import post
+from handlers.viewer import user_of, workspace_of
 from storage.context import Deps
+from storage.engine import IntegrityError
 from storage.models import Team
 from storage.teams import (
     TeamNotFound,
     get_team,
     is_lead,
     list_teams,
+    rhythm_of,
     save_team,
     team_by_channel,
     team_by_name,
@@ -63,254 +66,246 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def workspace_of(body: dict[str, Any]) -> str:
-    """The workspace an interaction came from."""
-    team = body.get("team") or {}
-    user = body.get("user") or {}
-    view = body.get("view") or {}
-    return str(team.get("id") or user.get("team_id") or view.get("team_id") or "")
+async def choices(
+    deps: Deps, ws: str, user_id: str, admin: bool
+) -> tuple[list[modal.TeamChoice], int]:
+    """The teams the picker offers (all for an admin, else those the user leads), and
+    how many there are."""
+    async with deps.sessions() as session:
+        teams = await list_teams(session, ws) if admin else await teams_led_by(session, ws, user_id)
+    picked = [modal.TeamChoice(t.id, t.name) for t in teams if t.id is not None]
+    return picked[: modal.MAX_PICK_TEAMS], len(picked)
 
 
-def rhythm_of(team: Team) -> modal.TeamRhythm:
-    """The team's stored rhythm, as the modal shows it."""
-    return modal.TeamRhythm(
-        checkin_weekday=team.checkin_weekday,
-        checkin_time=team.checkin_time,
-        nudge_enabled=team.nudge_enabled,
-        nudge_weekday=team.nudge_weekday,
-        nudge_time=team.nudge_time,
-        digest_weekday=team.digest_weekday,
-        digest_time=team.digest_time,
+async def settings_of(deps: Deps, ws: str, team: Team) -> modal.TeamSettings:
+    assert team.id is not None
+    async with deps.sessions() as session:
+        leads, members = await team_roster(session, ws, team.id)
+    return modal.TeamSettings(
+        team_id=team.id,
+        name=team.name,
+        channel_id=team.channel_id,
+        leads=tuple(leads),
+        members=tuple(members),
+        timezone=team.timezone,
+        rhythm=rhythm_of(team),
     )
 
 
-def register(app: AsyncApp, deps: Deps) -> list[Verb]:
-    async def choices(ws: str, user_id: str, admin: bool) -> tuple[list[modal.TeamChoice], int]:
-        async with deps.sessions() as session:
-            teams = (
-                await list_teams(session, ws) if admin else await teams_led_by(session, ws, user_id)
-            )
-        picked = [modal.TeamChoice(t.id, t.name) for t in teams if t.id is not None]
-        return picked[: modal.MAX_PICK_TEAMS], len(picked)
+async def new_settings(
+    client: AsyncWebClient, deps: Deps, ws: str, user_id: str, name: str = ""
+) -> modal.TeamSettings:
+    """A new team's modal: the author as lead, in their Slack time zone."""
+    author = await person(client, deps, ws, user_id)
+    tz = author.tz if modal.known_zone(author.tz) else deps.default_timezone
+    return modal.TeamSettings(name=name[: modal.MAX_NAME], leads=(user_id,), timezone=tz)
 
-    async def settings_of(ws: str, team: Team) -> modal.TeamSettings:
-        assert team.id is not None
-        async with deps.sessions() as session:
-            leads, members = await team_roster(session, ws, team.id)
-        return modal.TeamSettings(
-            team_id=team.id,
-            name=team.name,
-            channel_id=team.channel_id,
-            leads=tuple(leads),
-            members=tuple(members),
-            timezone=team.timezone,
-            rhythm=rhythm_of(team),
-        )
 
-    async def new_settings(
-        client: AsyncWebClient, ws: str, user_id: str, name: str = ""
-    ) -> modal.TeamSettings:
-        author = await person(client, deps, ws, user_id)
-        tz = author.tz if modal.known_zone(author.tz) else deps.default_timezone
-        return modal.TeamSettings(name=name[: modal.MAX_NAME], leads=(user_id,), timezone=tz)
-
-    async def run(request: CommandRequest) -> None:
-        await request.ack()
-        ws, user_id, client = request.workspace_id, request.user_id, request.client
-        wanted = unescape(request.args).strip()
-        channel = CHANNEL_MENTION.fullmatch(wanted)
-        admin = await is_admin(client, deps, ws, user_id)
-        team: Team | None = None
-        async with deps.sessions() as session:
-            if wanted:
-                if channel is not None:
-                    team = await team_by_channel(session, ws, channel.group(1))
-                    wanted = ""
-                else:
-                    team = await team_by_name(session, ws, wanted)
-                if team is not None and not admin:
-                    assert team.id is not None
-                    if not await is_lead(session, ws, team.id, user_id):
-                        leads, _ = await team_roster(session, ws, team.id)
-                        await request.respond(
-                            text=modal.not_allowed_text(team.name, leads),
-                            response_type="ephemeral",
-                        )
-                        return
+async def team_verb(request: CommandRequest) -> None:
+    """`/okr team [name|#channel]`: the team modal, for the team asked or a new one."""
+    await request.ack()
+    deps = request.ctx.deps
+    ws, user_id, client = request.workspace_id, request.user_id, request.client
+    wanted = unescape(request.args).strip()
+    channel = CHANNEL_MENTION.fullmatch(wanted)
+    admin = await is_admin(client, deps, ws, user_id)
+    team: Team | None = None
+    async with deps.sessions() as session:
+        if wanted:
+            if channel is not None:
+                team = await team_by_channel(session, ws, channel.group(1))
+                wanted = ""
             else:
-                led = await teams_led_by(session, ws, user_id)
-                team = led[0] if len(led) == 1 else None
-        if team is not None:
-            settings = await settings_of(ws, team)
-        else:
-            settings = await new_settings(client, ws, user_id, wanted)
-        picked, total = await choices(ws, user_id, admin)
-        view = modal.team_modal(
-            settings,
-            now=deps.clock(),
-            choices=picked,
-            total_choices=total,
-        )
-        await client.views_open(trigger_id=request.body["trigger_id"], view=view)
-
-    async def on_pick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        ws, user_id = workspace_of(body), str((body.get("user") or {}).get("id", ""))
-        view = body.get("view") or {}
-        action = (body.get("actions") or [{}])[0]
-        value = str((action.get("selected_option") or {}).get("value") or modal.NEW_TEAM)
-        if value == modal.NEW_TEAM:
-            settings = await new_settings(client, ws, user_id)
-        else:
-            team = None
-            if value.isdigit():
-                async with deps.sessions() as session:
-                    team = await get_team(session, ws, int(value))
-            allowed = team is not None and await can_edit_team(
-                client, deps, ws, user_id, team_id=int(value)
-            )
-            if team is None or not allowed:
-                log.warning("team picker: %s/%s may not open team %r", ws, user_id, value)
-                return
-            settings = await settings_of(ws, team)
-        picked, total = await choices(ws, user_id, await is_admin(client, deps, ws, user_id))
-        new_view = modal.team_modal(
-            settings,
-            now=deps.clock(),
-            choices=picked,
-            total_choices=total,
-        )
-        try:
-            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=new_view)
-        except SlackApiError as exc:
-            # hash_conflict: the user picked again meanwhile; the later update wins.
-            log.info("team picker: views.update failed: %s", exc.response.get("error"))
-
-    async def on_timezone_options(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack(options=modal.timezone_options(str(body.get("value") or ""), deps.clock()))
-
-    async def on_submit(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        ws, user_id = workspace_of(body), str((body.get("user") or {}).get("id", ""))
-        values = (view.get("state") or {}).get("values") or {}
-        name_block = modal.field_block(values, modal.NAME_BLOCK)
-        try:
-            meta = modal.read_metadata(view.get("private_metadata"))
-        except ValueError:
-            await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
-            return
-        existing: Team | None = None
-        async with deps.sessions() as session:
-            if meta.team_id is not None:
-                existing = await get_team(session, ws, meta.team_id)
-                if existing is None:
-                    await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
+                team = await team_by_name(session, ws, wanted)
+            if team is not None and not admin:
+                assert team.id is not None
+                if not await is_lead(session, ws, team.id, user_id):
+                    leads, _ = await team_roster(session, ws, team.id)
+                    await request.respond(
+                        text=modal.not_allowed_text(team.name, leads),
+                        response_type="ephemeral",
+                    )
                     return
-            # Fields missing from the submission (a modal opened before they existed) keep
-            # the team's values.
-            current = rhythm_of(existing) if existing is not None else None
-            form, errors = modal.read_team_form(values, meta.team_id, current)
-            same_name = await team_by_name(session, ws, form.name) if form.name else None
-        if existing is not None and not await can_edit_team(
-            client, deps, ws, user_id, team_id=existing.id or 0
-        ):
-            error = modal.not_allowed_error(existing.name)
-            await ack(response_action="errors", errors={name_block: error})
-            return
-        if name_block not in errors and same_name is not None and same_name.id != meta.team_id:
-            errors[name_block] = modal.duplicate_name_error(same_name.name)
-        channel_block = modal.field_block(values, modal.CHANNEL_BLOCK, meta.team_id)
-        if form.channel_id and channel_block not in errors:
-            problem = await channel_error(client, form.channel_id)
-            if problem:
-                errors[channel_block] = problem
-        if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        await store_and_notify(client, ws, user_id, form, existing)
+        else:
+            led = await teams_led_by(session, ws, user_id)
+            team = led[0] if len(led) == 1 else None
+    if team is not None:
+        settings = await settings_of(deps, ws, team)
+    else:
+        settings = await new_settings(client, deps, ws, user_id, wanted)
+    picked, total = await choices(deps, ws, user_id, admin)
+    view = modal.team_modal(settings, now=deps.clock(), choices=picked, total_choices=total)
+    await client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    async def store_and_notify(
-        client: AsyncWebClient, ws: str, user_id: str, form: modal.TeamForm, old: Team | None
-    ) -> None:
-        timezone = form.timezone or await lead_timezone(client, ws, form.leads)
-        now = deps.clock()
-        try:
+
+async def on_pick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The modal's "Team" picker: redraw it for a new team or another team the user may
+    change."""
+    await ack()
+    deps = ctx.deps
+    ws, user_id = workspace_of(body), user_of(body)
+    view = body.get("view") or {}
+    action = (body.get("actions") or [{}])[0]
+    value = str((action.get("selected_option") or {}).get("value") or modal.NEW_TEAM)
+    if value == modal.NEW_TEAM:
+        settings = await new_settings(client, deps, ws, user_id)
+    else:
+        team = None
+        if value.isdigit():
             async with deps.sessions() as session:
-                await ensure_workspace(session, ws, now)
-                team = await save_team(
-                    session,
-                    ws,
-                    team_id=old.id if old is not None else None,
-                    name=form.name,
-                    channel_id=form.channel_id,
-                    timezone=timezone,
-                    leads=form.leads,
-                    members=form.members,
-                    author=user_id,
-                    now=now,
-                    checkin_weekday=form.rhythm.checkin_weekday,
-                    checkin_time=form.rhythm.checkin_time,
-                    nudge_enabled=form.rhythm.nudge_enabled,
-                    nudge_weekday=form.rhythm.nudge_weekday,
-                    nudge_time=form.rhythm.nudge_time,
-                    digest_weekday=form.rhythm.digest_weekday,
-                    digest_time=form.rhythm.digest_time,
-                )
-                await session.commit()
-        except (IntegrityError, TeamNotFound) as exc:
-            log.warning("team %r not saved for %s/%s: %r", form.name, ws, user_id, exc)
-            text = (
-                f"Nothing saved: a team called *{escape(form.name)}* was just created by "
-                f"someone else, or the team was removed. Type `{COMMAND} team` to try again."
-            )
-            await dm(client, user_id, {"text": text})
-            return
-        problem = None
-        if form.channel_id and (old is None or old.channel_id != form.channel_id):
-            error = await post(
-                client,
-                form.channel_id,
-                modal.home_channel_message(team.name, form.leads),
-                what=f"team {team.id}'s home-channel post",
-            )
-            if error is not None:
-                problem = (
-                    f"I could not post in <#{form.channel_id}> ({error}): type "
-                    f"`/invite {modal.BOT_HANDLE}` there so I can post the team's digests."
-                )
-        message = modal.team_saved_message(
-            created=old is None,
-            name=team.name,
-            channel_id=team.channel_id,
-            leads=form.leads,
-            member_count=len(form.leads) + len(form.members),
-            timezone=team.timezone,
-            channel_problem=problem,
-            rhythm=form.rhythm,
+                team = await get_team(session, ws, int(value))
+        allowed = team is not None and await can_edit_team(
+            client, deps, ws, user_id, team_id=int(value)
         )
-        await dm(client, user_id, message)
+        if team is None or not allowed:
+            log.warning("team picker: %s/%s may not open team %r", ws, user_id, value)
+            return
+        settings = await settings_of(deps, ws, team)
+    picked, total = await choices(deps, ws, user_id, await is_admin(client, deps, ws, user_id))
+    new_view = modal.team_modal(settings, now=deps.clock(), choices=picked, total_choices=total)
+    try:
+        await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=new_view)
+    except SlackApiError as exc:
+        # hash_conflict: the user picked again meanwhile; the later update wins.
+        log.info("team picker: views.update failed: %s", exc.response.get("error"))
 
-    async def lead_timezone(client: AsyncWebClient, ws: str, leads: tuple[str, ...]) -> str:
-        """The first lead's Slack time zone, else DEFAULT_TIMEZONE."""
-        for lead in leads[:1]:
-            tz = (await person(client, deps, ws, lead)).tz
-            if modal.known_zone(tz):
-                return str(tz)
-        return deps.default_timezone
 
+async def on_timezone_options(ack: AsyncAck, body: dict[str, Any], ctx: Ctx) -> None:
+    await ack(options=modal.timezone_options(str(body.get("value") or ""), ctx.deps.clock()))
+
+
+async def on_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+) -> None:
+    """The team modal: every check before the ack (field errors, nothing stored), then
+    one transaction and the posts."""
+    deps = ctx.deps
+    ws, user_id = workspace_of(body), user_of(body)
+    values = (view.get("state") or {}).get("values") or {}
+    name_block = modal.field_block(values, modal.NAME_BLOCK)
+    try:
+        meta = modal.read_metadata(view.get("private_metadata"))
+    except ValueError:
+        await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
+        return
+    existing: Team | None = None
+    async with deps.sessions() as session:
+        if meta.team_id is not None:
+            existing = await get_team(session, ws, meta.team_id)
+            if existing is None:
+                await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
+                return
+        # Fields missing from the submission (a modal opened before they existed) keep
+        # the team's values.
+        current = rhythm_of(existing) if existing is not None else None
+        form, errors = modal.read_team_form(values, meta.team_id, current)
+        same_name = await team_by_name(session, ws, form.name) if form.name else None
+    if existing is not None and not await can_edit_team(
+        client, deps, ws, user_id, team_id=existing.id or 0
+    ):
+        error = modal.not_allowed_error(existing.name)
+        await ack(response_action="errors", errors={name_block: error})
+        return
+    if name_block not in errors and same_name is not None and same_name.id != meta.team_id:
+        errors[name_block] = modal.duplicate_name_error(same_name.name)
+    channel_block = modal.field_block(values, modal.CHANNEL_BLOCK, meta.team_id)
+    if form.channel_id and channel_block not in errors:
+        problem = await channel_error(client, form.channel_id)
+        if problem:
+            errors[channel_block] = problem
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    await store_and_notify(client, deps, ws, user_id, form, existing)
+
+
+async def store_and_notify(
+    client: AsyncWebClient,
+    deps: Deps,
+    ws: str,
+    user_id: str,
+    form: modal.TeamForm,
+    old: Team | None,
+) -> None:
+    """After the ack: save the team and its rhythm in one transaction, post in its new
+    home channel, and tell the author."""
+    timezone = form.timezone or await lead_timezone(client, deps, ws, form.leads)
+    now = deps.clock()
+    try:
+        async with deps.sessions() as session:
+            await ensure_workspace(session, ws, now)
+            team = await save_team(
+                session,
+                ws,
+                team_id=old.id if old is not None else None,
+                name=form.name,
+                channel_id=form.channel_id,
+                timezone=timezone,
+                leads=form.leads,
+                members=form.members,
+                author=user_id,
+                now=now,
+                rhythm=form.rhythm,
+            )
+            await session.commit()
+    except (IntegrityError, TeamNotFound) as exc:
+        log.warning("team %r not saved for %s/%s: %r", form.name, ws, user_id, exc)
+        text = (
+            f"Nothing saved: a team called *{escape(form.name)}* was just created by "
+            f"someone else, or the team was removed. Type `{COMMAND} team` to try again."
+        )
+        await dm(client, user_id, {"text": text})
+        return
+    problem = None
+    if form.channel_id and (old is None or old.channel_id != form.channel_id):
+        error = await post(
+            client,
+            form.channel_id,
+            modal.home_channel_message(team.name, form.leads),
+            what=f"team {team.id}'s home-channel post",
+        )
+        if error is not None:
+            problem = (
+                f"I could not post in <#{form.channel_id}> ({error}): type "
+                f"`/invite {modal.BOT_HANDLE}` there so I can post the team's digests."
+            )
+    message = modal.team_saved_message(
+        created=old is None,
+        name=team.name,
+        channel_id=team.channel_id,
+        leads=form.leads,
+        member_count=len(form.leads) + len(form.members),
+        timezone=team.timezone,
+        channel_problem=problem,
+        rhythm=form.rhythm,
+    )
+    await dm(client, user_id, message)
+
+
+async def lead_timezone(client: AsyncWebClient, deps: Deps, ws: str, leads: tuple[str, ...]) -> str:
+    """The first lead's Slack time zone, else DEFAULT_TIMEZONE."""
+    for lead in leads[:1]:
+        tz = (await person(client, deps, ws, lead)).tz
+        if modal.known_zone(tz):
+            return str(tz)
+    return deps.default_timezone
+
+
+VERBS = (
+    Verb(
+        "team",
+        f"{COMMAND} team [name]",
+        "Create a team, or change one you lead (channel, leads, members, time zone, rhythm)",
+        team_verb,
+    ),
+)
+
+
+def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(modal.PICK_ACTION)(on_pick)
     app.options(modal.TIMEZONE_ACTION)(on_timezone_options)
     app.view(modal.CALLBACK_ID)(on_submit)
-    return [
-        Verb(
-            "team",
-            f"{COMMAND} team [name]",
-            "Create a team, or change one you lead (channel, leads, members, time zone, rhythm)",
-            run,
-        )
-    ]
 
 
 async def channel_error(client: AsyncWebClient, channel_id: str) -> str | None:

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.people import is_admin
 from okr.cycles import today_in
@@ -17,23 +16,27 @@ from okr.outline import ObjectiveCard
 from okr.permissions import can_edit
 from storage.context import Deps
 from storage.cycles import current_cycle
+from storage.engine import AsyncSession
 from storage.models import Cycle, Team
 from storage.teams import teams_led_by, teams_of_user
 from storage.workspaces import ensure_workspace
 
 
 def workspace_of(body: dict[str, Any]) -> str:
-    """The Slack workspace id of any request body (commands, interactions, events)."""
-    team = body.get("team")
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    user = body.get("user")
-    if isinstance(user, dict) and user.get("team_id"):
-        return str(user["team_id"])
-    return str(body.get("team_id", ""))
+    """The Slack workspace id of any request body: interactions carry `team.id` (else the
+    user's or the view's `team_id`), commands and events a top-level `team_id`."""
+    team, user, view = (_part(body, key) for key in ("team", "user", "view"))
+    found = team.get("id") or user.get("team_id") or view.get("team_id") or body.get("team_id")
+    return str(found or "")
+
+
+def _part(body: dict[str, Any], key: str) -> dict[str, Any]:
+    found = body.get(key)
+    return found if isinstance(found, dict) else {}
 
 
 def user_of(body: dict[str, Any]) -> str:
+    """The Slack user id of any request body."""
     user = body.get("user")
     if isinstance(user, dict):
         return str(user.get("id", ""))

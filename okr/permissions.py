@@ -16,7 +16,10 @@ def can_edit(
     led_team_ids: Collection[int],
     is_admin: bool,
 ) -> bool:
-    """Whether `user_id` may edit or archive an objective."""
+    """Whether `user_id` may edit or archive an objective: its owner, a lead of its team
+    (if it has one) or a workspace admin. Nobody (an empty id) edits anything."""
+    if not user_id:
+        return False
     return is_admin or user_id == owner_id or (team_id is not None and team_id in led_team_ids)
 
 

@@ -38,7 +38,7 @@ class TeamRhythm:
         found: list[tuple[str, str]] = []
         for spec in fields(self):
             value = getattr(self, spec.name)
-            if spec.name.endswith("_weekday") and not _weekday(value):
+            if spec.name.endswith("_weekday") and not is_weekday(value):
                 found.append((spec.name, "Pick a day from the list, Monday to Sunday."))
             elif spec.name.endswith("_time") and not is_hhmm(value):
                 found.append((spec.name, "Pick a time from 00:00 to 23:59, like 09:00."))
@@ -72,7 +72,8 @@ class TeamRhythm:
 DEFAULT_RHYTHM = TeamRhythm()
 
 
-def _weekday(value: object) -> bool:
+def is_weekday(value: object) -> bool:
+    """0 (Monday) to 6 (Sunday), an int (not a bool)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
 
 

@@ -153,7 +153,21 @@ async def claim_reached(session: AsyncSession, kr_id: int, now: datetime) -> boo
     return result.rowcount == 1
 
 
+async def live_checkin(session: AsyncSession, workspace_id: str, checkin_id: int) -> CheckIn | None:
+    """The check-in with this id in this workspace, unless it was deleted or replaced."""
+    return (
+        await session.exec(
+            select(CheckIn).where(
+                CheckIn.workspace_id == workspace_id,
+                CheckIn.id == checkin_id,
+                col(CheckIn.deleted_at).is_(None),
+            )
+        )
+    ).first()
+
+
 async def latest_checkin(session: AsyncSession, workspace_id: str, kr_id: int) -> CheckIn | None:
+    """The KR's most recent check-in that is neither deleted nor replaced."""
     return (
         await session.exec(
             select(CheckIn)

@@ -21,11 +21,9 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class Deps:
-    """Dependencies passed to every `register(app, deps)` and to the scheduler."""
+    """Dependencies of the listeners and of the scheduler."""
 
     sessions: SessionFactory
     clock: Clock = system_clock
     default_timezone: str = "UTC"
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
-    #: How fast scheduled fan-outs post (SLACK_POSTS_PER_SECOND).
-    posts_per_second: float = 5.0

@@ -95,6 +95,17 @@ async def cycle_for(session: AsyncSession, workspace_id: str, cycle_id: int) -> 
     return result.first()
 
 
+async def previous_cycle(session: AsyncSession, workspace_id: str, cycle: Cycle) -> Cycle | None:
+    """The cycle that ended last before `cycle` started (the stretch check's "last cycle")."""
+    result = await session.exec(
+        select(Cycle)
+        .where(Cycle.workspace_id == workspace_id, col(Cycle.end_date) < cycle.start_date)
+        .order_by(col(Cycle.end_date).desc())
+        .limit(1)
+    )
+    return result.first()
+
+
 async def selectable_cycles(session: AsyncSession, workspace_id: str, today: date) -> list[Cycle]:
     """What OKRs can be set for: the current cycle first, then by start date the current and
     next quarters (both stored if missing) and every custom cycle that has not ended."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +19,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
 SessionFactory = async_sessionmaker[AsyncSession]
+
+#: What the floors above name from here instead of importing SQLAlchemy themselves: the
+#: session type storage functions take, and the error a unique constraint raises when two
+#: saves race (it surfaces at flush or commit).
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "AsyncSession",
+    "IntegrityError",
+    "SessionFactory",
+    "create_engine",
+    "session_factory",
+]
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from okr.team_rhythm import DEFAULT_RHYTHM
 from storage.types import UTCDateTime
 
 WORKSPACE_FK = "workspaces.id"
@@ -87,13 +88,14 @@ class Team(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     timezone: str = Field(default="UTC", max_length=64)
     # Rhythm, in the team's (and each owner's) local time; weekday 0 is Monday.
-    checkin_weekday: int = Field(default=0, ge=0, le=6)
-    checkin_time: str = Field(default="09:00", max_length=5)
-    nudge_enabled: bool = Field(default=True)
-    nudge_weekday: int = Field(default=2, ge=0, le=6)
-    nudge_time: str = Field(default="14:00", max_length=5)
-    digest_weekday: int = Field(default=4, ge=0, le=6)
-    digest_time: str = Field(default="16:00", max_length=5)
+    # A new team's defaults are the rhythm's own.
+    checkin_weekday: int = Field(default=DEFAULT_RHYTHM.checkin_weekday, ge=0, le=6)
+    checkin_time: str = Field(default=DEFAULT_RHYTHM.checkin_time, max_length=5)
+    nudge_enabled: bool = Field(default=DEFAULT_RHYTHM.nudge_enabled)
+    nudge_weekday: int = Field(default=DEFAULT_RHYTHM.nudge_weekday, ge=0, le=6)
+    nudge_time: str = Field(default=DEFAULT_RHYTHM.nudge_time, max_length=5)
+    digest_weekday: int = Field(default=DEFAULT_RHYTHM.digest_weekday, ge=0, le=6)
+    digest_time: str = Field(default=DEFAULT_RHYTHM.digest_time, max_length=5)
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     archived_at: datetime | None = _when()

@@ -14,14 +14,11 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from okr.rhythm import is_hhmm
-from okr.team_rhythm import TeamRhythm
+from okr.team_rhythm import DEFAULT_RHYTHM, TeamRhythm
 from storage.models import Team, TeamMember
 
 LEAD = "lead"
 MEMBER = "member"
-
-#: A stored rhythm time: 24-hour "HH:MM", 00:00 to 23:59 (what the scheduler parses).
 
 
 def rhythm_of(team: Team) -> TeamRhythm:
@@ -47,6 +44,18 @@ async def get_team(session: AsyncSession, workspace_id: str, team_id: int) -> Te
         select(Team).where(Team.workspace_id == workspace_id, Team.id == team_id)
     )
     return result.first()
+
+
+async def teams_by_id(
+    session: AsyncSession, workspace_id: str, team_ids: Collection[int]
+) -> dict[int, Team]:
+    """The teams with these ids in this workspace, by id, in one query (missing ids absent)."""
+    if not team_ids:
+        return {}
+    result = await session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, col(Team.id).in_(list(team_ids)))
+    )
+    return {team.id: team for team in result.all() if team.id is not None}
 
 
 async def list_teams(session: AsyncSession, workspace_id: str) -> list[Team]:
@@ -182,41 +191,23 @@ async def save_team(
     members: Collection[str],
     author: str,
     now: datetime,
-    checkin_weekday: int | None = None,
-    checkin_time: str | None = None,
-    nudge_enabled: bool | None = None,
-    nudge_weekday: int | None = None,
-    nudge_time: str | None = None,
-    digest_weekday: int | None = None,
-    digest_time: str | None = None,
+    rhythm: TeamRhythm | None = None,
 ) -> Team:
     """Create the team (team_id None) or update it, and replace its roster.
 
-    The rhythm (weekday 0 = Monday, times "HH:MM", in local time) is written with the rest;
-    a rhythm argument left out (None) keeps the team's value, or for a new team the default
-    (Monday 09:00 check-in, a Wednesday 14:00 reminder, Friday 16:00 digest). Everything
-    happens in the caller's transaction: nothing is committed. Raises TeamNotFound for an
-    id not in this workspace, ValueError without a lead or for a weekday outside 0-6 or a
-    time not "HH:MM"; a duplicate name surfaces as the database's IntegrityError when the
-    session flushes.
+    The rhythm is written with the rest; None keeps the team's rhythm, or gives a new team
+    DEFAULT_RHYTHM. Everything happens in the caller's transaction: nothing is committed.
+    Raises TeamNotFound for an id not in this workspace, ValueError without a lead or for a
+    rhythm with problems (the tick would trip over them later, far from whoever stored
+    them); a duplicate name surfaces as the database's IntegrityError when the session
+    flushes.
     """
     people = roster(leads, members)
     if not any(role == LEAD for _, role in people):
         raise ValueError("a team needs at least one lead")
-    rhythm = {
-        key: value
-        for key, value in (
-            ("checkin_weekday", checkin_weekday),
-            ("checkin_time", checkin_time),
-            ("nudge_enabled", nudge_enabled),
-            ("nudge_weekday", nudge_weekday),
-            ("nudge_time", nudge_time),
-            ("digest_weekday", digest_weekday),
-            ("digest_time", digest_time),
-        )
-        if value is not None
-    }
-    _check_rhythm(rhythm)
+    problems = rhythm.problems() if rhythm is not None else []
+    if problems:
+        raise ValueError("bad " + "; ".join(f"{field}: {why}" for field, why in problems))
     name = name.strip()
     if team_id is None:
         team = Team(
@@ -226,8 +217,8 @@ async def save_team(
             timezone=timezone,
             created_by=author,
             created_at=now,
-            **rhythm,
         )
+        _write_rhythm(team, rhythm or DEFAULT_RHYTHM)
         session.add(team)
         await session.flush()
     else:
@@ -238,8 +229,8 @@ async def save_team(
         team.name = name
         team.channel_id = channel_id
         team.timezone = timezone
-        for key, value in rhythm.items():
-            setattr(team, key, value)
+        if rhythm is not None:
+            _write_rhythm(team, rhythm)
         session.add(team)
         await session.flush()
         await session.exec(  # type: ignore[call-overload]
@@ -257,15 +248,12 @@ async def save_team(
     return team
 
 
-def _check_rhythm(rhythm: dict[str, object]) -> None:
-    """ValueError for a weekday outside 0-6, a time not "HH:MM" or a non-bool switch: the
-    tick would trip over them later, far from whoever stored them."""
-    for key, value in rhythm.items():
-        if key.endswith("_weekday"):
-            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
-        elif key.endswith("_time"):
-            ok = is_hhmm(value)
-        else:
-            ok = isinstance(value, bool)
-        if not ok:
-            raise ValueError(f"bad {key} {value!r}")
+def _write_rhythm(team: Team, rhythm: TeamRhythm) -> None:
+    """The rhythm into the team's columns (rhythm_of reads them back)."""
+    team.checkin_weekday = rhythm.checkin_weekday
+    team.checkin_time = rhythm.checkin_time
+    team.nudge_enabled = rhythm.nudge_enabled
+    team.nudge_weekday = rhythm.nudge_weekday
+    team.nudge_time = rhythm.nudge_time
+    team.digest_weekday = rhythm.digest_weekday
+    team.digest_time = rhythm.digest_time

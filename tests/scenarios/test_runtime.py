@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.runtime import Runtime
 from scheduler.runner import Ticker
@@ -19,6 +20,7 @@ from storage.context import Deps
 from storage.migrate import head_revision
 from tests.clock import FakeClock
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 
 OKR_BOT = [sys.executable, "-m", "bot.cli"]
@@ -96,6 +98,8 @@ async def test_migrate_then_run_then_sigterm_stops_cleanly(
     log = err.decode()
     assert "shutting down" in log and log.rstrip().endswith("stopped")
     assert "Traceback" not in log
+    # Bolt's warning that our client wins over SLACK_BOT_TOKEN is filtered by bot.logs.
+    assert warning_client_prioritized_and_token_skipped() not in log
 
 
 async def _poll_health(http: aiohttp.ClientSession, url: str) -> int:
@@ -209,3 +213,29 @@ async def test_scheduler_runs_with_the_bot_and_stops_with_it(db_url: str, slack:
     await runtime.stop()
     assert not ticker.running
     await runtime.stop()  # a second stop is harmless
+
+
+async def test_stop_lets_acknowledged_listeners_finish(
+    db_url: str, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """A listener that acked keeps working through stop(): its last Slack call is made
+    before stop() returns and the database closes, so a SIGTERM cuts nothing off."""
+    slack.add_user("U0042")
+    slack.delay("users.info", 0.5)  # the Home tab asks who U0042 is, slowly
+    runtime = Runtime(
+        make_settings(db_url, slack.url), clock=clock, host="127.0.0.1", port=0, scheduler=False
+    )
+    await runtime.start()
+    try:
+        async with SlackDriver(f"http://127.0.0.1:{runtime.port}", SIGNING_SECRET) as driver:
+            response = await driver.event(
+                {"type": "app_home_opened", "user": "U0042", "tab": "home"}
+            )
+        assert response.status == 200
+        assert runtime.listener_tasks.running == 1
+        assert slack.calls_to("views.publish") == []
+    finally:
+        await runtime.stop()
+    assert runtime.listener_tasks.running == 0
+    [published] = slack.calls_to("views.publish")
+    assert published.ok and published.args["user_id"] == "U0042"

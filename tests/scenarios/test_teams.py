@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,9 @@ from sqlmodel import col, select
 
 from blocks import team_modal as modal
 from bot.runtime import Runtime
-from handlers.people import can_edit_objective, can_edit_team, is_admin, person
+from handlers.people import can_edit_team, is_admin, person
+from handlers.viewer import load_viewer
+from okr.team_rhythm import DEFAULT_RHYTHM, TeamRhythm
 from storage.models import Person, Team, TeamMember
 from storage.people import get_person
 from storage.teams import (
@@ -657,7 +660,9 @@ async def test_who_may_edit(bot: Runtime, slack: FakeSlack) -> None:
         slack.add_user(user)
 
     async def edit(user: str, owner: str = "U0012", team_id: int | None = team.id) -> bool:
-        return await can_edit_objective(client, deps, WS, user, owner_id=owner, team_id=team_id)
+        async with deps.sessions() as session:
+            viewer = await load_viewer(session, client, deps, WS, user)
+        return viewer.may_edit(owner_id=owner, team_id=team_id)
 
     assert await edit("U0012")  # the owner
     assert await edit("U0010")  # a lead of the objective's team
@@ -873,11 +878,14 @@ async def test_picker_loads_the_other_teams_rhythm(
             members=(),
             author="U0001",
             now=_deps(bot).clock(),
-            checkin_weekday=4,
-            checkin_time="07:00",
-            nudge_enabled=False,
-            digest_weekday=6,
-            digest_time="20:00",
+            rhythm=replace(
+                DEFAULT_RHYTHM,
+                checkin_weekday=4,
+                checkin_time="07:00",
+                nudge_enabled=False,
+                digest_weekday=6,
+                digest_time="20:00",
+            ),
         )
         await session.commit()
     view = _opened(await _open(driver, slack))
@@ -914,13 +922,7 @@ async def test_save_team_writes_the_rhythm_in_the_same_transaction(bot: Runtime)
             WS,
             team_id=None,
             name="A",
-            checkin_weekday=6,
-            checkin_time="23:00",
-            nudge_enabled=True,
-            nudge_weekday=6,
-            nudge_time="23:30",
-            digest_weekday=1,
-            digest_time="00:00",
+            rhythm=TeamRhythm(6, "23:00", True, 6, "23:30", 1, "00:00"),
             **common,
         )
         await session.commit()
@@ -939,8 +941,7 @@ async def test_save_team_writes_the_rhythm_in_the_same_transaction(bot: Runtime)
             WS,
             team_id=team.id,
             name="C",
-            checkin_weekday=0,
-            nudge_enabled=False,
+            rhythm=replace(DEFAULT_RHYTHM, nudge_enabled=False),
             **common,
         )
         await session.rollback()
@@ -954,9 +955,11 @@ async def test_save_team_writes_the_rhythm_in_the_same_transaction(bot: Runtime)
         {"checkin_time": "9:00"},
         {"digest_time": "24:00"},
         {"nudge_enabled": 1},
+        {"nudge_weekday": 0, "nudge_time": "08:00"},  # the reminder before the check-in
     ):
+        rhythm = replace(DEFAULT_RHYTHM, **bad)
         async with deps.sessions() as session:
             with pytest.raises(ValueError, match="bad"):
-                await save_team(session, WS, team_id=team.id, name="D", **common, **bad)
+                await save_team(session, WS, team_id=team.id, name="D", rhythm=rhythm, **common)
     [stored] = await _teams(bot)
     assert stored.name == "B"

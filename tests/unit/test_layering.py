@@ -53,6 +53,21 @@ def test_pure_floors_import_no_io(package: str) -> None:
     assert not wrong, f"{package}/ must stay pure:\n" + "\n".join(wrong)
 
 
+#: What a floor may not import at all, even for a type: handlers reach the database only
+#: through storage's functions (and the types storage.engine names for them).
+FORBIDDEN = {"handlers": ("sqlalchemy", "sqlmodel")}
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_forbidden_imports(package: str) -> None:
+    wrong = []
+    for path in _modules(package):
+        for name in _imports(path):
+            if name.split(".")[0] in FORBIDDEN[package]:
+                wrong.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not wrong, f"{package}/ must use storage/ for queries:\n" + "\n".join(wrong)
+
+
 def test_every_floor_is_checked() -> None:
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "bench"}
     assert packages == set(FLOOR)
