@@ -43,6 +43,10 @@ class Workspace(SQLModel, table=True):
     name: str = Field(default="", max_length=255)
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # Set while Slack refuses the bot's token (account_inactive, invalid_auth ...): sends
+    # stop for the workspace and resume by themselves when a call succeeds again.
+    paused_reason: str | None = Field(default=None, max_length=255)
+    paused_since: datetime | None = _when()
 
 
 class Person(SQLModel, table=True):
