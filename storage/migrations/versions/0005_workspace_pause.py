@@ -22,9 +22,11 @@ def upgrade() -> None:
     with op.batch_alter_table("workspaces") as batch:
         batch.add_column(sa.Column("paused_reason", sa.String(length=255), nullable=True))
         batch.add_column(sa.Column("paused_since", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("resumed_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("workspaces") as batch:
+        batch.drop_column("resumed_at")
         batch.drop_column("paused_since")
         batch.drop_column("paused_reason")
