@@ -1,18 +1,23 @@
 """Send one scheduled Slack message exactly once, through the delivery ledger.
 
 `deliver` claims the key, calls `send()` (which posts or updates through the Web API
-client), records the message's ts the moment it comes back and marks the delivery sent.
-The client's own retry handlers already absorbed short 429/5xx/connection trouble, so a
-failure that reaches here is classified once: permanent (the recipient or the install is
-broken, or the request itself is wrong; never retried) or transient (kept claimed with its
-lease ended, so the next tick retries, up to `ledger.MAX_ATTEMPTS`).
+client), and records the message's ts and the "sent" status in one write the moment the
+answer comes back. The client's own retry handlers already absorbed short 429/5xx and
+connection trouble, so a failure that reaches here is classified once:
+
+- permanent: the recipient is gone or unreachable, or the request itself is wrong; never
+  retried (the caller reports it to a person);
+- transient: kept claimed with its lease ending after a backoff that grows in time
+  (`retry_delay`: 1, 2, 4 ... minutes, at most an hour, never before Slack's Retry-After),
+  so the first tick after that retries it, until its window closes;
+- the installation is broken (a token problem: `account_inactive`, `invalid_auth` ...):
+  kept claimed like a transient failure, marks nobody, and `deliver_all` stops the rest of
+  the fan-out at once, since every send in the workspace would fail alike.
 
 What is left is the one unavoidable window: a post Slack accepted whose answer never
-reached us (a timeout after the write) looks like a transient failure and is posted again
-on retry. Slack's chat.postMessage has no idempotency key, so the lease (5 minutes,
-longer than the client's worst case of 4 requests and their Retry-After waits) and `find`
-keep that window small: a retry first looks in Slack for the message by the metadata the
-first attempt posted it with, and records it instead of posting again.
+reached us (a timeout after the write) looks like a transient failure. Posts carry
+metadata naming their key, and a retry first looks for that post (`find`), so it is
+recorded rather than posted twice.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ Send = Callable[[], Awaitable[AsyncSlackResponse]]
 Find = Callable[[], Awaitable[tuple[str, str] | None]]
 
 #: The recipient cannot be reached: tell the team lead once, or mark the member inactive.
+#: A person problem, unlike a token problem below.
 RECIPIENT_ERRORS = frozenset(
     {
         "channel_not_found",
@@ -55,7 +61,9 @@ RECIPIENT_ERRORS = frozenset(
         "restricted_action",
     }
 )
-#: The installation is broken (token, scopes, workspace access): every delivery will fail.
+#: The installation is broken (token, scopes, workspace access): every delivery will fail
+#: until an operator fixes it, and then every one should go out. `account_inactive` is
+#: Slack's word for the bot token's own account, not for the recipient.
 INSTALLATION_ERRORS = frozenset(
     {
         "account_inactive",
@@ -84,7 +92,11 @@ REQUEST_ERRORS = frozenset(
         "edit_window_closed",
     }
 )
-PERMANENT_ERRORS = RECIPIENT_ERRORS | INSTALLATION_ERRORS | REQUEST_ERRORS
+PERMANENT_ERRORS = RECIPIENT_ERRORS | REQUEST_ERRORS
+
+#: The first retry of a transient failure waits this long; each next one twice as long.
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
 
 
 class Result(StrEnum):
@@ -92,6 +104,20 @@ class Result(StrEnum):
     ALREADY_DONE = "already_done"
     FAILED_PERMANENT = "failed_permanent"
     FAILED_TRANSIENT = "failed_transient"
+    #: Not tried: the workspace's token failed on another send of the same fan-out.
+    DEFERRED = "deferred"
+
+
+def retry_delay(attempts: int, retry_after: float | None = None) -> timedelta:
+    """How long a delivery that failed on its `attempts`-th try waits before the next.
+
+    Doubling from a minute, capped at an hour: a five-minute Slack outage costs a few
+    tries, a day-long one about thirty, and a Retry-After Slack asked for is honoured."""
+    doubled = FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 12))
+    delay = min(doubled, LONGEST_RETRY)
+    if retry_after is not None and retry_after > 0:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return delay
 
 
 @dataclass(frozen=True)
@@ -113,8 +139,9 @@ class Outcome:
 
     @property
     def installation_broken(self) -> bool:
-        """Token or scopes are wrong: every delivery in the workspace will fail alike."""
-        return self.result is Result.FAILED_PERMANENT and self.error in INSTALLATION_ERRORS
+        """Token or scopes are wrong: every delivery in the workspace will fail alike
+        (kept claimed and retried after a backoff, so it goes out once that is fixed)."""
+        return self.result is Result.FAILED_TRANSIENT and self.error in INSTALLATION_ERRORS
 
 
 async def deliver(
@@ -195,18 +222,26 @@ async def deliver_all(items: Iterable[Item], *, concurrency: int = 8) -> list[Ou
 
     One item's failure, even an exception from the database, becomes that item's
     FAILED_TRANSIENT outcome and never stops the others (its claim lapses and is retried).
+    A token problem is different: every send would fail alike, so the items not yet
+    started are left unclaimed (DEFERRED) for the tick after the token works again.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     gate = asyncio.Semaphore(concurrency)
+    broken: list[Outcome] = []
 
     async def one(item: Item) -> Outcome:
         async with gate:
+            if broken:
+                return Outcome(Result.DEFERRED, item.key, error=broken[0].error)
             try:
-                return await item.run()
+                outcome = await item.run()
             except Exception as exc:
                 log.exception("delivery %s raised", item.key)
                 return Outcome(Result.FAILED_TRANSIENT, item.key, error=_describe(exc))
+            if outcome.installation_broken:
+                broken.append(outcome)
+            return outcome
 
     async with asyncio.TaskGroup() as group:
         tasks = [group.create_task(one(item)) for item in items]
@@ -221,8 +256,9 @@ def classify(exc: Exception) -> tuple[bool, str]:
     """(permanent, error) for a failed send.
 
     HTTP 429 and 5xx reaching here outlived the client's retries: transient. A Slack error
-    is permanent when it is known to repeat; an unknown one is retried, boundedly, rather
-    than a message lost to a guess.
+    is permanent when it is known to repeat for this message; a token problem is not (it
+    is fixed once for the whole workspace), and an unknown error is retried until the
+    window closes rather than a message lost to a guess.
     """
     if isinstance(exc, SlackApiError):
         status, error = _status_and_error(exc.response)
@@ -249,11 +285,32 @@ async def _failed(sessions: SessionFactory, held: Claim, now: datetime, exc: Exc
     permanent, error = classify(exc)
     if not isinstance(exc, SlackApiError | TimeoutError | OSError | aiohttp.ClientError):
         log.error("sending %s raised unexpectedly", held.key, exc_info=exc)
-    status = await ledger.mark_failed(sessions, held, now=now, error=error, permanent=permanent)
+    retry_at = now + retry_delay(held.attempts, _retry_after(exc))
+    status = await ledger.mark_failed(
+        sessions, held, now=now, error=error, permanent=permanent, retry_at=retry_at
+    )
     if status == ledger.FAILED:
         return Outcome(Result.FAILED_PERMANENT, held.key, error, attempts=held.attempts)
-    log.info("delivery %s failed (attempt %d), will retry: %s", held.key, held.attempts, error)
+    log.info(
+        "delivery %s failed (attempt %d), will retry at %s: %s",
+        held.key,
+        held.attempts,
+        retry_at.isoformat(),
+        error,
+    )
     return Outcome(Result.FAILED_TRANSIENT, held.key, error, attempts=held.attempts)
+
+
+def _retry_after(exc: Exception) -> float | None:
+    """Seconds Slack asked us to wait (a 429 the client's own retries did not outlast)."""
+    if not isinstance(exc, SlackApiError):
+        return None
+    headers = getattr(exc.response, "headers", None) or {}
+    try:
+        value = headers.get("Retry-After") or headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _where(response: AsyncSlackResponse) -> tuple[str | None, str | None]:

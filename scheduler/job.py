@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from scheduler.deliver import Outcome
 from scheduler.owners import Owners
+from scheduler.pauses import paused_ids
 from scheduler.sending import Sender
 from storage.context import Deps
 from storage.models import Team
@@ -51,7 +52,8 @@ class ScheduledJob:
 
 
 async def workspace_ids(deps: Deps) -> list[str]:
-    """The workspaces a job looks at: those with an objective or a team."""
+    """The workspaces a job looks at: those with an objective or a team (paused ones
+    included: `run_job` leaves those out)."""
     async with deps.sessions() as session:
         return await workspaces(session)
 
@@ -71,11 +73,15 @@ async def teams_for(
 async def run_job(
     ctx: Context, job: ScheduledJob, now: datetime, team: str | None = None
 ) -> Counter[str]:
-    """`job` in every workspace as of `now` (for one team by name, or all); counts its
-    outcomes by result."""
+    """`job` in every workspace whose sends are not paused, as of `now` (for one team by
+    name, or all), then what it gave up on reported; counts its outcomes by result."""
     outcomes: list[Outcome] = []
+    paused = await paused_ids(ctx.deps)
     for workspace_id in await workspace_ids(ctx.deps):
+        if workspace_id in paused:  # its token is refused: nothing would go out
+            continue
         outcomes += await job.deliver(ctx, workspace_id, now, team)
+        await ctx.sender.report_given_up(workspace_id)
     counts = Counter(o.result.value for o in outcomes)
     if outcomes:
         log.info("%s at %s: %s", job.name, now.isoformat(), dict(sorted(counts.items())))

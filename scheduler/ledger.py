@@ -5,7 +5,7 @@ digest go out once across restarts and replicas sharing one database. Statuses:
 
     (none) --claim--> claimed --mark_sent--> sent              (final)
                       claimed --mark_failed(permanent)--> failed (final)
-                      claimed --mark_failed(transient)--> claimed, lease ends now
+                      claimed --mark_failed(transient)--> claimed, lease ends at retry_at
                       claimed, lease over --claim--> claimed, attempts + 1, new owner
                       claimed, lease over, attempts >= MAX_ATTEMPTS --claim--> failed
     (none) or claimed, lease over --mark_skipped--> skipped (final)
@@ -45,7 +45,10 @@ SKIPPED = "skipped"
 FINAL_STATUSES = frozenset({SENT, FAILED, SKIPPED})
 
 #: Claims of one delivery (first try, retries, take-overs) before it is given up as failed.
-MAX_ATTEMPTS = 5
+#: A safety net only: transient failures back off in time (scheduler.deliver.retry_delay)
+#: and a delivery is given up when its window closes, which a 24 h window reaches after
+#: about 30 attempts. This bounds a sender that keeps dying mid-send.
+MAX_ATTEMPTS = 40
 
 _KEY_COLUMNS = ["workspace_id", "kind", "recipient", "period"]
 _LIMITS = {"workspace_id": 32, "kind": 32, "recipient": 64, "period": 64}
@@ -183,17 +186,25 @@ async def mark_sent(
 
 
 async def mark_failed(
-    sessions: SessionFactory, claim: Claim, *, now: datetime, error: str, permanent: bool
+    sessions: SessionFactory,
+    claim: Claim,
+    *,
+    now: datetime,
+    error: str,
+    permanent: bool,
+    retry_at: datetime | None = None,
 ) -> str | None:
     """Record a failed send; return the status the delivery now has (None: claim lost).
 
     Permanent: "failed", never retried. Transient: stays "claimed" with the lease ending
-    now, so the next tick's claim takes it over and tries again; the attempt that reaches
-    MAX_ATTEMPTS turns it "failed" instead.
+    at `retry_at` (default now), so the first claim after that takes it over and tries
+    again: the backoff lives in the row and holds across ticks, restarts and replicas.
+    The attempt that reaches MAX_ATTEMPTS turns it "failed" instead.
     """
     status = FAILED if permanent or claim.attempts >= MAX_ATTEMPTS else CLAIMED
+    until = now if retry_at is None or retry_at < now else retry_at
     done = await _fenced(
-        sessions, claim, "mark_failed", status=status, lease_until=now, error=_clip(error)
+        sessions, claim, "mark_failed", status=status, lease_until=until, error=_clip(error)
     )
     if not done:
         return None

@@ -1,5 +1,7 @@
 """How a job sends: ledger items that post with metadata naming their key, delivered in a
-batch, with the people Slack calls gone marked so nobody prompts them again.
+batch, with the people Slack calls gone marked so nobody prompts them again (and their
+leads told), a token problem pausing the workspace, and what a closing window gives up
+on kept for the report to the people who should know.
 
 Every post carries its ledger key in its metadata, so a claim taken over from a killed
 process first looks for the message it may have posted (`Item.find`) instead of posting
@@ -16,16 +18,19 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from okr.rhythm import Slot
-from scheduler import ledger
+from scheduler import ledger, undelivered
 from scheduler.deliver import Item, Outcome, Result, deliver_all
 from scheduler.pacing import Pacer
+from scheduler.pauses import pause_on_token_problem
+from scheduler.undelivered import GivenUp
 from storage.context import Deps
 from storage.rhythm import mark_inactive
 
 log = logging.getLogger(__name__)
 
-#: Errors that mean the person is gone: stop prompting them.
-GONE = frozenset({"account_inactive", "user_not_found", "user_disabled", "cannot_dm_bot"})
+#: Errors that mean the person is gone: stop prompting them. Not `account_inactive`: Slack
+#: says that of the bot token's own account (a token problem, see scheduler.pauses).
+GONE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot"})
 METADATA_TYPE = "okr_delivery"
 #: How many messages of the history `find` reads for an earlier post.
 HISTORY_LIMIT = 50
@@ -51,6 +56,7 @@ class Sender:
         self.pacer = pacer
         self.concurrency = concurrency
         self.owner = ledger.process_owner()
+        self._given_up: dict[str, list[GivenUp]] = {}
 
     def post(self, key: ledger.DeliveryKey, channel: str, message: Message) -> Item:
         """A ledger item posting `message` to `channel` (a user id posts to their DM); a
@@ -85,8 +91,13 @@ class Sender:
         return None
 
     async def deliver(self, items: Sequence[Item]) -> list[Outcome]:
-        """Deliver a batch, `concurrency` at a time; outcomes in the items' order."""
-        return await deliver_all(items, concurrency=self.concurrency) if items else []
+        """Deliver a batch, `concurrency` at a time; outcomes in the items' order. A token
+        problem pauses the workspace (the batch itself stopped at it)."""
+        if not items:
+            return []
+        outcomes = await deliver_all(items, concurrency=self.concurrency)
+        await pause_on_token_problem(self.deps, outcomes)
+        return outcomes
 
     async def deliver_to_people(self, workspace_id: str, items: Sequence[Item]) -> list[Outcome]:
         """Deliver DMs to key-result owners; those Slack says are gone are marked inactive,
@@ -102,10 +113,29 @@ class Sender:
                 await mark_inactive(session, workspace_id, gone, self.deps.clock())
                 await session.commit()
             log.warning("marked inactive after Slack said they are gone: %s", gone)
+            await undelivered.report_gone(
+                self, workspace_id, [o for o in outcomes if o.key.recipient in set(gone)]
+            )
         return outcomes
 
     async def skip_stale(self, key: ledger.DeliveryKey, slot: Slot, now: datetime) -> None:
-        """Record that `key`'s window closed before it was sent (after downtime, say)."""
-        await ledger.mark_skipped(
+        """Record that `key`'s window closed before it was sent. After the bot's own
+        downtime that is only logged; when Slack kept failing it, or the workspace's
+        sends were paused meanwhile, it is kept for `report_given_up`."""
+        row = await ledger.status_of(self.deps.sessions, key)
+        skipped = await ledger.mark_skipped(
             self.deps.sessions, key, now=now, reason=f"stale: was due {slot.due.isoformat()}"
+        )
+        if not skipped:
+            return
+        async with self.deps.sessions() as session:
+            entry = await undelivered.given_up(session, key, row, slot.due, now)
+        if entry is not None:
+            self._given_up.setdefault(key.workspace_id, []).append(entry)
+
+    async def report_given_up(self, workspace_id: str) -> list[Outcome]:
+        """Tell the leads (or admins) what this workspace's jobs gave up on since the last
+        report."""
+        return await undelivered.report_given_up(
+            self, workspace_id, self._given_up.pop(workspace_id, [])
         )

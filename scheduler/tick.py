@@ -19,6 +19,7 @@ from scheduler.job import Context, run_job
 from scheduler.jobs import JOBS, digests, job_named
 from scheduler.owners import Owners
 from scheduler.pacing import Pacer
+from scheduler.pauses import resume_accepted
 from scheduler.people_refresh import refresh_people
 from scheduler.sending import Sender
 from storage.context import Deps
@@ -43,9 +44,11 @@ class Scheduler:
         self.context = Context(deps, self.sender, Owners(deps.default_timezone))
 
     async def tick(self, now: datetime) -> dict[str, Counter[str]]:
-        """The minute: people's zones refreshed, then every job in order, reading the
-        owners once for all; each job's outcome counts by name. A job that fails is
-        logged, left out of the counts, and does not stop the others."""
+        """The minute: paused workspaces resumed if Slack takes their token again,
+        people's zones refreshed, then every job in order, reading the owners once for
+        all; each job's outcome counts by name. A job that fails is logged, left out of
+        the counts, and does not stop the others."""
+        await resume_accepted(self.sender, now)
         await self.refresh_people(now)
         counts: dict[str, Counter[str]] = {}
         with self.context.owners.shared():
@@ -66,8 +69,10 @@ class Scheduler:
 
     async def run(self, name: str, now: datetime, team: str | None = None) -> Counter[str]:
         """The job called `name` as of `now` (optionally for one team by name); counts its
-        outcomes."""
-        return await run_job(self.context, job_named(name), now, team)
+        outcomes. A paused workspace is first asked whether its token works again."""
+        job = job_named(name)
+        await resume_accepted(self.sender, now)
+        return await run_job(self.context, job, now, team)
 
     async def refresh_people(self, now: datetime) -> int:
         """Owners' time zones refreshed from Slack, a few per tick."""

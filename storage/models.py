@@ -44,6 +44,25 @@ class Workspace(SQLModel, table=True):
     name: str = Field(default="", max_length=255)
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # The last time Slack refused the bot's token (account_inactive, invalid_auth ...):
+    # sends stop for the workspace from `paused_since` and resume by themselves when a call
+    # succeeds again (`resumed_at`). Kept after the resume, to say what the pause cost.
+    paused_reason: str | None = Field(default=None, max_length=255)
+    paused_since: datetime | None = _when()
+    resumed_at: datetime | None = _when()
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_since is not None and (
+            self.resumed_at is None or self.resumed_at < self.paused_since
+        )
+
+    def paused_during(self, start: datetime, end: datetime) -> bool:
+        """Whether sends were paused at any moment from `start` to `end` (the current or
+        the last pause)."""
+        if self.paused_since is None or self.paused_since > end:
+            return False
+        return self.paused or (self.resumed_at is not None and self.resumed_at >= start)
 
 
 class Person(SQLModel, table=True):

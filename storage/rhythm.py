@@ -225,3 +225,38 @@ async def set_rest(
     session.add(person)
     await session.flush()
     return person
+
+
+async def inactive_to_recheck(
+    session: AsyncSession, workspace_id: str, refreshed_before: datetime, limit: int
+) -> list[str]:
+    """People marked inactive whose profile is older than `refreshed_before`: asked
+    again so someone reactivated in Slack comes back by themselves."""
+    rows = await session.exec(
+        select(Person.user_id)
+        .where(
+            Person.workspace_id == workspace_id,
+            col(Person.inactive).is_(True),
+            col(Person.refreshed_at).is_(None) | (col(Person.refreshed_at) < refreshed_before),
+        )
+        .order_by(col(Person.refreshed_at))
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def admins(
+    session: AsyncSession, workspace_id: str, configured: Collection[str]
+) -> list[str]:
+    """Who is told about a whole-workspace failure: the configured admins and the Slack
+    admins and owners the bot knows of, active ones only, in a stable order."""
+    rows = await session.exec(
+        select(Person.user_id, Person.is_admin, Person.inactive).where(
+            Person.workspace_id == workspace_id,
+            col(Person.is_admin).is_(True) | col(Person.user_id).in_(list(configured)),
+        )
+    )
+    known = {user_id: (is_admin, inactive) for user_id, is_admin, inactive in rows}
+    found = {u for u in configured if not known.get(u, (False, False))[1]}
+    found |= {u for u, (is_admin, inactive) in known.items() if is_admin and not inactive}
+    return sorted(found)

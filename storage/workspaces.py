@@ -1,11 +1,14 @@
-"""The workspace row every other row hangs from, created the first time it is seen."""
+"""The workspace row every other row hangs from, created the first time it is seen, and
+whether its sends are paused by a token problem."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Workspace
@@ -28,3 +31,57 @@ async def ensure_workspace(session: AsyncSession, workspace_id: str, now: dateti
     workspace = await session.get(Workspace, workspace_id)
     assert workspace is not None
     return workspace
+
+
+async def pause_workspace(
+    session: AsyncSession, workspace_id: str, reason: str, now: datetime
+) -> bool:
+    """Pause the workspace's sends because Slack refused its token; True when it was not
+    paused already (the caller then logs it, once). Does not commit."""
+    workspace = await session.get(Workspace, workspace_id, populate_existing=True)
+    if workspace is None or workspace.paused:
+        return False
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Workspace)
+        .where(col(Workspace.id) == workspace_id)
+        .where(
+            col(Workspace.paused_since).is_(None)
+            | (
+                col(Workspace.resumed_at).is_not(None)
+                & (Workspace.resumed_at >= Workspace.paused_since)
+            )
+        )
+        .values(paused_reason=reason[:255], paused_since=now, resumed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def resume_workspace(session: AsyncSession, workspace_id: str, now: datetime) -> bool:
+    """Lift the pause; True when it was paused (the caller tells the admins). Does not
+    commit. The reason and start stay, so late reports can say what the pause cost."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Workspace)
+        .where(col(Workspace.id) == workspace_id, col(Workspace.paused_since).is_not(None))
+        .where(
+            col(Workspace.resumed_at).is_(None) | (Workspace.resumed_at < Workspace.paused_since)
+        )
+        .values(resumed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def get_workspace(session: AsyncSession, workspace_id: str) -> Workspace | None:
+    """The workspace as stored now (not a copy the session read earlier)."""
+    return await session.get(Workspace, workspace_id, populate_existing=True)
+
+
+async def paused_workspaces(session: AsyncSession) -> list[Workspace]:
+    """Workspaces whose sends are paused by a token problem now, oldest pause first."""
+    result = await session.exec(
+        select(Workspace)
+        .where(col(Workspace.paused_since).is_not(None))
+        .order_by(col(Workspace.paused_since))
+    )
+    return [w for w in result.all() if w.paused]

@@ -114,34 +114,55 @@ async def test_delivers_once_and_records_where(
     assert len(slack.calls_to("chat.postMessage")) == 1
 
 
-async def test_5xx_beyond_the_client_retries_is_retried_next_tick_and_sent_once(
+async def test_5xx_beyond_the_client_retries_backs_off_in_time_and_is_sent_once(
     client: AsyncWebClient, sessions: SessionFactory, slack: FakeSlack, clock: FakeClock
 ) -> None:
     slack.fail("chat.postMessage", status=503, times=10)
-    results, calls = [], []
-    for _ in range(4):
-        outcome = await send_once(client, sessions, clock.advance(minutes=1))
-        results.append(outcome.result)
-        calls.append(len(slack.calls_to("chat.postMessage")))
-        if outcome.result is Result.FAILED_TRANSIENT:
-            assert outcome.error == "service_unavailable"
-            row = await ledger.status_of(sessions, KEY)
-            assert row is not None
+
+    async def attempt(result: Result, calls: int, *, retry_in: timedelta | None = None) -> None:
+        outcome = await send_once(client, sessions, clock())
+        assert outcome.result is result
+        assert len(slack.calls_to("chat.postMessage")) == calls
+        row = await ledger.status_of(sessions, KEY)
+        assert row is not None
+        if retry_in is not None:  # kept claimed until the backoff ends, with the reason
             assert (row.status, row.error, row.lease_until) == (
                 "claimed",
                 "service_unavailable",
-                clock(),
+                clock() + retry_in,
             )
-    assert results == [
-        Result.FAILED_TRANSIENT,
-        Result.FAILED_TRANSIENT,
-        Result.SENT,
-        Result.ALREADY_DONE,
-    ]
-    assert calls == [REQUESTS_PER_CALL, 2 * REQUESTS_PER_CALL, 11, 11]
+
+    await attempt(Result.FAILED_TRANSIENT, REQUESTS_PER_CALL, retry_in=timedelta(minutes=1))
+    clock.advance(seconds=59)  # still backing off: nothing is sent
+    await attempt(Result.ALREADY_DONE, REQUESTS_PER_CALL)
+    clock.advance(seconds=1)
+    await attempt(Result.FAILED_TRANSIENT, 2 * REQUESTS_PER_CALL, retry_in=timedelta(minutes=2))
+    clock.advance(minutes=1)
+    await attempt(Result.ALREADY_DONE, 2 * REQUESTS_PER_CALL)
+    clock.advance(minutes=1)
+    await attempt(Result.SENT, 11)
+    clock.advance(minutes=30)
+    await attempt(Result.ALREADY_DONE, 11)
     assert len(successes(slack)) == 1
     row = await ledger.status_of(sessions, KEY)
     assert row is not None and (row.status, row.attempts, row.error) == ("sent", 3, None)
+
+
+async def test_a_retry_after_beyond_the_client_retries_is_honoured_by_the_backoff(
+    sessions: SessionFactory, slack: FakeSlack, clock: FakeClock
+) -> None:
+    bare = build_client("xoxb-test", slack.url)
+    bare.retry_handlers = []  # the 429 reaches the ledger, as after the client gave up
+    slack.fail("chat.postMessage", status=429, retry_after=300, times=1)
+    first = await send_once(bare, sessions, clock())
+    assert first.result is Result.FAILED_TRANSIENT
+    row = await ledger.status_of(sessions, KEY)
+    assert row is not None and row.lease_until == clock() + timedelta(seconds=300)
+    assert (await send_once(bare, sessions, clock.advance(minutes=4))).result is (
+        Result.ALREADY_DONE
+    )
+    assert (await send_once(bare, sessions, clock.advance(minutes=1))).result is Result.SENT
+    assert len(successes(slack)) == 1
 
 
 async def test_429_is_retried_by_the_client_after_retry_after(
@@ -193,13 +214,47 @@ async def test_unreachable_recipients_are_permanent(
     )
 
 
-async def test_a_revoked_token_is_permanent_and_flags_the_installation(
+async def test_a_revoked_token_flags_the_installation_and_is_sent_once_fixed(
     client: AsyncWebClient, sessions: SessionFactory, slack: FakeSlack, clock: FakeClock
 ) -> None:
     slack.valid_tokens = {"xoxb-someone-else"}
     outcome = await send_once(client, sessions, clock())
-    assert (outcome.result, outcome.error) == (Result.FAILED_PERMANENT, "invalid_auth")
+    assert (outcome.result, outcome.error) == (Result.FAILED_TRANSIENT, "invalid_auth")
     assert outcome.installation_broken and not outcome.unreachable
+    row = await ledger.status_of(sessions, KEY)  # kept, not failed: nobody is given up on
+    assert row is not None and (row.status, row.error) == ("claimed", "invalid_auth")
+    slack.valid_tokens = {"xoxb-test"}
+    fixed = await send_once(client, sessions, clock.advance(minutes=1))
+    assert (fixed.result, fixed.attempts) == (Result.SENT, 2)
+    assert len(successes(slack)) == 1
+
+
+@pytest.mark.parametrize("error", ["account_inactive", "token_revoked", "missing_scope"])
+async def test_deliver_all_stops_a_fan_out_at_a_token_problem(
+    client: AsyncWebClient,
+    sessions: SessionFactory,
+    slack: FakeSlack,
+    clock: FakeClock,
+    error: str,
+) -> None:
+    slack.fail("chat.postMessage", error=error, times=100)
+    items = [
+        Item(
+            client,
+            sessions,
+            DeliveryKey("T1", "prompt", f"U{i}", "2026-W48"),
+            post(client, f"U{i}"),
+            clock(),
+            "a",
+        )
+        for i in range(20)
+    ]
+    outcomes = await deliver_all(items, concurrency=1)
+    assert outcomes[0].installation_broken
+    assert [o.result for o in outcomes[1:]] == [Result.DEFERRED] * 19
+    assert {o.error for o in outcomes} == {error}
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert await count_rows(sessions) == {"claimed": 1}  # the rest were never claimed
 
 
 async def test_an_unknown_slack_error_is_retried_not_lost(
@@ -222,7 +277,8 @@ async def test_a_connection_error_is_transient(sessions: SessionFactory, clock: 
     assert outcome.result is Result.FAILED_TRANSIENT
     assert outcome.error is not None and "ClientConnectorError" in outcome.error
     row = await ledger.status_of(sessions, KEY)
-    assert row is not None and (row.status, row.lease_until) == ("claimed", clock())
+    retry_at = clock() + timedelta(minutes=1)
+    assert row is not None and (row.status, row.lease_until) == ("claimed", retry_at)
 
 
 async def test_a_timeout_is_transient(

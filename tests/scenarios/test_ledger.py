@@ -333,3 +333,18 @@ async def test_concurrent_take_overs_have_one_winner(
         assert winners[0].attempts == 2
         row = await ledger.status_of(replicas[1], key)
         assert row is not None and (row.claimed_by, row.attempts) == (winners[0].owner, 2)
+
+
+async def test_a_transient_failure_holds_the_claim_until_its_retry_time(
+    sessions: SessionFactory, clock: FakeClock
+) -> None:
+    won = await claim(sessions, clock())
+    assert won is not None
+    retry_at = clock() + timedelta(minutes=4)
+    status = await ledger.mark_failed(
+        sessions, won, now=clock(), error="http_503", permanent=False, retry_at=retry_at
+    )
+    assert status == "claimed"
+    assert await claim(sessions, clock.advance(minutes=3), owner="b") is None
+    again = await claim(sessions, clock.advance(minutes=1), owner="b")
+    assert again is not None and again.attempts == 2

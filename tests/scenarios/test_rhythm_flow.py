@@ -248,27 +248,140 @@ async def test_rate_limits_and_outages_are_retried_and_delivered_once(
     assert [len(dms(slack, ME)), len(dms(slack, BOB))] == [0, 1]
 
 
-async def test_gone_members_are_skipped_and_marked_inactive(
+async def person(bot: Runtime, user: str) -> Person:
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        return (await session.exec(select(Person).where(Person.user_id == user))).one()
+
+
+def texts(calls: list[Any]) -> str:
+    return json.dumps([c.args for c in calls])
+
+
+@pytest.mark.parametrize("error", ["user_not_found", "user_disabled"])
+async def test_gone_members_are_skipped_marked_inactive_and_their_lead_told(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock, error: str
+) -> None:
+    await team_with_okrs(bot, driver, slack)
+    slack.fail("chat.postMessage", error=error, times=None, match=lambda a: a.get("channel") == ME)
+    counts = await run(bot, "checkins", MONDAY.replace(hour=14), clock)
+    assert counts == {"failed_permanent": 1, "sent": 1}
+    assert (await person(bot, ME)).inactive
+    [told] = dms(slack, LEAD)  # once, naming the person and why
+    assert f"<@{ME}>" in texts([told]) and "check-in prompt" in texts([told])
+    slack.reset()
+    assert bot.rhythm is not None
+    next_week = MONDAY + timedelta(days=7, hours=14)
+    assert dict(await bot.rhythm.run("checkins", next_week)) == {"sent": 1}  # only BOB
+    assert dms(slack, LEAD) == []
+
+
+async def test_an_inactive_member_is_rechecked_daily_and_prompted_once_active(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
 ) -> None:
     await team_with_okrs(bot, driver, slack)
     slack.fail(
-        "chat.postMessage",
-        error="account_inactive",
-        times=None,
-        match=lambda a: a.get("channel") == ME,
+        "chat.postMessage", error="user_disabled", times=1, match=lambda a: a.get("channel") == ME
     )
-    counts = await run(bot, "checkins", MONDAY.replace(hour=14), clock)
-    assert counts == {"failed_permanent": 1, "sent": 1}
-    assert bot.deps is not None
-    async with bot.deps.sessions() as session:
-        me = (await session.exec(select(Person).where(Person.user_id == ME))).one()
-    assert me.inactive
+    await run(bot, "checkins", MONDAY.replace(hour=14), clock)
+    assert (await person(bot, ME)).inactive
+    slack.reset()
+    # Slack shows ME active again; within a day the tick asks and ME is back.
+    await run(bot, "checkins", MONDAY + timedelta(days=1, hours=15), clock)
+    assert not (await person(bot, ME)).inactive
+    assert [c.args["user"] for c in slack.calls_to("users.info")].count(ME) == 1
+    assert await run(bot, "checkins", MONDAY + timedelta(days=7, hours=8), clock) == {"sent": 1}
+    assert len(dms(slack, ME)) == 1
+
+
+async def test_account_inactive_pauses_sends_marks_nobody_and_all_are_prompted_after(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock, caplog: Any
+) -> None:
+    """Slack's account_inactive is about the bot's token: everyone's prompt waits, nobody
+    is marked inactive, one ERROR says so, and everything goes out once it is fixed."""
+    slack.add_user(ME, tz="Europe/Stockholm", is_admin=True)  # told when it works again
+    await team_with_okrs(bot, driver, slack)
+    assert bot.rhythm is not None
+    await run(bot, "checkins", MONDAY, clock)  # people looked up before the token broke
+    slack.fail("chat.postMessage", error="account_inactive", times=None)
+    slack.fail("auth.test", error="account_inactive", times=None)
+    with caplog.at_level("INFO"):
+        for minute in range(0, 120, 7):
+            clock.set(MONDAY.replace(hour=8) + timedelta(minutes=minute))
+            await bot.rhythm.tick(clock())
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and "account_inactive" in errors[0].getMessage()
+    assert not errors[0].exc_info
+    assert len(slack.calls_to("chat.postMessage")) == 1  # the fan-out stopped at once
+    assert not (await person(bot, ME)).inactive and not (await person(bot, BOB)).inactive
+    slack.reset()
+    # Fixed: the next tick finds the token works, resumes, and ME's prompt goes out.
+    clock.set(MONDAY.replace(hour=10, minute=30))
+    await bot.rhythm.tick(clock())
+    assert len(dms(slack, ME)) == 2  # the prompt, and the admin's "can post again"
+    assert "can post again" in texts(dms(slack, ME))
+    clock.set(MONDAY.replace(hour=14))
+    await bot.rhythm.tick(clock())
+    assert len(dms(slack, BOB)) == 1
+    for week in (1, 2):
+        await run(bot, "checkins", MONDAY + timedelta(days=7 * week, hours=14), clock)
+    assert [len(dms(slack, ME)), len(dms(slack, BOB))] == [4, 3]  # one prompt a week each
+
+
+async def test_a_six_minute_outage_at_nine_delivers_every_prompt_once_after(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    await team_with_okrs(bot, driver, slack)
+    for n in range(9):
+        user = f"U0REP{n:02d}"
+        slack.add_user(user, tz="UTC")
+        await create(driver, slack, {**SIMPLE, "title": f"Rep {n}"}, user=user)
     slack.reset()
     assert bot.rhythm is not None
-    assert dict(await bot.rhythm.run("checkins", MONDAY + timedelta(days=7, hours=14))) == {
-        "sent": 1
-    }  # only BOB
+    slack.fail("chat.postMessage", status=503, times=None)
+    start = MONDAY.replace(hour=9)
+    for minute in range(6):  # a tick a minute through the outage
+        clock.set(start + timedelta(minutes=minute))
+        await bot.rhythm.tick(clock())
+    slack.reset()  # Slack is back
+    for minute in range(6, 40):
+        clock.set(start + timedelta(minutes=minute))
+        await bot.rhythm.tick(clock())
+    sent = [c.args["channel"] for c in slack.calls_to("chat.postMessage") if c.ok]
+    reps = [f"U0REP{n:02d}" for n in range(9)]
+    assert sorted(sent) == sorted([ME, *reps])  # BOB's is due at 14:00 UTC
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        rows = (await session.exec(select(Delivery).where(Delivery.kind == "prompt"))).all()
+    assert {r.status for r in rows} == {"sent"}
+
+
+async def test_a_delivery_failing_until_its_window_closes_is_reported_to_the_lead_once(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    await team_with_okrs(bot, driver, slack)
+    assert bot.rhythm is not None
+    await run(bot, "checkins", MONDAY, clock)
+    slack.fail("chat.postMessage", status=503, times=None, match=lambda a: a.get("channel") == ME)
+    for hour in range(8, 8 + 26):
+        clock.set(MONDAY + timedelta(hours=hour, minutes=1))
+        await bot.rhythm.tick(clock())
+    reports = dms(slack, LEAD)
+    assert len(reports) == 1
+    text = texts(reports)
+    assert f"<@{ME}>" in text and "service_unavailable" in text and "check-in prompt" in text
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        row = (
+            await session.exec(
+                select(Delivery).where(Delivery.recipient == ME, Delivery.kind == "prompt")
+            )
+        ).one()
+    assert row.status == "skipped" and 20 <= row.attempts <= 35
+    for hour in range(34, 40):
+        clock.set(MONDAY + timedelta(hours=hour))
+        await bot.rhythm.tick(clock())
+    assert len(dms(slack, LEAD)) == 1  # told once
 
 
 async def test_two_schedulers_deliver_each_prompt_once(
