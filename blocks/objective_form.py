@@ -542,10 +542,8 @@ def _read_kr(
     target = value("target") if kind is not KRKind.MILESTONE else 1.0
     baseline = value("baseline")
     if block("start") not in problems and block("target") not in problems:
-        for message in validate_kr(kind, start, target):
-            about_start = message.startswith(("Enter a start", "The start value"))
-            where = "start" if about_start else "target"
-            problems.setdefault(block(where), message)
+        for problem in validate_kr(kind, start, target):
+            problems.setdefault(block(problem.field), problem.message)
     weight_text = _text(values, block("weight")).strip()
     weight = 1.0
     if weight_text:

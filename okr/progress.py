@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from okr.field_errors import FieldError
+
 EPS = 1e-9
 """Tolerance for comparing ratios and scores with the rule boundaries."""
 
@@ -129,42 +131,49 @@ def _utc(moment: datetime) -> datetime:
 # --- validation and progress --------------------------------------------------------------
 
 
-def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -> list[str]:
-    """Problems that stop a key result from being measured, as field-error sentences.
+#: The fields `validate_kr` puts problems on, named like the `KRDraft` attributes.
+START_FIELD = "start"
+TARGET_FIELD = "target"
+
+
+def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -> list[FieldError]:
+    """Problems that stop a key result from being measured, each on its field
+    (`START_FIELD` or `TARGET_FIELD`).
 
     increase/decrease need a finite start and target, different from each other and with the
     target on the side the kind moves to. stay_* need a finite threshold (``target``); a start
     is optional. A milestone needs neither. Any value given must be finite.
     """
     kind = KRKind(kind)
-    problems: list[str] = []
+    problems: list[FieldError] = []
     if start is not None and not math.isfinite(start):
-        problems.append("The start value must be a finite number.")
+        problems.append(FieldError(START_FIELD, "The start value must be a finite number."))
     if target is not None and not math.isfinite(target):
-        problems.append("The target must be a finite number.")
+        problems.append(FieldError(TARGET_FIELD, "The target must be a finite number."))
     if kind.moves:
         if start is None:
-            problems.append("Enter a start value.")
+            problems.append(FieldError(START_FIELD, "Enter a start value."))
         if target is None:
-            problems.append("Enter a target.")
+            problems.append(FieldError(TARGET_FIELD, "Enter a target."))
         if problems or start is None or target is None:
             return problems
+        unmeasurable = None
         if start == target:
-            problems.append(
-                "The start and the target are the same, so progress cannot be measured."
-            )
+            unmeasurable = "The start and the target are the same, so progress cannot be measured."
         elif kind is KRKind.INCREASE and target < start:
-            problems.append(
+            unmeasurable = (
                 "For an increase the target must be above the start value"
                 " (use a decrease key result to bring a number down)."
             )
         elif kind is KRKind.DECREASE and target > start:
-            problems.append(
+            unmeasurable = (
                 "For a decrease the target must be below the start value"
                 " (use an increase key result to grow a number)."
             )
+        if unmeasurable is not None:
+            problems.append(FieldError(TARGET_FIELD, unmeasurable))
     elif kind.holds and target is None:
-        problems.append("Enter the threshold to hold.")
+        problems.append(FieldError(TARGET_FIELD, "Enter the threshold to hold."))
     return problems
 
 

@@ -9,7 +9,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from okr.field_errors import FieldError
 from okr.progress import (
+    START_FIELD,
+    TARGET_FIELD,
     Calibration,
     Grade,
     KRKind,
@@ -71,7 +74,38 @@ def test_validate_kr(
 ) -> None:
     problems = validate_kr(kind, start, target)
     assert len(problems) == n_problems
-    assert all(isinstance(p, str) and p.endswith(".") for p in problems)
+    assert all(isinstance(p.message, str) and p.message.endswith(".") for p in problems)
+    assert all(p.field in (START_FIELD, TARGET_FIELD) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "target", "fields"),
+    [
+        (INC, math.nan, math.inf, [START_FIELD, TARGET_FIELD]),
+        (DEC, None, None, [START_FIELD, TARGET_FIELD]),
+        (INC, None, 100, [START_FIELD]),
+        (INC, 0, None, [TARGET_FIELD]),
+        (INC, 5, 5, [TARGET_FIELD]),
+        (INC, 10, 5, [TARGET_FIELD]),
+        (DEC, 5, 10, [TARGET_FIELD]),
+        (ABOVE, None, None, [TARGET_FIELD]),
+        (BELOW, math.inf, 3, [START_FIELD]),
+    ],
+)
+def test_validate_kr_puts_each_problem_on_its_field(
+    kind: KRKind, start: float | None, target: float | None, fields: list[str]
+) -> None:
+    assert [p.field for p in validate_kr(kind, start, target)] == fields
+
+
+def test_validate_kr_messages() -> None:
+    assert validate_kr(INC, math.nan, None) == [
+        FieldError("start", "The start value must be a finite number."),
+        FieldError("target", "Enter a target."),
+    ]
+    assert validate_kr(ABOVE, None, None) == [
+        FieldError("target", "Enter the threshold to hold."),
+    ]
 
 
 # --- progress -----------------------------------------------------------------------------
