@@ -10,7 +10,6 @@ both sides are numbers somebody typed.
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -458,70 +457,6 @@ def stretch_check(
     if goal < base / UNREALISTIC_FACTOR - tolerance:
         return StretchVerdict.LIKELY_UNREALISTIC
     return StretchVerdict.REASONABLE
-
-
-# --- snapshot for rendering ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class KRSnapshot:
-    """Everything the UI shows about one KR's pace at one moment, computed in one place."""
-
-    kind: KRKind
-    progress: float
-    """Raw progress (may be > 1 or < 0 for increase/decrease)."""
-    score: float
-    """``progress`` clamped to [0, 1]."""
-    expected: float
-    status: Status | None
-    """Suggested status (shown beside the owner's confidence, never instead of it)."""
-    forecast: float | None
-    forecast_progress: float | None
-    trend: float | None
-    """Change of the value since the previous check-in."""
-    latest_value: float | None
-    checkins: int
-
-
-def assess(
-    kind: KRKind | str,
-    start: float | None,
-    target: float | None,
-    points: Sequence[tuple[datetime, float]],
-    cycle_start: datetime,
-    cycle_end: datetime,
-    at: datetime,
-    *,
-    done: bool = False,
-) -> KRSnapshot:
-    """Bundle progress, pace, suggested status, forecast and trend of one KR at ``at``.
-
-    ``points`` are this cycle's check-ins as ``(when, value)`` in any order; those after
-    ``at`` are ignored so a snapshot never depends on the future.
-    """
-    kind = KRKind(kind)
-    now = _utc(at)
-    seen = sorted(
-        ((moment, value) for moment, value in points if _utc(moment) <= now),
-        key=lambda point: _utc(point[0]),
-    )
-    values = [value for _, value in seen]
-    latest = values[-1] if values else None
-    previous = values[-2] if len(values) >= 2 else None
-    raw = progress(kind, start, target, latest, history_values=values, done=done)
-    expected = expected_progress(cycle_start, cycle_end, at)
-    return KRSnapshot(
-        kind=kind,
-        progress=raw,
-        score=clamp01(raw),
-        expected=expected,
-        status=suggested_status(kind, raw, expected, latest_value=latest, target=target, done=done),
-        forecast=forecast(kind, start, target, seen, cycle_start, cycle_end),
-        forecast_progress=forecast_progress(kind, start, target, seen, cycle_start, cycle_end),
-        trend=trend(previous, latest) if latest is not None else None,
-        latest_value=latest,
-        checkins=len(values),
-    )
 
 
 def at_target(kind: KRKind | str, target: float, value: float) -> bool:

@@ -42,7 +42,6 @@ CLAIMED = "claimed"
 SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
-FINAL_STATUSES = frozenset({SENT, FAILED, SKIPPED})
 
 #: Claims of one delivery (first try, retries, take-overs) before it is given up as failed.
 MAX_ATTEMPTS = 5

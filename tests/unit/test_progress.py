@@ -16,10 +16,8 @@ from okr.progress import (
     Calibration,
     Grade,
     KRKind,
-    KRSnapshot,
     Status,
     StretchVerdict,
-    assess,
     calibration,
     clamp01,
     expected_progress,
@@ -259,7 +257,6 @@ def test_suggested_status_stay_and_milestone(
 def test_suggested_status_does_not_take_confidence() -> None:
     params = inspect.signature(suggested_status).parameters
     assert not any("confidence" in name for name in params)
-    assert not any("confidence" in name for name in inspect.signature(assess).parameters)
     with pytest.raises(TypeError):
         suggested_status(INC, 0.5, 0.5, confidence=0.9)  # type: ignore[call-arg]
 
@@ -414,35 +411,6 @@ def test_stretch_verdict_is_warning() -> None:
     assert not StretchVerdict.REASONABLE.is_warning
     assert StretchVerdict.NOT_CHALLENGING.is_warning
     assert StretchVerdict.LIKELY_UNREALISTIC.is_warning
-
-
-# --- snapshot -----------------------------------------------------------------------------
-
-
-def test_assess_bundles_everything_for_rendering() -> None:
-    points = [(day(30), 40.0), (day(0), 10.0), (day(60), 70.0), (day(80), 999.0)]
-    snap = assess(INC, 0, 100, points, Q_START, Q_END, day(60))
-    assert snap == KRSnapshot(
-        kind=INC,
-        progress=pytest.approx(0.7),
-        score=pytest.approx(0.7),
-        expected=pytest.approx(2 / 3),
-        status=Status.ON_TRACK,
-        forecast=pytest.approx(100.0),
-        forecast_progress=pytest.approx(1.0),
-        trend=pytest.approx(30.0),
-        latest_value=70.0,
-        checkins=3,  # the day-80 point lies in the future and is ignored
-    )
-
-
-def test_assess_without_checkins() -> None:
-    snap = assess(ABOVE, None, 3, [], Q_START, Q_END, day(45))
-    assert snap.progress == 0.0
-    assert snap.status is None
-    assert snap.forecast is None
-    assert snap.trend is None
-    assert snap.checkins == 0
 
 
 # --- properties ---------------------------------------------------------------------------
