@@ -15,14 +15,13 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.cycle_rules import ExistingCycle
 from okr.cycles import CycleSpan, next_quarter, quarter_for
 from storage.models import Cycle, Workspace
+from storage.upsert import insert_new
 
 
 async def fiscal_start_month(session: AsyncSession, workspace_id: str) -> int:
@@ -35,17 +34,14 @@ async def fiscal_start_month(session: AsyncSession, workspace_id: str) -> int:
 
 async def _ensure_quarter(session: AsyncSession, workspace_id: str, span: CycleSpan) -> Cycle:
     """The stored cycle with exactly these days, inserted as a quarter when missing."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.exec(  # type: ignore[call-overload]
-        insert(Cycle)
-        .values(
+        insert_new(session, Cycle, unique=["workspace_id", "start_date", "end_date"]).values(
             workspace_id=workspace_id,
             name=span.name,
             start_date=span.start,
             end_date=span.end,
             is_custom=False,
         )
-        .on_conflict_do_nothing(index_elements=["workspace_id", "start_date", "end_date"])
     )
     result = await session.exec(
         select(Cycle).where(
