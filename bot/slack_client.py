@@ -3,11 +3,18 @@
 Retries use slack_sdk's own async handlers: 429 honours Retry-After, 5xx and dropped
 connections back off. Slack's 5xx is usually 500 or 503, but a proxy in between answers
 502 and 504 too, so the server-error handler here takes every 5xx.
+
+Each handler waits between attempts through the `sleep` it is given (`asyncio.sleep` in
+production, as slack_sdk does): a test passes one that records the wait instead, so a
+retried call still proves how long the bot would wait without spending that time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import math
+import random
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -24,8 +31,37 @@ from slack_sdk.web.async_client import AsyncWebClient
 REQUEST_TIMEOUT_S = 10
 MAX_RETRIES = 3
 
+#: How a retry handler waits, given seconds.
+Sleep = Callable[[float], Awaitable[None]]
 
-class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+
+async def _next_attempt(state: RetryState, seconds: float, sleep: Sleep) -> None:
+    """What slack_sdk's handlers do before the next attempt, waiting through `sleep`."""
+    state.next_attempt_requested = True
+    await sleep(seconds)
+    state.increment_current_attempt()
+
+
+class _BackoffThroughSleep(AsyncRetryHandler):
+    """Backs off by the handler's interval calculator, waiting through an injected sleep."""
+
+    def __init__(self, *, sleep: Sleep = asyncio.sleep, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._sleep = sleep
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        seconds = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+        await _next_attempt(state, seconds, self._sleep)
+
+
+class AnyServerErrorRetryHandler(_BackoffThroughSleep, AsyncServerErrorRetryHandler):
     """Retries every 5xx answer, not only 500 and 503."""
 
     async def _can_retry_async(
@@ -39,13 +75,24 @@ class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code < 600
 
 
+class ConnectionErrorRetryHandler(_BackoffThroughSleep, AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retry of a refused or dropped connection."""
+
+
 class ReportingRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
     """slack_sdk's 429 handler (waits Retry-After), telling a listener about the pause so
     a fan-out can hold all its senders back, not just the one that was refused."""
 
-    def __init__(self, on_rate_limited: Callable[[float], None] | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        on_rate_limited: Callable[[float], None] | None,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._on_rate_limited = on_rate_limited
+        self._sleep = sleep
 
     async def prepare_for_next_attempt_async(
         self,
@@ -55,26 +102,33 @@ class ReportingRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        if self._on_rate_limited is not None and response is not None:
-            values = [v for k, v in response.headers.items() if k.lower() == "retry-after"]
-            try:
-                first = values[0][0] if isinstance(values[0], list) else values[0]
-                seconds = float(first)
-            except (TypeError, ValueError, IndexError):
-                seconds = 1.0
+        if response is None:
+            raise error  # type: ignore[misc]  # as slack_sdk does: nothing to wait on
+        seconds = _retry_after(response)
+        if self._on_rate_limited is not None:
             self._on_rate_limited(seconds)
-        await super().prepare_for_next_attempt_async(
-            state=state, request=request, response=response, error=error
-        )
+        # slack_sdk's wait: Retry-After's whole seconds plus up to one second of jitter.
+        await _next_attempt(state, int(seconds) + random.random(), self._sleep)
+
+
+def _retry_after(response: HttpResponse) -> float:
+    """The Retry-After header in seconds; 1 when it is missing or unreadable."""
+    values = [v for k, v in response.headers.items() if k.lower() == "retry-after"]
+    try:
+        first = values[0][0] if isinstance(values[0], list) else values[0]
+        seconds = float(first)
+    except (TypeError, ValueError, IndexError):
+        return 1.0
+    return seconds if math.isfinite(seconds) else 1.0
 
 
 def retry_handlers(
-    on_rate_limited: Callable[[float], None] | None = None,
+    on_rate_limited: Callable[[float], None] | None = None, *, sleep: Sleep = asyncio.sleep
 ) -> list[AsyncRetryHandler]:
     return [
-        ReportingRateLimitRetryHandler(on_rate_limited, max_retry_count=MAX_RETRIES),
-        AnyServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
-        AsyncConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ReportingRateLimitRetryHandler(on_rate_limited, sleep=sleep, max_retry_count=MAX_RETRIES),
+        AnyServerErrorRetryHandler(sleep=sleep, max_retry_count=MAX_RETRIES),
+        ConnectionErrorRetryHandler(sleep=sleep, max_retry_count=MAX_RETRIES),
     ]
 
 
@@ -84,12 +138,13 @@ def build_client(
     *,
     timeout: int = REQUEST_TIMEOUT_S,
     on_rate_limited: Callable[[float], None] | None = None,
+    retry_sleep: Sleep = asyncio.sleep,
 ) -> AsyncWebClient:
     """A Web API client for `token` against `base_url`, retrying what is worth retrying;
-    `on_rate_limited(seconds)` hears of every 429."""
+    `on_rate_limited(seconds)` hears of every 429, `retry_sleep` waits between attempts."""
     return AsyncWebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
-        retry_handlers=retry_handlers(on_rate_limited),
+        retry_handlers=retry_handlers(on_rate_limited, sleep=retry_sleep),
     )
