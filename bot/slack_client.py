@@ -35,15 +35,8 @@ MAX_RETRIES = 3
 Sleep = Callable[[float], Awaitable[None]]
 
 
-async def _next_attempt(state: RetryState, seconds: float, sleep: Sleep) -> None:
-    """What slack_sdk's handlers do before the next attempt, waiting through `sleep`."""
-    state.next_attempt_requested = True
-    await sleep(seconds)
-    state.increment_current_attempt()
-
-
-class _BackoffThroughSleep(AsyncRetryHandler):
-    """Backs off by the handler's interval calculator, waiting through an injected sleep."""
+class _WaitsThroughSleep(AsyncRetryHandler):
+    """slack_sdk's step before the next attempt, waiting through an injected `sleep`."""
 
     def __init__(self, *, sleep: Sleep = asyncio.sleep, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -57,11 +50,19 @@ class _BackoffThroughSleep(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        seconds = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
-        await _next_attempt(state, seconds, self._sleep)
+        seconds = self._seconds_to_wait(state, response, error)
+        state.next_attempt_requested = True
+        await self._sleep(seconds)
+        state.increment_current_attempt()
+
+    def _seconds_to_wait(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
+        """slack_sdk's back-off: what the interval calculator says for this attempt."""
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
 
-class AnyServerErrorRetryHandler(_BackoffThroughSleep, AsyncServerErrorRetryHandler):
+class AnyServerErrorRetryHandler(_WaitsThroughSleep, AsyncServerErrorRetryHandler):
     """Retries every 5xx answer, not only 500 and 503."""
 
     async def _can_retry_async(
@@ -75,40 +76,28 @@ class AnyServerErrorRetryHandler(_BackoffThroughSleep, AsyncServerErrorRetryHand
         return response is not None and 500 <= response.status_code < 600
 
 
-class ConnectionErrorRetryHandler(_BackoffThroughSleep, AsyncConnectionErrorRetryHandler):
+class ConnectionErrorRetryHandler(_WaitsThroughSleep, AsyncConnectionErrorRetryHandler):
     """slack_sdk's retry of a refused or dropped connection."""
 
 
-class ReportingRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+class ReportingRateLimitRetryHandler(_WaitsThroughSleep, AsyncRateLimitErrorRetryHandler):
     """slack_sdk's 429 handler (waits Retry-After), telling a listener about the pause so
     a fan-out can hold all its senders back, not just the one that was refused."""
 
-    def __init__(
-        self,
-        on_rate_limited: Callable[[float], None] | None,
-        *,
-        sleep: Sleep = asyncio.sleep,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, on_rate_limited: Callable[[float], None] | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_rate_limited = on_rate_limited
-        self._sleep = sleep
 
-    async def prepare_for_next_attempt_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
+    def _seconds_to_wait(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
+        """slack_sdk's wait: Retry-After's whole seconds plus up to a second of jitter."""
         if response is None:
             raise error  # type: ignore[misc]  # as slack_sdk does: nothing to wait on
         seconds = _retry_after(response)
         if self._on_rate_limited is not None:
             self._on_rate_limited(seconds)
-        # slack_sdk's wait: Retry-After's whole seconds plus up to one second of jitter.
-        await _next_attempt(state, int(seconds) + random.random(), self._sleep)
+        return int(seconds) + random.random()
 
 
 def _retry_after(response: HttpResponse) -> float:
