@@ -5,7 +5,7 @@ errors keyed by block id, ready for `response_action: errors`. Checks that need 
 database (the alignment target's cycle, permissions, target revisions) live in handlers.
 
 Ten key-result rows of nine inputs each plus the objective's own fields stay under
-Slack's 100-block limit for a modal (see `modal_block_count`).
+Slack's 100-block limit for a modal (99 blocks when editing ten rows).
 """
 
 from __future__ import annotations
@@ -69,7 +69,6 @@ LEVEL_LABELS: dict[str, str] = {
 }
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
-_FIELDS = ("title", "kind", "start", "target", "unit", "currency", "owner", "baseline", "weight")
 
 
 def kr_block(row: int, name: str) -> str:
@@ -231,11 +230,6 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         blocks=blocks,
     )
     return view.to_dict()
-
-
-def modal_block_count(rows: int, editing: bool) -> int:
-    """Blocks the modal has with `rows` KR rows (must stay <= 100)."""
-    return 6 + 2 * int(editing) + rows * len(_FIELDS) + int(rows < MAX_KR_ROWS) + 1
 
 
 def _archive_block(objective_id: int | None) -> ActionsBlock:
@@ -542,10 +536,8 @@ def _read_kr(
     target = value("target") if kind is not KRKind.MILESTONE else 1.0
     baseline = value("baseline")
     if block("start") not in problems and block("target") not in problems:
-        for message in validate_kr(kind, start, target):
-            about_start = message.startswith(("Enter a start", "The start value"))
-            where = "start" if about_start else "target"
-            problems.setdefault(block(where), message)
+        for problem in validate_kr(kind, start, target):
+            problems.setdefault(block(problem.field), problem.message)
     weight_text = _text(values, block("weight")).strip()
     weight = 1.0
     if weight_text:

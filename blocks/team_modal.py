@@ -701,13 +701,6 @@ def not_allowed_error(team_name: str) -> str:
 GONE_ERROR = "That team does not exist (any more). Close this and type /okr team again."
 
 
-def unknown_team_text(name: str) -> str:
-    return (
-        f"I don't know a team called “{escape(truncate(name, MAX_NAME))}”. "
-        "Type `/okr team` to create one or to pick one of yours."
-    )
-
-
 def home_channel_message(name: str, leads: Sequence[str]) -> dict[str, Any]:
     """The short post into the team's channel once it is the team's home."""
     led_by = ", ".join(f"<@{u}>" for u in leads[:10])

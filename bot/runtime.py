@@ -21,7 +21,7 @@ from bot.app import build_app, build_context
 from bot.config import Settings
 from bot.listener_tasks import ListenerTasks
 from bot.server import build_web_app
-from bot.slack_client import build_client
+from bot.slack_client import Sleep, build_client
 from handlers.context import Ctx
 from scheduler.pacing import Pacer
 from scheduler.runner import Job, Ticker
@@ -53,15 +53,18 @@ class Runtime:
         port: int | None = None,
         jobs: Sequence[Job] | None = None,
         scheduler: bool = True,
+        retry_sleep: Sleep = asyncio.sleep,
     ) -> None:
         """`jobs` replaces the rhythm's jobs on the tick; `scheduler=False` leaves the tick
-        off (tests run jobs themselves, at the time they set)."""
+        off (tests run jobs themselves, at the time they set); `retry_sleep` is how the
+        Slack client waits between retries (tests record the waits instead)."""
         self.settings = settings
         self._clock = clock
         self._host = host
         self._port = settings.port if port is None else port
         self._jobs = jobs
         self._scheduler = scheduler
+        self._retry_sleep = retry_sleep
         self.rhythm: Scheduler | None = None
         self.engine: AsyncEngine | None = None
         self.client: AsyncWebClient | None = None
@@ -96,7 +99,10 @@ class Runtime:
         )
         pacer = Pacer(settings.slack_posts_per_second)
         self.client = build_client(
-            settings.slack_bot_token, settings.slack_api_url, on_rate_limited=pacer.pause
+            settings.slack_bot_token,
+            settings.slack_api_url,
+            on_rate_limited=pacer.pause,
+            retry_sleep=self._retry_sleep,
         )
         self.rhythm = Scheduler(self.deps, self.client, pacer)
         self.ctx = build_context(self.deps, self.rhythm.digest_now)

@@ -88,10 +88,6 @@ class KRLine:
     """Progress the least-squares line through the check-ins reaches at cycle end."""
 
     @property
-    def last_checkin_at(self) -> datetime | None:
-        return self.checkins[-1].at if self.checkins else None
-
-    @property
     def score(self) -> float:
         return clamp01(self.progress)
 

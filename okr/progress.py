@@ -10,9 +10,10 @@ both sides are numbers somebody typed.
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+
+from okr.field_errors import FieldError
 
 EPS = 1e-9
 """Tolerance for comparing ratios and scores with the rule boundaries."""
@@ -129,42 +130,49 @@ def _utc(moment: datetime) -> datetime:
 # --- validation and progress --------------------------------------------------------------
 
 
-def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -> list[str]:
-    """Problems that stop a key result from being measured, as field-error sentences.
+#: The fields `validate_kr` puts problems on, named like the `KRDraft` attributes.
+START_FIELD = "start"
+TARGET_FIELD = "target"
+
+
+def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -> list[FieldError]:
+    """Problems that stop a key result from being measured, each on its field
+    (`START_FIELD` or `TARGET_FIELD`).
 
     increase/decrease need a finite start and target, different from each other and with the
     target on the side the kind moves to. stay_* need a finite threshold (``target``); a start
     is optional. A milestone needs neither. Any value given must be finite.
     """
     kind = KRKind(kind)
-    problems: list[str] = []
+    problems: list[FieldError] = []
     if start is not None and not math.isfinite(start):
-        problems.append("The start value must be a finite number.")
+        problems.append(FieldError(START_FIELD, "The start value must be a finite number."))
     if target is not None and not math.isfinite(target):
-        problems.append("The target must be a finite number.")
+        problems.append(FieldError(TARGET_FIELD, "The target must be a finite number."))
     if kind.moves:
         if start is None:
-            problems.append("Enter a start value.")
+            problems.append(FieldError(START_FIELD, "Enter a start value."))
         if target is None:
-            problems.append("Enter a target.")
+            problems.append(FieldError(TARGET_FIELD, "Enter a target."))
         if problems or start is None or target is None:
             return problems
+        unmeasurable = None
         if start == target:
-            problems.append(
-                "The start and the target are the same, so progress cannot be measured."
-            )
+            unmeasurable = "The start and the target are the same, so progress cannot be measured."
         elif kind is KRKind.INCREASE and target < start:
-            problems.append(
+            unmeasurable = (
                 "For an increase the target must be above the start value"
                 " (use a decrease key result to bring a number down)."
             )
         elif kind is KRKind.DECREASE and target > start:
-            problems.append(
+            unmeasurable = (
                 "For a decrease the target must be below the start value"
                 " (use an increase key result to grow a number)."
             )
+        if unmeasurable is not None:
+            problems.append(FieldError(TARGET_FIELD, unmeasurable))
     elif kind.holds and target is None:
-        problems.append("Enter the threshold to hold.")
+        problems.append(FieldError(TARGET_FIELD, "Enter the threshold to hold."))
     return problems
 
 
@@ -449,70 +457,6 @@ def stretch_check(
     if goal < base / UNREALISTIC_FACTOR - tolerance:
         return StretchVerdict.LIKELY_UNREALISTIC
     return StretchVerdict.REASONABLE
-
-
-# --- snapshot for rendering ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class KRSnapshot:
-    """Everything the UI shows about one KR's pace at one moment, computed in one place."""
-
-    kind: KRKind
-    progress: float
-    """Raw progress (may be > 1 or < 0 for increase/decrease)."""
-    score: float
-    """``progress`` clamped to [0, 1]."""
-    expected: float
-    status: Status | None
-    """Suggested status (shown beside the owner's confidence, never instead of it)."""
-    forecast: float | None
-    forecast_progress: float | None
-    trend: float | None
-    """Change of the value since the previous check-in."""
-    latest_value: float | None
-    checkins: int
-
-
-def assess(
-    kind: KRKind | str,
-    start: float | None,
-    target: float | None,
-    points: Sequence[tuple[datetime, float]],
-    cycle_start: datetime,
-    cycle_end: datetime,
-    at: datetime,
-    *,
-    done: bool = False,
-) -> KRSnapshot:
-    """Bundle progress, pace, suggested status, forecast and trend of one KR at ``at``.
-
-    ``points`` are this cycle's check-ins as ``(when, value)`` in any order; those after
-    ``at`` are ignored so a snapshot never depends on the future.
-    """
-    kind = KRKind(kind)
-    now = _utc(at)
-    seen = sorted(
-        ((moment, value) for moment, value in points if _utc(moment) <= now),
-        key=lambda point: _utc(point[0]),
-    )
-    values = [value for _, value in seen]
-    latest = values[-1] if values else None
-    previous = values[-2] if len(values) >= 2 else None
-    raw = progress(kind, start, target, latest, history_values=values, done=done)
-    expected = expected_progress(cycle_start, cycle_end, at)
-    return KRSnapshot(
-        kind=kind,
-        progress=raw,
-        score=clamp01(raw),
-        expected=expected,
-        status=suggested_status(kind, raw, expected, latest_value=latest, target=target, done=done),
-        forecast=forecast(kind, start, target, seen, cycle_start, cycle_end),
-        forecast_progress=forecast_progress(kind, start, target, seen, cycle_start, cycle_end),
-        trend=trend(previous, latest) if latest is not None else None,
-        latest_value=latest,
-        checkins=len(values),
-    )
 
 
 def at_target(kind: KRKind | str, target: float, value: float) -> bool:

@@ -28,13 +28,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Update, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import SessionFactory
 from storage.models import Delivery
+from storage.upsert import insert_new
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,6 @@ CLAIMED = "claimed"
 SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
-FINAL_STATUSES = frozenset({SENT, FAILED, SKIPPED})
 
 #: Claims of one delivery (first try, retries, take-overs) before it is given up as failed.
 #: A safety net only: transient failures back off in time (scheduler.deliver.retry_delay)
@@ -224,9 +222,8 @@ async def mark_skipped(
     """
     reason = _clip(reason) or "skipped"
     async with sessions() as session:
-        insert = _insert_for(session)
         inserted = await session.exec(  # type: ignore[call-overload]
-            insert(Delivery)
+            insert_new(session, Delivery, unique=_KEY_COLUMNS)
             .values(
                 **_key_values(key),
                 status=SKIPPED,
@@ -236,7 +233,6 @@ async def mark_skipped(
                 lease_until=now,
                 error=reason,
             )
-            .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
             .returning(Delivery.id)  # type: ignore[arg-type]
         )
         if inserted.first() is not None:
@@ -275,17 +271,12 @@ async def status_of(sessions: SessionFactory, key: DeliveryKey) -> Delivery | No
 # ---------------------------------------------------------------------------- internals
 
 
-def _insert_for(session: AsyncSession) -> Any:
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-
-
 async def _insert_claim(
     session: AsyncSession, key: DeliveryKey, *, now: datetime, lease: timedelta, owner: str
 ) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, None if it exists."""
-    insert = _insert_for(session)
     result = await session.exec(  # type: ignore[call-overload]
-        insert(Delivery)
+        insert_new(session, Delivery, unique=_KEY_COLUMNS)
         .values(
             **_key_values(key),
             status=CLAIMED,
@@ -294,7 +285,6 @@ async def _insert_claim(
             claimed_at=now,
             lease_until=now + lease,
         )
-        .on_conflict_do_nothing(index_elements=_KEY_COLUMNS)
         .returning(Delivery.id)  # type: ignore[arg-type]
     )
     row = result.first()

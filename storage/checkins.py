@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.progress import KRKind
 from okr.values import Unit
 from storage.models import CheckIn, Cycle, KeyResult, Objective
+from storage.upsert import insert_new
 
 
 @dataclass(frozen=True)
@@ -111,11 +110,10 @@ async def record(
     The (KR, submission_key) pair is unique: a submission Slack delivers twice, or two
     clicks racing, store once; the KR ids that were new are returned. The caller commits.
     """
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     stored: list[int] = []
     for entry in entries:
         result = await session.exec(  # type: ignore[call-overload]
-            insert(CheckIn)
+            insert_new(session, CheckIn, unique=["key_result_id", "submission_key"])
             .values(
                 workspace_id=workspace_id,
                 key_result_id=entry.key_result_id,
@@ -126,7 +124,6 @@ async def record(
                 submission_key=submission_key,
                 created_at=now,
             )
-            .on_conflict_do_nothing(index_elements=["key_result_id", "submission_key"])
             .returning(CheckIn.id)
         )
         if result.first() is None:

@@ -6,23 +6,22 @@ INSERT ... ON CONFLICT DO NOTHING on (workspace_id, start_date, end_date), so co
 requests (or replicas) asking for the same quarter end up with one row.
 
 "Today" is a local calendar date: callers compute it in the team's time zone
-(`current_cycle_at` does it for them). Every function needs the workspace row to exist
+(`okr.cycles.today_in`). Every function needs the workspace row to exist
 (storage.workspaces.ensure_workspace) and none commits.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.cycle_rules import ExistingCycle
-from okr.cycles import CycleSpan, next_quarter, quarter_for, today_in
+from okr.cycles import CycleSpan, next_quarter, quarter_for
 from storage.models import Cycle, Workspace
+from storage.upsert import insert_new
 
 
 async def fiscal_start_month(session: AsyncSession, workspace_id: str) -> int:
@@ -35,17 +34,14 @@ async def fiscal_start_month(session: AsyncSession, workspace_id: str) -> int:
 
 async def _ensure_quarter(session: AsyncSession, workspace_id: str, span: CycleSpan) -> Cycle:
     """The stored cycle with exactly these days, inserted as a quarter when missing."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.exec(  # type: ignore[call-overload]
-        insert(Cycle)
-        .values(
+        insert_new(session, Cycle, unique=["workspace_id", "start_date", "end_date"]).values(
             workspace_id=workspace_id,
             name=span.name,
             start_date=span.start,
             end_date=span.end,
             is_custom=False,
         )
-        .on_conflict_do_nothing(index_elements=["workspace_id", "start_date", "end_date"])
     )
     result = await session.exec(
         select(Cycle).where(
@@ -78,13 +74,6 @@ async def current_cycle(session: AsyncSession, workspace_id: str, today: date) -
         return custom
     month = await fiscal_start_month(session, workspace_id)
     return await _ensure_quarter(session, workspace_id, quarter_for(today, month))
-
-
-async def current_cycle_at(
-    session: AsyncSession, workspace_id: str, tz_name: str, now: datetime
-) -> Cycle:
-    """The current cycle at the instant `now`, reading the date in `tz_name` (a team's zone)."""
-    return await current_cycle(session, workspace_id, today_in(tz_name, now))
 
 
 async def cycle_for(session: AsyncSession, workspace_id: str, cycle_id: int) -> Cycle | None:

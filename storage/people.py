@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Person
+from storage.upsert import upsert
 
 _MAX_NAME = 255
 _MAX_TZ = 64
@@ -63,10 +62,9 @@ async def save_person(
     if not user_id:
         raise ValueError("a users.info user object needs an id")
     values = {**person_values(user), "refreshed_at": now}
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Person).values(workspace_id=workspace_id, user_id=user_id, **values)
+    statement = upsert(session, Person, unique=["workspace_id", "user_id"], update=values)
     await session.exec(  # type: ignore[call-overload]
-        statement.on_conflict_do_update(index_elements=["workspace_id", "user_id"], set_=values)
+        statement.values(workspace_id=workspace_id, user_id=user_id, **values)
     )
     result = await session.exec(
         select(Person)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Workspace
+from storage.upsert import insert_new
 
 
 async def ensure_workspace(session: AsyncSession, workspace_id: str, now: datetime) -> Workspace:
@@ -22,11 +21,10 @@ async def ensure_workspace(session: AsyncSession, workspace_id: str, now: dateti
     found = await session.get(Workspace, workspace_id)
     if found is not None:
         return found
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.exec(  # type: ignore[call-overload]
-        insert(Workspace)
-        .values(id=workspace_id, name="", fiscal_year_start_month=1, created_at=now)
-        .on_conflict_do_nothing(index_elements=["id"])
+        insert_new(session, Workspace, unique=["id"]).values(
+            id=workspace_id, name="", fiscal_year_start_month=1, created_at=now
+        )
     )
     workspace = await session.get(Workspace, workspace_id)
     assert workspace is not None

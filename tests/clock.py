@@ -1,7 +1,9 @@
-"""A clock tests set by hand, so nothing waits for real time to pass."""
+"""A clock tests set by hand, and a sleep that only records, so nothing waits for real
+time to pass."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 
@@ -22,3 +24,16 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+class RecordedWaits:
+    """A `bot.slack_client.Sleep` for the client's retry handlers: each wait is recorded
+    and none is slept, so a test proves how long the bot would wait (Retry-After honoured,
+    the back-off) without spending that time."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+        await asyncio.sleep(0)  # still yield, as a real wait does

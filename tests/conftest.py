@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.runtime import Runtime
-from tests.clock import FakeClock
+from tests.clock import FakeClock, RecordedWaits
 from tests.databases import postgres_database, reset_database, server_url
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
@@ -45,6 +45,12 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
+def retry_waits() -> RecordedWaits:
+    """The Slack client's waits between retries, recorded instead of slept."""
+    return RecordedWaits()
+
+
+@pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as fake:
         yield fake
@@ -65,11 +71,19 @@ def make_settings(db_url: str, slack_url: str, **extra: object) -> Settings:
 
 
 @pytest.fixture
-async def bot(db_url: str, slack: FakeSlack, clock: FakeClock) -> AsyncIterator[Runtime]:
+async def bot(
+    db_url: str, slack: FakeSlack, clock: FakeClock, retry_waits: RecordedWaits
+) -> AsyncIterator[Runtime]:
     """The whole bot, migrated and listening on a free loopback port. Its scheduler does
-    not tick on its own: tests run the rhythm at the times they set."""
+    not tick on its own: tests run the rhythm at the times they set. Its Slack client
+    records the waits between retries in `retry_waits` instead of sleeping them."""
     runtime = Runtime(
-        make_settings(db_url, slack.url), clock=clock, host="127.0.0.1", port=0, scheduler=False
+        make_settings(db_url, slack.url),
+        clock=clock,
+        host="127.0.0.1",
+        port=0,
+        scheduler=False,
+        retry_sleep=retry_waits,
     )
     await runtime.start()
     try:

@@ -13,11 +13,11 @@ from sqlmodel import col, select
 
 from blocks import cycle_modal as modal
 from bot.runtime import Runtime
+from okr.cycles import today_in
 from storage.context import Deps
 from storage.cycles import (
     create_custom_cycle,
     current_cycle,
-    current_cycle_at,
     cycle_for,
     selectable_cycles,
     set_fiscal_start,
@@ -271,9 +271,11 @@ async def test_current_cycle_reads_today_in_the_teams_time_zone(bot: Runtime) ->
     await _workspace(deps)
     new_years_eve = datetime(2026, 12, 31, 18, 30, tzinfo=UTC)  # 02:30 on 1 Jan in Shanghai
     async with deps.sessions() as session:
-        shanghai = await current_cycle_at(session, WS, "Asia/Shanghai", new_years_eve)
-        utc = await current_cycle_at(session, WS, "UTC", new_years_eve)
-        los_angeles = await current_cycle_at(session, WS, "America/Los_Angeles", new_years_eve)
+        shanghai = await current_cycle(session, WS, today_in("Asia/Shanghai", new_years_eve))
+        utc = await current_cycle(session, WS, today_in("UTC", new_years_eve))
+        los_angeles = await current_cycle(
+            session, WS, today_in("America/Los_Angeles", new_years_eve)
+        )
         await session.commit()
     assert (shanghai.name, shanghai.start_date) == ("FY2027 Q1", date(2027, 1, 1))
     assert (utc.name, utc.start_date) == ("FY2026 Q4", date(2026, 10, 1))

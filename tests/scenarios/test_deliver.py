@@ -1,9 +1,9 @@
 """Delivering through the ledger with the real Web API client against the fake Slack.
 
 Every case runs on SQLite and PostgreSQL. The client is the bot's own (`build_client`,
-with its retry handlers and counts); only its back-off between 5xx/connection retries is
-shortened, so a test exhausting them does not wait seconds. The 429 case keeps Slack's
-Retry-After wait, which is what it proves.
+with its retry handlers and counts); its waits between retries are recorded, not slept
+(`retry_waits`), so a test exhausting them takes no seconds and the 429 case still proves
+the Retry-After wait.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy import func
@@ -31,7 +29,7 @@ from storage.engine import SessionFactory, create_engine, session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Delivery
 from storage.workspaces import ensure_workspace
-from tests.clock import FakeClock
+from tests.clock import FakeClock, RecordedWaits
 from tests.fakeslack import FakeSlack
 from tests.ledger_rows import leave_posted
 
@@ -57,17 +55,9 @@ async def sessions(db_url: str, clock: FakeClock) -> AsyncIterator[SessionFactor
     await engine.dispose()
 
 
-def quick_backoff(client: AsyncWebClient) -> AsyncWebClient:
-    """Same handlers and retry counts, 10 ms between 5xx/connection retries."""
-    for handler in client.retry_handlers or []:
-        if not isinstance(handler, AsyncRateLimitErrorRetryHandler):
-            handler.interval_calculator = FixedValueRetryIntervalCalculator(0.01)
-    return client
-
-
 @pytest.fixture
-def client(slack: FakeSlack) -> AsyncWebClient:
-    return quick_backoff(build_client("xoxb-test", slack.url))
+def client(slack: FakeSlack, retry_waits: RecordedWaits) -> AsyncWebClient:
+    return build_client("xoxb-test", slack.url, retry_sleep=retry_waits)
 
 
 def post(client: AsyncWebClient, channel: str, text: str = "Time for your check-in") -> Send:
@@ -166,14 +156,19 @@ async def test_a_retry_after_beyond_the_client_retries_is_honoured_by_the_backof
 
 
 async def test_429_is_retried_by_the_client_after_retry_after(
-    client: AsyncWebClient, sessions: SessionFactory, slack: FakeSlack, clock: FakeClock
+    client: AsyncWebClient,
+    sessions: SessionFactory,
+    slack: FakeSlack,
+    clock: FakeClock,
+    retry_waits: RecordedWaits,
 ) -> None:
     slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
     outcome = await send_once(client, sessions, clock())
     assert outcome.result is Result.SENT and outcome.attempts == 1
     limited, delivered = slack.calls_to("chat.postMessage")
     assert (limited.fault, limited.response_headers.get("Retry-After")) == ("http_429", "1")
-    assert delivered.ok and delivered.timestamp - limited.timestamp >= 1
+    [wait] = retry_waits.seconds
+    assert delivered.ok and 1 <= wait < 2  # Retry-After: 1 honoured, plus slack_sdk's jitter
     assert len(successes(slack)) == 1
 
 
@@ -268,14 +263,17 @@ async def test_an_unknown_slack_error_is_retried_not_lost(
     assert len(successes(slack)) == 1
 
 
-async def test_a_connection_error_is_transient(sessions: SessionFactory, clock: FakeClock) -> None:
+async def test_a_connection_error_is_transient(
+    sessions: SessionFactory, clock: FakeClock, retry_waits: RecordedWaits
+) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    dead = quick_backoff(build_client("xoxb-test", f"http://127.0.0.1:{port}/api/"))
+    dead = build_client("xoxb-test", f"http://127.0.0.1:{port}/api/", retry_sleep=retry_waits)
     outcome = await send_once(dead, sessions, clock())
     assert outcome.result is Result.FAILED_TRANSIENT
     assert outcome.error is not None and "ClientConnectorError" in outcome.error
+    assert len(retry_waits.seconds) == MAX_RETRIES  # the client retried before giving up
     row = await ledger.status_of(sessions, KEY)
     retry_at = clock() + timedelta(minutes=1)
     assert row is not None and (row.status, row.lease_until) == ("claimed", retry_at)

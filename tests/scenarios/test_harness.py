@@ -19,10 +19,6 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
@@ -30,6 +26,8 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.slack_client import retry_handlers
+from tests.clock import RecordedWaits
 from tests.driver import SlackDriver, select_value, text_value
 from tests.fakeslack import DEFAULT_SCOPES, FakeSlack
 
@@ -58,21 +56,24 @@ async def slack() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
-def web_client(slack: FakeSlack, token: str | None = "xoxb-test", **kw: Any) -> AsyncWebClient:
+def web_client(
+    slack: FakeSlack,
+    token: str | None = "xoxb-test",
+    waits: RecordedWaits | None = None,
+    **kw: Any,
+) -> AsyncWebClient:
+    """slack_sdk's client with the bot's retry handlers, recording their waits."""
     return AsyncWebClient(
         base_url=slack.url,
         token=token,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(sleep=waits or RecordedWaits()),
         **kw,
     )
 
 
 @pytest.fixture
-def client(slack: FakeSlack) -> AsyncWebClient:
-    return web_client(slack)
+def client(slack: FakeSlack, retry_waits: RecordedWaits) -> AsyncWebClient:
+    return web_client(slack, waits=retry_waits)
 
 
 # ---------------------------------------------------------------- recording and parsing
@@ -161,12 +162,12 @@ async def test_wait_for_returns_calls_and_times_out_with_the_recorded_methods(
 
 
 async def test_429_with_retry_after_is_retried_by_slack_sdk(
-    slack: FakeSlack, client: AsyncWebClient
+    slack: FakeSlack, client: AsyncWebClient, retry_waits: RecordedWaits
 ) -> None:
     slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
-    started = time.monotonic()
     resp = await client.chat_postMessage(channel="C1", text="digest")
-    assert resp["ok"] and time.monotonic() - started >= 1.0  # Retry-After honoured
+    [wait] = retry_waits.seconds
+    assert resp["ok"] and 1 <= wait < 2  # Retry-After: 1 honoured, plus slack_sdk's jitter
     first, second = slack.calls_to("chat.postMessage")
     assert (first.status, first.fault, first.response["error"]) == (429, "http_429", "ratelimited")
     assert first.response_headers == {"Retry-After": "1"}
@@ -174,7 +175,9 @@ async def test_429_with_retry_after_is_retried_by_slack_sdk(
     assert second.args == first.args == {"channel": "C1", "text": "digest"}
 
 
-async def test_5xx_is_retried_then_succeeds(slack: FakeSlack, client: AsyncWebClient) -> None:
+async def test_5xx_is_retried_then_succeeds(
+    slack: FakeSlack, client: AsyncWebClient, retry_waits: RecordedWaits
+) -> None:
     slack.fail("users.info", status=500, times=1)
     slack.fail("users.info", status=503, times=1)
     resp = await client.users_info(user="UBOT")
@@ -184,6 +187,7 @@ async def test_5xx_is_retried_then_succeeds(slack: FakeSlack, client: AsyncWebCl
         (503, "http_503"),
         (200, None),
     ]
+    assert len(retry_waits.seconds) == 2  # backed off before each retry
 
 
 async def test_scripted_slack_error_applies_only_to_matching_calls(

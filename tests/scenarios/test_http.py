@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.runtime import Runtime
 from storage.models import ALL_TABLES
+from tests.clock import RecordedWaits
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 
@@ -76,20 +77,26 @@ async def test_messages_tab_does_not_publish_home(driver: SlackDriver, slack: Fa
 
 
 async def test_rate_limited_publish_is_retried_once_and_delivered(
-    driver: SlackDriver, slack: FakeSlack
+    driver: SlackDriver, slack: FakeSlack, retry_waits: RecordedWaits
 ) -> None:
     slack.fail("views.publish", status=429, retry_after=1, times=1)
     await driver.event({"type": "app_home_opened", "user": "U7", "tab": "home"})
     calls = await slack.wait_for("views.publish", count=2, timeout=8)
     assert len(calls) == 2
     assert [c.args["user_id"] for c in calls] == ["U7", "U7"]
+    [wait] = retry_waits.seconds
+    assert 1 <= wait < 2  # Retry-After: 1 honoured, plus slack_sdk's jitter
 
 
-async def test_server_errors_are_retried(driver: SlackDriver, slack: FakeSlack) -> None:
+async def test_server_errors_are_retried(
+    driver: SlackDriver, slack: FakeSlack, retry_waits: RecordedWaits
+) -> None:
     slack.fail("views.publish", status=502, times=2)
     await driver.event({"type": "app_home_opened", "user": "U8", "tab": "home"})
     calls = await slack.wait_for("views.publish", count=3, timeout=10)
     assert len(calls) == 3
+    first, second = retry_waits.seconds
+    assert 0.5 <= first < 1.5 and 1 <= second < 2  # backing off: 0.5 s, then 1 s, + jitter
 
 
 async def test_url_verification_echoes_the_challenge(driver: SlackDriver) -> None:

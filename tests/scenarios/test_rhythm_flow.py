@@ -17,13 +17,13 @@ from sqlmodel import col, select
 
 from blocks import ids
 from bot.runtime import Runtime
-from bot.slack_client import build_client
+from bot.slack_client import MAX_RETRIES, build_client
 from scheduler import ledger
 from scheduler.jobs import NAMES
 from scheduler.pacing import Pacer
 from scheduler.tick import Scheduler
 from storage.models import Cycle, Delivery, Person
-from tests.clock import FakeClock
+from tests.clock import FakeClock, RecordedWaits
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
@@ -236,13 +236,20 @@ async def test_a_broken_channel_is_reported_to_leads_once(
 
 
 async def test_rate_limits_and_outages_are_retried_and_delivered_once(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    clock: FakeClock,
+    retry_waits: RecordedWaits,
 ) -> None:
     await team_with_okrs(bot, driver, slack)
     slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
     assert await run(bot, "checkins", MONDAY.replace(hour=8), clock) == {"sent": 1}
+    [rate_limited] = retry_waits.seconds
+    assert 1 <= rate_limited < 2  # Retry-After: 1 honoured, plus slack_sdk's jitter
     slack.fail("chat.postMessage", status=503, times=None)  # beyond the client's retries
     assert await run(bot, "checkins", MONDAY.replace(hour=14), clock) == {"failed_transient": 1}
+    assert len(retry_waits.seconds) == 1 + MAX_RETRIES
     slack.reset()
     assert await run(bot, "checkins", MONDAY.replace(hour=14, minute=1), clock) == {"sent": 1}
     assert [len(dms(slack, ME)), len(dms(slack, BOB))] == [0, 1]

@@ -9,14 +9,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from okr.field_errors import FieldError
 from okr.progress import (
+    START_FIELD,
+    TARGET_FIELD,
     Calibration,
     Grade,
     KRKind,
-    KRSnapshot,
     Status,
     StretchVerdict,
-    assess,
     calibration,
     clamp01,
     expected_progress,
@@ -71,7 +72,38 @@ def test_validate_kr(
 ) -> None:
     problems = validate_kr(kind, start, target)
     assert len(problems) == n_problems
-    assert all(isinstance(p, str) and p.endswith(".") for p in problems)
+    assert all(isinstance(p.message, str) and p.message.endswith(".") for p in problems)
+    assert all(p.field in (START_FIELD, TARGET_FIELD) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "target", "fields"),
+    [
+        (INC, math.nan, math.inf, [START_FIELD, TARGET_FIELD]),
+        (DEC, None, None, [START_FIELD, TARGET_FIELD]),
+        (INC, None, 100, [START_FIELD]),
+        (INC, 0, None, [TARGET_FIELD]),
+        (INC, 5, 5, [TARGET_FIELD]),
+        (INC, 10, 5, [TARGET_FIELD]),
+        (DEC, 5, 10, [TARGET_FIELD]),
+        (ABOVE, None, None, [TARGET_FIELD]),
+        (BELOW, math.inf, 3, [START_FIELD]),
+    ],
+)
+def test_validate_kr_puts_each_problem_on_its_field(
+    kind: KRKind, start: float | None, target: float | None, fields: list[str]
+) -> None:
+    assert [p.field for p in validate_kr(kind, start, target)] == fields
+
+
+def test_validate_kr_messages() -> None:
+    assert validate_kr(INC, math.nan, None) == [
+        FieldError("start", "The start value must be a finite number."),
+        FieldError("target", "Enter a target."),
+    ]
+    assert validate_kr(ABOVE, None, None) == [
+        FieldError("target", "Enter the threshold to hold."),
+    ]
 
 
 # --- progress -----------------------------------------------------------------------------
@@ -225,7 +257,6 @@ def test_suggested_status_stay_and_milestone(
 def test_suggested_status_does_not_take_confidence() -> None:
     params = inspect.signature(suggested_status).parameters
     assert not any("confidence" in name for name in params)
-    assert not any("confidence" in name for name in inspect.signature(assess).parameters)
     with pytest.raises(TypeError):
         suggested_status(INC, 0.5, 0.5, confidence=0.9)  # type: ignore[call-arg]
 
@@ -380,35 +411,6 @@ def test_stretch_verdict_is_warning() -> None:
     assert not StretchVerdict.REASONABLE.is_warning
     assert StretchVerdict.NOT_CHALLENGING.is_warning
     assert StretchVerdict.LIKELY_UNREALISTIC.is_warning
-
-
-# --- snapshot -----------------------------------------------------------------------------
-
-
-def test_assess_bundles_everything_for_rendering() -> None:
-    points = [(day(30), 40.0), (day(0), 10.0), (day(60), 70.0), (day(80), 999.0)]
-    snap = assess(INC, 0, 100, points, Q_START, Q_END, day(60))
-    assert snap == KRSnapshot(
-        kind=INC,
-        progress=pytest.approx(0.7),
-        score=pytest.approx(0.7),
-        expected=pytest.approx(2 / 3),
-        status=Status.ON_TRACK,
-        forecast=pytest.approx(100.0),
-        forecast_progress=pytest.approx(1.0),
-        trend=pytest.approx(30.0),
-        latest_value=70.0,
-        checkins=3,  # the day-80 point lies in the future and is ignored
-    )
-
-
-def test_assess_without_checkins() -> None:
-    snap = assess(ABOVE, None, 3, [], Q_START, Q_END, day(45))
-    assert snap.progress == 0.0
-    assert snap.status is None
-    assert snap.forecast is None
-    assert snap.trend is None
-    assert snap.checkins == 0
 
 
 # --- properties ---------------------------------------------------------------------------
