@@ -129,7 +129,7 @@ def undelivered_report(
         head = ":warning: I couldn't deliver these before their time ran out, though I kept trying:"
     blocks = [
         section(guard(head + "\n" + "\n".join(lines))),
-        context("Nothing more will be tried for these; the next week's go out as usual."),
+        context("Nothing more will be tried for these."),
     ]
     return {
         "text": guard(f"{len(items)} OKR messages could not be delivered", 1000),
