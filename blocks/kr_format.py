@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from blocks.mrkdwn import escape
 from okr import display
-from okr.display import NO_READING, Measure, bar_fill, change_text, pair_text, percent_text
+from okr.display import NO_READING, bar_fill, change_text, pair_text, percent_text
 from okr.outline import KRLine, Level
 from okr.progress import KRKind, Status
 from okr.values import with_word
@@ -183,7 +183,7 @@ def kr_value(kr: KRLine) -> str:
     before the first check-in (never a value nobody reported)."""
     if kr.kind is KRKind.MILESTONE:
         return "done" if kr.done else "not done"
-    bare = Measure(kr.unit, kr.currency)
+    bare = kr.measure.bare
     if not kr.reported:
         target = escape(with_word(bare.text(kr.target), kr.unit_word))
         if kr.kind.holds:
@@ -221,7 +221,7 @@ def revised_from(kr: KRLine, original: float | None = None) -> str:
     was = kr.original_target if original is None else original
     if kr.kind is KRKind.MILESTONE or was == kr.target:
         return ""
-    bare = Measure(kr.unit, kr.currency)
+    bare = kr.measure.bare
     text = f"target revised from {escape(pair_text(was, kr.target, bare)[0])}"
     change = kr.last_revised
     return f"{text} on {day_month(change.changed_at)}" if change is not None else text
@@ -235,7 +235,7 @@ def final_numbers(kr: KRLine, original: float | None = None) -> str:
         return "done" if kr.done else "not done"
     if not kr.reported:
         return "no reading"
-    bare = Measure(kr.unit, kr.currency)
+    bare = kr.measure.bare
     target = escape(bare.text(kr.target))
     was = kr.original_target if original is None else original
     if was == kr.target and not kr.kind.holds:

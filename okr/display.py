@@ -50,6 +50,11 @@ class Measure:
     def text(self, value: float, extra: int = 0) -> str:
         return format_value(value, self.unit, self.currency, word=self.word, extra=extra)
 
+    @property
+    def bare(self) -> Measure:
+        """The same unit without a count's word, for the first of `38 of 50 prospects`."""
+        return Measure(self.unit, self.currency)
+
 
 def lower_is_better(kind: KRKind | str) -> bool:
     """Whether a fall is good news: a decrease KR and a ceiling to stay below."""

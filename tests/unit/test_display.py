@@ -47,6 +47,20 @@ MEASURES = st.builds(
 )
 
 
+def churn_kr(id: int = 1, *, history: tuple[float, ...]) -> KRLine:
+    """Churn to stay below 3 %, its latest reading 3.04 %."""
+    return make_kr(
+        id,
+        kind="stay_below",
+        unit="percent",
+        currency=None,
+        start=4,
+        target=3,
+        current=history[-1],
+        history=history,
+    )
+
+
 # --- a value never shows equal to a different target ----------------------------------------
 
 
@@ -86,15 +100,7 @@ def test_no_displayed_value_equals_a_different_displayed_target(
 def test_the_krs_own_line_keeps_a_miss_apart_from_its_target() -> None:
     miss = make_kr(current=1_196_500, target=1_200_000, history=(1_100_000, 1_196_500))
     assert kr_value(miss) == "$1.197M of $1.2M"
-    churn = make_kr(
-        kind="stay_below",
-        unit="percent",
-        currency=None,
-        start=4,
-        target=3,
-        current=3.04,
-        history=(2.9, 3.04),
-    )
+    churn = churn_kr(history=(2.9, 3.04))
     assert kr_value(churn) == "now 3.04% · holds ≤ 3%"
 
 
@@ -147,15 +153,7 @@ def test_changes_say_whether_they_are_good_for_the_kr(
 
 
 def test_the_trend_on_every_card_carries_the_verdict() -> None:
-    churn = make_kr(
-        kind="stay_below",
-        unit="percent",
-        currency=None,
-        start=4,
-        target=3,
-        current=3.04,
-        history=(2.8, 3.04),
-    )
+    churn = churn_kr(history=(2.8, 3.04))
     assert trend_label(churn) == "▲ 0.24 pts since last check-in (worse)"
     assert "▲ 0.24 pts since last check-in (worse)" in kr_text(churn)
 
@@ -190,16 +188,7 @@ def test_a_kr_without_a_reading_shows_none_anywhere() -> None:
 
 def test_the_modal_prefills_a_reading_in_the_krs_own_format() -> None:
     revenue = make_kr(current=1_030_000, history=(1_000_000, 1_030_000))
-    churn = make_kr(
-        2,
-        kind="stay_below",
-        unit="percent",
-        currency=None,
-        start=4,
-        target=3,
-        current=3.04,
-        history=(3.04,),
-    )
+    churn = churn_kr(2, history=(3.04,))
     modal = checkin_modal([CheckInItem(revenue, "Grow"), CheckInItem(churn, "Keep")])
     fields = {b.get("block_id"): b for b in modal["blocks"]}
     assert fields[value_block(1)]["element"]["initial_value"] == "$1.03M"
