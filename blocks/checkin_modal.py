@@ -25,9 +25,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
-from blocks.kr_format import clip, kr_value, percent, progress_bar, status_label
-from blocks.objective_form import plain_number
+from blocks.kr_format import clip, standing, status_label
 from blocks.view_state import element as _element
+from okr.display import editable_text
 from okr.outline import CheckInNote, KRLine
 from okr.progress import KRKind
 from okr.values import Unit, ValueParseError, parse_value
@@ -81,7 +81,8 @@ def checkin_modal(
             )
         )
     for item in shown:
-        blocks.extend(_kr_blocks(item, item.kr.current, item.kr.confidence, ""))
+        current = item.kr.current if item.kr.reported else None
+        blocks.extend(_kr_blocks(item, current, item.kr.confidence, ""))
     view = View(
         type="modal",
         callback_id=ids.CHECK_IN_VIEW,
@@ -111,12 +112,15 @@ def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any
     ).to_dict()
 
 
-def _kr_blocks(item: CheckInItem, value: float, confidence: str | None, note: str) -> list[Any]:
+def _kr_blocks(
+    item: CheckInItem, value: float | None, confidence: str | None, note: str
+) -> list[Any]:
+    """`value` None (no reading yet) leaves the field empty: nothing is prefilled that
+    nobody reported."""
     kr = item.kr
     summary = (
         f"*{clip(kr.title, 150)}*  ·  {clip(item.objective_title, 100)}\n"
-        f"{kr_value(kr)}  {progress_bar(kr.score)} {percent(kr.progress)}  ·  "
-        f"suggested: {status_label(kr.status)}"
+        f"{standing(kr, score_bar=True)}  ·  suggested: {status_label(kr.status)}"
     )
     confidence_options = [Option(value=k, label=v) for k, v in CONFIDENCE.items()]
     initial = next((o for o in confidence_options if o.value == confidence), None)
@@ -128,7 +132,7 @@ def _kr_blocks(item: CheckInItem, value: float, confidence: str | None, note: st
             element=StaticSelectElement(
                 action_id="value",
                 options=done_options,
-                initial_option=done_options[0 if value >= 1 else 1],
+                initial_option=done_options[0 if value is not None and value >= 1 else 1],
             ),
         )
     else:
@@ -136,7 +140,10 @@ def _kr_blocks(item: CheckInItem, value: float, confidence: str | None, note: st
         value_input = InputBlock(
             block_id=value_block(kr.id),
             label=label,
-            element=PlainTextInputElement(action_id="value", initial_value=plain_number(value)),
+            element=PlainTextInputElement(
+                action_id="value",
+                initial_value=editable_text(value, kr.measure) if value is not None else None,
+            ),
         )
     return [
         SectionBlock(
@@ -206,10 +213,13 @@ def read_checkin(
     """Parse every KR's answer; values in the KR's unit (`$1.3M`, `35%`, `done`).
 
     "Changed" compares with what the modal showed (its `blocks`), not with the database:
-    a submission Slack sends twice must be read the same way both times."""
+    a submission Slack sends twice must be read the same way both times. A KR whose field was
+    shown empty (no reading yet) and is left empty, without a note or a new confidence, is
+    skipped: nothing is stored that nobody reported. Skipping every KR is an error."""
     shown = _shown(blocks)
     answers: list[Answer] = []
     errors: dict[str, str] = {}
+    skipped: list[int] = []
     for kr_id, kr in krs.items():
         element = _element(values, value_block(kr_id))
         if kr.kind is KRKind.MILESTONE:
@@ -222,7 +232,10 @@ def read_checkin(
         else:
             text = typed = element.get("value")
             if not isinstance(text, str) or not text.strip():
-                errors[value_block(kr_id)] = "Enter the value as of today."
+                if _left_unread(values, shown, kr_id):
+                    skipped.append(kr_id)
+                else:
+                    errors[value_block(kr_id)] = "Enter the value as of today."
                 continue
             try:
                 value = parse_value(text, kr.unit, currency=kr.currency).value
@@ -246,4 +259,18 @@ def read_checkin(
             or bool(note)
         )
         answers.append(Answer(kr_id, value, confidence, note, changed=moved or not blocks))
+    if skipped and not answers and not errors:
+        errors[value_block(skipped[0])] = "Enter at least one value: none was given."
     return answers, errors
+
+
+def _left_unread(values: Mapping[str, Any], shown: Mapping[str, Any], kr_id: int) -> bool:
+    """An empty field the modal showed empty (no reading yet), with no note and the
+    confidence as shown: the person has nothing to report on this KR this time."""
+    if value_block(kr_id) not in shown or shown[value_block(kr_id)] is not None:
+        return False
+    note = _element(values, note_block(kr_id)).get("value")
+    if isinstance(note, str) and note.strip():
+        return False
+    chosen = (_element(values, confidence_block(kr_id)).get("selected_option") or {}).get("value")
+    return chosen == shown.get(confidence_block(kr_id))

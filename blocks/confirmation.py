@@ -20,13 +20,17 @@ from blocks.kr_format import (
     PARENT_CHARS,
     TEAM_CHARS,
     TITLE_CHARS,
+    guard,
     level_label,
     mention,
+    pair,
     plural,
     user_text,
     value_text,
 )
+from blocks.mrkdwn import escape
 from blocks.objective_card import edit_button, objective_block_count, objective_blocks
+from okr.display import editable_text
 from okr.outline import KRLine, ObjectiveCard
 from okr.progress import KRKind, StretchVerdict
 
@@ -46,7 +50,7 @@ def stretch_warning(kr: KRLine, verdict: StretchVerdict) -> str | None:
         challenging = verdict is StretchVerdict.NOT_CHALLENGING
         reason = "not challenging" if challenging else "likely unrealistic"
         return f"⚠️ *{title}*: target {target} looks {reason}"
-    baseline = value_text(kr, kr.baseline)
+    target, baseline = pair(kr, kr.target, kr.baseline)
     if verdict is StretchVerdict.NOT_CHALLENGING:
         beyond = kr.target < kr.baseline if lowers else kr.target > kr.baseline
         where = "within 5 % of" if beyond else ("not below" if lowers else "not above")
@@ -79,18 +83,37 @@ def _pack(lines: list[str], limit: int = MAX_SECTION_TEXT) -> str:
     return "\n".join(kept)
 
 
-def set_confirmation(card: ObjectiveCard, stretch: Mapping[int, StretchVerdict]) -> dict[str, Any]:
+def relative_lines(card: ObjectiveCard, relative: Mapping[int, str]) -> list[str]:
+    """`• *New ARR*: target +20% → $1.2M`, one per KR whose target was typed relative
+    (`relative` maps KR ids to the form typed); the target itself is stored absolute, and
+    shown exactly (`-15% → 4.25%`, not a rounded 4.3%)."""
+    lines = []
+    for kr in card.krs:
+        typed = relative.get(kr.id)
+        if typed:
+            title = user_text(kr.title, KR_TITLE_CHARS)
+            became = escape(editable_text(kr.target, kr.measure))
+            lines.append(f"• *{title}*: target {user_text(typed, 20)} → {became}")
+    return lines
+
+
+def set_confirmation(
+    card: ObjectiveCard,
+    stretch: Mapping[int, StretchVerdict],
+    relative: Mapping[int, str] | None = None,
+) -> dict[str, Any]:
     """The message for the author after `/okr set`: the saved card (Edit button when there is
     nothing to warn about), then the stretch warnings with an "Adjust targets" button.
 
-    `stretch` maps KR ids to their verdicts; REASONABLE ones and unknown ids are ignored."""
+    `stretch` maps KR ids to their verdicts; REASONABLE ones and unknown ids are ignored.
+    `relative` maps KR ids to a target typed relative (`+20%`): the intro says what each
+    became ("+20% → $1.2M")."""
     warnings = _warning_lines(card, stretch)
     title = user_text(card.title, TITLE_CHARS)
-    intro = SectionBlock(
-        text=MarkdownTextObject(
-            text=f":white_check_mark: Saved *{title}*. This is how your team will see it:"
-        )
-    )
+    saved, shown = f":white_check_mark: Saved *{title}*.", "This is how your team will see it:"
+    resolved = relative_lines(card, relative or {})
+    intro_text = guard("\n".join([saved, *resolved, shown])) if resolved else f"{saved} {shown}"
+    intro = SectionBlock(text=MarkdownTextObject(text=intro_text))
     budget = MAX_MESSAGE_BLOCKS - CONFIRMATION_OVERHEAD
     rendered: list[dict[str, Any]] = [intro.to_dict()]
     rendered.extend(

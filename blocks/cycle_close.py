@@ -6,8 +6,10 @@ Summary layout (at most 18 blocks and ~36,000 characters, whatever the team's si
 - header "{team} · {cycle} · final scores";
 - a section: the calibration verdict (`Calibration.message`) and the average KR score;
 - a divider, then one entry per objective: grade colour, bold title and score, then one line
-  per KR (title, owner, score and colour, "vs original target: X" where it was revised; at
-  most `MAX_KRS_PER_OBJECTIVE`, then "and N more"). Entries are packed into sections by
+  per KR (title, owner, its final value against its final and original target in units —
+  `$1,196,500 of $1.2M`, `27 contracts · target 26, originally 30` — then score and colour,
+  "vs original target: X" where it was revised; at most `MAX_KRS_PER_OBJECTIVE`, then "and N
+  more"). Entries are packed into sections by
   characters (within 3,000 each), at most `MAX_OBJECTIVE_SECTIONS` sections, then "and N more
   objectives";
 - an actions block (block_id `ACTIONS_BLOCK`): "Write retrospective" (`ids.RETRO_OPEN`, value
@@ -34,10 +36,11 @@ from slack_sdk.models.views import View
 
 from blocks import ids
 from blocks.digest import context, divider, header, pack_sections, section, team_cycle
-from blocks.kr_format import clip, guard, mention, plural, user_text
+from blocks.kr_format import clip, final_numbers, guard, mention, plural, user_text
 from blocks.prompt import day_text
 from blocks.view_state import element
 from okr.digest import CloseData, KRScore, ObjectiveScore
+from okr.display import score_text as display_score
 from okr.progress import Grade
 
 ACTIONS_BLOCK = "close_actions"
@@ -68,8 +71,8 @@ RETRO_MAX = 1000
 
 
 def score_text(score: float) -> str:
-    """`0.72`."""
-    return f"{score:.2f}"
+    """`0.72`; a miss never reads `1.00` (okr.display.score_text)."""
+    return display_score(score)
 
 
 def retro_value(team_id: int, cycle_id: int) -> str:
@@ -78,9 +81,11 @@ def retro_value(team_id: int, cycle_id: int) -> str:
 
 
 def kr_score_line(item: KRScore) -> str:
+    """`• Revenue · @owner · $1,196,500 of $1.2M · 🟢 0.98` (· vs original target: X)."""
     kr = item.kr
     line = (
         f"      • {user_text(kr.title, KR_CHARS)} · {mention(kr.owner_id)} · "
+        f"{final_numbers(kr, item.original_target)} · "
         f"{GRADE_COLOURS[item.grade]} {score_text(item.score)}"
     )
     if item.original_score is not None:

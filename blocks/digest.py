@@ -39,6 +39,7 @@ from blocks.kr_format import (
     TEAM_CHARS,
     guard,
     kr_value,
+    measured,
     mention,
     percent,
     plural,
@@ -177,8 +178,13 @@ def at_risk_line(card: ObjectiveCard, kr: KRLine) -> str:
     objective = user_text(card.title, CONTEXT_OBJECTIVE_CHARS)
     return (
         f"• *{user_text(kr.title, KR_CHARS)}* · {mention(kr.owner_id)} · _{objective}_\n"
-        f"      {kr_value(kr)} · {percent(kr.progress)} · {status_pair(kr)}"
+        f"      {kr_value(kr)}{_percent_of(kr)} · {status_pair(kr)}"
     )
+
+
+def _percent_of(kr: KRLine) -> str:
+    """` · 35%`, or nothing for a KR without a reading (no percent to report yet)."""
+    return f" · {percent(kr.progress)}" if measured(kr) else ""
 
 
 def win_line(win: Win) -> str:

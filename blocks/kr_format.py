@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from blocks.mrkdwn import escape
+from okr import display
+from okr.display import NO_READING, bar_fill, change_text, pair_text, percent_text
 from okr.outline import KRLine, Level
-from okr.progress import KRKind, Status, clamp01
-from okr.values import format_value
+from okr.progress import KRKind, Status
+from okr.values import with_word
 
 # Block Kit limits (api.slack.com/reference/block-kit), shared by the builders.
 MAX_MESSAGE_BLOCKS = 50
@@ -40,7 +43,6 @@ BAR_FULL = "▓"
 BAR_EMPTY = "░"
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
-_PERCENT_CAP = 9_999
 
 STATUS_LABELS: dict[Status, str] = {
     Status.ON_TRACK: ":large_green_circle: on track",
@@ -124,25 +126,20 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def progress_bar(fraction: float, width: int = 10) -> str:
-    """`▓▓▓▓▓▓░░░░` for 0.6: the fraction clamped to [0, 1] (NaN is empty); show the raw
-    value next to it with `percent`, so 120 % reads as a full bar and "120%"."""
+    """`▓▓▓▓▓▓░░░░` for 0.6: the fraction clamped to [0, 1] (NaN is empty), never full for a
+    miss; show the raw value next to it with `percent`, so 120 % reads as a full bar and
+    "120%"."""
     width = max(1, int(width))
-    value = clamp01(fraction) if isinstance(fraction, int | float) else 0.0
-    filled = min(width, max(0, round(value * width)))
+    value = float(fraction) if isinstance(fraction, int | float) else 0.0
+    filled = bar_fill(value, width)
     return BAR_FULL * filled + BAR_EMPTY * (width - filled)
 
 
 def percent(fraction: float) -> str:
-    """The raw fraction as a whole percent: `120%`, `-5%`, `0%`; `n/a` when not finite and
-    capped at ±9,999 % so a degenerate target cannot produce a 300-digit number."""
-    if not isinstance(fraction, int | float) or not math.isfinite(fraction):
-        return "n/a"
-    value = round(fraction * 100)
-    if value > _PERCENT_CAP:
-        return f">{_PERCENT_CAP:,}%"
-    if value < -_PERCENT_CAP:
-        return f"<-{_PERCENT_CAP:,}%"
-    return f"{value}%"
+    """The raw fraction as a percent: `120%`, `-5%`, `0%`, a miss just short of the whole as
+    `99.6%` (never 100 %); `n/a` when not finite and capped at ±9,999 % so a degenerate
+    target cannot produce a 300-digit number (okr.display.percent_text)."""
+    return percent_text(fraction)
 
 
 def status_label(status: Status | None) -> str:
@@ -165,33 +162,106 @@ def confidence_label(confidence: str | None) -> str:
 
 
 def value_text(kr: KRLine, value: float) -> str:
-    """`value` in the KR's unit (`$1.2M`, `35%`, `1,250`)."""
-    return escape(format_value(value, kr.unit, kr.currency))
+    """`value` in the KR's unit (`$1.2M`, `35%`, `1,250`, `38 prospects`)."""
+    return escape(kr.measure.text(value))
+
+
+def pair(kr: KRLine, value: float, other: float) -> tuple[str, str]:
+    """`value` and `other` in the KR's unit, never reading alike unless equal (`$1.197M`,
+    `$1.2M`); escaped."""
+    first, second = pair_text(value, other, kr.measure)
+    return escape(first), escape(second)
+
+
+def _threshold(kr: KRLine) -> str:
+    return "≥" if kr.kind is KRKind.STAY_ABOVE else "≤"
 
 
 def kr_value(kr: KRLine) -> str:
-    """Where the KR stands: `$1.2M of $2M`; `done` / `not done` for a milestone;
-    `now 2.5% · holds ≤ 3%` for a threshold to hold."""
+    """Where the KR stands: `$1.2M of $2M`, `38 of 50 prospects`; `done` / `not done` for a
+    milestone; `now 2.5% · holds ≤ 3%` for a threshold to hold; `no reading yet · target $2M`
+    before the first check-in (never a value nobody reported)."""
     if kr.kind is KRKind.MILESTONE:
         return "done" if kr.done else "not done"
+    bare = kr.measure.bare
+    if not kr.reported:
+        target = escape(with_word(bare.text(kr.target), kr.unit_word))
+        if kr.kind.holds:
+            return f"{NO_READING} · holds {_threshold(kr)} {target}"
+        return f"{NO_READING} · target {target}"
+    now, target = pair_text(kr.current, kr.target, bare)
+    now, target = escape(now), escape(with_word(target, kr.unit_word))
     if kr.kind.holds:
-        sign = "≥" if kr.kind is KRKind.STAY_ABOVE else "≤"
-        return f"now {value_text(kr, kr.current)} · holds {sign} {value_text(kr, kr.target)}"
-    return f"{value_text(kr, kr.current)} of {value_text(kr, kr.target)}"
+        return f"now {now} · holds {_threshold(kr)} {target}"
+    return f"{now} of {target}"
+
+
+def measured(kr: KRLine) -> bool:
+    """Whether the KR has progress to show: a reading, or a milestone (not done until it is)."""
+    return kr.reported or kr.kind is KRKind.MILESTONE
+
+
+def standing(kr: KRLine, shown: str | None = None, *, score_bar: bool = False) -> str:
+    """`kr_value`, then the bar and `shown` (the percent unless given): `$700k of $2M
+    ▓▓▓▓░░░░░░ 35%`. A KR without a reading has neither bar nor percent to show."""
+    if not measured(kr):
+        return kr_value(kr)
+    bar = progress_bar(kr.score if score_bar else kr.progress)
+    return f"{kr_value(kr)}  {bar} {percent(kr.progress) if shown is None else shown}"
+
+
+def day_month(moment: datetime) -> str:
+    """`9 Nov` (the day in UTC, where storage keeps every time)."""
+    return f"{moment.day} {moment:%b}"
+
+
+def revised_from(kr: KRLine, original: float | None = None) -> str:
+    """`target revised from 30 on 9 Nov` when the target differs from the original one
+    (`original` overrides the KR's), else empty."""
+    was = kr.original_target if original is None else original
+    if kr.kind is KRKind.MILESTONE or was == kr.target:
+        return ""
+    bare = kr.measure.bare
+    text = f"target revised from {escape(pair_text(was, kr.target, bare)[0])}"
+    change = kr.last_revised
+    return f"{text} on {day_month(change.changed_at)}" if change is not None else text
+
+
+def final_numbers(kr: KRLine, original: float | None = None) -> str:
+    """A KR's final value against its final and original target, in units, the value exact
+    (okr.display.final_text): `$1,196,500 of $1.2M`, `27 contracts · target 26, originally 30`,
+    `last 2.5% · holds ≤ 3%`, `done`; `no reading` when nobody ever reported one."""
+    if kr.kind is KRKind.MILESTONE:
+        return "done" if kr.done else "not done"
+    if not kr.reported:
+        return "no reading"
+    bare = kr.measure.bare
+    target = escape(bare.text(kr.target))
+    was = kr.original_target if original is None else original
+    if was == kr.target and not kr.kind.holds:
+        value = escape(display.final_text(kr.current, bare))
+        return f"{value} of {escape(with_word(target, kr.unit_word))}"
+    value = escape(display.final_text(kr.current, kr.measure))
+    if was != kr.target:
+        target, was_text = (escape(text) for text in pair_text(kr.target, was, bare))
+        target += f", originally {was_text}"
+    if kr.kind.holds:
+        return f"last {value} · holds {_threshold(kr)} {target}"
+    return f"{value} · target {target}"
 
 
 def trend_label(kr: KRLine) -> str:
-    """Change since the previous check-in: `▲ $50k since last check-in`, `▼ …`, `no change`;
-    empty when there is no previous check-in."""
-    change = kr.trend
-    if change is None or not math.isfinite(change):
-        return ""
-    if change == 0:
-        return "no change"
+    """Change since the previous check-in and whether it is good for the KR:
+    `▲ $50k since last check-in (better)`, `▲ 0.24 pts since last check-in (worse)`,
+    `no change`; empty when there is no previous check-in."""
     if kr.kind is KRKind.MILESTONE:
+        change = kr.trend
+        if change is None or not math.isfinite(change):
+            return ""
+        if change == 0:
+            return "no change"
         return "▲ done since last check-in" if change > 0 else "▼ reopened since last check-in"
-    arrow = "▲" if change > 0 else "▼"
-    return f"{arrow} {value_text(kr, abs(change))} since last check-in"
+    return escape(change_text(kr.trend, kr.measure, kr.kind, since="since last check-in"))
 
 
 def pace_label(kr: KRLine) -> str:

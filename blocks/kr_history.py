@@ -31,10 +31,13 @@ from blocks.kr_format import (
     confidence_label,
     guard,
     mention,
+    pair,
     plural,
     user_text,
     value_text,
 )
+from blocks.mrkdwn import escape
+from okr.display import beside_target
 from okr.outline import CheckInNote, KRLine, TargetChange
 
 MODAL_TITLE = "History"
@@ -58,7 +61,7 @@ def _quote(reason: str) -> str:
 
 
 def _revision_text(kr: KRLine, change: TargetChange) -> str:
-    old, new = value_text(kr, change.old_target), value_text(kr, change.new_target)
+    old, new = pair(kr, change.old_target, change.new_target)
     head = f"*{old} → {new}* · by {mention(change.changed_by)} · {slack_date(change.changed_at)}"
     return guard(f"{head}\n{_quote(change.reason)}")
 
@@ -73,15 +76,25 @@ MAX_CHECKINS_SHOWN = 12
 CHECKIN_NOTE_CHARS = 280
 
 
-def _checkin_text(kr: KRLine, checkin: CheckInNote) -> str:
+def _checkin_text(checkin: CheckInNote, value: str) -> str:
+    """One check-in; `value` is its value as shown (at the precision of the whole modal)."""
     confidence = f" · {confidence_label(checkin.confidence)}" if checkin.confidence else ""
     edited = " · _edited_" if checkin.edited else ""
-    head = (
-        f"*{value_text(kr, checkin.value)}*{confidence} · {mention(checkin.user_id)} · "
-        f"{slack_date(checkin.at)}{edited}"
-    )
+    head = f"*{value}*{confidence} · {mention(checkin.user_id)} · {slack_date(checkin.at)}{edited}"
     note = f"\n{_quote(checkin.note)}" if checkin.note.strip() else ""
     return guard(head + note)
+
+
+def newest_checkins(kr: KRLine) -> list[CheckInNote]:
+    return list(reversed(kr.checkins))[:MAX_CHECKINS_SHOWN]
+
+
+def history_values(kr: KRLine) -> tuple[str, str, list[str]]:
+    """The current target, the original one and the newest check-ins' values, at one
+    precision (okr.display.beside_target): none reads like a different current target."""
+    readings = [c.value for c in newest_checkins(kr)]
+    target, texts = beside_target(kr.target, [kr.original_target, *readings], kr.measure)
+    return escape(target), escape(texts[0]), [escape(text) for text in texts[1:]]
 
 
 def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
@@ -89,10 +102,12 @@ def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
     still change (their latest, this week)."""
     if not kr.checkins:
         return [ContextBlock(elements=[MarkdownTextObject(text="No check-ins yet.")])]
-    newest = list(reversed(kr.checkins))[:MAX_CHECKINS_SHOWN]
+    newest = newest_checkins(kr)
+    _, _, shown = history_values(kr)
     blocks: list[Any] = []
-    for checkin in newest:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_checkin_text(kr, checkin))))
+    for checkin, value in zip(newest, shown, strict=True):
+        text = _checkin_text(checkin, value)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
         if checkin.id == editable_checkin_id:
             blocks.append(
                 ActionsBlock(
@@ -128,9 +143,10 @@ def kr_history_modal(
     """A modal view (no submit): the KR's latest check-ins, then its target revisions,
     newest first."""
     revisions = sorted(kr.revisions, key=_sort_key, reverse=True)
+    target, original, _ = history_values(kr)
     fields = [
-        MarkdownTextObject(text=f"*Original target*\n{value_text(kr, kr.original_target)}"),
-        MarkdownTextObject(text=f"*Current target*\n{value_text(kr, kr.target)}"),
+        MarkdownTextObject(text=f"*Original target*\n{original}"),
+        MarkdownTextObject(text=f"*Current target*\n{target}"),
     ]
     if kr.kind.moves:
         fields.append(MarkdownTextObject(text=f"*Start*\n{value_text(kr, kr.start)}"))

@@ -32,13 +32,13 @@ from blocks.kr_format import (
     TEAM_CHARS,
     TITLE_CHARS,
     guard,
-    kr_value,
     level_label,
     mention,
     pace_label,
     percent,
     plural,
     progress_bar,
+    standing,
     status_pair,
     trend_label,
     user_text,
@@ -104,11 +104,11 @@ def kr_text(
     if context_line:
         lines.append(context_line)
     if kr.kind is KRKind.MILESTONE:
-        done = ":white_check_mark: done" if kr.done else ":white_square: not done"
+        done = ":white_check_mark: done" if kr.done else ":white_large_square: not done"
         progress_line = done
     else:
         shown = pace_label(kr) if show_pace or kr.kind.holds else percent(kr.progress)
-        progress_line = f"{kr_value(kr)}  {progress_bar(kr.progress)} {shown}"
+        progress_line = standing(kr, shown)
     trend = trend_label(kr)
     if trend:
         progress_line += f" · {trend}"

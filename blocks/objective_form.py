@@ -37,9 +37,11 @@ from blocks import ids
 from blocks.view_state import element as _element
 from blocks.view_state import metadata, row_id
 from okr.drafts import KRDraft, ObjectiveDraft
+from okr.kr_units import VALUE_FIELDS, settle_unit
 from okr.outline import Level
 from okr.progress import KRKind, validate_kr
-from okr.values import Unit, ValueParseError, is_currency_code, parse_value
+from okr.relative_target import relative_target, resolve
+from okr.values import ParsedValue, Unit, ValueParseError, is_currency_code, parse_value
 
 INITIAL_KR_ROWS = 3
 MAX_KR_ROWS = 10
@@ -522,19 +524,28 @@ def _read_kr(
         currency = None
     code = currency if unit is Unit.CURRENCY else None
 
-    def value(name: str) -> float | None:
-        text = _text(values, block(name))
-        if not text.strip():
-            return None
+    measured = kind is not KRKind.MILESTONE
+    texts = {name: _text(values, block(name)) for name in VALUE_FIELDS}
+    relative = relative_target(texts["target"])
+    typed: dict[str, ParsedValue] = {}
+    for name, text in texts.items():
+        skipped = (name != "baseline" and not measured) or (name == "target" and relative)
+        if skipped or not text.strip():
+            continue
         try:
-            return parse_value(text, unit, currency=code).value
+            typed[name] = parse_value(text, currency=code)
         except ValueParseError as exc:
             problems[block(name)] = exc.message
-            return None
-
-    start = value("start") if kind is not KRKind.MILESTONE else 0.0
-    target = value("target") if kind is not KRKind.MILESTONE else 1.0
-    baseline = value("baseline")
+    settled, clashes = settle_unit(unit, code, typed)
+    problems.update({block(name): message for name, message in clashes.items()})
+    start = typed["start"].value if "start" in typed else None if measured else 0.0
+    target = typed["target"].value if "target" in typed else None if measured else 1.0
+    baseline = typed["baseline"].value if "baseline" in typed else None
+    if relative is not None and not {block("start"), block("baseline")} & problems.keys():
+        try:
+            target = resolve(relative, kind, start, baseline)
+        except ValueParseError as exc:
+            problems[block("target")] = exc.message
     if block("start") not in problems and block("target") not in problems:
         for problem in validate_kr(kind, start, target):
             problems.setdefault(block(problem.field), problem.message)
@@ -542,7 +553,8 @@ def _read_kr(
     weight = 1.0
     if weight_text:
         try:
-            weight = parse_value(weight_text, Unit.NUMBER).value
+            parsed_weight = parse_value(weight_text, Unit.NUMBER)
+            weight = -1.0 if parsed_weight.word else parsed_weight.value
         except ValueParseError:
             weight = -1.0
         if not 0 < weight <= MAX_WEIGHT:
@@ -559,14 +571,16 @@ def _read_kr(
         row=row,
         title=title,
         kind=kind,
-        unit=unit,
-        currency=code,
+        unit=settled.unit,
+        currency=settled.currency,
         start=start if start is not None else target,
         target=target,
         owner_id=owner,
         baseline=baseline,
         weight=weight,
         kr_id=kr_id,
+        unit_word=settled.word,
+        relative_target=relative.text if relative is not None else None,
     )
 
 

@@ -33,10 +33,8 @@ from blocks.checkin_modal import CheckInItem
 from blocks.digest import context, pack_sections, section
 from blocks.kr_format import (
     guard,
-    kr_value,
-    percent,
     plural,
-    progress_bar,
+    standing,
     status_label,
     user_text,
 )
@@ -98,10 +96,7 @@ def kr_entry(item: CheckInItem) -> str:
     title = user_text(kr.title, KR_CHARS)
     objective = user_text(item.objective_title, OBJECTIVE_CHARS, "")
     head = f"• *{title}*" + (f" · _{objective}_" if objective else "")
-    return (
-        f"{head}\n      {kr_value(kr)}  {progress_bar(kr.progress)} {percent(kr.progress)}"
-        f" · {status_label(kr.status)}"
-    )
+    return f"{head}\n      {standing(kr)} · {status_label(kr.status)}"
 
 
 def prompt_message(

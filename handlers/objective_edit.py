@@ -166,7 +166,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         )
         await session.commit()
     log.info("objective %s edited by %s", objective.id, user_id)
-    await announce(client, ctx, viewer, objective, new=False)
+    await announce(client, ctx, viewer, objective, new=False, draft=draft)
     await ctx.home.publish_many(client, workspace_id, before - {user_id})
 
 

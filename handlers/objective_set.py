@@ -116,10 +116,17 @@ async def stretch_verdicts(
 
 
 async def announce(
-    client: AsyncWebClient, ctx: Ctx, viewer: Viewer, objective: Objective, *, new: bool
+    client: AsyncWebClient,
+    ctx: Ctx,
+    viewer: Viewer,
+    objective: Objective,
+    *,
+    new: bool,
+    draft: ObjectiveDraft | None = None,
 ) -> None:
-    """After a save: the author's confirmation with the stretch check, the team channel's
-    post (new objectives only), and fresh Home tabs for everyone whose OKRs changed."""
+    """After a save: the author's confirmation with the stretch check (and what each target
+    typed relative, `+20%`, became), the team channel's post (new objectives only), and fresh
+    Home tabs for everyone whose OKRs changed."""
     deps = ctx.deps
     async with deps.sessions() as session:
         [card] = await objective_cards(
@@ -137,7 +144,14 @@ async def announce(
             if (objective.team_id)
             else None
         )
-    await post(client, viewer.user_id, set_confirmation(card, verdicts), what="confirmation")
+    # The KRs are stored in the draft's order, so row i of the draft is card.krs[i].
+    relative = {
+        kr.id: typed.relative_target
+        for kr, typed in zip(card.krs, draft.krs if draft else (), strict=False)
+        if typed.relative_target
+    }
+    confirmation = set_confirmation(card, verdicts, relative)
+    await post(client, viewer.user_id, confirmation, what="confirmation")
     if new and team is not None and team.channel_id:
         await post(
             client,
@@ -263,7 +277,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         )
         await session.commit()
     log.info("objective %s created by %s in %s", objective.id, user_id, workspace_id)
-    await announce(client, ctx, viewer, objective, new=True)
+    await announce(client, ctx, viewer, objective, new=True, draft=draft)
 
 
 VERBS = (Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb),)

@@ -27,6 +27,10 @@ class KRDraft:
     baseline: float | None
     weight: float
     kr_id: int | None = None
+    unit_word: str | None = None
+    """What a count counts, from `38 prospects` (not stored yet: no column for it)."""
+    relative_target: str | None = None
+    """The target as typed when it was relative (`+20%`); `target` holds what it became."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from okr.display import Measure
 from okr.progress import (
     KRKind,
     Status,
@@ -82,10 +83,25 @@ class KRLine:
     """Change of the value since the previous check-in."""
     baseline: float | None = None
     revisions: tuple[TargetChange, ...] = ()
+    """Changes of the target, oldest first."""
     checkins: tuple[CheckInNote, ...] = ()
     """This cycle's check-ins, oldest first (deleted and replaced ones left out)."""
     forecast_progress: float | None = None
     """Progress the least-squares line through the check-ins reaches at cycle end."""
+    reported: bool = False
+    """Whether the KR has a reading this cycle (without one its status is "too early")."""
+    unit_word: str | None = None
+    """What a count counts ("prospects"), shown after its numbers; None for a plain number."""
+
+    @property
+    def measure(self) -> Measure:
+        """How this KR's numbers read (okr.display)."""
+        return Measure(self.unit, self.currency, self.unit_word)
+
+    @property
+    def last_revised(self) -> TargetChange | None:
+        """The latest change of the target (`revisions` are oldest first), if any."""
+        return self.revisions[-1] if self.revisions else None
 
     @property
     def score(self) -> float:
@@ -156,6 +172,7 @@ def kr_line(
     at: datetime,
     baseline: float | None = None,
     revisions: tuple[TargetChange, ...] = (),
+    unit_word: str | None = None,
 ) -> KRLine:
     """Compute a KR's line from stored values; `history` is this cycle's check-ins (or just
     their values), oldest first (empty before the first check-in)."""
@@ -200,4 +217,6 @@ def kr_line(
         revisions=revisions,
         checkins=notes,
         forecast_progress=ahead,
+        reported=bool(history),
+        unit_word=unit_word,
     )

@@ -11,18 +11,23 @@ Parsing rules (what ``parse_value`` accepts), in the order they are applied:
    turn ``1²`` into ``12``). Then the text is NFKC-normalised (full-width digits and symbols
    become ASCII, no-break and narrow no-break spaces become spaces), digits of any script become
    ASCII digits, ``−`` (U+2212) becomes ``-``, ``’`` becomes ``'`` and runs of spaces become one.
-3. Shape: ``[sign] [currency] [sign] number [exponent] [multiplier] [currency] [%]``, with one
-   sign at most, optional spaces between the parts, at most 400 characters in all.
-4. Currency: a symbol (``$ € £ ¥ ₹ ₩ …``, ``US$ C$ A$ HK$ R$ …``, ``元`` = CNY, ``円`` = JPY) or
-   an ISO 4217 code from ``CURRENCIES`` (any case; ``RMB`` means CNY), before or after the
-   number. Two different currencies in one value are an error. A bare ``$`` is USD and a bare
-   ``¥`` is JPY unless the caller passes the key result's ``currency`` and it is a dollar /
-   yen-or-yuan currency, in which case the symbol is read as that currency.
-5. Multipliers (any case): ``k`` / ``thousand`` = 1e3; ``m`` / ``mm`` / ``mn`` / ``mio`` /
-   ``million`` = 1e6; ``b`` / ``bn`` / ``bln`` / ``billion`` = 1e9; ``t`` / ``tn`` /
+3. Shape: ``[sign] [currency] [sign] number [exponent] [multiplier] [currency] [word] [%]``,
+   with one sign at most, optional spaces between the parts, at most 400 characters in all.
+4. Currency: a symbol (``$ € £ ¥ ₹ ₩ …``, ``US$ C$ A$ HK$ R$ …``, ``元`` / ``人民币`` = CNY,
+   ``円`` / ``日元`` = JPY, ``美元`` = USD, ``欧元`` = EUR, ``英镑`` = GBP, ``港元`` = HKD) or an
+   ISO 4217 code from ``CURRENCIES`` (any case; ``RMB`` means CNY), before or after the number.
+   Two different currencies in one value are an error, and so is a Western symbol with a
+   Chinese multiplier (``$120万``: 万 reads as yuan; ``120万美元`` says dollars). A bare ``$``
+   is USD and a bare ``¥`` is CNY unless the caller passes the key result's ``currency`` and it
+   is a dollar / yen-or-yuan currency, in which case the symbol is read as that currency.
+   After the number, a three-letter token is a currency when it is a known code (any case) or
+   written in capitals (then an unknown one is an error); otherwise it is a unit word.
+5. Multipliers (any case): ``k`` / ``thousand`` = 1e3; ``m`` / ``mm`` / ``mn`` / ``mil`` /
+   ``mio`` / ``million`` = 1e6; ``b`` / ``bn`` / ``bln`` / ``billion`` = 1e9; ``t`` / ``tn`` /
    ``trillion`` = 1e12; ``lakh`` = 1e5, ``crore`` = 1e7; ``千`` = 1e3, ``万``/``萬`` = 1e4,
    ``亿``/``億`` = 1e8, optionally preceded by ``十``/``百``/``千`` (``千万`` = 1e7). A multiplier
-   cannot be combined with an exponent or with ``%``.
+   cannot be combined with an exponent or with ``%``. A Latin multiplier must not run into
+   letters (``38 meetings`` is a count of meetings, not 38 million "eetings").
 6. Separators inside the number (``.`` ``,`` space ``'``):
    - a space or an apostrophe is always a thousands separator;
    - with both ``.`` and ``,`` present, the last one is the decimal separator (it must occur
@@ -37,16 +42,24 @@ Parsing rules (what ``parse_value`` accepts), in the order they are applied:
      groups of exactly 3 (or Indian lakh grouping with commas, ``12,34,567``). Anything else
      (``1,2,3``, ``5..0``, ``12 34``) is an error rather than a guess;
    - an exponent (``1e6``, ``2.5E-3``) is allowed on a number without thousands grouping.
-7. The result must be finite and at most 1e15 in magnitude (``MAX_ABS``). ``-0`` becomes 0.
+7. A unit word may close the value: letters of any script, up to three words and 40
+   characters (``38 prospects``, ``12 new logos``); a Latin word is separated from the number
+   by a space, a Chinese measure word may follow it directly (``12单``, ``30家``, ``50个``).
+   It makes the value a count of that word, so it cannot go with ``%`` or a currency.
+8. The result must be finite and at most 1e15 in magnitude (``MAX_ABS``). ``-0`` becomes 0.
 
 Percentages are kept in percent points: ``35%`` parses to 35.0 with ``percent=True``.
+
+Display (``format_value``, ``format_exact``) is locale-neutral; ``okr.display`` applies the
+display rules (never equal to a different target, changes in points, no invented readings) on
+top of these primitives.
 """
 
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, DecimalException, localcontext
+from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
 from enum import StrEnum
 
 MAX_ABS = 1e15
@@ -159,13 +172,21 @@ _EXPECTED = {
 }
 
 
+def expected_text(unit: Unit | None = None) -> str:
+    """What a value of `unit` looks like, for a field error: `Expected a percentage such as
+    35% or 12.5`."""
+    return _EXPECTED[None if unit is None else Unit(unit)]
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedValue:
-    """A typed value and what its text said about the unit (``%`` and/or a currency)."""
+    """A typed value and what its text said about the unit (``%``, a currency or a word)."""
 
     value: float
     percent: bool = False
     currency: str | None = None
+    word: str | None = None
+    """The unit word of a count (``prospects`` in ``38 prospects``), as typed."""
 
     @property
     def unit(self) -> Unit:
@@ -201,7 +222,7 @@ _SYMBOLS: dict[str, str] = {
     "$": "USD",
     "€": "EUR",
     "£": "GBP",
-    "¥": "JPY",
+    "¥": "CNY",
     "₹": "INR",
     "₩": "KRW",
     "₽": "RUB",
@@ -214,6 +235,14 @@ _SYMBOLS: dict[str, str] = {
     "₦": "NGN",
     "元": "CNY",
     "円": "JPY",
+    "人民币": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "欧元": "EUR",
+    "英镑": "GBP",
+    "日元": "JPY",
+    "港元": "HKD",
+    "港币": "HKD",
 }
 _CODE_ALIASES = {"RMB": "CNY"}
 # Currencies written with a bare "$" or "¥", so the key result's own currency can claim it.
@@ -221,6 +250,9 @@ _DOLLAR_LIKE = frozenset(
     {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "TWD", "ARS", "CLP", "COP", "UYU"}
 )
 _YEN_LIKE = frozenset({"JPY", "CNY"})
+# Currencies whose amounts are counted in 万 / 亿: a Chinese multiplier fits them, while with a
+# dollar, euro or pound symbol it leaves two readings ($120万: dollars, or yuan with a stray $).
+_MYRIAD_CURRENCIES = frozenset({"CNY", "JPY", "HKD", "TWD"})
 
 _WORD_MULTIPLIERS: dict[str, int] = {
     "thousands": 10**3,
@@ -228,6 +260,7 @@ _WORD_MULTIPLIERS: dict[str, int] = {
     "k": 10**3,
     "millions": 10**6,
     "million": 10**6,
+    "mil": 10**6,
     "mio": 10**6,
     "mm": 10**6,
     "mn": 10**6,
@@ -254,8 +287,10 @@ def _alternation(options: list[str]) -> str:
     return "|".join(re.escape(o) for o in sorted(options, key=len, reverse=True))
 
 
-_CUR = rf"(?:{_alternation(list(_SYMBOLS))}|[A-Za-z]{{3}})"
-_MULT = rf"(?:{_alternation(list(_WORD_MULTIPLIERS))}|[十百千]?[万萬亿億]|千)"
+_SYMBOL = _alternation(list(_SYMBOLS))
+_CUR = rf"(?:{_SYMBOL}|[A-Za-z]{{3}})"
+_CJK_MULT = "(?:[十百千]?[万萬亿億]|千)"
+_MULT = rf"(?:{_alternation(list(_WORD_MULTIPLIERS))}|{_CJK_MULT})"
 _PATTERN = re.compile(
     rf"""
     (?P<sign1>[+-])?\s*
@@ -263,11 +298,18 @@ _PATTERN = re.compile(
     (?P<sign2>[+-])?\s*
     (?P<num>[.,]?\d(?:[\d.,' ]*\d)?)
     (?P<exp>[eE][+-]?\d+)?
-    \s*(?P<mult>{_MULT})?
-    \s*(?P<post>{_CUR})?
+    (?P<tail>.*)
     """,
-    re.VERBOSE | re.ASCII | re.IGNORECASE,
+    re.VERBOSE | re.ASCII | re.IGNORECASE | re.DOTALL,
 )
+# What may follow the number, in this order, each optional: a multiplier (not running into
+# Latin letters), a currency, a unit word.
+_TAIL_MULT = re.compile(rf"\s*(?P<mult>{_MULT})(?![A-Za-z])", re.IGNORECASE)
+_TAIL_SYMBOL = re.compile(rf"\s*(?P<cur>{_SYMBOL})", re.IGNORECASE)
+_TAIL_CODE = re.compile(r"\s*(?P<cur>[A-Za-z]{3})(?![A-Za-z])")
+_WORD = re.compile(r"[^\W\d_]+(?:[ '\-.][^\W\d_]+){0,2}\.?")
+MAX_WORD_CHARS = 40
+"""Longest unit word: "qualified sales meetings" fits, a sentence does not."""
 _SEPARATOR = re.compile(r"[.,' ]")
 _INDIAN_GROUPING = re.compile(r"[1-9]\d?(?:,\d\d)+,\d{3}", re.ASCII)
 
@@ -309,7 +351,8 @@ def _currency_of(token: str, expected_currency: str | None, expected: str) -> st
     if upper in CURRENCIES:
         return upper
     raise ValueParseError(
-        f"{upper} is not a currency code I know; use one such as USD, EUR or GBP. {expected}."
+        f"{upper} is not a currency code I know; use one such as USD, EUR or GBP (a count's "
+        f"word goes in lower case: 38 deals). {expected}."
     )
 
 
@@ -372,13 +415,75 @@ def _canonical_number(num: str, expected: str) -> str:
     return f"{integer or '0'}.{frac}" if frac else integer
 
 
-def parse_value(text: str, unit: Unit | None = None, *, currency: str | None = None) -> ParsedValue:
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    """What followed the number: a multiplier, a currency token, a unit word."""
+
+    mult: str | None = None
+    currency: str | None = None
+    word: str | None = None
+
+
+def _read_tail(tail: str, expected: str) -> _Tail:
+    """Split what follows the number into multiplier, currency and unit word (each optional,
+    in that order); anything else is an error."""
+    rest = tail
+    mult = currency = None
+    if found := _TAIL_MULT.match(rest):
+        mult, rest = found["mult"], rest[found.end() :]
+    found = _TAIL_SYMBOL.match(rest)
+    code = _TAIL_CODE.match(rest) if found is None else None
+    if code is not None:
+        token = code["cur"]
+        upper = _CODE_ALIASES.get(token.upper(), token.upper())
+        found = code if upper in CURRENCIES or token.isupper() else None
+    if found is not None:
+        currency, rest = found["cur"], rest[found.end() :]
+    word = rest.strip()
+    if not word:
+        return _Tail(mult, currency, None)
+    spaced = rest[:1].isspace() or _wide(word[0])
+    if not spaced or _WORD.fullmatch(word) is None or len(word) > MAX_WORD_CHARS:
+        raise ValueParseError(f"{expected}.")
+    return _Tail(mult, currency, word)
+
+
+def same_word(first: str | None, second: str | None) -> bool:
+    """Whether two unit words name the same thing: case and a plural ``s`` aside."""
+    if first is None or second is None:
+        return first is second
+
+    def key(word: str) -> str:
+        folded = " ".join(word.casefold().split())
+        return folded[:-1] if folded.endswith("s") and len(folded) > 1 else folded
+
+    return key(first) == key(second)
+
+
+def describe_unit(unit: Unit, currency: str | None = None, word: str | None = None) -> str:
+    """What a value measures, in words, for a message naming both sides of a clash."""
+    if unit is Unit.PERCENT:
+        return "a percentage"
+    if unit is Unit.CURRENCY:
+        return f"an amount in {currency}" if currency else "an amount"
+    return f"a count of {word}" if word else "a plain number"
+
+
+def parse_value(
+    text: str,
+    unit: Unit | None = None,
+    *,
+    currency: str | None = None,
+    word: str | None = None,
+) -> ParsedValue:
     """Read a value as a person typed it (see the module docstring for the exact rules).
 
-    ``unit`` is the key result's unit when known: a ``%`` on a currency KR, or a currency on a
-    percent or plain-number KR, is an error rather than a silent reinterpretation. ``currency``
-    is the KR's ISO code when known: it resolves a bare ``$``/``¥`` and makes another explicit
-    currency an error. The returned ``ParsedValue`` reports only what the text said.
+    ``unit`` is the key result's unit when known: a ``%`` on a currency KR, a currency on a
+    percent or plain-number KR, or a unit word on a percent or currency KR, is an error naming
+    both rather than a silent reinterpretation. ``currency`` is the KR's ISO code when known:
+    it resolves a bare ``$``/``¥`` and makes another explicit currency an error; ``word`` is
+    its unit word, and another word is an error. The returned ``ParsedValue`` reports only
+    what the text said.
     """
     unit = None if unit is None else Unit(unit)
     expected = _EXPECTED[unit]
@@ -398,43 +503,88 @@ def parse_value(text: str, unit: Unit | None = None, *, currency: str | None = N
     if match is None:
         raise ValueParseError(f"{expected}.")
     parts = match.groupdict()
+    tail = _read_tail(parts["tail"], expected)
 
     if parts["sign1"] and parts["sign2"]:
         raise ValueParseError(f"Use one sign at most. {expected}.")
     negative = (parts["sign1"] or parts["sign2"]) == "-"
 
-    codes = {
-        _currency_of(token, expected_currency, expected)
-        for token in (parts["pre"], parts["post"])
-        if token
-    }
+    tokens = [token for token in (parts["pre"], tail.currency) if token]
+    codes = {_currency_of(token, expected_currency, expected) for token in tokens}
     if len(codes) > 1:
         found = " and ".join(sorted(codes))
         raise ValueParseError(f"Use one currency per value (found {found}). {expected}.")
     found_currency = codes.pop() if codes else None
-
-    if percent and found_currency:
-        raise ValueParseError(f"A value is a percentage or an amount, not both. {expected}.")
-    if percent and parts["mult"]:
-        raise ValueParseError(f"A percentage takes no k/M suffix. {expected}.")
-    if parts["exp"] and parts["mult"]:
-        raise ValueParseError(f"Use an exponent or a k/M suffix, not both. {expected}.")
-    if unit is Unit.CURRENCY and percent:
-        raise ValueParseError(f"This key result is an amount. {expected}.")
-    if unit is Unit.PERCENT and found_currency:
-        raise ValueParseError(f"This key result is a percentage. {expected}.")
-    if unit is Unit.NUMBER and (percent or found_currency):
-        raise ValueParseError(f"This key result is a plain number. {expected}.")
+    _check_myriad(tokens, found_currency, tail.mult, expected)
+    _check_unit(unit, percent, found_currency, tail.word, expected)
     if expected_currency and found_currency and found_currency != expected_currency:
         raise ValueParseError(
             f"This key result is in {expected_currency}, not {found_currency}. {expected}."
         )
+    if word and tail.word and not same_word(word, tail.word):
+        raise ValueParseError(f"This key result counts {word}, not {tail.word}. {expected}.")
+    if percent and tail.mult:
+        raise ValueParseError(f"A percentage takes no k/M suffix. {expected}.")
+    if parts["exp"] and tail.mult:
+        raise ValueParseError(f"Use an exponent or a k/M suffix, not both. {expected}.")
 
-    num = parts["num"]
-    if parts["exp"]:
+    value = _amount(parts["num"], parts["exp"], tail.mult, negative, expected)
+    return ParsedValue(
+        value=value, percent=percent, currency=found_currency, word=tail.word and _tidy(tail.word)
+    )
+
+
+def _tidy(word: str) -> str:
+    return " ".join(word.split())
+
+
+def _check_myriad(tokens: list[str], code: str | None, mult: str | None, expected: str) -> None:
+    """``$120万`` names two currencies: the ``$`` and the 万, which reads as yuan."""
+    if code is None or mult is None or code in _MYRIAD_CURRENCIES:
+        return
+    if re.fullmatch(_CJK_MULT, mult) is None:
+        return
+    symbols = [t for t in tokens if t.upper() in _SYMBOLS and not _wide(t[0])]
+    if symbols:
+        raise ValueParseError(
+            f"Use one currency per value (found {code} and CNY: {mult} reads as yuan); write "
+            f"it as e.g. {code} 1.2M or 120万元. {expected}."
+        )
+
+
+def _wide(ch: str) -> bool:
+    """A Chinese / Japanese character (元, 单), as opposed to a Latin letter or symbol."""
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _check_unit(
+    unit: Unit | None, percent: bool, currency: str | None, word: str | None, expected: str
+) -> None:
+    """The text's own unit against itself and against the key result's, naming both."""
+    said = describe_unit(
+        Unit.PERCENT if percent else Unit.CURRENCY if currency else Unit.NUMBER, currency, word
+    )
+    if percent and currency:
+        raise ValueParseError(f"A value is a percentage or an amount, not both. {expected}.")
+    if word and (percent or currency):
+        raise ValueParseError(f"A value is {said} or a count of {word}, not both. {expected}.")
+    if unit is None:
+        return
+    kr = describe_unit(unit)
+    if unit is Unit.CURRENCY and (percent or word):
+        raise ValueParseError(f"This key result is an amount, not {said}. {expected}.")
+    if unit is Unit.PERCENT and (currency or word):
+        raise ValueParseError(f"This key result is a percentage, not {said}. {expected}.")
+    if unit is Unit.NUMBER and (percent or currency):
+        raise ValueParseError(f"This key result is {kr}, not {said}. {expected}.")
+
+
+def _amount(num: str, exp: str | None, mult: str | None, negative: bool, expected: str) -> float:
+    """The number part as a float: separators applied, multiplied, signed and bounded."""
+    if exp:
         if re.search(r"[, ']", num) or num.count(".") > 1:
             raise ValueParseError(f"Use an exponent only on a plain number. {expected}.")
-        digits = num + parts["exp"]
+        digits = num + exp
     else:
         digits = _canonical_number(num, expected)
 
@@ -447,8 +597,8 @@ def parse_value(text: str, unit: Unit | None = None, *, currency: str | None = N
             amount = Decimal(digits)
             if amount and amount.adjusted() > 20:
                 raise too_large
-            if parts["mult"]:
-                amount *= _multiplier(parts["mult"])
+            if mult:
+                amount *= _multiplier(mult)
             if negative:
                 amount = -amount
             if abs(amount) > Decimal(int(MAX_ABS)):
@@ -459,7 +609,7 @@ def parse_value(text: str, unit: Unit | None = None, *, currency: str | None = N
     if not math.isfinite(value):
         raise too_large
     # "-0" is just zero: never show or store a negative zero.
-    return ParsedValue(value=value or 0.0, percent=percent, currency=found_currency)
+    return value or 0.0
 
 
 def _multiplier(token: str) -> int:
@@ -476,67 +626,128 @@ def _multiplier(token: str) -> int:
 # --- display ------------------------------------------------------------------------------
 
 _DISPLAY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥"}
-_COMPACT_STEPS = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k"))
+_COMPACT_STEPS = ((12, "T"), (9, "B"), (6, "M"), (3, "k"))
 COMPACT_FROM = 10_000
 """Magnitudes from here on are shown compact (``12.3k``); below, in full with separators."""
+PRECISION_STEPS = 24
+"""Most extra digits a display asks for; beyond it every float shows its shortest repr."""
+_DISPLAY_PRECISION = 400
+"""Decimal digits for display arithmetic: any finite float, at any precision asked for."""
 
 
 def _strip_zeros(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _compact(magnitude: float) -> str:
-    """Three significant digits with a k/M/B/T suffix, rolling over (999.96k -> 1M)."""
-    index = next(i for i, (size, _) in enumerate(_COMPACT_STEPS) if magnitude >= size)
+def _fixed(amount: Decimal, decimals: int) -> Decimal:
+    """``amount`` rounded half up to ``decimals`` places (the way people round)."""
+    return amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _compact(magnitude: Decimal, significant: int) -> str:
+    """``significant`` digits with a k/M/B/T suffix, rolling over (999.96k -> 1M)."""
+    index = next(i for i, (exp, _) in enumerate(_COMPACT_STEPS) if magnitude >= 10**exp)
     while True:
-        size, suffix = _COMPACT_STEPS[index]
-        mantissa = magnitude / size
-        decimals = 2 if mantissa < 10 else 1 if mantissa < 100 else 0
-        rounded = round(mantissa, decimals)
+        exp, suffix = _COMPACT_STEPS[index]
+        mantissa = magnitude.scaleb(-exp)
+        whole = 1 if mantissa < 10 else 2 if mantissa < 100 else 3
+        rounded = _fixed(mantissa, max(0, significant - whole))
         if rounded >= 1000 and index > 0:
             index -= 1
-            magnitude = rounded * size
+            magnitude = rounded.scaleb(exp)
             continue
-        return _strip_zeros(f"{rounded:,.{decimals}f}") + suffix
+        return _strip_zeros(format(rounded, ",f")) + suffix
 
 
-def _plain(magnitude: float, *, cents: bool) -> str:
-    """Up to two decimals with thousands separators; tiny non-zero values keep 3 digits."""
-    rounded = round(magnitude, 2)
+def _plain(magnitude: Decimal, *, cents: bool, extra: int) -> str:
+    """Up to two decimals (more with ``extra``) with thousands separators, compact from
+    10,000; tiny non-zero values keep 3 significant digits (more with ``extra``)."""
+    rounded = _fixed(magnitude, 2 + extra)
     if rounded >= COMPACT_FROM:
-        return _compact(magnitude)
+        return _compact(magnitude, 3 + extra)
     if rounded == 0 and magnitude != 0:
-        return f"{magnitude:.3g}"
-    if rounded == int(rounded):
+        return format(magnitude, f".{3 + extra}g")
+    if rounded == rounded.to_integral_value():
         return f"{int(rounded):,}"
-    text = f"{rounded:,.2f}"
-    return text if cents else _strip_zeros(text)
+    text = format(rounded, ",f")
+    if not cents:
+        return _strip_zeros(text)
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
 
 
-def format_value(value: float, unit: Unit, currency: str | None = None) -> str:
+def _decimal(value: float) -> Decimal:
+    """The float's shortest decimal form, exactly: what was typed, not its binary noise."""
+    return Decimal(repr(float(value)))
+
+
+def _prefix(unit: Unit, currency: str | None) -> str:
+    if unit is Unit.CURRENCY and currency:
+        code = currency.upper()
+        return _DISPLAY_SYMBOLS.get(code, f"{code} ")
+    return ""
+
+
+def with_word(text: str, word: str | None) -> str:
+    """``38 prospects``; a Chinese measure word follows the number directly (``12单``)."""
+    if not word:
+        return text
+    joiner = "" if _wide(word[0]) else " "
+    return f"{text}{joiner}{word}"
+
+
+def format_value(
+    value: float,
+    unit: Unit,
+    currency: str | None = None,
+    *,
+    word: str | None = None,
+    extra: int = 0,
+) -> str:
     """Show a value locale-neutrally: ``$1.2M``, ``35%``, ``1,250``, ``€3.5k``, ``CHF 12k``.
 
     From 10,000 on, numbers and amounts are compact (3 significant digits, k/M/B/T); below,
     they are written in full with ``,`` thousands separators and up to two decimals (amounts
     with cents show both decimals). Percentages are in percent points, up to one decimal.
     USD/EUR/GBP/JPY/CNY use their symbol, other currencies their ISO code; ``currency`` is
-    ignored unless ``unit`` is CURRENCY. A non-finite value shows as ``n/a``.
+    ignored unless ``unit`` is CURRENCY, ``word`` unless it is NUMBER (``38 prospects``).
+    ``extra`` asks for that many more digits (``okr.display`` uses it to tell a value from its
+    target). A non-finite value shows as ``n/a``.
     """
     unit = Unit(unit)
     if not math.isfinite(value):
         return "n/a"
+    extra = max(0, min(int(extra), PRECISION_STEPS))
     sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    if unit is Unit.PERCENT:
-        text = _strip_zeros(f"{round(magnitude, 1):,.1f}")
-        return f"{sign if text != '0' else ''}{text}%"
-    if unit is Unit.CURRENCY and currency:
-        text = _plain(magnitude, cents=True)
-        code = currency.upper()
-        prefix = _DISPLAY_SYMBOLS.get(code, f"{code} ")
-    else:
-        text = _plain(magnitude, cents=False)
-        prefix = ""
+    with localcontext() as ctx:
+        ctx.prec = _DISPLAY_PRECISION
+        magnitude = abs(_decimal(value))
+        if unit is Unit.PERCENT:
+            text = _strip_zeros(format(_fixed(magnitude, 1 + extra), ",f"))
+            return f"{sign if text != '0' else ''}{text}%"
+        text = _plain(magnitude, cents=bool(_prefix(unit, currency)), extra=extra)
     if text.strip("0.,") == "":
         sign = ""
-    return f"{sign}{prefix}{text}"
+    shown = f"{sign}{_prefix(unit, currency)}{text}"
+    return with_word(shown, word) if unit is Unit.NUMBER else shown
+
+
+def format_exact(
+    value: float, unit: Unit, currency: str | None = None, *, word: str | None = None
+) -> str:
+    """Every digit, with thousands separators: ``$1,196,500``, ``3.04%``, ``27 contracts``
+    (what a final result is reported as, where rounding would hide a miss)."""
+    unit = Unit(unit)
+    if not math.isfinite(value):
+        return "n/a"
+    digits = format(abs(_decimal(value)), ",f")
+    text = _strip_zeros(digits)
+    prefix = _prefix(unit, currency)
+    if prefix and "." in text:
+        whole, _, fraction = text.partition(".")
+        text = f"{whole}.{fraction.ljust(2, '0')}"
+    sign = "-" if value < 0 and text.strip("0.,") else ""
+    if unit is Unit.PERCENT:
+        return f"{sign}{text}%"
+    shown = f"{sign}{prefix}{text}"
+    return with_word(shown, word) if unit is Unit.NUMBER else shown

@@ -12,6 +12,7 @@ from bot.runtime import Runtime
 from tests.clock import FakeClock, RecordedWaits
 from tests.databases import postgres_database, reset_database, server_url
 from tests.driver import SlackDriver
+from tests.emoji import codes_in, unknown
 from tests.fakeslack import FakeSlack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -52,8 +53,12 @@ def retry_waits() -> RecordedWaits:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack; when the test ends, every `:name:` the bot sent must be an emoji Slack
+    knows (an unknown one shows as its code), or the test fails here."""
     async with FakeSlack() as fake:
         yield fake
+        sent = unknown(codes_in([call.args for call in fake.calls]))
+        assert not sent, f"emoji Slack does not know were sent: {sorted(sent)}"
 
 
 def make_settings(db_url: str, slack_url: str, **extra: object) -> Settings:

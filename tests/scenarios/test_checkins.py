@@ -111,6 +111,12 @@ async def check_in(
     return response
 
 
+async def first_readings(driver: SlackDriver, slack: FakeSlack) -> None:
+    """THREE's measured KRs get a reading: without one the modal leaves their field empty."""
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, kr1={"value": "1.2M"}, kr2={"value": "3%"})
+
+
 async def test_log_without_key_results_says_how_to_start(
     driver: SlackDriver, slack: FakeSlack
 ) -> None:
@@ -126,29 +132,39 @@ async def test_log_lists_my_key_results_prefilled(
     view = await open_log(driver, slack)
     assert view["callback_id"] == ids.CHECK_IN_VIEW
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks[value_block(1)]["element"]["initial_value"] == "1200000"
+    # issue 10: no reading yet, so nothing is prefilled (it was the start, "1200000")
+    assert "initial_value" not in blocks[value_block(1)]["element"]
+    assert "no reading yet · target $2M" in json.dumps(view, ensure_ascii=False)
     assert blocks[value_block(2)]["label"]["text"] == "Observed value"
     assert blocks[value_block(3)]["element"]["initial_option"]["value"] == "not_done"
     assert value_block(4) not in blocks  # Bob's KR is not mine
     assert len(view["blocks"]) == 9
+    await check_in(driver, slack, view, kr1={"value": "1.03 mil"}, kr2={"value": "3.04％"})
+    blocks = {b.get("block_id"): b for b in (await open_log(driver, slack))["blocks"]}
+    # prefilled in the KR's own format, which reads back as the same value
+    assert blocks[value_block(1)]["element"]["initial_value"] == "$1.03M"
+    assert blocks[value_block(2)]["element"]["initial_value"] == "3.04%"
 
 
 async def test_only_changed_or_commented_krs_are_stored(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, THREE)
+    await first_readings(driver, slack)
     view = await open_log(driver, slack)
     slipped = {"value": "$1.5M", "confidence": "at_risk", "note": "Big deal slipped"}
     response = await check_in(driver, slack, view, kr1=slipped, kr2={"note": "  still   holding "})
     assert response.status == 200 and response.text in ("", "{}")
     stored = await checkins(bot)
     assert [(c.key_result_id, c.value, c.confidence, c.note) for c in stored] == [
+        (1, 1.2e6, None, ""),  # the first readings
+        (2, 3.0, None, ""),
         (1, 1.5e6, "at_risk", "Big deal slipped"),
         (2, 3.0, None, "still holding"),
     ]
     rows = await krs(bot)
     assert (rows[0].current_value, rows[0].confidence) == (1.5e6, "at_risk")
-    [thanks] = await slack.wait_for("chat.postEphemeral")
+    thanks = (await slack.wait_for("chat.postEphemeral", count=2))[-1]
     assert "Checked in 2 key results" in thanks.args["text"]
 
 
@@ -156,13 +172,32 @@ async def test_nothing_changed_checks_everything_in_as_is(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, THREE)
+    await first_readings(driver, slack)
     view = await open_log(driver, slack)
     await check_in(driver, slack, view)
-    assert [(c.key_result_id, c.value) for c in await checkins(bot)] == [
+    assert [(c.key_result_id, c.value) for c in await checkins(bot)][2:] == [
         (1, 1.2e6),
         (2, 3.0),
         (3, 0.0),
     ]
+
+
+async def test_a_kr_without_a_reading_left_empty_stores_nothing_for_it(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, THREE)
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, kr2={"value": "2.5%"})
+    # no invented reading for the revenue KR (and the untouched milestone is not news)
+    assert [(c.key_result_id, c.value) for c in await checkins(bot)] == [(2, 2.5)]
+    only = {"title": "Solo", "level": "personal", **kr(0, "Calls", "0", "40 calls")}
+    await create(driver, slack, only, user=BOB)
+    view = await open_log(driver, slack, user=BOB)
+    response = await check_in(driver, slack, view, user=BOB)
+    assert "Enter at least one value" in response.json()["errors"][value_block(4)]
+    response = await check_in(driver, slack, view, user=BOB, kr4={"note": "busy week"})
+    assert "Enter the value" in response.json()["errors"][value_block(4)]
+    assert await count(bot, CheckIn) == 1
 
 
 async def test_a_repeated_submission_stores_once(
@@ -203,11 +238,13 @@ async def test_bad_values_get_field_errors_and_store_nothing(
     message: str,
 ) -> None:
     await create(driver, slack, THREE)
+    await first_readings(driver, slack)
+    before = [(c.id, c.value) for c in await checkins(bot)]
     view = await open_log(driver, slack)
     response = await check_in(driver, slack, view, **changes)
     errors = response.json()["errors"]
     assert any(message in text for text in errors.values()), errors
-    assert await checkins(bot) == []
+    assert [(c.id, c.value) for c in await checkins(bot)] == before  # nothing new stored
     assert [k.current_value for k in await krs(bot)] == [1.2e6, 3.0, 0.0]
 
 

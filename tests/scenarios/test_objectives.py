@@ -249,7 +249,54 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "kr0_currency",
         "Set the unit to Currency",
     ),
-    ("money on a number KR", {"title": "T", **kr(0, "K", "0", "$5")}, "kr0_target", "Expected"),
+    # issue 10: "$5" with the unit menu left at its default now makes a USD key result (it
+    # was refused as "money on a number KR"); a menu set to percent still clashes.
+    (
+        "money on a percent KR",
+        {"title": "T", **kr(0, "K", "0", "$5", unit="percent")},
+        "kr0_target",
+        "Expected",
+    ),
+    (
+        "unit word on a currency KR",
+        {"title": "T", **kr(0, "K", "0", "38 prospects", unit="currency", currency="USD")},
+        "kr0_target",
+        "says an amount in USD, but this is a count of prospects",
+    ),
+    (
+        "two unit words",
+        {"title": "T", **kr(0, "K", "20 calls", "38 prospects")},
+        "kr0_target",
+        "The start says a count of calls, but this is a count of prospects",
+    ),
+    (
+        "start and target in two currencies",
+        {"title": "T", **kr(0, "K", "$1M", "€1.2M")},
+        "kr0_target",
+        "The start says an amount in USD, but this is an amount in EUR",
+    ),
+    ("dollars and 万", {"title": "T", **kr(0, "K", "0", "$120万")}, "kr0_target", "USD and CNY"),
+    ("NaN target", {"title": "T", **kr(0, "K", "0", "nan")}, "kr0_target", "Expected"),
+    ("-Infinity", {"title": "T", **kr(0, "K", "-Infinity", "5")}, "kr0_start", "Expected"),
+    ("1e16", {"title": "T", **kr(0, "K", "0", "1e16")}, "kr0_target", "too large"),
+    (
+        "relative target without a start or baseline",
+        {"title": "T", **kr(0, "K", "", "+20%", kind="stay_above")},
+        "kr0_target",
+        "give a start value or a baseline",
+    ),
+    (
+        "relative target on a milestone",
+        {"title": "T", **kr(0, "K", "", "+20%", kind="milestone")},
+        "kr0_target",
+        "A milestone is done or not",
+    ),
+    (
+        "relative target of a zero start",
+        {"title": "T", **kr(0, "K", "0", "+20%")},
+        "kr0_target",
+        "of 0 is still 0",
+    ),
     (
         "percent on money",
         {"title": "T", **kr(0, "K", "0", "35%", unit="currency", currency="USD")},
@@ -329,6 +376,48 @@ async def test_bad_input_gets_a_field_error_and_stores_nothing(
     assert await count(bot, Objective) == 0
     assert await count(bot, KeyResult) == 0
     assert slack.calls_to("chat.postMessage") == []
+
+
+async def test_units_come_from_what_is_typed_and_relative_targets_are_resolved(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(
+        driver,
+        slack,
+        {
+            "title": "Grow sales",
+            "level": "personal",
+            **kr(0, "Quarterly sales", "$1.0M", "+20%"),  # unit menu left at its default
+            **kr(1, "Prospects contacted", "", "50 prospects", kind="stay_above"),
+            **kr(2, "Signed in China", "100万元", "1.2亿"),
+        },
+    )
+    await create(
+        driver,
+        slack,
+        {
+            "title": "Keep customers",
+            "level": "personal",
+            **kr(0, "Churn", "5%", "-15%", kind="decrease"),
+            **kr(1, "EU pipeline", "1.03 mil", "1,5 Mio", unit="currency", currency="EUR"),
+        },
+    )
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        rows = (await session.exec(select(KeyResult).order_by(col(KeyResult.id)))).all()
+    assert [(k.unit, k.currency, k.start_value, k.target_value) for k in rows] == [
+        ("currency", "USD", 1e6, 1.2e6),
+        ("number", None, 50.0, 50.0),
+        ("currency", "CNY", 1e6, 1.2e8),
+        ("percent", None, 5.0, 4.25),
+        ("currency", "EUR", 1.03e6, 1.5e6),
+    ]
+    dms = slack.calls_to("chat.postMessage", match=lambda a: a.get("channel") == ME)
+    text = json.dumps([dm.args["blocks"] for dm in dms], ensure_ascii=False)
+    assert "*Quarterly sales*: target +20% → $1.2M" in text
+    assert "*Churn*: target -15% → 4.25%" in text
+    assert "no reading yet · target $1.2M" in text  # nobody reported: no invented value
+    assert "no reading yet · holds ≥ 50" in text
 
 
 SCRIPTS = ["Grow 🚀 pipeline 📈", "拓展华东市场", "توسيع السوق", "Ünïcödé ✓"]

@@ -317,9 +317,10 @@ def test_status_and_confidence_labels() -> None:
 def test_values_trend_and_pace_in_the_krs_unit() -> None:
     kr = make_kr(current=1_200_000, history=(1_150_000, 1_200_000))
     assert kr_value(kr) == "$1.2M of $2M"
-    assert trend_label(kr) == "▲ $50k since last check-in"
+    # issue 10: every change says whether it is good for the KR (was without the verdict)
+    assert trend_label(kr) == "▲ $50k since last check-in (better)"
     assert trend_label(make_kr(current=700_000, history=(750_000, 700_000))) == (
-        "▼ $50k since last check-in"
+        "▼ $50k since last check-in (worse)"
     )
     assert trend_label(make_kr(current=700_000, history=(700_000, 700_000))) == "no change"
     assert trend_label(make_kr(history=())) == ""
@@ -373,7 +374,8 @@ def test_objective_card_layout_three_krs_in_four_blocks() -> None:
     assert "accessory" not in blocks[2] and "accessory" not in blocks[3]
     assert "now 2.5% · holds ≤ 3%" in blocks[2]["text"]["text"]
     assert "owner: :large_yellow_circle: at risk" in blocks[2]["text"]["text"]
-    assert ":white_square: not done" in blocks[3]["text"]["text"]
+    # issue 10: `:white_square:` is not a Slack emoji name (it showed as text)
+    assert ":white_large_square: not done" in blocks[3]["text"]["text"]
     assert "owner: not given" in blocks[3]["text"]["text"]
 
 

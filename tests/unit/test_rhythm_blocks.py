@@ -478,8 +478,13 @@ def test_close_summary_scores_grades_revisions_verdict_and_retro_button() -> Non
     assert "Average score *0.40* across 2 key results." in blocks[1]["text"]["text"]
     body = texts(blocks)
     assert "🟡 *Win the mid-market in EMEA* · *0.40*" in body
-    assert "• Close $2M in new ARR · <@U0AAA1> · 🟢 0.70 · vs original target: 0.93" in body
-    assert "• Keep churn low · <@U0BBB2> · 🔴 0.10\n" in body + "\n"
+    # issue 10: the final value against the final and original target, in units, beside the
+    # score (the close showed scores only)
+    assert (
+        "• Close $2M in new ARR · <@U0AAA1> · $1.4M · target $2M, originally $1.5M · "
+        "🟢 0.70 · vs original target: 0.93"
+    ) in body
+    assert "• Keep churn low · <@U0BBB2> · $200k of $2M · 🔴 0.10\n" in body + "\n"
     [row] = actions(blocks)
     [button] = row["elements"]
     assert button["action_id"] == ids.RETRO_OPEN

@@ -13,6 +13,7 @@ from okr.values import (
     ParsedValue,
     Unit,
     ValueParseError,
+    format_exact,
     format_value,
     is_currency_code,
     parse_value,
@@ -55,7 +56,7 @@ ACCEPTED: list[tuple[str, float, bool, str | None]] = [
     ("3亿", 300_000_000, False, None),
     ("5千", 5000, False, None),
     ("3千万", 30_000_000, False, None),
-    ("¥120万", 1_200_000, False, "JPY"),
+    ("¥120万", 1_200_000, False, "CNY"),  # issue 10: a bare ¥ is yuan (was JPY)
     ("120万元", 1_200_000, False, "CNY"),
     ("120万円", 1_200_000, False, "JPY"),
     ("3.5k", 3500, False, None),
@@ -102,6 +103,33 @@ ACCEPTED: list[tuple[str, float, bool, str | None]] = [
     ("2.5E-3", 0.0025, False, None),
     ("1e15", 1e15, False, None),
     ("-1,000T", -1e15, False, None),
+    # issue 10: what sales people type
+    ("1.03 mil", 1_030_000, False, None),
+    ("1.03mm", 1_030_000, False, None),
+    ("1,05 Mio", 1_050_000, False, None),
+    ("1.2亿", 120_000_000, False, None),
+    ("１．０３ ｍｉｌ", 1_030_000, False, None),
+    ("120万美元", 1_200_000, False, "USD"),
+    ("人民币120万", 1_200_000, False, "CNY"),
+    ("HK$120万", 1_200_000, False, "HKD"),
+    ("¥5", 5, False, "CNY"),
+]
+
+WORDS: list[tuple[str, float, str]] = [
+    ("38 prospects", 38, "prospects"),
+    ("38  Prospects", 38, "Prospects"),
+    ("1,200 calls", 1200, "calls"),
+    ("3.5k leads", 3500, "leads"),
+    ("12 new logos", 12, "new logos"),
+    ("38 meetings", 38, "meetings"),  # not 38 million "eetings"
+    ("5 kg", 5, "kg"),
+    ("3 pro", 3, "pro"),  # lower case: a word, not a currency code
+    ("12单", 12, "单"),
+    ("30家", 30, "家"),
+    ("50个", 50, "个"),
+    ("8次", 8, "次"),
+    ("１２单", 12, "单"),
+    ("12万单", 120_000, "单"),
 ]
 
 REJECTED: list[str] = [
@@ -152,6 +180,17 @@ REJECTED: list[str] = [
     "(5)",
     "5/2",
     "1" * 401,
+    # issue 10
+    "$120万",
+    "€3千",
+    "12abc",
+    "38prospects",
+    "38 SQL",
+    "35% churn",
+    "$5 deals",
+    "38 prospects and more words",
+    "38 " + "p" * 41,
+    "38 prospects!",
 ]
 
 
@@ -168,6 +207,40 @@ def test_rejected(text: str) -> None:
         parse_value(text)
     assert "Expected" in info.value.message
     assert str(info.value) == info.value.message
+
+
+@pytest.mark.parametrize(("text", "value", "word"), WORDS)
+def test_a_unit_word_makes_a_count(text: str, value: float, word: str) -> None:
+    parsed = parse_value(text)
+    assert parsed == ParsedValue(value=value, word=word)
+    assert parsed.unit is Unit.NUMBER
+    assert parse_value(text, Unit.NUMBER).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "kr_word", "fragment"),
+    [
+        ("38 prospects", Unit.CURRENCY, None, "an amount, not a count of prospects"),
+        ("38 prospects", Unit.PERCENT, None, "a percentage, not a count of prospects"),
+        ("38 calls", Unit.NUMBER, "prospects", "counts prospects, not calls"),
+        ("$5", Unit.NUMBER, None, "a plain number, not an amount in USD"),
+        ("5%", Unit.NUMBER, None, "a plain number, not a percentage"),
+        ("$120万", None, None, "found USD and CNY"),
+        ("$5 deals", None, None, "an amount in USD or a count of deals, not both"),
+    ],
+)
+def test_a_clash_names_both_units(
+    text: str, unit: Unit | None, kr_word: str | None, fragment: str
+) -> None:
+    with pytest.raises(ValueParseError, match=fragment) as info:
+        parse_value(text, unit, word=kr_word)
+    assert "Expected" in info.value.message
+
+
+def test_the_krs_own_word_accepts_its_singular_and_any_case() -> None:
+    assert parse_value("1 prospect", Unit.NUMBER, word="prospects").value == 1
+    assert parse_value("38 Prospects", Unit.NUMBER, word="prospects").value == 38
+    assert parse_value("38", Unit.NUMBER, word="prospects").word is None
 
 
 def test_error_is_a_value_error_with_a_helpful_message() -> None:
@@ -211,7 +284,7 @@ def test_unit_compatible(text: str, unit: Unit, expected: ParsedValue) -> None:
         ("$5", "USD", "USD"),
         ("¥5", "CNY", "CNY"),
         ("¥5", "JPY", "JPY"),
-        ("¥5", None, "JPY"),
+        ("¥5", None, "CNY"),  # issue 10: a bare ¥ is yuan (was JPY)
         ("$5", None, "USD"),
         ("5", "EUR", None),
     ],
@@ -271,6 +344,55 @@ def test_parsed_unit() -> None:
 )
 def test_format_value(value: float, unit: Unit, currency: str | None, shown: str) -> None:
     assert format_value(value, unit, currency) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "currency", "word", "shown"),
+    [
+        (38, Unit.NUMBER, None, "prospects", "38 prospects"),
+        (12, Unit.NUMBER, None, "单", "12单"),
+        (12_500, Unit.NUMBER, None, "calls", "12.5k calls"),
+        (1_200_000, Unit.CURRENCY, "USD", "ignored", "$1.2M"),
+    ],
+)
+def test_format_value_with_a_word(
+    value: float, unit: Unit, currency: str | None, word: str, shown: str
+) -> None:
+    assert format_value(value, unit, currency, word=word) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "currency", "extra", "shown"),
+    [
+        (1_196_500, Unit.CURRENCY, "USD", 1, "$1.197M"),
+        (1_196_500, Unit.CURRENCY, "USD", 2, "$1.1965M"),
+        (3.04, Unit.PERCENT, None, 1, "3.04%"),
+        (1_250.505, Unit.CURRENCY, "USD", 1, "$1,250.505"),
+        (1_250.5, Unit.CURRENCY, "USD", 1, "$1,250.50"),
+        (0.0001234, Unit.NUMBER, None, 1, "0.0001234"),
+    ],
+)
+def test_format_value_with_more_digits(
+    value: float, unit: Unit, currency: str | None, extra: int, shown: str
+) -> None:
+    assert format_value(value, unit, currency, extra=extra) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "currency", "word", "shown"),
+    [
+        (1_196_500, Unit.CURRENCY, "USD", None, "$1,196,500"),
+        (1_196_500.5, Unit.CURRENCY, "EUR", None, "€1,196,500.50"),
+        (-3.04, Unit.PERCENT, None, None, "-3.04%"),
+        (27, Unit.NUMBER, None, "contracts", "27 contracts"),
+        (0.1 + 0.2, Unit.NUMBER, None, None, "0.30000000000000004"),
+    ],
+)
+def test_format_exact(
+    value: float, unit: Unit, currency: str | None, word: str | None, shown: str
+) -> None:
+    assert format_exact(value, unit, currency, word=word) == shown
+    assert parse_value(shown, unit, currency=currency, word=word).value == value
 
 
 def test_currency_codes() -> None:
