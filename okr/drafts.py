@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from okr.due_dates import DueDay
+from okr.periods import Period
 from okr.progress import KRKind
 from okr.values import Unit
 
@@ -27,6 +29,10 @@ class KRDraft:
     baseline: float | None
     weight: float
     kr_id: int | None = None
+    period: Period | None = None
+    """A quota's period (week or month)."""
+    due: DueDay | None = None
+    """A milestone's due date as typed; placed in the cycle when stored (None: its end)."""
 
 
 @dataclass(frozen=True)
