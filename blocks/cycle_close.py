@@ -36,9 +36,10 @@ from blocks import ids
 from blocks.digest import context, divider, header, pack_sections, section, team_cycle
 from blocks.kr_format import clip, guard, mention, plural, user_text
 from blocks.prompt import day_text
+from blocks.quota_lines import quota_close
 from blocks.view_state import element
 from okr.digest import CloseData, KRScore, ObjectiveScore
-from okr.progress import Grade
+from okr.progress import Grade, KRKind
 
 ACTIONS_BLOCK = "close_actions"
 PLANNING_ACTIONS_BLOCK = "planning_actions"
@@ -79,9 +80,10 @@ def retro_value(team_id: int, cycle_id: int) -> str:
 
 def kr_score_line(item: KRScore) -> str:
     kr = item.kr
+    numbers = f"{quota_close(kr)} · " if kr.kind is KRKind.QUOTA else ""
     line = (
         f"      • {user_text(kr.title, KR_CHARS)} · {mention(kr.owner_id)} · "
-        f"{GRADE_COLOURS[item.grade]} {score_text(item.score)}"
+        f"{GRADE_COLOURS[item.grade]} {numbers}{score_text(item.score)}"
     )
     if item.original_score is not None:
         line += f" · vs original target: {score_text(item.original_score)}"

@@ -14,6 +14,7 @@ import re
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from blocks.mrkdwn import escape
+from blocks.quota_lines import quota_value
 from okr.outline import KRLine, Level
 from okr.progress import KRKind, Status, clamp01
 from okr.values import format_value
@@ -171,9 +172,11 @@ def value_text(kr: KRLine, value: float) -> str:
 
 def kr_value(kr: KRLine) -> str:
     """Where the KR stands: `$1.2M of $2M`; `done` / `not done` for a milestone;
-    `now 2.5% · holds ≤ 3%` for a threshold to hold."""
+    `now 2.5% · holds ≤ 3%` for a threshold to hold; a quota's periods (blocks.quota_lines)."""
     if kr.kind is KRKind.MILESTONE:
         return "done" if kr.done else "not done"
+    if kr.kind is KRKind.QUOTA:
+        return quota_value(kr)
     if kr.kind.holds:
         sign = "≥" if kr.kind is KRKind.STAY_ABOVE else "≤"
         return f"now {value_text(kr, kr.current)} · holds {sign} {value_text(kr, kr.target)}"
