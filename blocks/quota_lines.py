@@ -119,13 +119,17 @@ def quota_close(kr: KRLine) -> str:
 
 def asked_period(kr: KRLine) -> PeriodSpan | None:
     """The period the check-in asks about: last period while it has no reading, else this
-    one (okr.periods.default_period); None for other kinds."""
+    one (okr.periods.default_period), one of the cycle's; None for other kinds."""
     summary, basis = kr.quota, kr.quota_basis
     if summary is None or basis is None:
         return None
     reported = {r.span.key for r in summary.reported}
     today = _today(summary, basis)
-    return default_period(today, basis.period, reported, basis.cycle_first, basis.cycle_last)
+    asked = default_period(today, basis.period, reported, basis.cycle_first, basis.cycle_last)
+    if basis.in_cycle(asked):
+        return asked
+    offered = offered_periods(kr)  # at a cycle's edge: its own last (or first) period
+    return offered[-1] if offered else asked
 
 
 def offered_periods(kr: KRLine) -> list[PeriodSpan]:

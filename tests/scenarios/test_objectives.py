@@ -306,6 +306,42 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "level",
         "Only workspace admins",
     ),
+    (
+        "negative quota",
+        {"title": "T", **kr(0, "K", "", "-50", kind="quota_week")},
+        "kr0_target",
+        "A quota is a number above 0",
+    ),
+    (
+        "quota with a start",
+        {"title": "T", **kr(0, "K", "10", "50", kind="quota_month")},
+        "kr0_start",
+        "starts from zero every period",
+    ),
+    (
+        "quota without its period",
+        {"title": "T", **kr(0, "K", "", "50", kind="quota")},
+        "kr0_kind",
+        "Pick how this number should move",
+    ),
+    (
+        "due date outside the cycle",
+        {"title": "T", **kr(0, "K", "", "15 Feb", kind="milestone")},
+        "kr0_target",
+        "The due date must fall within FY2026 Q4 (1 Oct 2026 to 31 Dec 2026)",
+    ),
+    (
+        "due date of another year",
+        {"title": "T", **kr(0, "K", "", "2027-12-15", kind="milestone")},
+        "kr0_target",
+        "The due date must fall within",
+    ),
+    (
+        "due date that is no date",
+        {"title": "T", **kr(0, "K", "", "31 Nov", kind="milestone")},
+        "kr0_target",
+        "is not a day of the calendar",
+    ),
 ]
 
 
