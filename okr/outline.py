@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from okr.cycles import today_in, zone
 from okr.periods import Period
@@ -252,6 +253,7 @@ def readings_of(notes: tuple[CheckInNote, ...]) -> list[Reading]:
     return [Reading(n.period_key, n.at, n.value) for n in notes]
 
 
+@lru_cache(maxsize=256)
 def cycle_days(cycle_start: datetime, cycle_end: datetime, timezone: str) -> tuple[date, date]:
     """The cycle's first and last local day, from its bounds (local midnights)."""
     return today_in(timezone, cycle_start), today_in(timezone, cycle_end - timedelta(seconds=1))

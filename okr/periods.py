@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from okr.cycles import today_in
 
@@ -77,8 +78,10 @@ class PeriodSpan:
         return period_of_day(self.last + timedelta(days=1), self.period)
 
 
+@lru_cache(maxsize=8192)
 def period_of_day(day: date, period: Period | str) -> PeriodSpan:
-    """The week (Monday to Sunday) or the calendar month containing `day`."""
+    """The week (Monday to Sunday) or the calendar month containing `day` (cached: spans
+    are values, and scoring a team asks for the same few hundred again and again)."""
     period = Period(period)
     if period is Period.WEEK:
         monday = day - timedelta(days=day.weekday())
@@ -94,6 +97,7 @@ def period_of(moment: datetime, zone: str, period: Period | str) -> PeriodSpan:
     return period_of_day(today_in(zone, moment), period)
 
 
+@lru_cache(maxsize=8192)
 def period_from_key(key: str, period: Period | str) -> PeriodSpan | None:
     """The period a stored key names (`2026-W48`, `2026-11`); None when the key is not one
     of `period`'s keys."""
@@ -117,13 +121,19 @@ def periods_between(first: date, last: date, period: Period | str) -> list[Perio
     """The periods of the cycle `first` to `last` (inclusive), oldest first: those whose
     middle day falls in it (`PeriodSpan.within`), so an edge period may start before the
     cycle or end after it."""
+    return list(cycle_periods(first, last, Period(period)))
+
+
+@lru_cache(maxsize=1024)
+def cycle_periods(first: date, last: date, period: Period) -> tuple[PeriodSpan, ...]:
+    """`periods_between` as a cached tuple (a cycle's periods never change)."""
     spans: list[PeriodSpan] = []
     span = period_of_day(first, period)
     while span.first <= last:
         if span.within(first, last):
             spans.append(span)
         span = span.next()
-    return spans
+    return tuple(spans)
 
 
 def default_period(

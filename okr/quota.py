@@ -19,12 +19,14 @@ All of it is pure: the periods are calendar periods in the team's zone (okr.peri
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 from okr.cycles import today_in
-from okr.periods import Period, PeriodSpan, period_from_key, period_of, periods_between
+from okr.periods import Period, PeriodSpan, cycle_periods, period_from_key, period_of
 
 RECENT_PERIODS = 3
 """How many of the latest periods with a reading the suggested status looks at."""
@@ -45,9 +47,9 @@ class QuotaBasis:
     cycle_last: date
     away: tuple[AwaySpell, ...] = ()
 
-    def periods(self) -> list[PeriodSpan]:
+    def periods(self) -> tuple[PeriodSpan, ...]:
         """Every period of the cycle, oldest first (edge periods included)."""
-        return periods_between(self.cycle_first, self.cycle_last, self.period)
+        return cycle_periods(self.cycle_first, self.cycle_last, self.period)
 
     def span_of(self, key: str | None, at: datetime) -> PeriodSpan:
         """The period a reading belongs to: the one it names, else the one it was made in."""
@@ -67,9 +69,9 @@ class Reading:
     count: float
 
 
-@dataclass(frozen=True)
-class PeriodResult:
-    """One period of the cycle so far, as the quota rules see it."""
+class PeriodResult(NamedTuple):
+    """One period of the cycle so far, as the quota rules see it (a tuple: a team's
+    scoring builds a dozen of these per KR)."""
 
     span: PeriodSpan
     count: float | None
@@ -86,53 +88,106 @@ class PeriodResult:
 
 @dataclass(frozen=True)
 class QuotaSummary:
-    """A quota KR's cycle so far, in numbers and in attainment."""
+    """A quota KR's cycle so far, in numbers and in attainment. Built cheaply (a team's
+    scoring makes a thousand of these); the per-period view is worked out when read."""
 
-    quota: float
-    period: Period
-    current: PeriodResult
-    """The period containing the moment of the summary (or the cycle's last once it is
-    over)."""
-    results: tuple[PeriodResult, ...]
-    """The cycle's periods so far (started by the moment), oldest first."""
+    basis: QuotaBasis
+    counts: Mapping[str, float]
+    """Each period's latest count seen by the moment, by period key."""
+    today: date
+    """The local day of the moment."""
     at: datetime
     """The moment the summary is as of."""
 
     @property
+    def quota(self) -> float:
+        return self.basis.quota
+
+    @property
+    def period(self) -> Period:
+        return self.basis.period
+
+    @cached_property
+    def started(self) -> tuple[PeriodSpan, ...]:
+        """The cycle's periods that have started by the moment, oldest first."""
+        return tuple(span for span in self.basis.periods() if span.first <= self.today)
+
+    def _closed(self, span: PeriodSpan) -> bool:
+        return self.today > self.basis.cycle_last or span.last < self.today
+
+    def _away(self, span: PeriodSpan) -> bool:
+        return bool(self.basis.away) and was_away(span, self.basis.away)
+
+    @cached_property
+    def results(self) -> tuple[PeriodResult, ...]:
+        """The cycle's periods so far, oldest first."""
+        return tuple(
+            PeriodResult(span, self.counts.get(span.key), self._closed(span), self._away(span))
+            for span in self.started
+        )
+
+    @cached_property
+    def current(self) -> PeriodResult:
+        """The period containing the moment (the cycle's last once it is over; its first
+        before it starts)."""
+        results = self.results
+        found = next((r for r in results if r.span.contains(self.today)), None)
+        if found is not None:
+            return found
+        if results:
+            return results[-1]
+        return PeriodResult(self.basis.periods()[0], None, False, False)
+
+    @cached_property
     def counted(self) -> tuple[PeriodResult, ...]:
         return tuple(r for r in self.results if r.counted)
 
-    @property
+    @cached_property
     def reported(self) -> tuple[PeriodResult, ...]:
         return tuple(r for r in self.results if r.count is not None)
 
-    @property
+    @cached_property
     def met(self) -> int:
         """Counted periods whose count reached the quota."""
         return sum(1 for r in self.counted if (r.count or 0.0) >= self.quota)
 
-    @property
+    @cached_property
     def average(self) -> float | None:
         """Mean count over the periods with a reading; None without any."""
         counts = [r.count for r in self.reported if r.count is not None]
         return math.fsum(counts) / len(counts) if counts else None
 
-    @property
+    @cached_property
+    def _attainments(self) -> tuple[list[float], list[float]]:
+        """(attainment of every counted period, of every period with a reading), oldest
+        first, straight from the counts (no per-period objects)."""
+        counted: list[float] = []
+        reported: list[float] = []
+        quota, counts = self.quota, self.counts
+        usable = math.isfinite(quota) and quota > 0
+        for span in self.started:
+            count = counts.get(span.key)
+            if count is not None:
+                value = min(1.0, max(0.0, count / quota)) if usable else 0.0  # attainment()
+                counted.append(value)
+                reported.append(value)
+            elif self._closed(span) and not self._away(span):
+                counted.append(0.0)
+        return counted, reported
+
+    @cached_property
     def progress(self) -> float:
         """Mean attainment over the counted periods; 0.0 before any counts."""
-        counted = self.counted
-        if not counted:
-            return 0.0
-        return math.fsum(attainment(r.count or 0.0, self.quota) for r in counted) / len(counted)
+        counted, _ = self._attainments
+        return math.fsum(counted) / len(counted) if counted else 0.0
 
-    @property
+    @cached_property
     def recent(self) -> float | None:
         """Mean attainment over the last `RECENT_PERIODS` periods with a reading (what the
         suggested status judges); None without a reading."""
-        last = [r.count for r in self.reported if r.count is not None][-RECENT_PERIODS:]
-        if not last:
-            return None
-        return math.fsum(attainment(c, self.quota) for c in last) / len(last)
+        _, reported = self._attainments
+        last = reported[-RECENT_PERIODS:]
+        return math.fsum(last) / len(last) if last else None
 
 
 def attainment(count: float, quota: float) -> float:
@@ -143,10 +198,11 @@ def attainment(count: float, quota: float) -> float:
 
 
 def _away_days(span: PeriodSpan, spells: Iterable[AwaySpell]) -> int:
+    """Days of the period covered by any spell (spells may overlap)."""
     days: set[date] = set()
     for first, last in spells:
-        day = max(first, span.first)
-        while day <= min(last, span.last):
+        day, end = max(first, span.first), min(last, span.last)
+        while day <= end:
             days.add(day)
             day += timedelta(days=1)
     return len(days)
@@ -159,41 +215,25 @@ def was_away(span: PeriodSpan, spells: Iterable[AwaySpell]) -> bool:
 
 def latest_counts(basis: QuotaBasis, readings: Iterable[Reading]) -> dict[str, float]:
     """Each period's count: the latest reading that names it (by time, then by order)."""
-    chosen: dict[str, tuple[datetime, int, float]] = {}
-    for order, reading in enumerate(readings):
-        span = basis.span_of(reading.period_key, reading.at)
-        moment = reading.at if reading.at.tzinfo else reading.at.replace(tzinfo=UTC)
-        mark = (moment, order, reading.count)
-        if span.key not in chosen or mark[:2] >= chosen[span.key][:2]:
-            chosen[span.key] = mark
-    return {key: count for key, (_, _, count) in chosen.items()}
+    chosen: dict[str, tuple[datetime, float]] = {}
+    period = basis.period
+    for reading in readings:
+        named = period_from_key(reading.period_key, period) if reading.period_key else None
+        key = (named or period_of(reading.at, basis.zone, period)).key
+        moment = reading.at if reading.at.tzinfo else _aware(reading.at)
+        previous = chosen.get(key)
+        if previous is None or moment >= previous[0]:  # a tie goes to the later one
+            chosen[key] = (moment, reading.count)
+    return {key: count for key, (_, count) in chosen.items()}
 
 
 def summarise(basis: QuotaBasis, readings: Sequence[Reading], at: datetime) -> QuotaSummary:
     """The quota KR as of `at`: readings made after `at` are not seen, periods that have not
     started are not counted, and a period is closed once its last day is over locally, or
     once the cycle is (its score is final then, even if its last week runs on)."""
-    today = today_in(basis.zone, at)
-    over = today > basis.cycle_last
-    counts = latest_counts(basis, [r for r in readings if _aware(r.at) <= _aware(at)])
-    results = []
-    spans = basis.periods()
-    for span in spans:
-        if span.first > today:
-            break
-        results.append(
-            PeriodResult(
-                span=span,
-                count=counts.get(span.key),
-                closed=over or span.last < today,
-                away=was_away(span, basis.away),
-            )
-        )
-    current = next((r for r in results if r.span.contains(today)), None)
-    if current is None:
-        first = results[-1].span if results else spans[0]
-        current = results[-1] if results else PeriodResult(first, None, False, False)
-    return QuotaSummary(basis.quota, basis.period, current, tuple(results), at)
+    limit = _aware(at)
+    seen = [r for r in readings if (r.at if r.at.tzinfo else _aware(r.at)) <= limit]
+    return QuotaSummary(basis, latest_counts(basis, seen), today_in(basis.zone, at), at)
 
 
 def _aware(moment: datetime) -> datetime:
