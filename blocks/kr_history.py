@@ -35,6 +35,7 @@ from blocks.kr_format import (
     user_text,
     value_text,
 )
+from blocks.quota_lines import counted_for
 from okr.outline import CheckInNote, KRLine, TargetChange
 
 MODAL_TITLE = "History"
@@ -77,7 +78,8 @@ def _checkin_text(kr: KRLine, checkin: CheckInNote) -> str:
     confidence = f" · {confidence_label(checkin.confidence)}" if checkin.confidence else ""
     edited = " · _edited_" if checkin.edited else ""
     head = (
-        f"*{value_text(kr, checkin.value)}*{confidence} · {mention(checkin.user_id)} · "
+        f"*{value_text(kr, checkin.value)}*{counted_for(kr, checkin)}{confidence} · "
+        f"{mention(checkin.user_id)} · "
         f"{slack_date(checkin.at)}{edited}"
     )
     note = f"\n{_quote(checkin.note)}" if checkin.note.strip() else ""

@@ -114,6 +114,14 @@ def quota_close(kr: KRLine) -> str:
     return f"{met} · avg {average_text(kr, average, summary.quota)} of {quota}"
 
 
+def counted_for(kr: KRLine, checkin: CheckInNote) -> str:
+    """` for week of 23 Nov` after a quota count in its history; empty for other kinds."""
+    basis = kr.quota_basis
+    if basis is None:
+        return ""
+    return f" for {basis.span_of(checkin.period_key, checkin.at).label}"
+
+
 # --- the check-in modal ---------------------------------------------------------------------
 
 

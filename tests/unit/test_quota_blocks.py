@@ -3,6 +3,7 @@ form, and the field errors of bad quota and due-date input (pure: blocks and okr
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,10 +13,12 @@ from slack_sdk.models.views import View
 from blocks.checkin_modal import CheckInItem, checkin_modal, read_checkin, value_block
 from blocks.cycle_close import kr_score_line
 from blocks.kr_format import kr_value
+from blocks.kr_history import kr_history_modal
 from blocks.objective_form import due_errors, kind_choice, kr_block, read_form, row_values
-from blocks.quota_lines import period_block, quota_close
+from blocks.quota_lines import counted_for, period_block, quota_close
 from okr.digest import assemble_close
 from okr.due_dates import DueDay
+from okr.outline import CheckInNote
 from okr.progress import KRKind
 from tests.unit.test_quota import END, WEEKS, _card, line, local, monday
 
@@ -228,3 +231,16 @@ def test_a_due_date_outside_the_cycle_is_a_field_error() -> None:
     )
     assert inside is not None
     assert due_errors(inside, date(2026, 10, 1), date(2026, 12, 31), "FY2027 Q2") == {}
+
+
+def test_a_counts_history_names_the_week_it_counts_for() -> None:
+    view = kr_history_modal(quota_kr(), "Pipeline")
+    text = json.dumps(view, ensure_ascii=False)
+    assert "*38* for week of 23 Nov · " in text and "*50* for week of 28 Sep · " in text
+    assert (
+        counted_for(
+            line("increase", [], local(monday(3))),
+            CheckInNote(1, 5, None, "", "U1", local(monday(2))),
+        )
+        == ""
+    )
