@@ -27,10 +27,6 @@ class Period(StrEnum):
     WEEK = "week"
     MONTH = "month"
 
-    @property
-    def noun(self) -> str:
-        return self.value
-
     def plural(self, count: int) -> str:
         """`1 week`, `9 weeks`."""
         return f"{count:,} {self.value}{'' if count == 1 else 's'}"

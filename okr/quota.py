@@ -216,10 +216,8 @@ def was_away(span: PeriodSpan, spells: Iterable[AwaySpell]) -> bool:
 def latest_counts(basis: QuotaBasis, readings: Iterable[Reading]) -> dict[str, float]:
     """Each period's count: the latest reading that names it (by time, then by order)."""
     chosen: dict[str, tuple[datetime, float]] = {}
-    period = basis.period
     for reading in readings:
-        named = period_from_key(reading.period_key, period) if reading.period_key else None
-        key = (named or period_of(reading.at, basis.zone, period)).key
+        key = basis.span_of(reading.period_key, reading.at).key
         moment = reading.at if reading.at.tzinfo else _aware(reading.at)
         previous = chosen.get(key)
         if previous is None or moment >= previous[0]:  # a tie goes to the later one

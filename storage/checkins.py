@@ -3,7 +3,7 @@ latest one, and the KR state they move (current value, confidence, reached_at)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -157,6 +157,25 @@ async def record(
             .execution_options(synchronize_session=False)
         )
     return stored
+
+
+async def live_checkins(
+    session: AsyncSession, workspace_id: str, kr_ids: Collection[int]
+) -> list[CheckIn]:
+    """The KRs' check-ins that are neither deleted nor replaced, by KR, oldest first; one
+    query however many KRs."""
+    if not kr_ids:
+        return []
+    rows = await session.exec(
+        select(CheckIn)
+        .where(
+            CheckIn.workspace_id == workspace_id,
+            col(CheckIn.key_result_id).in_(list(kr_ids)),
+            col(CheckIn.deleted_at).is_(None),
+        )
+        .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
+    )
+    return list(rows)
 
 
 async def claim_reached(session: AsyncSession, kr_id: int, now: datetime) -> bool:

@@ -19,7 +19,8 @@ from okr.outline import Level
 from okr.periods import Period
 from okr.progress import KRKind
 from okr.quota import QuotaBasis, Reading, period_average
-from storage.models import CheckIn, Cycle, KeyResult, Objective, TargetRevision
+from storage.checkins import live_checkins
+from storage.models import Cycle, KeyResult, Objective, TargetRevision
 
 SEARCH_LIMIT = 100  # Slack shows at most 100 options
 
@@ -298,16 +299,7 @@ async def _quota_averages(
     if not krs:
         return {}
     readings: dict[int, list[Reading]] = {kr.id or 0: [] for kr in krs}
-    rows = await session.exec(
-        select(CheckIn)
-        .where(
-            CheckIn.workspace_id == workspace_id,
-            col(CheckIn.key_result_id).in_(list(readings)),
-            col(CheckIn.deleted_at).is_(None),
-        )
-        .order_by(col(CheckIn.created_at), col(CheckIn.id))
-    )
-    for c in rows:
+    for c in await live_checkins(session, workspace_id, list(readings)):
         readings[c.key_result_id].append(Reading(c.period_key, c.created_at, c.value))
     averages = {}
     for kr in krs:

@@ -18,7 +18,8 @@ from okr.outline import CheckInNote, KRLine, ObjectiveCard, TargetChange, TreeNo
 from okr.progress import KRKind, objective_progress
 from okr.quota import AwaySpell
 from storage.away import away_spells_of
-from storage.models import CheckIn, Cycle, KeyResult, Objective, TargetRevision, Team
+from storage.checkins import live_checkins
+from storage.models import Cycle, KeyResult, Objective, TargetRevision, Team
 from storage.objectives import key_results_of, objectives_of_cycle
 
 MAX_DEPTH = 30  # deeper alignment chains are cut here; Slack shows far fewer levels anyway
@@ -38,29 +39,19 @@ async def _history(
 ) -> dict[int, tuple[CheckInNote, ...]]:
     """Live check-ins per KR, oldest first (deleted and replaced ones left out)."""
     found: dict[int, list[CheckInNote]] = defaultdict(list)
-    if kr_ids:
-        rows = await session.exec(
-            select(CheckIn)
-            .where(
-                CheckIn.workspace_id == workspace_id,
-                col(CheckIn.key_result_id).in_(list(kr_ids)),
-                col(CheckIn.deleted_at).is_(None),
+    for c in await live_checkins(session, workspace_id, kr_ids):
+        found[c.key_result_id].append(
+            CheckInNote(
+                c.id or 0,
+                c.value,
+                c.confidence,
+                c.note,
+                c.user_id,
+                c.created_at,
+                edited=c.edited_at is not None,
+                period_key=c.period_key,
             )
-            .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
         )
-        for c in rows:
-            found[c.key_result_id].append(
-                CheckInNote(
-                    c.id or 0,
-                    c.value,
-                    c.confidence,
-                    c.note,
-                    c.user_id,
-                    c.created_at,
-                    edited=c.edited_at is not None,
-                    period_key=c.period_key,
-                )
-            )
     return {kr_id: tuple(notes) for kr_id, notes in found.items()}
 
 

@@ -31,7 +31,7 @@ from tests.clock import FakeClock
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
-from tests.scenario import LEAD, ME, create, kr
+from tests.scenario import LEAD, ME, create, dms, kr, run
 
 ZONE = ZoneInfo("Europe/Stockholm")
 WEEKS = periods_between(date(2026, 7, 1), date(2026, 9, 30), Period.WEEK)
@@ -76,31 +76,20 @@ async def _team(bot: Runtime) -> int:
         return team.id
 
 
-async def run(bot: Runtime, job: str, moment: datetime, clock: FakeClock) -> dict[str, int]:
-    clock.set(moment)
-    assert bot.rhythm is not None
-    await bot.rhythm.refresh_people(moment)
-    return dict(await bot.rhythm.run(job, moment))
-
-
-def dms(slack: FakeSlack, user: str) -> list[Any]:
-    channel = slack.dm_channel(user)
-    return [
-        c
-        for c in slack.calls_to("chat.postMessage")
-        if c.ok and c.response.get("channel") == channel
-    ]
-
-
-async def _open_from_prompt(driver: SlackDriver, slack: FakeSlack, prompt: Any) -> dict[str, Any]:
-    before = len(slack.calls_to("views.open"))
+async def _click(driver: SlackDriver, action_id: str, prompt: Any) -> None:
+    """A button of the prompt message `prompt`, clicked by the rep."""
     await driver.block_action(
-        ids.CHECK_IN,
+        action_id,
         value="",
         user_id=ME,
         channel_id=prompt.response["channel"],
         message={"ts": prompt.response["ts"], "text": "prompt"},
     )
+
+
+async def _open_from_prompt(driver: SlackDriver, slack: FakeSlack, prompt: Any) -> dict[str, Any]:
+    before = len(slack.calls_to("views.open"))
+    await _click(driver, ids.CHECK_IN, prompt)
     return (await slack.wait_for("views.open", count=before + 1))[-1].response["view"]
 
 
@@ -188,13 +177,7 @@ async def test_a_quarter_of_a_weekly_quota(
         prompt = dms(slack, ME)[-1]
         if week == 2:
             # *No change* never copies last week's count: nothing stored, and it says so
-            await driver.block_action(
-                ids.NO_CHANGE,
-                value="",
-                user_id=ME,
-                channel_id=prompt.response["channel"],
-                message={"ts": prompt.response["ts"], "text": "prompt"},
-            )
+            await _click(driver, ids.NO_CHANGE, prompt)
             [note] = await slack.wait_for(
                 "chat.postMessage", match=lambda a: "does not apply to quotas" in str(a)
             )
@@ -207,12 +190,7 @@ async def test_a_quarter_of_a_weekly_quota(
         if week == 7:
             # on Monday of week 8 the rep says they are away until the Monday after
             opens = len(slack.calls_to("views.open"))
-            await driver.block_action(
-                ids.AWAY,
-                user_id=ME,
-                channel_id=prompt.response["channel"],
-                message={"ts": prompt.response["ts"]},
-            )
+            await _click(driver, ids.AWAY, prompt)
             opened = (await slack.wait_for("views.open", count=opens + 1))[-1]
             until = monday_after(8).isoformat()
             response = await driver.view_submission(

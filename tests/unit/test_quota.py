@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from okr.cycles import CycleSpan, cycle_bounds_utc
 from okr.digest import assemble_close, assemble_digest, progress_at
 from okr.due_dates import DueDay, parse_due
-from okr.outline import CheckInNote, KRLine, Level, ObjectiveCard, kr_line
+from okr.outline import CheckInNote, KRLine, ObjectiveCard, kr_line
 from okr.periods import (
     Period,
     default_period,
@@ -38,6 +38,7 @@ from okr.progress import (
 )
 from okr.quota import QuotaBasis, Reading, attainment, period_average, summarise, was_away
 from okr.values import ValueParseError
+from tests.unit.test_digest import card
 
 ZONE = "Europe/Stockholm"
 TZ = ZoneInfo(ZONE)
@@ -408,20 +409,7 @@ def test_the_owners_own_at_risk_counts_as_at_risk() -> None:
 
 
 def _card(*krs: KRLine) -> ObjectiveCard:
-    return ObjectiveCard(
-        id=1,
-        title="Grow the pipeline",
-        description="",
-        level=Level.TEAM,
-        owner_id="U0LEAD",
-        team_id=1,
-        team_name="Nordics",
-        cycle_id=1,
-        cycle_name="Q4 2026",
-        parent_id=None,
-        parent_title=None,
-        krs=krs,
-    )
+    return card(1, *krs)
 
 
 def test_the_digest_lists_a_kr_whose_owner_says_at_risk() -> None:
