@@ -4,9 +4,10 @@
 flight, against SQLite and PostgreSQL: p50 / p99 ack time, submissions stored per second
 (until the last one is committed and its Home tab published), and the counts stored.
 (2) Scoring a team of 1,000 KRs with 12 weekly check-ins each (progress, pace, status,
-forecast, trend, objective progress, calibration): median time.
+forecast, trend, objective progress, calibration): median time; beside it, in the same
+run, teams whose KRs are half and all weekly quotas with 13 weekly periods each.
 
-    .venv/bin/python bench/checkins.py [-n 1000] [--in-flight 50]
+    .venv/bin/python bench/checkins.py [-n 1000] [--in-flight 50] [--scoring-only]
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from blocks import ids
 from blocks.checkin_modal import value_block
 from bot.runtime import Runtime
 from okr.outline import CheckInNote, kr_line
+from okr.periods import Period, periods_between
 from okr.progress import calibration, objective_progress
 from storage.cycles import current_cycle
 from storage.models import CheckIn, KeyResult, Objective
@@ -144,47 +146,106 @@ async def submissions(url: str, n: int, in_flight: int) -> dict[str, float]:
     }
 
 
-def scoring(krs: int = 1000, weeks: int = 12, runs: int = 20) -> float:
-    """Median seconds to score a team's 1,000 KRs with 12 weekly check-ins each."""
-    start = datetime(2026, 10, 1, tzinfo=UTC)
-    end, at = start + timedelta(days=92), start + timedelta(days=weeks * 7)
-    histories = [
-        tuple(
+QUOTA_ZONE = "Europe/Stockholm"
+
+
+def _history(k: int, kind: str, weeks: int, start: datetime) -> tuple[CheckInNote, ...]:
+    """A KR's weekly check-ins; a quota's name the week they count for, the Monday after."""
+    if kind != "quota":
+        return tuple(
             CheckInNote(
                 w, float(k % 7 + w * 8), "on_track", "", "U1", start + timedelta(days=7 * w)
             )
             for w in range(weeks)
         )
-        for k in range(krs)
-    ]
-    times = []
+    spans = periods_between(start.date(), (start + timedelta(days=91)).date(), Period.WEEK)
+    return tuple(
+        CheckInNote(
+            w,
+            float(30 + (k + w) % 30),
+            "on_track",
+            "",
+            "U1",
+            start + timedelta(days=7 * w + 4),
+            period_key=spans[w].key,
+        )
+        for w in range(weeks)
+    )
+
+
+def _team(krs: int, weeks: int, quota_share: float) -> list[dict[str, object]]:
+    """kr_line's arguments for a team's `krs` KRs with `weeks` weekly check-ins each; the
+    first `quota_share` of them are weekly quotas (50 a week), the rest increase KRs."""
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    end, at = start + timedelta(days=92), start + timedelta(days=weeks * 7)
+    quotas = round(krs * quota_share)
+    team = []
+    for k in range(krs):
+        kind = "quota" if k < quotas else "increase"
+        history = _history(k, kind, weeks, start)
+        target = 50.0 if kind == "quota" else 100.0
+        team.append(
+            {
+                "id": k,
+                "title": "KR",
+                "kind": kind,
+                "unit": "number",
+                "currency": None,
+                "start": 0.0,
+                "target": target,
+                "original_target": target,
+                "current": history[-1].value,
+                "owner_id": "U1",
+                "weight": 1.0,
+                "confidence": "on_track",
+                "history": history,
+                "cycle_start": start,
+                "cycle_end": end,
+                "at": at,
+                "period": "week" if kind == "quota" else None,
+                "timezone": QUOTA_ZONE,
+            }
+        )
+    return team
+
+
+def _score(team: list[dict[str, object]]) -> float:
+    """Seconds to score one team: every KR line, objective progress, calibration."""
+    t0 = time.perf_counter()
+    lines = [kr_line(**kr) for kr in team]  # type: ignore[arg-type]
+    objective_progress((line.progress, line.weight) for line in lines)
+    calibration([line.score for line in lines])
+    return time.perf_counter() - t0
+
+
+def scoring(runs: int = 20) -> dict[str, float]:
+    """Median seconds to score 1,000 KRs: increase KRs with 12 weekly check-ins (the
+    figure before quotas), and teams with half and all of them weekly quotas over 13
+    weekly periods. The cases take turns run by run, so the machine's load weighs on all
+    of them alike."""
+    teams = {
+        "increase": _team(1000, 12, 0.0),
+        "half quotas": _team(1000, 13, 0.5),
+        "all quotas": _team(1000, 13, 1.0),
+    }
+    times: dict[str, list[float]] = {name: [] for name in teams}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        lines = [
-            kr_line(
-                id=k,
-                title="KR",
-                kind="increase",
-                unit="number",
-                currency=None,
-                start=0.0,
-                target=100.0,
-                original_target=100.0,
-                current=histories[k][-1].value,
-                owner_id="U1",
-                weight=1.0,
-                confidence="on_track",
-                history=histories[k],
-                cycle_start=start,
-                cycle_end=end,
-                at=at,
-            )
-            for k in range(krs)
-        ]
-        objective_progress((line.progress, line.weight) for line in lines)
-        calibration([line.score for line in lines])
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for name, team in teams.items():
+            times[name].append(_score(team))
+    return {name: statistics.median(taken) for name, taken in times.items()}
+
+
+def print_scoring() -> None:
+    """The increase-only team beside teams with quota KRs, measured in the same run."""
+    medians = scoring()
+    base = medians["increase"]
+    print(f"scoring 1,000 KRs x 12 weekly check-ins (increase): median {base * 1000:.1f} ms")
+    for name in ("half quotas", "all quotas"):
+        took = medians[name]
+        print(
+            f"scoring 1,000 KRs, {name} x 13 weekly periods: "
+            f"median {took * 1000:.1f} ms ({took / base:.2f}x the increase-only case)"
+        )
 
 
 async def main(n: int, in_flight: int) -> None:
@@ -202,12 +263,16 @@ async def main(n: int, in_flight: int) -> None:
             f"{name:11} {r['p50']:7.1f}ms {r['p99']:7.1f}ms {r['per_s']:9.1f} "
             f"{r['stored']:7d} {r['errors']:7d}"
         )
-    print(f"scoring 1,000 KRs x 12 weekly check-ins: median {scoring() * 1000:.1f} ms")
+    print_scoring()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--in-flight", type=int, default=50)
+    parser.add_argument("--scoring-only", action="store_true", help="only the scoring figures")
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.in_flight))
+    if args.scoring_only:
+        print_scoring()
+    else:
+        asyncio.run(main(args.n, args.in_flight))

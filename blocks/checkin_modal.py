@@ -25,11 +25,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
-from blocks.kr_format import clip, standing, status_label
+from blocks.kr_format import MAX_VIEW_BLOCKS, clip, standing, status_label
+from blocks.objective_form import plain_number
+from blocks.quota_lines import corrected_count_input, period_block, quota_inputs, read_period
 from blocks.view_state import element as _element
 from okr.display import editable_text
 from okr.outline import CheckInNote, KRLine
 from okr.progress import KRKind
+from okr.quota import QuotaBasis
 from okr.values import Unit, ValueParseError, parse_value
 
 MAX_KRS = 32  # three blocks each, plus a header context: within a modal's 100 blocks
@@ -83,6 +86,7 @@ def checkin_modal(
     for item in shown:
         current = item.kr.current if item.kr.reported else None
         blocks.extend(_kr_blocks(item, current, item.kr.confidence, ""))
+    shown, blocks = _within_budget(items, shown, blocks)
     view = View(
         type="modal",
         callback_id=ids.CHECK_IN_VIEW,
@@ -98,9 +102,35 @@ def checkin_modal(
     return view.to_dict()
 
 
+def _within_budget(
+    items: Sequence[CheckInItem], shown: list[CheckInItem], blocks: list[Any]
+) -> tuple[list[CheckInItem], list[Any]]:
+    """Quota KRs take a fourth block (their period menu): drop KRs from the end until the
+    modal is within Slack's 100 blocks, and say how many are left for `/okr log`."""
+    if len(blocks) <= MAX_VIEW_BLOCKS:
+        return shown, blocks
+    kept: list[CheckInItem] = []
+    kept_blocks: list[Any] = []
+    for item in shown:
+        more = _kr_blocks(item, item.kr.current, item.kr.confidence, "")
+        if len(kept_blocks) + len(more) + 1 > MAX_VIEW_BLOCKS:
+            break
+        kept.append(item)
+        kept_blocks.extend(more)
+    note = ContextBlock(
+        elements=[
+            MarkdownTextObject(
+                text=f"Showing {len(kept)} of {len(items)} key results: save, "
+                "then check in on the rest with `/okr log`."
+            )
+        ]
+    )
+    return kept, [note, *kept_blocks]
+
+
 def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any]:
     """The same three blocks for one KR, prefilled from the check-in being corrected."""
-    blocks = _kr_blocks(item, checkin.value, checkin.confidence, checkin.note)
+    blocks = _kr_blocks(item, checkin.value, checkin.confidence, checkin.note, checkin)
     return View(
         type="modal",
         callback_id=ids.EDIT_CHECK_IN_VIEW,
@@ -113,10 +143,14 @@ def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any
 
 
 def _kr_blocks(
-    item: CheckInItem, value: float | None, confidence: str | None, note: str
+    item: CheckInItem,
+    value: float | None,
+    confidence: str | None,
+    note: str,
+    edited: CheckInNote | None = None,
 ) -> list[Any]:
     """`value` None (no reading yet) leaves the field empty: nothing is prefilled that
-    nobody reported."""
+    nobody reported. `edited` is the quota count being corrected, if any."""
     kr = item.kr
     summary = (
         f"*{clip(kr.title, 150)}*  ·  {clip(item.objective_title, 100)}\n"
@@ -135,6 +169,8 @@ def _kr_blocks(
                 initial_option=done_options[0 if value is not None and value >= 1 else 1],
             ),
         )
+    elif kr.kind is KRKind.QUOTA:
+        value_input = None
     else:
         label = "Observed value" if kr.kind.holds else "New value"
         value_input = InputBlock(
@@ -145,6 +181,13 @@ def _kr_blocks(
                 initial_value=editable_text(value, kr.measure) if value is not None else None,
             ),
         )
+    if value_input is not None:
+        inputs = [value_input]
+    elif edited is not None:  # a quota count corrected: same period, its value prefilled
+        count = plain_number(edited.value)
+        inputs = [corrected_count_input(kr, edited, value_block(kr.id), count)]
+    else:
+        inputs = quota_inputs(kr, value_block(kr.id))
     return [
         SectionBlock(
             block_id=confidence_block(kr.id),
@@ -156,7 +199,7 @@ def _kr_blocks(
                 initial_option=initial,
             ),
         ),
-        value_input,
+        *inputs,
         InputBlock(
             block_id=note_block(kr.id),
             label="Note (optional)",
@@ -180,6 +223,8 @@ class Answer:
     confidence: str | None
     note: str
     changed: bool = True
+    period_key: str | None = None
+    """The period a quota count is for (None: other kinds, or an edit keeping its period)."""
 
 
 def _shown(blocks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -203,6 +248,24 @@ class Measured(Protocol):
     def unit(self) -> Unit: ...
     @property
     def currency(self) -> str | None: ...
+    @property
+    def quota_basis(self) -> QuotaBasis | None: ...
+
+
+def _quota_reading(
+    values: Mapping[str, Any], kr_id: int, kr: Measured, count: float
+) -> tuple[str | None, dict[str, str]]:
+    """A quota count's period, or field errors: a count is 0 or more, for a period of the
+    cycle."""
+    if count < 0:
+        return None, {
+            value_block(kr_id): "A count cannot be negative: enter how many in the period "
+            "(0 or more)."
+        }
+    if kr.quota_basis is None:
+        return None, {}
+    period_key, problem = read_period(values, kr_id, kr.quota_basis)
+    return period_key, {period_block(kr_id): problem} if problem else {}
 
 
 def read_checkin(
@@ -222,6 +285,7 @@ def read_checkin(
     skipped: list[int] = []
     for kr_id, kr in krs.items():
         element = _element(values, value_block(kr_id))
+        period_key = None
         if kr.kind is KRKind.MILESTONE:
             chosen = (element.get("selected_option") or {}).get("value")
             if chosen not in (DONE, NOT_DONE):
@@ -232,7 +296,8 @@ def read_checkin(
         else:
             text = typed = element.get("value")
             if not isinstance(text, str) or not text.strip():
-                if _left_unread(values, shown, kr_id):
+                # A count not given, or a field shown empty and left so, is not reported.
+                if kr.kind is KRKind.QUOTA or _left_unread(values, shown, kr_id):
                     skipped.append(kr_id)
                 else:
                     errors[value_block(kr_id)] = "Enter the value as of today."
@@ -242,6 +307,11 @@ def read_checkin(
             except ValueParseError as exc:
                 errors[value_block(kr_id)] = exc.message
                 continue
+            if kr.kind is KRKind.QUOTA:
+                period_key, problems = _quota_reading(values, kr_id, kr, value)
+                if problems:
+                    errors.update(problems)
+                    continue
         confidence = (_element(values, confidence_block(kr_id)).get("selected_option") or {}).get(
             "value"
         )
@@ -258,9 +328,15 @@ def read_checkin(
             or confidence != shown.get(confidence_block(kr_id))
             or bool(note)
         )
-        answers.append(Answer(kr_id, value, confidence, note, changed=moved or not blocks))
+        changed = moved or not blocks
+        answers.append(Answer(kr_id, value, confidence, note, changed, period_key))
     if skipped and not answers and not errors:
-        errors[value_block(skipped[0])] = "Enter at least one value: none was given."
+        first = skipped[0]
+        errors[value_block(first)] = (
+            "Enter a count, or press Cancel."
+            if krs[first].kind is KRKind.QUOTA
+            else "Enter at least one value: none was given."
+        )
     return answers, errors
 
 

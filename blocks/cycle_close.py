@@ -38,10 +38,11 @@ from blocks import ids
 from blocks.digest import context, divider, header, pack_sections, section, team_cycle
 from blocks.kr_format import clip, final_numbers, guard, mention, plural, user_text
 from blocks.prompt import day_text
+from blocks.quota_lines import quota_close
 from blocks.view_state import element
 from okr.digest import CloseData, KRScore, ObjectiveScore
 from okr.display import score_text as display_score
-from okr.progress import Grade
+from okr.progress import Grade, KRKind
 
 ACTIONS_BLOCK = "close_actions"
 PLANNING_ACTIONS_BLOCK = "planning_actions"
@@ -83,10 +84,13 @@ def retro_value(team_id: int, cycle_id: int) -> str:
 def kr_score_line(item: KRScore) -> str:
     """`• Revenue · @owner · $1,196,500 of $1.2M · 🟢 0.98` (· vs original target: X)."""
     kr = item.kr
+    if kr.kind is KRKind.QUOTA:
+        numbers = quota_close(kr)
+    else:
+        numbers = final_numbers(kr, item.original_target)
     line = (
         f"      • {user_text(kr.title, KR_CHARS)} · {mention(kr.owner_id)} · "
-        f"{final_numbers(kr, item.original_target)} · "
-        f"{GRADE_COLOURS[item.grade]} {score_text(item.score)}"
+        f"{numbers} · {GRADE_COLOURS[item.grade]} {score_text(item.score)}"
     )
     if item.original_score is not None:
         line += f" · vs original target: {score_text(item.original_score)}"

@@ -15,6 +15,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from blocks.mrkdwn import escape
+from blocks.quota_lines import quota_value
 from okr import display
 from okr.display import NO_READING, bar_fill, change_text, pair_text, percent_text
 from okr.outline import KRLine, Level
@@ -179,10 +180,13 @@ def _threshold(kr: KRLine) -> str:
 
 def kr_value(kr: KRLine) -> str:
     """Where the KR stands: `$1.2M of $2M`, `38 of 50 prospects`; `done` / `not done` for a
-    milestone; `now 2.5% · holds ≤ 3%` for a threshold to hold; `no reading yet · target $2M`
-    before the first check-in (never a value nobody reported)."""
+    milestone; `now 2.5% · holds ≤ 3%` for a threshold to hold; a quota's periods
+    (blocks.quota_lines); `no reading yet · target $2M` before the first check-in (never a
+    value nobody reported)."""
     if kr.kind is KRKind.MILESTONE:
         return "done" if kr.done else "not done"
+    if kr.kind is KRKind.QUOTA:
+        return quota_value(kr)
     bare = kr.measure.bare
     if not kr.reported:
         target = escape(with_word(bare.text(kr.target), kr.unit_word))

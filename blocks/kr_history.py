@@ -37,6 +37,7 @@ from blocks.kr_format import (
     value_text,
 )
 from blocks.mrkdwn import escape
+from blocks.quota_lines import counted_for
 from okr.display import beside_target
 from okr.outline import CheckInNote, KRLine, TargetChange
 
@@ -76,11 +77,14 @@ MAX_CHECKINS_SHOWN = 12
 CHECKIN_NOTE_CHARS = 280
 
 
-def _checkin_text(checkin: CheckInNote, value: str) -> str:
+def _checkin_text(kr: KRLine, checkin: CheckInNote, value: str) -> str:
     """One check-in; `value` is its value as shown (at the precision of the whole modal)."""
     confidence = f" · {confidence_label(checkin.confidence)}" if checkin.confidence else ""
     edited = " · _edited_" if checkin.edited else ""
-    head = f"*{value}*{confidence} · {mention(checkin.user_id)} · {slack_date(checkin.at)}{edited}"
+    head = (
+        f"*{value}*{counted_for(kr, checkin)}{confidence} · {mention(checkin.user_id)} · "
+        f"{slack_date(checkin.at)}{edited}"
+    )
     note = f"\n{_quote(checkin.note)}" if checkin.note.strip() else ""
     return guard(head + note)
 
@@ -106,7 +110,7 @@ def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
     _, _, shown = history_values(kr)
     blocks: list[Any] = []
     for checkin, value in zip(newest, shown, strict=True):
-        text = _checkin_text(checkin, value)
+        text = _checkin_text(kr, checkin, value)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
         if checkin.id == editable_checkin_id:
             blocks.append(

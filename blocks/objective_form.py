@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -37,8 +38,10 @@ from blocks import ids
 from blocks.view_state import element as _element
 from blocks.view_state import metadata, row_id
 from okr.drafts import KRDraft, ObjectiveDraft
+from okr.due_dates import DueDay, parse_due
 from okr.kr_units import VALUE_FIELDS, settle_unit
 from okr.outline import Level
+from okr.periods import Period
 from okr.progress import KRKind, validate_kr
 from okr.relative_target import relative_target, resolve
 from okr.values import ParsedValue, Unit, ValueParseError, is_currency_code, parse_value
@@ -58,7 +61,12 @@ KIND_LABELS: dict[str, str] = {
     KRKind.STAY_ABOVE: "Stay above a threshold",
     KRKind.STAY_BELOW: "Stay below a threshold",
     KRKind.MILESTONE: "Milestone (done or not)",
+    "quota_week": "Quota per week (N every week)",
+    "quota_month": "Quota per month (N every month)",
 }
+#: The kind menu's quota choices: a quota KR with its period, in one menu (a separate period
+#: menu would take ten more blocks than a modal's 100 allow).
+QUOTA_CHOICES: dict[str, Period] = {"quota_week": Period.WEEK, "quota_month": Period.MONTH}
 UNIT_LABELS: dict[str, str] = {
     Unit.NUMBER: "Number",
     Unit.PERCENT: "Percent (%)",
@@ -284,14 +292,14 @@ def _kr_inputs(row: int, kr: KRRow, author_id: str) -> list[Block]:
             f"KR {n}: start value",
             kr.start,
             optional=True,
-            placeholder="e.g. 1.2M (not needed for a milestone)",
+            placeholder="e.g. 1.2M (not needed for a milestone or a quota)",
         ),
         _text_input(
             kr_block(row, "target"),
-            f"KR {n}: target (or threshold)",
+            f"KR {n}: target, quota or due date",
             kr.target,
             optional=True,
-            placeholder="e.g. 2M",
+            placeholder="e.g. 2M; for a milestone, its due date: 15 Dec",
         ),
         _static_select(
             kr_block(row, "unit"),
@@ -504,8 +512,11 @@ def _read_kr(
         problems[block("title")] = f"Keep the title to {TITLE_MAX} characters."
     kind_text = _selected(values, block("kind")) or KRKind.INCREASE
     unit_text = _selected(values, block("unit")) or Unit.NUMBER
+    period = QUOTA_CHOICES.get(kind_text)
     try:
-        kind = KRKind(kind_text)
+        kind = KRKind.QUOTA if period is not None else KRKind(kind_text)
+        if kind is KRKind.QUOTA and period is None:
+            raise ValueError(kind_text)  # a quota is picked with its period
     except ValueError:
         problems[block("kind")] = "Pick how this number should move."
         kind = KRKind.INCREASE
@@ -529,7 +540,11 @@ def _read_kr(
     relative = relative_target(texts["target"])
     typed: dict[str, ParsedValue] = {}
     for name, text in texts.items():
-        skipped = (name != "baseline" and not measured) or (name == "target" and relative)
+        skipped = (
+            (name != "baseline" and not measured)
+            or (name == "target" and relative)
+            or (name == "start" and kind is KRKind.QUOTA)
+        )
         if skipped or not text.strip():
             continue
         try:
@@ -541,11 +556,18 @@ def _read_kr(
     start = typed["start"].value if "start" in typed else None if measured else 0.0
     target = typed["target"].value if "target" in typed else None if measured else 1.0
     baseline = typed["baseline"].value if "baseline" in typed else None
+    due = None
+    if kind is KRKind.QUOTA:
+        start = 0.0
+        if texts["start"].strip():
+            problems[block("start")] = QUOTA_START_ERROR
     if relative is not None and not {block("start"), block("baseline")} & problems.keys():
         try:
             target = resolve(relative, kind, start, baseline)
         except ValueParseError as exc:
             problems[block("target")] = exc.message
+    elif kind is KRKind.MILESTONE:
+        due = _due(texts["target"], problems, block("target"))
     if block("start") not in problems and block("target") not in problems:
         for problem in validate_kr(kind, start, target):
             problems.setdefault(block(problem.field), problem.message)
@@ -581,7 +603,57 @@ def _read_kr(
         kr_id=kr_id,
         unit_word=settled.word,
         relative_target=relative.text if relative is not None else None,
+        period=period if kind is KRKind.QUOTA else None,
+        due=due,
     )
+
+
+QUOTA_START_ERROR = "A quota starts from zero every period: clear the start value."
+
+
+def _due(text: str, problems: dict[str, str], block_id: str) -> DueDay | None:
+    """A milestone's typed due date (its target field); empty is the cycle's last day."""
+    if not text.strip():
+        return None
+    try:
+        return parse_due(text)
+    except ValueParseError as exc:
+        problems[block_id] = exc.message
+        return None
+
+
+def due_errors(draft: ObjectiveDraft, first: date, last: date, cycle: str) -> dict[str, str]:
+    """Field errors for milestone due dates that fall outside the cycle (`first`..`last`),
+    which only the database knows."""
+    return {
+        kr_block(kr.row, "target"): (
+            f"The due date must fall within {cycle} ({_day(first)} to {_day(last)})."
+        )
+        for kr in draft.krs
+        if kr.due is not None and kr.due.within(first, last) is None
+    }
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day.strftime('%b')} {day.year}"
+
+
+def kind_choice(kind: str, period: str | None) -> str:
+    """The kind menu's value for a stored KR: a quota's carries its period."""
+    if kind == KRKind.QUOTA:
+        return f"quota_{period or Period.WEEK.value}"
+    return kind
+
+
+def row_values(
+    kind: str, period: str | None, start: float, target: float, due_date: date | None
+) -> tuple[str, str, str]:
+    """(kind choice, start text, target text) of a stored KR, as its edit row shows them: a
+    milestone's target field holds its due date, a quota has no start."""
+    if kind == KRKind.MILESTONE:
+        return kind, "", due_date.isoformat() if due_date else ""
+    start_text = "" if kind == KRKind.QUOTA else plain_number(start)
+    return kind_choice(kind, period), start_text, plain_number(target)
 
 
 def _row_used(values: Mapping[str, Any], row: int) -> bool:

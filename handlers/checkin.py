@@ -27,6 +27,7 @@ from blocks.checkin_modal import (
 )
 from blocks.kr_history import kr_history_modal
 from blocks.notice import notice_modal
+from blocks.quota_lines import quotas_left_unreported
 from blocks.view_state import action_value, metadata, row_id
 from handlers.app_home import Home
 from handlers.context import Ctx
@@ -35,7 +36,7 @@ from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
 from okr.outline import KRLine, ObjectiveCard
 from okr.permissions import can_change_checkin
-from okr.progress import at_target
+from okr.progress import KRKind, at_target
 from storage.checkins import (
     Entry,
     active_krs_of,
@@ -213,7 +214,9 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     meta = metadata(view)
     kr_ids = _kr_ids(meta)
     async with deps.sessions() as session:
-        problems, measures = await checkable(session, workspace_id, user_id, kr_ids)
+        problems, measures = await checkable(
+            session, workspace_id, user_id, kr_ids, deps.default_timezone
+        )
         errors = {value_block(k): why for k, why in problems.items() if why}
         if errors or not kr_ids:
             await ack(response_action="errors", errors=errors or {"none": "Nothing to check in."})
@@ -230,7 +233,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
             session,
             workspace_id,
             user_id,
-            [Entry(a.kr_id, a.value, a.confidence, a.note) for a in news],
+            [Entry(a.kr_id, a.value, a.confidence, a.note, a.period_key) for a in news],
             submission_key=f"view:{view.get('id', '')}",
             now=deps.clock(),
         )
@@ -252,7 +255,9 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
 async def on_no_change(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
 ) -> None:
-    """The "No change" button: every active KR checked in at its current value."""
+    """The "No change" button: every active KR checked in at its current value, except
+    quotas: a count starts again every period, so theirs are left unreported (and the
+    owner is told so)."""
     await ack()
     deps = ctx.deps
     workspace_id, user_id = workspace_of(body), user_of(body)
@@ -261,15 +266,22 @@ async def on_no_change(
         viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
         assert viewer.cycle.id is not None
         active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
+        quotas = [a.kr.title for a in active if a.kr.kind == KRKind.QUOTA]
         stored = await record(
             session,
             workspace_id,
             user_id,
-            [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in active],
+            [
+                Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "")
+                for a in active
+                if a.kr.kind != KRKind.QUOTA
+            ],
             submission_key=f"nochange:{action.get('action_ts', '')}",
             now=deps.clock(),
         )
         await session.commit()
+    if quotas:
+        await post(client, user_id, quotas_left_unreported(quotas), what="no-change note")
     if stored:  # unchanged values reach no new target: nothing to celebrate
         await ctx.checkins.finish(client, workspace_id, user_id, [], message_source(body))
 

@@ -20,6 +20,7 @@ from blocks.objective_form import (
     objective_modal,
     plain_number,
     read_form,
+    row_values,
 )
 from blocks.view_state import action_value, metadata, row_id
 from handlers.context import Ctx
@@ -64,12 +65,14 @@ async def editable_objective(
 
 
 def _row(kr: KeyResult) -> KRRow:
-    moves = kr.kind != "milestone"
+    kind, start, target = row_values(
+        kr.kind, kr.period, kr.start_value, kr.target_value, kr.due_date
+    )
     return KRRow(
         title=kr.title,
-        kind=kr.kind,
-        start=plain_number(kr.start_value) if moves else "",
-        target=plain_number(kr.target_value) if moves else "",
+        kind=kind,
+        start=start,
+        target=target,
         unit=kr.unit,
         currency=kr.currency or "",
         owner_id=kr.owner_id,

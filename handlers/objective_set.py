@@ -16,6 +16,7 @@ from blocks.objective_form import (
     TEAM_PICK,
     Choice,
     FormState,
+    due_errors,
     objective_modal,
     read_form,
     state_of,
@@ -66,7 +67,8 @@ async def validate_in_database(
     objective_id: int | None = None,
 ) -> dict[str, str]:
     """The checks the form cannot make alone: the cycle, team and alignment target exist
-    in this workspace, the target is in the same cycle, and no alignment loop appears."""
+    in this workspace, the target is in the same cycle, no alignment loop appears, and
+    milestone due dates fall inside the cycle."""
     errors: dict[str, str] = {}
     ws = viewer.workspace_id
     cycle = await cycle_for(session, ws, draft.cycle_id)
@@ -74,6 +76,8 @@ async def validate_in_database(
         errors["cycle"] = "That cycle does not exist any more: pick another."
     elif cycle.closed_at is not None:
         errors["cycle"] = f"{cycle.name} is closed: pick a current cycle."
+    else:
+        errors.update(due_errors(draft, cycle.start_date, cycle.end_date, cycle.name))
     if draft.team_id is not None and await get_team(session, ws, draft.team_id) is None:
         errors["team"] = "That team does not exist any more: pick another."
     if draft.level == Level.COMPANY and not viewer.is_admin:

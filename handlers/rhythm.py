@@ -25,6 +25,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.rhythm import local_today, snooze_until, week_key, week_label
 from okr.team_rhythm import DEFAULT_RHYTHM
+from storage.away import record_away
 from storage.checkins import active_krs_of
 from storage.context import Deps
 from storage.cycles import cycle_for
@@ -129,6 +130,8 @@ async def on_away_submit(
     await ack()
     async with deps.sessions() as session:
         await set_rest(session, workspace_id, user_id, away_until=until)
+        today = local_today(deps.clock(), viewer.timezone)
+        await record_away(session, workspace_id, user_id, today, until, deps.clock())
         await session.commit()
     source = metadata(view).get("source") or metadata(view)
     await update_source(

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from okr.outline import CheckInNote, KRLine, ObjectiveCard
+from okr.outline import CheckInNote, KRLine, ObjectiveCard, readings_of
 from okr.progress import (
     EPS,
     Calibration,
@@ -31,18 +31,19 @@ from okr.progress import (
     at_target,
     calibration,
     clamp01,
+    counts_as_at_risk,
     expected_progress,
     grade,
     objective_progress,
     progress,
+    risk_severity,
     score_against,
     suggested_status,
 )
+from okr.quota import summarise
 
 MAX_MOVERS = 3
 """Biggest positive movers listed among the wins (besides every KR that reached target)."""
-
-_SEVERITY = {Status.OFF_TRACK: 0, Status.AT_RISK: 1}
 
 
 def _aware(moment: datetime) -> datetime:
@@ -67,9 +68,11 @@ def value_at(kr: KRLine, moment: datetime) -> float:
 
 def progress_at(kr: KRLine, moment: datetime) -> float:
     """Raw progress as of `moment` (okr.progress.progress): from `value_at` for increase /
-    decrease, done-or-not for a milestone, and for stay_* the share of the check-ins up to
-    `moment` that held the threshold."""
+    decrease, done-or-not for a milestone, for stay_* the share of the check-ins up to
+    `moment` that held the threshold, and for a quota its periods up to `moment`."""
     seen = _seen(kr, moment)
+    if kr.quota_basis is not None:
+        return summarise(kr.quota_basis, readings_of(tuple(seen)), _aware(moment)).progress
     value = seen[-1].value if seen else value_at(kr, moment)
     return progress(
         kr.kind,
@@ -196,8 +199,9 @@ def assemble_digest(
       of clamped KR progress); objectives without key results are left out of it.
     - per objective: progress now, as of `since` (the previous digest) and the change; no
       previous / change when `since` is None or before the cycle start.
-    - at_risk: KRs whose suggested status is off track or at risk, off track first, then the
-      lowest progress first (all KRs of a cycle share `expected`, so that is the lowest ratio).
+    - at_risk: KRs whose suggested status or owner's confidence is off track or at risk
+      (okr.progress.counts_as_at_risk), off track (by either) first, then the lowest progress
+      first (all KRs of a cycle share `expected`, so that is the lowest ratio).
     - wins: KRs (increase / decrease / milestone) at target now but not as of `since`
       ("reached"), then the `MAX_MOVERS` increase / decrease KRs with the biggest positive
       progress change since then ("mover"; reached ones excluded). Without a usable `since`
@@ -230,9 +234,9 @@ def assemble_digest(
         (index, card, kr)
         for index, card in enumerate(cards)
         for kr in card.krs
-        if kr.status in _SEVERITY
+        if counts_as_at_risk(kr.status, kr.confidence)
     ]
-    flagged.sort(key=lambda item: (_SEVERITY[item[2].status], _rank(item[2].progress), item[0]))
+    flagged.sort(key=lambda item: (_severity(item[2]), _rank(item[2].progress), item[0]))
     at_risk = tuple((card, kr) for _, card, kr in flagged)
 
     wins = _wins(cards, baseline)
@@ -254,6 +258,10 @@ def assemble_digest(
         owners=len(owner_set),
         missing=missing,
     )
+
+
+def _severity(kr: KRLine) -> int:
+    return risk_severity(kr.status, kr.confidence)
 
 
 def _rank(value: float) -> float:
@@ -322,6 +330,12 @@ def _kr_score(kr: KRLine, original: float) -> KRScore:
     score = clamp01(kr.progress)
     if original == kr.target:
         return KRScore(kr, score, grade(score))
+    if kr.quota_basis is not None and kr.quota is not None:
+        if original <= 0:
+            return KRScore(kr, score, grade(score))
+        basis = replace(kr.quota_basis, quota=original)
+        against = summarise(basis, readings_of(kr.checkins), kr.quota.at).progress
+        return KRScore(kr, score, grade(score), original, against)
     try:
         against_original, _ = score_against(
             kr.kind,

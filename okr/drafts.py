@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from okr.due_dates import DueDay
+from okr.periods import Period
 from okr.progress import KRKind
 from okr.values import Unit
 
@@ -31,6 +33,10 @@ class KRDraft:
     """What a count counts, from `38 prospects` (not stored yet: no column for it)."""
     relative_target: str | None = None
     """The target as typed when it was relative (`+20%`); `target` holds what it became."""
+    period: Period | None = None
+    """A quota's period (week or month)."""
+    due: DueDay | None = None
+    """A milestone's due date as typed; placed in the cycle when stored (None: its end)."""
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,17 @@ builder can be tested with a literal and a query can be counted without Slack.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
+from okr.cycles import today_in, zone
 from okr.display import Measure
+from okr.periods import Period
 from okr.progress import (
     KRKind,
     Status,
     clamp01,
+    due_share,
     expected_progress,
     forecast_progress,
     objective_progress,
@@ -21,6 +25,7 @@ from okr.progress import (
     suggested_status,
     trend,
 )
+from okr.quota import AwaySpell, QuotaBasis, QuotaSummary, Reading, summarise
 from okr.values import Unit
 
 
@@ -55,6 +60,8 @@ class CheckInNote:
     user_id: str
     at: datetime
     edited: bool = False
+    period_key: str | None = None
+    """The period a quota reading counts for (`2026-W48`, `2026-11`); None for other kinds."""
 
 
 @dataclass(frozen=True)
@@ -87,11 +94,20 @@ class KRLine:
     checkins: tuple[CheckInNote, ...] = ()
     """This cycle's check-ins, oldest first (deleted and replaced ones left out)."""
     forecast_progress: float | None = None
-    """Progress the least-squares line through the check-ins reaches at cycle end."""
+    """Progress the least-squares line through the check-ins reaches at cycle end (a
+    quota's: its mean attainment so far)."""
     reported: bool = False
     """Whether the KR has a reading this cycle (without one its status is "too early")."""
     unit_word: str | None = None
     """What a count counts ("prospects"), shown after its numbers; None for a plain number."""
+    period: Period | None = None
+    """A quota's period (week or month); None for other kinds."""
+    due_date: date | None = None
+    """A milestone's due date (the cycle's last day unless one was set)."""
+    quota: QuotaSummary | None = None
+    """A quota's periods so far, counts and attainment, as of the line's moment."""
+    quota_basis: QuotaBasis | None = None
+    """What a quota's periods are measured against, to recompute it as of another moment."""
 
     @property
     def measure(self) -> Measure:
@@ -173,28 +189,50 @@ def kr_line(
     baseline: float | None = None,
     revisions: tuple[TargetChange, ...] = (),
     unit_word: str | None = None,
+    period: str | None = None,
+    due_date: date | None = None,
+    timezone: str = "UTC",
+    away: tuple[AwaySpell, ...] = (),
 ) -> KRLine:
     """Compute a KR's line from stored values; `history` is this cycle's check-ins (or just
-    their values), oldest first (empty before the first check-in)."""
+    their values), oldest first (empty before the first check-in).
+
+    `timezone` is the team's: a quota's periods and a milestone's due date are its calendar
+    days (`cycle_start` / `cycle_end` are the cycle's bounds in it). `away` are the owner's
+    away spells, which a quota leaves out of its mean."""
     kr_kind = KRKind(kind)
     notes = tuple(h for h in history if isinstance(h, CheckInNote))
     history = tuple(h.value if isinstance(h, CheckInNote) else h for h in history)
-    points = [(n.at, n.value) for n in notes]
-    ahead = (
-        forecast_progress(kr_kind, start, target, points, cycle_start, cycle_end)
-        if len(points) >= 2 and kr_kind.moves
-        else None
-    )
-    raw = progress(kr_kind, start, target, current, history_values=history, done=current >= 1)
     expected = expected_progress(cycle_start, cycle_end, at)
-    status = suggested_status(
-        kr_kind,
-        raw,
-        expected,
-        latest_value=history[-1] if history else None,
-        target=target,
-        done=current >= 1,
-    )
+    basis = summary = None
+    if kr_kind is KRKind.QUOTA:
+        basis = quota_basis(target, period, timezone, cycle_start, cycle_end, away)
+        summary = summarise(basis, readings_of(notes), at)
+        raw = ahead = summary.progress
+        status = suggested_status(
+            kr_kind, raw, expected, reported=bool(history), recent_attainment=summary.recent
+        )
+    else:
+        points = [(n.at, n.value) for n in notes]
+        ahead = (
+            forecast_progress(kr_kind, start, target, points, cycle_start, cycle_end)
+            if len(points) >= 2 and kr_kind.moves
+            else None
+        )
+        raw = progress(kr_kind, start, target, current, history_values=history, done=current >= 1)
+        pace, past_due = expected, False
+        if kr_kind is KRKind.MILESTONE:
+            pace, past_due = due_share(cycle_start, due_end(due_date, timezone, cycle_end), at)
+        status = suggested_status(
+            kr_kind,
+            raw,
+            pace,
+            target=target,
+            done=current >= 1,
+            readings=history,
+            reported=bool(history),
+            past_due=past_due,
+        )
     previous = history[-2] if len(history) >= 2 else None
     return KRLine(
         id=id,
@@ -212,11 +250,47 @@ def kr_line(
         expected=expected,
         status=status,
         confidence=confidence,
-        trend=trend(previous, current) if history else None,
+        trend=trend(previous, current) if history and basis is None else None,
         baseline=baseline,
         revisions=revisions,
         checkins=notes,
         forecast_progress=ahead,
         reported=bool(history),
         unit_word=unit_word,
+        period=basis.period if basis else None,
+        due_date=due_date if kr_kind is KRKind.MILESTONE else None,
+        quota=summary,
+        quota_basis=basis,
     )
+
+
+def readings_of(notes: tuple[CheckInNote, ...]) -> list[Reading]:
+    """A quota's readings from its check-ins."""
+    return [Reading(n.period_key, n.at, n.value) for n in notes]
+
+
+@lru_cache(maxsize=256)
+def cycle_days(cycle_start: datetime, cycle_end: datetime, timezone: str) -> tuple[date, date]:
+    """The cycle's first and last local day, from its bounds (local midnights)."""
+    return today_in(timezone, cycle_start), today_in(timezone, cycle_end - timedelta(seconds=1))
+
+
+def quota_basis(
+    quota: float,
+    period: str | None,
+    timezone: str,
+    cycle_start: datetime,
+    cycle_end: datetime,
+    away: tuple[AwaySpell, ...] = (),
+) -> QuotaBasis:
+    """A quota KR's measure: a missing period reads as a week."""
+    first, last = cycle_days(cycle_start, cycle_end, timezone)
+    return QuotaBasis(quota, Period(period or Period.WEEK), timezone, first, last, away)
+
+
+def due_end(due_date: date | None, timezone: str, cycle_end: datetime) -> datetime:
+    """The instant a milestone's due date is over: local midnight after it; the cycle's end
+    without a due date."""
+    if due_date is None:
+        return cycle_end
+    return datetime.combine(due_date + timedelta(days=1), time(0), tzinfo=zone(timezone))

@@ -1,7 +1,7 @@
 """Progress, pace, suggested status, forecast and cycle-end grading of key results.
 
 These are the "Domain rules (okr/)" of DESIGN.md, as pure functions over plain numbers and
-timezone-aware datetimes. Every boundary the rules name (0.7, 0.5, 0.1, 0.8, 0.4, 0.9, 0.3,
+timezone-aware datetimes. Every boundary the rules name (0.7, 0.5, 0.1, 0.75, 0.4, 0.9, 0.3,
 0.6-0.8, x1.05, x3) is compared with a tolerance of ``EPS`` (1e-9) so that float noise such as
 ``0.7000000000000001`` or ``0.6999999999999999`` never flips a status, grade or warning at the
 exact boundary the rules name; a threshold held by a stay_* value is compared exactly, because
@@ -21,7 +21,8 @@ EPS = 1e-9
 ON_TRACK_RATIO = 0.7
 AT_RISK_RATIO = 0.5
 TOO_EARLY_EXPECTED = 0.1
-MILESTONE_AT_RISK_EXPECTED = 0.8
+MILESTONE_AT_RISK_SHARE = 0.75
+RECENT_READINGS = 3
 GREEN_SCORE = 0.7
 YELLOW_SCORE = 0.4
 CALIBRATION_HIGH_SCORE = 0.9
@@ -40,6 +41,7 @@ class KRKind(StrEnum):
     STAY_ABOVE = "stay_above"
     STAY_BELOW = "stay_below"
     MILESTONE = "milestone"
+    QUOTA = "quota"
 
     @property
     def moves(self) -> bool:
@@ -50,6 +52,11 @@ class KRKind(StrEnum):
     def holds(self) -> bool:
         """Whether the KR is a threshold to hold (stay_above / stay_below)."""
         return self in (KRKind.STAY_ABOVE, KRKind.STAY_BELOW)
+
+    @property
+    def per_period(self) -> bool:
+        """Whether each reading counts for one calendar period (a quota)."""
+        return self is KRKind.QUOTA
 
 
 class Status(StrEnum):
@@ -141,7 +148,8 @@ def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -
 
     increase/decrease need a finite start and target, different from each other and with the
     target on the side the kind moves to. stay_* need a finite threshold (``target``); a start
-    is optional. A milestone needs neither. Any value given must be finite.
+    is optional. A milestone needs neither. A quota needs a finite quota above 0 per period
+    (``target``). Any value given must be finite.
     """
     kind = KRKind(kind)
     problems: list[FieldError] = []
@@ -173,6 +181,11 @@ def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -
             problems.append(FieldError(TARGET_FIELD, unmeasurable))
     elif kind.holds and target is None:
         problems.append(FieldError(TARGET_FIELD, "Enter the threshold to hold."))
+    elif kind is KRKind.QUOTA:
+        if target is None:
+            problems.append(FieldError(TARGET_FIELD, "Enter the quota: how many per period."))
+        elif math.isfinite(target) and target <= 0:
+            problems.append(FieldError(TARGET_FIELD, "A quota is a number above 0."))
     return problems
 
 
@@ -201,9 +214,12 @@ def progress(
     - milestone: 1.0 when ``done``, else 0.0.
 
     Raises ValueError for what ``validate_kr`` rejects (e.g. start == target), because a number
-    computed from an invalid key result would be meaningless.
+    computed from an invalid key result would be meaningless, and for a quota, whose progress
+    is a mean over calendar periods (okr.quota.summarise), not a function of these numbers.
     """
     kind = KRKind(kind)
+    if kind is KRKind.QUOTA:
+        raise ValueError("a quota's progress is measured per period: use okr.quota.summarise")
     if kind is KRKind.MILESTONE:
         return 1.0 if done else 0.0
     if kind.holds:
@@ -270,38 +286,103 @@ def suggested_status(
     latest_value: float | None = None,
     target: float | None = None,
     done: bool = False,
+    readings: Sequence[float] = (),
+    reported: bool = True,
+    recent_attainment: float | None = None,
+    past_due: bool = False,
 ) -> Status | None:
-    """The bot's suggested status; None when there is nothing sensible to suggest yet.
+    """The bot's suggested status: one rule set for every kind (DESIGN.md's table); None is
+    "too early to tell".
 
-    - increase/decrease: None while ``expected`` < 0.1 (too early to tell); otherwise
-      ``progress / expected`` >= 0.7 on track, >= 0.5 at risk, else off track.
-    - stay_*: on track when ``latest_value`` holds the threshold ``target``, else off track;
-      None without a value.
-    - milestone: on track when ``done`` or while ``expected`` < 0.8; at risk after.
+    Too early while the KR has no reading (``reported`` False), and for increase/decrease
+    while ``expected`` < 0.1. A milestone is judged by the calendar alone: not done is what
+    it is until someone says otherwise, so one nobody checked in on still turns at risk and
+    off track as its due date comes and goes. Otherwise a ratio r is banded: r >= 0.7 on
+    track, 0.5 <= r < 0.7 at risk, r < 0.5 off track, where r is
 
-    It deliberately takes no confidence: it is shown beside the owner's, never blended in.
+    - increase/decrease: ``progress / expected``;
+    - quota: ``recent_attainment``, the mean attainment over the last three periods with a
+      reading (okr.quota.QuotaSummary.recent);
+    - stay_*: the share of the last three ``readings`` (oldest first; ``latest_value`` alone
+      when no readings are given) that held the threshold ``target``; when the latest missed
+      and r >= 0.7 it is at risk;
+    - milestone: done is on track; not done, ``expected`` is the elapsed share of the time
+      from cycle start to the due date: on track under 0.75, at risk from 0.75, off track once
+      the due date has passed (``past_due``).
+
+    It deliberately takes no confidence: it is shown beside the owner's, never blended in
+    (`counts_as_at_risk` is where the two meet).
     """
     kind = KRKind(kind)
     if kind is KRKind.MILESTONE:
-        if done or not _at_least(expected, MILESTONE_AT_RISK_EXPECTED):
+        if done:
             return Status.ON_TRACK
-        return Status.AT_RISK
+        if past_due:
+            return Status.OFF_TRACK
+        if _at_least(expected, MILESTONE_AT_RISK_SHARE):
+            return Status.AT_RISK
+        return Status.ON_TRACK
+    if not reported:
+        return None
+    if kind is KRKind.QUOTA:
+        if recent_attainment is None or not math.isfinite(recent_attainment):
+            return None
+        return _band(recent_attainment)
     if kind.holds:
-        if latest_value is None:
+        values = list(readings) or ([latest_value] if latest_value is not None else [])
+        if not values:
             return None
         threshold = _require_finite(target, "threshold")
-        value = _require_finite(latest_value, "latest value")
-        return Status.ON_TRACK if _holds_threshold(kind, value, threshold) else Status.OFF_TRACK
+        last = [_require_finite(v, "check-in value") for v in values[-RECENT_READINGS:]]
+        held = [_holds_threshold(kind, v, threshold) for v in last]
+        ratio = sum(held) / len(held)
+        if not held[-1] and _at_least(ratio, ON_TRACK_RATIO):
+            return Status.AT_RISK
+        return _band(ratio)
     if not (math.isfinite(expected) and math.isfinite(progress)):
         return None
     if not _at_least(expected, TOO_EARLY_EXPECTED):
         return None
-    ratio = progress / expected
+    return _band(progress / expected)
+
+
+def _band(ratio: float) -> Status:
     if _at_least(ratio, ON_TRACK_RATIO):
         return Status.ON_TRACK
     if _at_least(ratio, AT_RISK_RATIO):
         return Status.AT_RISK
     return Status.OFF_TRACK
+
+
+def due_share(cycle_start: datetime, due_end: datetime, at: datetime) -> tuple[float, bool]:
+    """How far a milestone is along the time from cycle start to its due date, and whether
+    the due date has passed: ``(elapsed share clamped to [0, 1], at >= due_end)``. ``due_end``
+    is the instant the due date is over (local midnight after it)."""
+    start, due, now = _utc(cycle_start), _utc(due_end), _utc(at)
+    if due <= start:
+        return 1.0, now >= due
+    return clamp01((now - start) / (due - start)), now >= due
+
+
+RISKY = (Status.AT_RISK.value, Status.OFF_TRACK.value)
+
+
+def counts_as_at_risk(status: Status | str | None, confidence: str | None) -> bool:
+    """Whether a KR belongs on a list of risks: the suggestion or the owner's own call says
+    at risk or off track (the owner knows things the numbers do not)."""
+    return (status is not None and str(status) in RISKY) or (
+        confidence is not None and confidence in RISKY
+    )
+
+
+def risk_severity(status: Status | str | None, confidence: str | None) -> int:
+    """Sort key of a risk: 0 when either says off track, 1 when at risk, 2 otherwise."""
+    said = {str(status) if status is not None else None, confidence}
+    if Status.OFF_TRACK.value in said:
+        return 0
+    if Status.AT_RISK.value in said:
+        return 1
+    return 2
 
 
 def trend(previous: float | None, current: float) -> float | None:
@@ -431,7 +512,8 @@ def stretch_check(
 ) -> StretchVerdict | None:
     """Is a new target a stretch against a baseline (last cycle's result or a typed one)?
 
-    increase / stay_above: target <= baseline x 1.05 is NOT_CHALLENGING, target > baseline x 3
+    increase / stay_above / quota (against last cycle's mean count per period): target <=
+    baseline x 1.05 is NOT_CHALLENGING, target > baseline x 3
     LIKELY_UNREALISTIC. decrease / stay_below mirror it: target >= baseline x 0.95 is
     NOT_CHALLENGING, target < baseline / 3 LIKELY_UNREALISTIC. Otherwise REASONABLE.
 
@@ -442,6 +524,8 @@ def stretch_check(
     kind = KRKind(kind)
     if kind is KRKind.MILESTONE or baseline is None or target is None:
         return None
+    if kind is KRKind.QUOTA:  # the quota against last cycle's mean per period
+        kind = KRKind.INCREASE
     base, goal = float(baseline), float(target)
     if not (math.isfinite(base) and math.isfinite(goal)) or base <= 0:
         return None
@@ -461,7 +545,8 @@ def stretch_check(
 
 def at_target(kind: KRKind | str, target: float, value: float) -> bool:
     """Whether `value` meets the KR's target: at or past it for increase / decrease, done
-    for a milestone. Holding a threshold is never "reached": it must hold all cycle."""
+    for a milestone. Holding a threshold is never "reached": it must hold all cycle; nor is
+    a quota: it is met period after period."""
     kind = KRKind(kind)
     if kind is KRKind.MILESTONE:
         return value >= 1

@@ -3,7 +3,7 @@ latest one, and the KR state they move (current value, confidence, reached_at)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,9 +11,11 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from okr.periods import Period
 from okr.progress import KRKind
+from okr.quota import QuotaBasis
 from okr.values import Unit
-from storage.models import CheckIn, Cycle, KeyResult, Objective
+from storage.models import CheckIn, Cycle, KeyResult, Objective, Team
 from storage.upsert import insert_new
 
 
@@ -53,10 +55,16 @@ class Measure:
     unit: Unit
     currency: str | None
     target: float
+    quota_basis: QuotaBasis | None = None
+    """A quota's period, cycle days and zone: its readings name one of the cycle's periods."""
 
 
 async def checkable(
-    session: AsyncSession, workspace_id: str, user_id: str, kr_ids: Sequence[int]
+    session: AsyncSession,
+    workspace_id: str,
+    user_id: str,
+    kr_ids: Sequence[int],
+    default_timezone: str = "UTC",
 ) -> tuple[dict[int, str | None], dict[int, Measure]]:
     """For each asked KR id: None when the user may check in on it now, else why not;
     and how each KR's values are read. One query. Ids of another workspace read as
@@ -66,12 +74,13 @@ async def checkable(
     }
     measures: dict[int, Measure] = {}
     rows = await session.exec(
-        select(KeyResult, Objective, Cycle)
+        select(KeyResult, Objective, Cycle, Team.timezone)
         .join(Objective, col(Objective.id) == KeyResult.objective_id)
         .join(Cycle, col(Cycle.id) == Objective.cycle_id)
+        .join(Team, col(Team.id) == Objective.team_id, isouter=True)
         .where(KeyResult.workspace_id == workspace_id, col(KeyResult.id).in_(list(kr_ids)))
     )
-    for kr, objective, cycle in rows:
+    for kr, objective, cycle, timezone in rows:
         if kr.archived_at is not None or objective.archived_at is not None:
             problems[kr.id or 0] = "This key result was archived: nothing to check in."
         elif cycle.closed_at is not None:
@@ -80,8 +89,17 @@ async def checkable(
             problems[kr.id or 0] = "Only this key result's owner checks in on it."
         else:
             problems[kr.id or 0] = None
+            basis = None
+            if kr.kind == KRKind.QUOTA:
+                basis = QuotaBasis(
+                    kr.target_value,
+                    Period(kr.period or Period.WEEK),
+                    timezone or default_timezone,
+                    cycle.start_date,
+                    cycle.end_date,
+                )
             measures[kr.id or 0] = Measure(
-                KRKind(kr.kind), Unit(kr.unit), kr.currency, kr.target_value
+                KRKind(kr.kind), Unit(kr.unit), kr.currency, kr.target_value, basis
             )
     return problems, measures
 
@@ -94,6 +112,8 @@ class Entry:
     value: float
     confidence: str | None
     note: str
+    period_key: str | None = None
+    """The period a quota reading counts for."""
 
 
 async def record(
@@ -121,6 +141,7 @@ async def record(
                 value=entry.value,
                 confidence=entry.confidence,
                 note=entry.note,
+                period_key=entry.period_key,
                 submission_key=submission_key,
                 created_at=now,
             )
@@ -136,6 +157,25 @@ async def record(
             .execution_options(synchronize_session=False)
         )
     return stored
+
+
+async def live_checkins(
+    session: AsyncSession, workspace_id: str, kr_ids: Collection[int]
+) -> list[CheckIn]:
+    """The KRs' check-ins that are neither deleted nor replaced, by KR, oldest first; one
+    query however many KRs."""
+    if not kr_ids:
+        return []
+    rows = await session.exec(
+        select(CheckIn)
+        .where(
+            CheckIn.workspace_id == workspace_id,
+            col(CheckIn.key_result_id).in_(list(kr_ids)),
+            col(CheckIn.deleted_at).is_(None),
+        )
+        .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
+    )
+    return list(rows)
 
 
 async def claim_reached(session: AsyncSession, kr_id: int, now: datetime) -> bool:
@@ -200,7 +240,8 @@ async def replace_checkin(
     now: datetime,
 ) -> CheckIn:
     """An edit: the old row stays (deleted, pointing at its replacement), the new one is
-    marked edited and keeps the original time, so the week it counts for does not move."""
+    marked edited and keeps the original time and period, so the week it counts for does
+    not move."""
     new = CheckIn(
         workspace_id=old.workspace_id,
         key_result_id=old.key_result_id,
@@ -208,6 +249,7 @@ async def replace_checkin(
         value=value,
         confidence=confidence,
         note=note,
+        period_key=old.period_key,
         created_at=old.created_at,
         edited_at=now,
     )

@@ -198,6 +198,10 @@ class KeyResult(SQLModel, table=True):
     weight: float = Field(default=1.0)
     owner_id: str = Field(max_length=32)
     confidence: str | None = Field(default=None, max_length=16)
+    # A quota's period ("week" / "month"; None for other kinds) and a milestone's due date
+    # (None: the cycle's last day).
+    period: str | None = Field(default=None, max_length=8)
+    due_date: date | None = Field(default=None)
     reached_at: datetime | None = _when()
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -220,6 +224,8 @@ class CheckIn(SQLModel, table=True):
     value: float
     confidence: str | None = Field(default=None, max_length=16)
     note: str = Field(default="", max_length=500)
+    # The period a quota reading counts for ("2026-W48", "2026-11"); None for other kinds.
+    period_key: str | None = Field(default=None, max_length=10)
     # Slack retries a view submission it thinks timed out; the same key stores it once.
     submission_key: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -230,6 +236,21 @@ class CheckIn(SQLModel, table=True):
     replaced_by_id: int | None = Field(
         default=None, foreign_key="check_ins.id", ondelete="SET NULL"
     )
+
+
+class AwaySpell(SQLModel, table=True):
+    """Days a person said they were away ("I'm away until…"), kept after they are over: a
+    quota leaves the periods its owner was away for out of its mean."""
+
+    __tablename__ = "away_spells"
+    __table_args__ = (sa.Index("ix_away_spells_ws_user", "workspace_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key=WORKSPACE_FK, max_length=32, ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    first_day: date
+    last_day: date
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class TargetRevision(SQLModel, table=True):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, func, or_
 from sqlmodel import col, select
@@ -16,6 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.drafts import KRDraft, ObjectiveDraft
 from okr.outline import Level
+from okr.periods import Period
+from okr.progress import KRKind
+from okr.quota import QuotaBasis, Reading, period_average
+from storage.checkins import live_checkins
 from storage.models import Cycle, KeyResult, Objective, TargetRevision
 
 SEARCH_LIMIT = 100  # Slack shows at most 100 options
@@ -54,8 +58,20 @@ async def key_results_of(
     return found
 
 
+def _due_date(draft: KRDraft, cycle: Cycle | None) -> date | None:
+    """A milestone's typed due date placed in its cycle (checked before storing)."""
+    if draft.due is None or cycle is None:
+        return None
+    return draft.due.within(cycle.start_date, cycle.end_date)
+
+
 def _new_kr(
-    workspace_id: str, objective_id: int, draft: KRDraft, position: int, now: datetime
+    workspace_id: str,
+    objective_id: int,
+    draft: KRDraft,
+    position: int,
+    now: datetime,
+    cycle: Cycle | None,
 ) -> KeyResult:
     return KeyResult(
         workspace_id=workspace_id,
@@ -72,6 +88,8 @@ def _new_kr(
         baseline=draft.baseline,
         weight=draft.weight,
         owner_id=draft.owner_id,
+        period=draft.period.value if draft.period else None,
+        due_date=_due_date(draft, cycle),
         created_at=now,
         updated_at=now,
     )
@@ -102,7 +120,8 @@ async def create_objective(
     session.add(objective)
     await session.flush()
     assert objective.id is not None
-    krs = [_new_kr(workspace_id, objective.id, kr, i, now) for i, kr in enumerate(draft.krs)]
+    cycle = await session.get(Cycle, draft.cycle_id)
+    krs = [_new_kr(workspace_id, objective.id, kr, i, now, cycle) for i, kr in enumerate(draft.krs)]
     session.add_all(krs)
     await session.flush()
     return objective, krs
@@ -148,10 +167,11 @@ async def update_objective(
     by_id = {kr.id: kr for kr in existing}
     revisions: list[TargetRevision] = []
     assert objective.id is not None
+    cycle = await session.get(Cycle, draft.cycle_id)
     for position, d in enumerate(draft.krs):
         kr = by_id.get(d.kr_id) if d.kr_id is not None else None
         if kr is None:
-            session.add(_new_kr(workspace_id, objective.id, d, position, now))
+            session.add(_new_kr(workspace_id, objective.id, d, position, now, cycle))
             continue
         if kr.target_value != d.target:
             assert kr.id is not None
@@ -169,6 +189,7 @@ async def update_objective(
         kr.title, kr.kind, kr.unit, kr.currency = d.title, d.kind.value, d.unit.value, d.currency
         kr.start_value, kr.target_value, kr.baseline = d.start, d.target, d.baseline
         kr.weight, kr.owner_id, kr.position, kr.updated_at = d.weight, d.owner_id, position, now
+        kr.period, kr.due_date = (d.period.value if d.period else None), _due_date(d, cycle)
         session.add(kr)
     for kr_id in draft.removed_kr_ids:
         if kr_id in by_id:
@@ -243,12 +264,13 @@ async def previous_results(
     wanted: Collection[tuple[str, str]],
 ) -> dict[tuple[str, str], float]:
     """Last cycle's result of each (owner, KR title) asked for: the stretch check's
-    baseline when none was typed. Titles match without regard to case."""
+    baseline when none was typed; for a quota, its mean count per period with a reading.
+    Titles match without regard to case."""
     if previous_cycle is None or not wanted:
         return {}
     owners = {owner for owner, _ in wanted}
     rows = await session.exec(
-        select(KeyResult.owner_id, KeyResult.title, KeyResult.current_value)
+        select(KeyResult)
         .join(Objective, col(Objective.id) == KeyResult.objective_id)
         .where(
             KeyResult.workspace_id == workspace_id,
@@ -258,11 +280,35 @@ async def previous_results(
         )
     )
     want = {(owner, title.lower()) for owner, title in wanted}
-    return {
-        (owner, title.lower()): value
-        for owner, title, value in rows
-        if (owner, title.lower()) in want
-    }
+    found = [kr for kr in rows if (kr.owner_id, kr.title.lower()) in want]
+    averages = await _quota_averages(
+        session, workspace_id, previous_cycle, [kr for kr in found if kr.kind == KRKind.QUOTA]
+    )
+    results: dict[tuple[str, str], float] = {}
+    for kr in found:
+        value = averages.get(kr.id or 0) if kr.kind == KRKind.QUOTA else kr.current_value
+        if value is not None:
+            results[(kr.owner_id, kr.title.lower())] = value
+    return results
+
+
+async def _quota_averages(
+    session: AsyncSession, workspace_id: str, cycle: Cycle, krs: Sequence[KeyResult]
+) -> dict[int, float]:
+    """Each quota KR's mean count per period with a reading over `cycle`."""
+    if not krs:
+        return {}
+    readings: dict[int, list[Reading]] = {kr.id or 0: [] for kr in krs}
+    for c in await live_checkins(session, workspace_id, list(readings)):
+        readings[c.key_result_id].append(Reading(c.period_key, c.created_at, c.value))
+    averages = {}
+    for kr in krs:
+        period = Period(kr.period or Period.WEEK)
+        basis = QuotaBasis(kr.target_value, period, "UTC", cycle.start_date, cycle.end_date)
+        average = period_average(basis, readings[kr.id or 0])
+        if average is not None:
+            averages[kr.id or 0] = average
+    return averages
 
 
 async def objectives_owned_or_with_krs_of(

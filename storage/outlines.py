@@ -7,7 +7,7 @@ results, check-ins, revisions, teams, cycles, parents), never one per row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -15,8 +15,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.cycles import CycleSpan, cycle_bounds_utc
 from okr.outline import CheckInNote, KRLine, ObjectiveCard, TargetChange, TreeNode, kr_line
-from okr.progress import objective_progress
-from storage.models import CheckIn, Cycle, KeyResult, Objective, TargetRevision, Team
+from okr.progress import KRKind, objective_progress
+from okr.quota import AwaySpell
+from storage.away import away_spells_of
+from storage.checkins import live_checkins
+from storage.models import Cycle, KeyResult, Objective, TargetRevision, Team
 from storage.objectives import key_results_of, objectives_of_cycle
 
 MAX_DEPTH = 30  # deeper alignment chains are cut here; Slack shows far fewer levels anyway
@@ -36,28 +39,19 @@ async def _history(
 ) -> dict[int, tuple[CheckInNote, ...]]:
     """Live check-ins per KR, oldest first (deleted and replaced ones left out)."""
     found: dict[int, list[CheckInNote]] = defaultdict(list)
-    if kr_ids:
-        rows = await session.exec(
-            select(CheckIn)
-            .where(
-                CheckIn.workspace_id == workspace_id,
-                col(CheckIn.key_result_id).in_(list(kr_ids)),
-                col(CheckIn.deleted_at).is_(None),
+    for c in await live_checkins(session, workspace_id, kr_ids):
+        found[c.key_result_id].append(
+            CheckInNote(
+                c.id or 0,
+                c.value,
+                c.confidence,
+                c.note,
+                c.user_id,
+                c.created_at,
+                edited=c.edited_at is not None,
+                period_key=c.period_key,
             )
-            .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
         )
-        for c in rows:
-            found[c.key_result_id].append(
-                CheckInNote(
-                    c.id or 0,
-                    c.value,
-                    c.confidence,
-                    c.note,
-                    c.user_id,
-                    c.created_at,
-                    edited=c.edited_at is not None,
-                )
-            )
     return {kr_id: tuple(notes) for kr_id, notes in found.items()}
 
 
@@ -102,6 +96,7 @@ async def objective_cards(
     kr_ids = [kr.id for rows in krs.values() for kr in rows if kr.id is not None]
     history = await _history(session, workspace_id, kr_ids)
     revisions = await _revisions(session, workspace_id, kr_ids)
+    away = await _away_of_quota_owners(session, workspace_id, krs.values())
     teams = await _by_id(session, Team, workspace_id, {o.team_id for o in objectives if o.team_id})
     cycles = await _by_id(session, Cycle, workspace_id, {o.cycle_id for o in objectives})
     parent_ids = {o.parent_id for o in objectives if o.parent_id} - set(objective_ids)
@@ -111,7 +106,8 @@ async def objective_cards(
     for objective in objectives:
         team = teams.get(objective.team_id) if objective.team_id else None
         cycle = cycles[objective.cycle_id]
-        start, end = cycle_window(cycle, team.timezone if team else default_timezone)
+        zone = team.timezone if team else default_timezone
+        start, end = cycle_window(cycle, zone)
         parent = parents.get(objective.parent_id) if objective.parent_id else None
         cards.append(
             ObjectiveCard(
@@ -131,9 +127,9 @@ async def objective_cards(
                         kr,
                         history.get(kr.id or 0, ()),
                         revisions.get(kr.id or 0, ()),
-                        start,
-                        end,
+                        (start, end, zone),
                         at,
+                        away.get(kr.owner_id, ()),
                     )
                     for kr in krs.get(objective.id or 0, [])
                 ),
@@ -143,14 +139,23 @@ async def objective_cards(
     return cards
 
 
+async def _away_of_quota_owners(
+    session: AsyncSession, workspace_id: str, krs: Iterable[Sequence[KeyResult]]
+) -> dict[str, tuple[AwaySpell, ...]]:
+    """The away spells of the owners of quota KRs (the only kind they change)."""
+    owners = {kr.owner_id for rows in krs for kr in rows if kr.kind == KRKind.QUOTA}
+    return await away_spells_of(session, workspace_id, owners)
+
+
 def _line(
     kr: KeyResult,
     history: tuple[CheckInNote, ...],
     revisions: tuple[TargetChange, ...],
-    start: datetime,
-    end: datetime,
+    window: tuple[datetime, datetime, str],
     at: datetime,
+    away: tuple[AwaySpell, ...] = (),
 ) -> KRLine:
+    start, end, zone = window
     return kr_line(
         id=kr.id or 0,
         title=kr.title,
@@ -170,6 +175,10 @@ def _line(
         at=at,
         baseline=kr.baseline,
         revisions=revisions,
+        period=kr.period,
+        due_date=kr.due_date,
+        timezone=zone,
+        away=away,
     )
 
 
@@ -194,11 +203,14 @@ async def alignment_tree(
         session, workspace_id, [kr.id for rows in krs.values() for kr in rows if kr.id]
     )
     teams = await _by_id(session, Team, workspace_id, {o.team_id for o in objectives if o.team_id})
-    start, end = cycle_window(cycle, default_timezone)
+    away = await _away_of_quota_owners(session, workspace_id, krs.values())
     progress_of: dict[int, float] = {}
     for objective in objectives:
+        team = teams.get(objective.team_id) if objective.team_id else None
+        zone = team.timezone if team else default_timezone
+        window = (*cycle_window(cycle, zone), zone)
         lines = [
-            _line(kr, history.get(kr.id or 0, ()), (), start, end, at)
+            _line(kr, history.get(kr.id or 0, ()), (), window, at, away.get(kr.owner_id, ()))
             for kr in krs.get(objective.id or 0, [])
         ]
         progress_of[objective.id or 0] = objective_progress((k.progress, k.weight) for k in lines)

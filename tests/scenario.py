@@ -3,6 +3,7 @@ through the real `/okr set` modal."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -11,6 +12,7 @@ from sqlmodel import select
 from bot.runtime import Runtime
 from storage.teams import save_team
 from storage.workspaces import ensure_workspace
+from tests.clock import FakeClock
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
@@ -100,3 +102,22 @@ def add_people(slack: FakeSlack) -> None:
 
 
 SIMPLE = {"title": "Grow ARR", "level": "personal", **kr(0, "New ARR", "1.2M", "2M")}
+
+
+async def run(bot: Runtime, job: str, at: datetime, clock: FakeClock) -> dict[str, int]:
+    """Run one scheduled job as of `at`, the clock set there (people refreshed first, as
+    the tick does)."""
+    clock.set(at)
+    assert bot.rhythm is not None
+    await bot.rhythm.refresh_people(at)
+    return dict(await bot.rhythm.run(job, at))
+
+
+def dms(slack: FakeSlack, user: str) -> list[Any]:
+    """The messages the bot posted into its DM with `user`."""
+    channel = slack.dm_channel(user)
+    return [
+        c
+        for c in slack.calls_to("chat.postMessage")
+        if c.ok and c.response.get("channel") == channel
+    ]

@@ -62,7 +62,8 @@ def answer(view: dict[str, Any], **by_kr: dict[str, Any]) -> dict[str, Any]:
                 element["action_id"]: {"type": "static_select", "selected_option": option}
             }
         elif element["type"] == "static_select":
-            chosen = change.get("value", element["initial_option"]["value"])
+            field = "period" if block_id.startswith("ci_period_") else "value"
+            chosen = change.get(field, element["initial_option"]["value"])
             values[block_id] = {
                 element["action_id"]: {
                     "type": "static_select",
@@ -246,6 +247,60 @@ async def test_bad_values_get_field_errors_and_store_nothing(
     assert any(message in text for text in errors.values()), errors
     assert [(c.id, c.value) for c in await checkins(bot)] == before  # nothing new stored
     assert [k.current_value for k in await krs(bot)] == [1.2e6, 3.0, 0.0]
+
+
+QUOTA = {"title": "Fill the pipeline", "level": "personal", **kr(0, "Prospects", "", "50")}
+QUOTA_BAD: list[tuple[str, dict[str, Any], str, str]] = [
+    ("negative count", {"value": "-5"}, "ci_value_1", "A count cannot be negative"),
+    ("letters", {"value": "lots"}, "ci_value_1", "Expected"),
+    ("NaN count", {"value": "NaN"}, "ci_value_1", "Expected"),
+    (
+        "period outside the cycle",
+        {"value": "12", "period": "2027-W02"},
+        "ci_period_1",
+        "Pick a week of this cycle (2026-10-01 to 2026-12-31).",
+    ),
+    (
+        "period of the cycle before",
+        {"value": "12", "period": "2026-W39"},
+        "ci_period_1",
+        "Pick a week of this cycle",
+    ),
+    ("a month for a weekly quota", {"value": "12", "period": "2026-11"}, "ci_period_1", "Pick"),
+    ("crafted period", {"value": "12", "period": "<!here>"}, "ci_period_1", "Pick a week"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "changes", "block", "message"), QUOTA_BAD, ids=[c[0] for c in QUOTA_BAD]
+)
+async def test_bad_counts_get_field_errors_and_store_nothing(
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    case: str,
+    changes: dict[str, Any],
+    block: str,
+    message: str,
+) -> None:
+    await create(driver, slack, {**QUOTA, "kr0_kind": "quota_week"})
+    view = await open_log(driver, slack)
+    response = await check_in(driver, slack, view, kr1=changes)
+    errors = response.json()["errors"]
+    assert errors[block].startswith(message), errors
+    assert await checkins(bot) == []
+
+
+async def test_no_change_leaves_a_quota_unreported_and_says_so(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(driver, slack, {**THREE, **kr(2, "Prospects", "", "50", kind="quota_week")})
+    await driver.block_action(ids.NO_CHANGE, value="", user_id=ME)
+    [note] = await slack.wait_for(
+        "chat.postMessage", match=lambda args: "does not apply to quotas" in str(args)
+    )  # sent once the others are stored
+    assert [c.key_result_id for c in await checkins(bot)] == [1, 2]  # not the quota, KR 3
+    assert note.args["channel"] == ME and "*Prospects* was left unreported" in note.args["text"]
 
 
 async def test_crafted_ids_are_refused(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> None:

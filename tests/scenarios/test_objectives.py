@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -353,6 +354,42 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "level",
         "Only workspace admins",
     ),
+    (
+        "negative quota",
+        {"title": "T", **kr(0, "K", "", "-50", kind="quota_week")},
+        "kr0_target",
+        "A quota is a number above 0",
+    ),
+    (
+        "quota with a start",
+        {"title": "T", **kr(0, "K", "10", "50", kind="quota_month")},
+        "kr0_start",
+        "starts from zero every period",
+    ),
+    (
+        "quota without its period",
+        {"title": "T", **kr(0, "K", "", "50", kind="quota")},
+        "kr0_kind",
+        "Pick how this number should move",
+    ),
+    (
+        "due date outside the cycle",
+        {"title": "T", **kr(0, "K", "", "15 Feb", kind="milestone")},
+        "kr0_target",
+        "The due date must fall within FY2026 Q4 (1 Oct 2026 to 31 Dec 2026)",
+    ),
+    (
+        "due date of another year",
+        {"title": "T", **kr(0, "K", "", "2027-12-15", kind="milestone")},
+        "kr0_target",
+        "The due date must fall within",
+    ),
+    (
+        "due date that is no date",
+        {"title": "T", **kr(0, "K", "", "31 Nov", kind="milestone")},
+        "kr0_target",
+        "is not a day of the calendar",
+    ),
 ]
 
 
@@ -522,6 +559,39 @@ async def test_edit_needs_a_reason_for_a_new_target_and_keeps_history(
     history = (await slack.wait_for("views.open", count=3))[-1].args["view"]
     text = json.dumps(history)
     assert "New territory" in text and "$" not in text and "2.5M" in text
+
+
+async def test_a_quota_and_a_due_date_are_set_and_edited(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await create(
+        driver,
+        slack,
+        {
+            "title": "Fill the pipeline",
+            "level": "personal",
+            **kr(0, "Contracts signed", "", "10", kind="quota_month"),
+            **kr(1, "Partner program live", "", "15 Dec", kind="milestone"),
+        },
+    )
+    view = await open_edit(driver, slack, 1)
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks["kr0_kind"]["element"]["initial_option"]["value"] == "quota_month"
+    assert "initial_value" not in blocks["kr0_start"]["element"]
+    assert blocks["kr0_target"]["element"]["initial_value"] == "10"
+    assert blocks["kr1_target"]["element"]["initial_value"] == "2026-12-15"
+    response = await submit(driver, view, {"kr1_target": "20 Dec"})
+    assert response.status == 200 and response.text in ("", "{}")
+    await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == ME)
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        rows = (await session.exec(select(KeyResult).order_by(col(KeyResult.id)))).all()
+        revisions = (await session.exec(select(TargetRevision))).all()
+    assert [(r.kind, r.period, r.target_value, r.due_date) for r in rows] == [
+        ("quota", "month", 10.0, None),
+        ("milestone", None, 1.0, date(2026, 12, 20)),
+    ]
+    assert revisions == []  # a due date is not a target
 
 
 async def test_only_owner_lead_or_admin_may_edit(

@@ -27,7 +27,7 @@ from tests.clock import FakeClock, RecordedWaits
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
-from tests.scenario import BOB, LEAD, ME, SIMPLE, create, seed_team
+from tests.scenario import BOB, LEAD, ME, SIMPLE, create, dms, run, seed_team
 
 ROOT = Path(__file__).resolve().parents[2]
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # FakeClock starts here at 08:00
@@ -55,22 +55,6 @@ async def team_with_okrs(bot: Runtime, driver: SlackDriver, slack: FakeSlack) ->
     await slack.wait_for("views.publish", count=2)  # the announcements are over
     slack.reset()
     return team_id
-
-
-async def run(bot: Runtime, job: str, at: datetime, clock: FakeClock) -> dict[str, int]:
-    clock.set(at)
-    assert bot.rhythm is not None
-    await bot.rhythm.refresh_people(at)
-    return dict(await bot.rhythm.run(job, at))
-
-
-def dms(slack: FakeSlack, user: str) -> list[Any]:
-    channel = slack.dm_channel(user)
-    return [
-        c
-        for c in slack.calls_to("chat.postMessage")
-        if c.ok and c.response.get("channel") == channel
-    ]
 
 
 async def test_prompts_go_out_at_nine_in_each_owners_zone_once(

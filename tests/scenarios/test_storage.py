@@ -71,6 +71,7 @@ async def test_every_table_carries_the_workspace(engine) -> None:  # type: ignor
         "check_ins",
         "target_revisions",
         "deliveries",
+        "away_spells",
     }
     assert set(found) == expected
     for name, columns in found.items():

@@ -224,7 +224,10 @@ def test_expected_progress_needs_aware_times_and_a_real_cycle() -> None:
         (DEC, 0.69, 1.0, Status.AT_RISK),
         (DEC, 0.49, 1.0, Status.OFF_TRACK),
         (DEC, 0.9, 0.05, None),
-        (MILESTONE, 0.0, 0.79, Status.ON_TRACK),
+        # not done: at risk from 75 % of the time to the due date (was 80 %: issue 10's defect)
+        (MILESTONE, 0.0, 0.7499, Status.ON_TRACK),
+        (MILESTONE, 0.0, 0.75, Status.AT_RISK),
+        (MILESTONE, 0.0, 0.79, Status.AT_RISK),
         (MILESTONE, 0.0, 0.8, Status.AT_RISK),
         (MILESTONE, 0.0, 1.0, Status.AT_RISK),
     ],
@@ -436,7 +439,7 @@ def test_progress_monotone_towards_target_for_decrease(
 
 
 @given(
-    st.sampled_from(list(KRKind)),
+    st.sampled_from([k for k in KRKind if not k.per_period]),  # a quota's: tests/unit/test_quota
     VALUE,
     VALUE,
     VALUE,
