@@ -21,9 +21,11 @@ from sqlmodel import col, select
 
 from blocks import ids
 from blocks.checkin_modal import confidence_block, value_block
+from blocks.cycle_close import GRADE_COLOURS
 from blocks.quota_lines import period_block
 from bot.runtime import Runtime
 from okr.periods import Period, periods_between
+from okr.progress import grade
 from storage.models import CheckIn, KeyResult
 from storage.teams import save_team
 from storage.workspaces import ensure_workspace
@@ -265,6 +267,7 @@ async def test_a_quarter_of_a_weekly_quota(
     reported = [c for c in counted if c is not None]
     score = sum(min(1.0, (c or 0) / QUOTA) for c in counted) / len(counted)
     average = round(sum(reported) / len(reported))
-    line = f"quota met {met} of 12 weeks · avg {average} of {QUOTA} · {score:.2f}"
+    colour = GRADE_COLOURS[grade(score)]
+    line = f"quota met {met} of 12 weeks · avg {average} of {QUOTA} · {colour} {score:.2f}"
     assert (met, average, f"{score:.2f}") == (5, 45, "0.79")
     assert line in json.dumps(summary.args, ensure_ascii=False)
