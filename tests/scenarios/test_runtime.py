@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -96,6 +97,46 @@ async def test_migrate_then_run_then_sigterm_stops_cleanly(
     log = err.decode()
     assert "shutting down" in log and log.rstrip().endswith("stopped")
     assert "Traceback" not in log
+
+
+async def test_bad_signatures_do_not_grow_the_log(
+    db_url: str, slack: FakeSlack, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """Five 900 kB requests with a bad signature: one short line, not the bodies."""
+    env = _bot_env(db_url, slack, PORT=str(unused_tcp_port))
+    proc = await asyncio.create_subprocess_exec(
+        *OKR_BOT, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    assert proc.stderr is not None
+    stderr = asyncio.ensure_future(proc.stderr.read())  # drained as it comes, as a log file is
+    body = "text=" + "BODY" * 225_000
+    url = f"http://127.0.0.1:{unused_tcp_port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            assert await _poll_health(http, url + "/healthz") == 200
+            for _ in range(5):
+                headers = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Slack-Request-Timestamp": str(int(time.time())),
+                    "X-Slack-Signature": "v0=" + "0" * 64,
+                }
+                async with http.post(url + "/slack/events", data=body, headers=headers) as resp:
+                    assert resp.status == 401
+        proc.send_signal(signal.SIGTERM)
+        err = await asyncio.wait_for(stderr, 15)
+        await proc.wait()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = err.decode()
+    assert "BODY" not in log
+    assert len(log) < 2000
+    [refused] = [line for line in log.splitlines() if "refused" in line]
+    assert refused.endswith(
+        "WARNING bot.server: refused a request from 127.0.0.1 with 401: "
+        "invalid or expired signature"
+    )
 
 
 async def _poll_health(http: aiohttp.ClientSession, url: str) -> int:
