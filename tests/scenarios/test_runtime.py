@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -180,6 +181,48 @@ async def test_doctor_names_missing_scopes_and_bad_tokens(tmp_path: Path) -> Non
         code, out, _ = await _run("doctor", env=_bot_env(db, slack), cwd=tmp_path)
         assert code == 1
         assert "FAIL  slack auth.test: Slack refused the bot token (invalid_auth)" in out
+
+
+async def test_doctor_says_in_one_line_why_it_cannot_connect(
+    tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
+) -> None:
+    db_port, slack_port = unused_tcp_port_factory(), unused_tcp_port_factory()
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=f"http://127.0.0.1:{slack_port}/api/",
+        DATABASE_URL=f"postgresql://nobody@127.0.0.1:{db_port}/none",
+    )
+    code, out, err = await _run("doctor", env=env, cwd=tmp_path)
+    assert code == 1
+    failed = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert failed == [
+        f"FAIL  database: cannot open postgresql+asyncpg://nobody@127.0.0.1:{db_port}/none: "
+        "connection refused — check that the database server runs and DATABASE_URL names a "
+        "database you may write to",
+        f"FAIL  slack auth.test: cannot reach Slack at http://127.0.0.1:{slack_port}/api/: "
+        "connection refused — check SLACK_API_URL and the network",
+    ]
+    assert "Traceback" not in err
+
+
+async def test_doctor_says_when_slack_api_url_is_not_slack(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=f"{slack.base_url}/nothing/",
+        DATABASE_URL=db,
+    )
+    code, out, err = await _run("doctor", env=env, cwd=tmp_path)
+    assert code == 1
+    assert (
+        f"FAIL  slack auth.test: {slack.base_url}/nothing/ answered HTTP 404, not as Slack's "
+        "Web API does — check SLACK_API_URL (leave it unset for Slack itself)"
+    ) in out.splitlines()
+    assert "Traceback" not in err
 
 
 async def test_doctor_lists_every_bad_setting(tmp_path: Path) -> None:
