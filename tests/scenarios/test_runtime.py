@@ -100,6 +100,48 @@ async def test_migrate_then_run_then_sigterm_stops_cleanly(
     assert "Traceback" not in log
 
 
+@pytest.mark.parametrize("slack_is", ["silent", "refusing"])
+async def test_sigterm_while_socket_mode_connects_stops_cleanly(
+    slack: FakeSlack, tmp_path: Path, unused_tcp_port_factory: Callable[[], int], slack_is: str
+) -> None:
+    """Slack unreachable: apps.connections.open never answers, or nothing listens."""
+    health_port = unused_tcp_port_factory()
+    if slack_is == "silent":
+        slack.delay("apps.connections.open", 60)
+        api_url = slack.url
+    else:
+        api_url = f"http://127.0.0.1:{unused_tcp_port_factory()}/api/"
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_APP_TOKEN="xapp-1-A0001-1-abc",
+        SLACK_API_URL=api_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'okr.db'}",
+        PORT=str(health_port),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        *OKR_BOT, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            status = await _poll_health(http, f"http://127.0.0.1:{health_port}/healthz")
+        assert status == 200  # started up to Socket Mode's connect, which now hangs
+        if slack_is == "silent":
+            await slack.wait_for("apps.connections.open", timeout=10)
+        signalled = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 15)
+        took = time.monotonic() - signalled
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = err.decode()
+    assert proc.returncode == 0, log
+    assert took < 5
+    assert "shutting down" in log and log.rstrip().endswith("stopped")
+
+
 async def test_bad_signatures_do_not_grow_the_log(
     db_url: str, slack: FakeSlack, tmp_path: Path, unused_tcp_port: int
 ) -> None:
