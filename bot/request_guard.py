@@ -5,22 +5,20 @@ Bolt decodes and parses a body before and while it checks the signature, and tru
 shape it finds: a timestamp that is not a number, bytes that are not UTF-8, an unknown
 charset or JSON nested past Python's recursion limit each became a 500 with a traceback.
 Here every such request gets a `Refusal` (400 or 401, with a short reason that quotes
-nothing from the request), and only a signed body of Slack's shape is let through.
+nothing from the request), and only a signed body of Slack's shape is let through, already
+parsed: Bolt's own parser takes any form containing the text "payload" (a channel named
+#payload-ops, a team called Payloads) for an interaction and reads it as empty.
 """
 
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_bolt.request.internals import (
-    build_normalized_headers,
-    extract_content_type,
-    parse_body,
-)
 from slack_sdk.signature import SignatureVerifier
 
 from bot.payload_shape import MAX_DEPTH, shape_problem
@@ -44,33 +42,31 @@ class Refusal:
 
 
 def admit(
-    raw: bytes, headers: Mapping[str, str], charset: str | None, verifier: SignatureVerifier
-) -> str | Refusal:
-    """The body as text when Bolt may handle the request, else the `Refusal`.
+    raw: bytes,
+    headers: Mapping[str, str],
+    content_type: str,
+    charset: str | None,
+    verifier: SignatureVerifier,
+) -> dict[str, Any] | Refusal:
+    """The parsed body when Bolt may handle the request, else the `Refusal`.
 
-    `charset` is the one the Content-Type declares, if any."""
+    `headers` look names up case-insensitively (aiohttp's do); `content_type` is the media
+    type without parameters, `charset` the one the Content-Type declares, if any."""
     if charset is not None and not _is_utf8(charset):
         return Refusal(400, "the body's charset is not UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return Refusal(400, "the body is not UTF-8")
-    # Read headers as Bolt will (lower-cased names, the last of repeated ones), so what is
-    # checked here is what Bolt acts on.
-    normalized = build_normalized_headers(headers)  # type: ignore[arg-type]
-    content_type = extract_content_type(normalized)
-    if _is_ssl_check(text, content_type):
-        return text  # unsigned by design; Bolt answers it 200 before verifying anything
     unsigned = _signature_problem(
-        text,
-        normalized.get(TIMESTAMP_HEADER.lower(), [None])[0],
-        normalized.get(SIGNATURE_HEADER.lower(), [None])[0],
-        verifier,
+        text, headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER), verifier
     )
     if unsigned is not None:
+        if _is_ssl_check(text, content_type):
+            return {"ssl_check": "1"}  # unsigned by design; Bolt answers it 200, nothing else
         return Refusal(401, unsigned)
     try:
-        body = parse_body(text, content_type)
+        body = parse(text, content_type)
     except RecursionError:
         return Refusal(400, f"nested deeper than {MAX_DEPTH} levels", signed=True)
     except ValueError:
@@ -80,7 +76,19 @@ def admit(
     problem = shape_problem(body)
     if problem is not None:
         return Refusal(400, problem, signed=True)
-    return text
+    return body
+
+
+def parse(text: str, content_type: str) -> Any:
+    """The body as Slack sends it: JSON (Events API), a form whose `payload` field is JSON
+    (interactivity), or a plain form (slash commands). Raises ValueError (or RecursionError
+    for JSON nested past Python's limit) when it is none of them."""
+    if content_type == "application/json" or text.startswith("{"):
+        return json.loads(text)
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in form:
+        return json.loads(form["payload"])
+    return form
 
 
 def _signature_problem(
@@ -106,10 +114,8 @@ def _is_utf8(charset: str) -> bool:
         return False
 
 
-def _is_ssl_check(text: str, content_type: str | None) -> bool:
-    """Slack's unsigned certificate check of a slash command URL (`ssl_check=1`), read the
-    way Bolt reads a plain form."""
-    if content_type == "application/json" or text.startswith("{") or "payload" in text:
+def _is_ssl_check(text: str, content_type: str) -> bool:
+    """Slack's unsigned certificate check of a slash command URL: a form with ssl_check=1."""
+    if content_type == "application/json" or text.startswith("{"):
         return False
-    form: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
-    return form.get("ssl_check") == "1"
+    return dict(parse_qsl(text, keep_blank_values=True)).get("ssl_check") == "1"

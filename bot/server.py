@@ -47,13 +47,16 @@ def build_web_app(
         except web.HTTPRequestEntityTooLarge:
             refusals.refused(request.remote, 413, f"body over {MAX_BODY_BYTES} bytes")
             return web.Response(status=413, text="request body too large")
-        admitted = admit(raw, request.headers, request.charset, verifier)
+        admitted = admit(raw, request.headers, request.content_type, request.charset, verifier)
         if isinstance(admitted, Refusal):
             return _refuse(admitted, request, len(raw), refusals)
+        # A parsed body is what Bolt calls "socket_mode": it skips its own parsing and its
+        # signature check, both done above.
         bolt_request = AsyncBoltRequest(
             body=admitted,
             query=request.query_string,
             headers=request.headers,  # type: ignore[arg-type]
+            mode="socket_mode",
         )
         return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
 

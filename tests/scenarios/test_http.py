@@ -59,6 +59,13 @@ async def test_unknown_verb_gets_help_not_silence(driver: SlackDriver, slack: Fa
     assert {c.method for c in slack.calls} <= {"auth.test"}
 
 
+async def test_commands_mentioning_payload_are_read_as_commands(driver: SlackDriver) -> None:
+    """Bolt's own parser takes any form containing "payload" for an interaction."""
+    response = await driver.command(text="payload", channel_name="payload-ops")
+    assert response.status == 200
+    assert "I don't know `payload`" in _section_texts(response.json())
+
+
 async def test_home_tab_is_published_for_the_user(driver: SlackDriver, slack: FakeSlack) -> None:
     response = await driver.event({"type": "app_home_opened", "user": "U0042", "tab": "home"})
     assert response.status == 200
