@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./okr-bot.db"
+#: Slack's signing secrets are 32 characters; anything much shorter is a copying mistake.
+MIN_SIGNING_SECRET_CHARS = 8
 
 #: How to fix each setting, shown in the one-line start-up error.
 HINTS: dict[str, str] = {
@@ -79,8 +81,8 @@ class Settings(BaseSettings):
     @classmethod
     def _signing_secret(cls, value: str) -> str:
         value = value.strip()
-        if len(value) < 8:
-            raise ValueError("is too short to be a signing secret")
+        if len(value) < MIN_SIGNING_SECRET_CHARS:
+            raise ValueError(f"shorter than {MIN_SIGNING_SECRET_CHARS} characters")
         return value
 
     @field_validator("slack_app_token")

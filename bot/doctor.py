@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
 from bot.config import HINTS, Settings, describe_problem
+from bot.reasons import plain_reason
 from bot.scopes import REQUIRED_BOT_SCOPES
 from bot.slack_client import build_client
 from storage.engine import create_engine
@@ -57,7 +58,12 @@ async def check_database(settings: Settings) -> Check:
     try:
         current = await current_revision(engine)
     except Exception as exc:
-        return Check("database", False, f"cannot connect ({exc!s:.150}): {HINTS['DATABASE_URL']}")
+        return Check(
+            "database",
+            False,
+            f"cannot open {_redact(settings.database_url)}: {plain_reason(exc)} — check that "
+            "the database server runs and DATABASE_URL names a database you may write to",
+        )
     finally:
         await engine.dispose()
     head = head_revision()
@@ -77,7 +83,9 @@ async def check_slack(settings: Settings) -> list[Check]:
     try:
         response = await client.auth_test()
     except SlackApiError as exc:
-        error = exc.response.get("error", "unknown error")
+        error = _slack_error(exc)
+        if error is None:
+            return [Check("slack auth.test", False, _not_slack(settings, exc))]
         return [
             Check(
                 "slack auth.test",
@@ -87,14 +95,7 @@ async def check_slack(settings: Settings) -> list[Check]:
             )
         ]
     except Exception as exc:
-        return [
-            Check(
-                "slack auth.test",
-                False,
-                f"cannot reach {settings.slack_api_url} ({exc!r:.150}): "
-                "check the network or SLACK_API_URL",
-            )
-        ]
+        return [Check("slack auth.test", False, _unreachable(settings, exc))]
     checks = [
         Check(
             "slack auth.test",
@@ -129,14 +130,16 @@ async def _check_app_token(settings: Settings) -> Check:
     try:
         await client.apps_connections_open(app_token=settings.slack_app_token or "")
     except SlackApiError as exc:
+        error = _slack_error(exc)
+        if error is None:
+            return Check("slack socket mode", False, _not_slack(settings, exc))
         return Check(
             "slack socket mode",
             False,
-            f"the app-level token was refused ({exc.response.get('error')}): "
-            + HINTS["SLACK_APP_TOKEN"],
+            f"the app-level token was refused ({error}): " + HINTS["SLACK_APP_TOKEN"],
         )
     except Exception as exc:
-        return Check("slack socket mode", False, f"cannot reach Slack ({exc!r:.150})")
+        return Check("slack socket mode", False, _unreachable(settings, exc))
     return Check("slack socket mode", True, "the app-level token can open a connection")
 
 
@@ -147,6 +150,35 @@ async def run_doctor(load: Callable[[], Settings] = Settings) -> list[Check]:
     checks.append(await check_database(settings))
     checks.extend(await check_slack(settings))
     return checks
+
+
+def _slack_error(exc: SlackApiError) -> str | None:
+    """Slack's error code (invalid_auth...), or None when what answered is not Slack's
+    Web API (an HTML page, a proxy's 502), whose body is not a JSON object."""
+    data = exc.response.data
+    error = data.get("error") if isinstance(data, dict) else None
+    return str(error) if error else None
+
+
+def _not_slack(settings: Settings, exc: SlackApiError) -> str:
+    status = exc.response.status_code
+    if status >= 500:
+        return (
+            f"{settings.slack_api_url} answered HTTP {status}: Slack, or a proxy on the way, is "
+            "failing — try again later, and check SLACK_API_URL if it persists"
+        )
+    return (
+        f"{settings.slack_api_url} answered HTTP {status}, not as Slack's Web API does — "
+        "check SLACK_API_URL (leave it unset for Slack itself)"
+    )
+
+
+def _unreachable(settings: Settings, exc: Exception) -> str:
+    reason = plain_reason(exc, timeout_s=DOCTOR_TIMEOUT_S)
+    return (
+        f"cannot reach Slack at {settings.slack_api_url}: {reason} — "
+        "check SLACK_API_URL and the network"
+    )
 
 
 def _redact(url: str) -> str:

@@ -7,9 +7,11 @@ with their own settings, clock and port (0 picks a free one).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -174,19 +176,41 @@ class Runtime:
 
 
 async def serve(settings: Settings) -> None:
-    """Run until SIGTERM or Ctrl-C, then shut down cleanly."""
-    runtime = Runtime(settings)
-    await runtime.start()
+    """Run until SIGTERM or Ctrl-C, then shut down cleanly.
+
+    The signal handlers go in before start-up: in Socket Mode `start` keeps retrying while
+    Slack is unreachable, and a signal then must stop that too, not kill the process."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    runtime = Runtime(settings)
+    started = await _unless_stopped(runtime.start(), stop)
     try:
-        await stop.wait()
+        if started:
+            await stop.wait()
         log.info("shutting down")
     finally:
         await runtime.stop()
         log.info("stopped")
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run `work` until it ends (True; its exception is raised) or `stop` is set first
+    (False: `work` is cancelled)."""
+    working = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if working.done():
+        working.result()
+        return True
+    working.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await working
+    return False
 
 
 def _reason(exc: BaseException) -> str:

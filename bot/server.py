@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from urllib.parse import parse_qs
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.refusal_log import RefusalLog
+from bot.request_guard import Refusal, admit
 from storage.migrate import is_at_head
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ def build_web_app(
     """Routes for HTTP mode; in Socket Mode (`bolt_app` None) only the health check."""
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     verifier = SignatureVerifier(signing_secret)
+    refusals = RefusalLog(log)
 
     async def health(_request: web.Request) -> web.Response:
         try:
@@ -40,15 +42,23 @@ def build_web_app(
 
     async def events(request: web.Request) -> web.Response:
         assert bolt_app is not None
-        body = await request.text()
-        if not _parses(body, request.content_type):
-            # Bolt parses before it verifies, and would answer garbage with a 500.
-            if not verifier.is_valid_request(body, dict(request.headers)):
-                return web.Response(status=401, text="invalid signature")
-            log.warning("malformed %s body of %d bytes", request.content_type, len(body))
-            return web.Response(status=400, text="malformed request body")
-        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            refusals.refused(request.remote, 413, f"body over {MAX_BODY_BYTES} bytes")
+            return web.Response(status=413, text="request body too large")
+        admitted = admit(raw, request.headers, request.content_type, request.charset, verifier)
+        if isinstance(admitted, Refusal):
+            return _refuse(admitted, request, len(raw), refusals)
+        # A parsed body is what Bolt calls "socket_mode": it skips its own parsing and its
+        # signature check, both done above.
+        bolt_request = AsyncBoltRequest(
+            body=admitted,
+            query=request.query_string,
+            headers=request.headers,  # type: ignore[arg-type]
+            mode="socket_mode",
+        )
+        return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
 
     web_app.router.add_get(HEALTH_PATH, health)
     if bolt_app is not None:
@@ -56,14 +66,14 @@ def build_web_app(
     return web_app
 
 
-def _parses(body: str, content_type: str) -> bool:
-    """Whether Bolt's body parser will accept `body` (JSON, or a form whose payload is JSON)."""
-    try:
-        if body.lstrip().startswith("{") or content_type == "application/json":
-            return isinstance(json.loads(body), dict)
-        form = parse_qs(body, keep_blank_values=True, strict_parsing=bool(body))
-        if "payload" in form:
-            return isinstance(json.loads(form["payload"][0]), dict)
-        return True
-    except ValueError:
-        return False
+def _refuse(
+    refusal: Refusal, request: web.Request, size: int, refusals: RefusalLog
+) -> web.Response:
+    """Answer a refused request; a signed one (Slack, or someone holding the secret) is
+    logged each time, a stranger's at most once a minute per address."""
+    if refusal.signed:
+        detail = f": {refusal.reason}" if refusal.reason else ""
+        log.warning("malformed %s body of %d bytes%s", request.content_type, size, detail)
+        return web.Response(status=refusal.status, text=f"malformed request body{detail}")
+    refusals.refused(request.remote, refusal.status, refusal.reason)
+    return web.Response(status=refusal.status, text=refusal.reason)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
@@ -57,6 +58,13 @@ async def test_unknown_verb_gets_help_not_silence(driver: SlackDriver, slack: Fa
     assert "`/okr help`" in body
     # Answered inside the ack: no Web API call beyond Bolt's one-time auth.test.
     assert {c.method for c in slack.calls} <= {"auth.test"}
+
+
+async def test_commands_mentioning_payload_are_read_as_commands(driver: SlackDriver) -> None:
+    """Bolt's own parser takes any form containing "payload" for an interaction."""
+    response = await driver.command(text="payload", channel_name="payload-ops")
+    assert response.status == 200
+    assert "I don't know `payload`" in _section_texts(response.json())
 
 
 async def test_home_tab_is_published_for_the_user(driver: SlackDriver, slack: FakeSlack) -> None:
@@ -174,6 +182,184 @@ async def test_malformed_unsigned_body_is_401(driver: SlackDriver) -> None:
         "payload=%7Bnot-json", "application/x-www-form-urlencoded", sign=False
     )
     assert response.status == 401
+
+
+# --- hostile HTTP: refused before Bolt, no traceback, one short line ------------------
+
+DEEP_JSON = '{"a":' * 100_000 + "1" + "}" * 100_000
+
+
+def _assert_quiet(caplog: pytest.LogCaptureFixture, secret: str = "") -> list[str]:
+    """No ERROR and no traceback in the log; every line short and free of the body.
+    Returns the WARNING lines."""
+    records = caplog.records
+    assert [r.getMessage() for r in records if r.levelno >= logging.ERROR] == []
+    assert [r.getMessage() for r in records if r.exc_info] == []
+    assert all(len(r.getMessage()) < 200 for r in records)
+    if secret:
+        assert not any(secret in r.getMessage() for r in records)
+    return [r.getMessage() for r in records if r.levelno == logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    ("how", "status", "reason"),
+    [
+        ("timestamp not a number", 401, "X-Slack-Request-Timestamp is not a number"),
+        ("timestamp in exponent form", 401, "X-Slack-Request-Timestamp is not a number"),
+        ("no timestamp", 401, "no X-Slack-Request-Timestamp"),
+        ("signature not ASCII", 401, "invalid or expired signature"),
+        ("body not UTF-8", 400, "the body is not UTF-8"),
+        ("unknown charset", 400, "the body's charset is not UTF-8"),
+        ("deeply nested JSON", 401, "invalid or expired signature"),
+        ("oversized body", 413, "body over 1048576 bytes"),
+    ],
+)
+async def test_strangers_hostile_requests_are_refused_before_bolt(
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+    status: int,
+    reason: str,
+) -> None:
+    before = await _row_counts(bot)
+    form = "application/x-www-form-urlencoded"
+    now = int(time.time())
+    body, content_type, kwargs = {
+        "timestamp not a number": ("x", form, {"timestamp": "abc", "signature": "v0=0"}),
+        "timestamp in exponent form": ("x", form, {"timestamp": "1e9", "signature": "v0=0"}),
+        "no timestamp": ("x", form, {"send_timestamp": False, "signature": "v0=0"}),
+        "signature not ASCII": (COMMAND_BODY, form, {"timestamp": now, "signature": "v0=\u00e9"}),
+        "body not UTF-8": (b"text=\xff\xfe", form, {"signature": "v0=0"}),
+        "unknown charset": (COMMAND_BODY, form + "; charset=no-such-charset", {}),
+        "deeply nested JSON": (DEEP_JSON, "application/json", {"signature": "v0=0"}),
+        "oversized body": ("text=" + "a" * 1_100_000, form, {"signature": "v0=0"}),
+    }[how]
+    with caplog.at_level(logging.DEBUG):
+        response = await driver.raw(body, content_type, **kwargs)
+    assert response.status == status
+    assert _assert_quiet(caplog, secret="aaaaaaaa") == [
+        f"refused a request from 127.0.0.1 with {status}: {reason}"
+    ]
+    assert slack.calls == []
+    assert await _row_counts(bot) == before
+
+
+NESTED = {
+    "JSON": (DEEP_JSON, "application/json"),
+    "form payload": ("payload=" + quote("[" * 100_000 + "]" * 100_000), "form"),
+    "form payload past the limit": (
+        "payload=" + quote('{"type":"x","a":' * 65 + "1" + "}" * 65),
+        "form",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", list(NESTED))
+async def test_signed_deeply_nested_bodies_get_400(
+    bot: Runtime, driver: SlackDriver, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    body, content_type = NESTED[how]
+    content_type = content_type.replace("form", "application/x-www-form-urlencoded")
+    before = await _row_counts(bot)
+    with caplog.at_level(logging.DEBUG):
+        response = await driver.raw(body, content_type)
+    assert response.status == 400
+    assert _assert_quiet(caplog) == [
+        f"malformed {content_type} body of {len(body)} bytes: nested deeper than 64 levels"
+    ]
+    assert await _row_counts(bot) == before
+
+
+def _out_of_shape(driver: SlackDriver, how: str) -> tuple[str, str]:
+    """(body, content type) of a signed request whose JSON is out of Slack's shape."""
+    submission = {
+        "type": "view_submission",
+        "team": driver.team(),
+        "user": driver.user("U0001"),
+        "api_app_id": driver.api_app_id,
+        "view": driver.view("okr_set"),
+    }
+    action = {
+        "type": "block_actions",
+        "team": driver.team(),
+        "user": driver.user("U0001"),
+        "actions": [{"action_id": "checkin_open", "block_id": "b", "type": "button"}],
+    }
+    event = {"type": "event_callback", "team_id": driver.team_id, "is_ext_shared_channel": True}
+    payload: dict = {  # type: ignore[type-arg]
+        "view is a string": {**submission, "view": "okr_set"},
+        "view has no type": {
+            **submission,
+            "view": {k: v for k, v in submission["view"].items() if k != "type"},
+        },
+        "no type": {k: v for k, v in submission.items() if k != "type"},
+        "actions empty": {**action, "actions": []},
+        "actions a string": {**action, "actions": "checkin_open"},
+        "team a list": {**action, "team": [driver.team_id]},
+        "event a string": {**event, "event": "app_home_opened"},
+        "event without type": {**event, "event": {"user": "U1"}},
+        "JSON without type": {"team_id": driver.team_id, "event": {"type": "app_home_opened"}},
+    }[how]
+    if how.startswith(("event", "JSON")):
+        return json.dumps(payload), "application/json"
+    return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    ("how", "problem"),
+    [
+        ("view is a string", "view is not an object or null"),
+        ("view has no type", "view.type is missing or not a string"),
+        ("no type", "no type"),
+        ("actions empty", "actions.0.action_id is missing or not a string"),
+        ("actions a string", "actions is not a list"),
+        ("team a list", "team is not a string, an object or null"),
+        ("event a string", "event is not an object"),
+        ("event without type", "event.type is missing or not a string"),
+        ("JSON without type", "no type"),
+    ],
+)
+async def test_signed_bodies_out_of_shape_get_400_not_500(
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+    problem: str,
+) -> None:
+    before = await _row_counts(bot)
+    body, content_type = _out_of_shape(driver, how)
+    with caplog.at_level(logging.DEBUG):
+        response = await driver.raw(body, content_type)
+        await asyncio.sleep(0.1)  # anything Bolt started after an ack would log by now
+    assert response.status == 400
+    assert _assert_quiet(caplog) == [
+        f"malformed {content_type} body of {len(body)} bytes: {problem}"
+    ]
+    assert {c.method for c in slack.calls} <= {"auth.test"}
+    assert await _row_counts(bot) == before
+
+
+async def test_bad_signatures_are_logged_once_a_minute_per_source(
+    driver: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = "text=" + "SECRET" * 30_000
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(5):
+            response = await driver.raw(body, signature="v0=" + "0" * 64)
+            assert response.status == 401
+        response = await driver.raw(body, timestamp="abc", signature="v0=0")
+        assert response.status == 401
+    assert _assert_quiet(caplog, secret="SECRET") == [
+        "refused a request from 127.0.0.1 with 401: invalid or expired signature"
+    ]
+
+
+async def test_slacks_unsigned_ssl_check_is_answered(driver: SlackDriver) -> None:
+    response = await driver.raw("ssl_check=1&token=fake-verification-token", sign=False)
+    assert response.status == 200
 
 
 def _warnings(caplog: pytest.LogCaptureFixture, needle: str) -> list[str]:

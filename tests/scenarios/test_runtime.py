@@ -7,6 +7,8 @@ import logging
 import os
 import signal
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,6 +104,88 @@ async def test_migrate_then_run_then_sigterm_stops_cleanly(
     assert warning_client_prioritized_and_token_skipped() not in log
 
 
+@pytest.mark.parametrize("slack_is", ["silent", "refusing"])
+async def test_sigterm_while_socket_mode_connects_stops_cleanly(
+    slack: FakeSlack, tmp_path: Path, unused_tcp_port_factory: Callable[[], int], slack_is: str
+) -> None:
+    """Slack unreachable: apps.connections.open never answers, or nothing listens."""
+    health_port = unused_tcp_port_factory()
+    if slack_is == "silent":
+        slack.delay("apps.connections.open", 60)
+        api_url = slack.url
+    else:
+        api_url = f"http://127.0.0.1:{unused_tcp_port_factory()}/api/"
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_APP_TOKEN="xapp-1-A0001-1-abc",
+        SLACK_API_URL=api_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'okr.db'}",
+        PORT=str(health_port),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        *OKR_BOT, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            status = await _poll_health(http, f"http://127.0.0.1:{health_port}/healthz")
+        assert status == 200  # started up to Socket Mode's connect, which now hangs
+        if slack_is == "silent":
+            await slack.wait_for("apps.connections.open", timeout=10)
+        signalled = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 15)
+        took = time.monotonic() - signalled
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = err.decode()
+    assert proc.returncode == 0, log
+    assert took < 5
+    assert "shutting down" in log and log.rstrip().endswith("stopped")
+
+
+async def test_bad_signatures_do_not_grow_the_log(
+    db_url: str, slack: FakeSlack, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """Five 900 kB requests with a bad signature: one short line, not the bodies."""
+    env = _bot_env(db_url, slack, PORT=str(unused_tcp_port))
+    proc = await asyncio.create_subprocess_exec(
+        *OKR_BOT, "run", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    assert proc.stderr is not None
+    stderr = asyncio.ensure_future(proc.stderr.read())  # drained as it comes, as a log file is
+    body = "text=" + "BODY" * 225_000
+    url = f"http://127.0.0.1:{unused_tcp_port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            assert await _poll_health(http, url + "/healthz") == 200
+            for _ in range(5):
+                headers = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Slack-Request-Timestamp": str(int(time.time())),
+                    "X-Slack-Signature": "v0=" + "0" * 64,
+                }
+                async with http.post(url + "/slack/events", data=body, headers=headers) as resp:
+                    assert resp.status == 401
+        proc.send_signal(signal.SIGTERM)
+        err = await asyncio.wait_for(stderr, 15)
+        await proc.wait()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = err.decode()
+    assert "BODY" not in log
+    assert len(log) < 2000
+    [refused] = [line for line in log.splitlines() if "refused" in line]
+    assert refused.endswith(
+        "WARNING bot.server: refused a request from 127.0.0.1 with 401: "
+        "invalid or expired signature"
+    )
+
+
 async def _poll_health(http: aiohttp.ClientSession, url: str) -> int:
     for _ in range(200):
         try:
@@ -143,6 +227,48 @@ async def test_doctor_names_missing_scopes_and_bad_tokens(tmp_path: Path) -> Non
         code, out, _ = await _run("doctor", env=_bot_env(db, slack), cwd=tmp_path)
         assert code == 1
         assert "FAIL  slack auth.test: Slack refused the bot token (invalid_auth)" in out
+
+
+async def test_doctor_says_in_one_line_why_it_cannot_connect(
+    tmp_path: Path, unused_tcp_port_factory: Callable[[], int]
+) -> None:
+    db_port, slack_port = unused_tcp_port_factory(), unused_tcp_port_factory()
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=f"http://127.0.0.1:{slack_port}/api/",
+        DATABASE_URL=f"postgresql://nobody@127.0.0.1:{db_port}/none",
+    )
+    code, out, err = await _run("doctor", env=env, cwd=tmp_path)
+    assert code == 1
+    failed = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert failed == [
+        f"FAIL  database: cannot open postgresql+asyncpg://nobody@127.0.0.1:{db_port}/none: "
+        "connection refused — check that the database server runs and DATABASE_URL names a "
+        "database you may write to",
+        f"FAIL  slack auth.test: cannot reach Slack at http://127.0.0.1:{slack_port}/api/: "
+        "connection refused — check SLACK_API_URL and the network",
+    ]
+    assert "Traceback" not in err
+
+
+async def test_doctor_says_when_slack_api_url_is_not_slack(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=f"{slack.base_url}/nothing/",
+        DATABASE_URL=db,
+    )
+    code, out, err = await _run("doctor", env=env, cwd=tmp_path)
+    assert code == 1
+    assert (
+        f"FAIL  slack auth.test: {slack.base_url}/nothing/ answered HTTP 404, not as Slack's "
+        "Web API does — check SLACK_API_URL (leave it unset for Slack itself)"
+    ) in out.splitlines()
+    assert "Traceback" not in err
 
 
 async def test_doctor_lists_every_bad_setting(tmp_path: Path) -> None:
