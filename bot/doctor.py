@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import HINTS, Settings, describe_problem
 from bot.reasons import plain_reason
 from bot.scopes import REQUIRED_BOT_SCOPES
+from bot.server import paused_sends
 from bot.slack_client import build_client
 from storage.engine import create_engine
 from storage.migrate import current_revision, head_revision
@@ -74,6 +75,27 @@ async def check_database(settings: Settings) -> Check:
             f"at migration {current or 'none'}, expected {head}: run `okr-bot migrate`",
         )
     return Check("database", True, f"reachable, migrated to {head}")
+
+
+async def check_sends(settings: Settings) -> Check:
+    """Whether a workspace's sends are paused because Slack refused the token."""
+    engine = create_engine(settings.database_url)
+    try:
+        paused = await paused_sends(engine)
+    except Exception as exc:
+        return Check("slack sends", False, f"cannot read the ledger: {plain_reason(exc)}")
+    finally:
+        await engine.dispose()
+    if not paused:
+        return Check("slack sends", True, "not paused")
+    where = "; ".join(f"{p['workspace']} since {p['since']} ({p['reason']})" for p in paused)
+    return Check(
+        "slack sends",
+        False,
+        f"paused because Slack refused the bot token: {where} — fix SLACK_BOT_TOKEN (reinstall "
+        "the app if it was revoked); sends resume by themselves at the next tick after Slack "
+        "accepts it",
+    )
 
 
 async def check_slack(settings: Settings) -> list[Check]:
@@ -147,7 +169,10 @@ async def run_doctor(load: Callable[[], Settings] = Settings) -> list[Check]:
     settings, checks = check_settings(load)
     if settings is None:
         return checks
-    checks.append(await check_database(settings))
+    database = await check_database(settings)
+    checks.append(database)
+    if database.ok:
+        checks.append(await check_sends(settings))
     checks.extend(await check_slack(settings))
     return checks
 

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.refusal_log import RefusalLog
 from bot.request_guard import Refusal, admit
+from storage.engine import session_factory
 from storage.migrate import is_at_head
+from storage.workspaces import paused_workspaces
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,9 @@ def build_web_app(
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
         if not migrated:
             return web.json_response({"ok": False, "database": "not migrated"}, status=503)
+        paused = await paused_sends(engine)
+        if paused:  # serving, but Slack refuses the token: a restart would not help
+            return web.json_response({"ok": True, "status": "degraded", "paused": paused})
         return web.json_response({"ok": True})
 
     async def events(request: web.Request) -> web.Response:
@@ -77,3 +82,18 @@ def _refuse(
         return web.Response(status=refusal.status, text=f"malformed request body{detail}")
     refusals.refused(request.remote, refusal.status, refusal.reason)
     return web.Response(status=refusal.status, text=refusal.reason)
+
+
+async def paused_sends(engine: AsyncEngine) -> list[dict[str, str]]:
+    """The workspaces whose sends are paused by a token problem, with why and since when
+    (scheduler.pauses), for `/healthz` and `okr-bot doctor`."""
+    async with session_factory(engine)() as session:
+        paused = await paused_workspaces(session)
+    return [
+        {
+            "workspace": w.id,
+            "reason": w.paused_reason or "token refused",
+            "since": w.paused_since.isoformat() if w.paused_since else "",
+        }
+        for w in paused
+    ]

@@ -12,10 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlmodel import col, select
 
 from blocks import ids
+from bot.doctor import check_sends
 from bot.runtime import Runtime
 from bot.slack_client import MAX_RETRIES, build_client
 from scheduler import ledger
@@ -285,8 +287,22 @@ async def test_an_inactive_member_is_rechecked_daily_and_prompted_once_active(
     assert len(dms(slack, ME)) == 1
 
 
+async def healthz(bot: Runtime) -> dict[str, Any]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{bot.port}/healthz") as response,
+    ):
+        assert response.status == 200
+        return dict(await response.json())
+
+
 async def test_account_inactive_pauses_sends_marks_nobody_and_all_are_prompted_after(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock, caplog: Any
+    db_url: str,
+    bot: Runtime,
+    driver: SlackDriver,
+    slack: FakeSlack,
+    clock: FakeClock,
+    caplog: Any,
 ) -> None:
     """Slack's account_inactive is about the bot's token: everyone's prompt waits, nobody
     is marked inactive, one ERROR says so, and everything goes out once it is fixed."""
@@ -305,12 +321,21 @@ async def test_account_inactive_pauses_sends_marks_nobody_and_all_are_prompted_a
     assert not errors[0].exc_info
     assert len(slack.calls_to("chat.postMessage")) == 1  # the fan-out stopped at once
     assert not (await person(bot, ME)).inactive and not (await person(bot, BOB)).inactive
+    health = await healthz(bot)
+    assert health["status"] == "degraded"
+    assert [(p["workspace"], p["reason"]) for p in health["paused"]] == [
+        ("T0001", "account_inactive")
+    ]
+    doctor = await check_sends(make_settings(db_url, slack.url))
+    assert not doctor.ok and "account_inactive" in doctor.detail and "T0001" in doctor.detail
     slack.reset()
     # Fixed: the next tick finds the token works, resumes, and ME's prompt goes out.
     clock.set(MONDAY.replace(hour=10, minute=30))
     await bot.rhythm.tick(clock())
     assert len(dms(slack, ME)) == 2  # the prompt, and the admin's "can post again"
     assert "can post again" in texts(dms(slack, ME))
+    assert await healthz(bot) == {"ok": True}
+    assert (await check_sends(make_settings(db_url, slack.url))).ok
     clock.set(MONDAY.replace(hour=14))
     await bot.rhythm.tick(clock())
     assert len(dms(slack, BOB)) == 1
