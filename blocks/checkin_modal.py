@@ -249,6 +249,8 @@ class Measured(Protocol):
     @property
     def currency(self) -> str | None: ...
     @property
+    def unit_word(self) -> str | None: ...
+    @property
     def quota_basis(self) -> QuotaBasis | None: ...
 
 
@@ -303,7 +305,7 @@ def read_checkin(
                     errors[value_block(kr_id)] = "Enter the value as of today."
                 continue
             try:
-                value = parse_value(text, kr.unit, currency=kr.currency).value
+                value = parse_value(text, kr.unit, currency=kr.currency, word=kr.unit_word).value
             except ValueParseError as exc:
                 errors[value_block(kr_id)] = exc.message
                 continue
