@@ -329,14 +329,14 @@ def _kr_inputs(row: int, kr: KRRow, author_id: str) -> list[Block]:
         ),
         _text_input(
             kr_block(row, "baseline"),
-            f"KR {n}: baseline (optional)",
+            f"KR {n}: baseline",
             kr.baseline,
             optional=True,
             hint="Last cycle's result, to check the target is a stretch.",
         ),
         _text_input(
             kr_block(row, "weight"),
-            f"KR {n}: weight (optional)",
+            f"KR {n}: weight",
             kr.weight,
             optional=True,
             placeholder="1",

@@ -12,9 +12,10 @@ import pytest
 from sqlmodel import col, select
 
 from blocks import ids
-from blocks.checkin_modal import value_block
+from blocks.checkin_modal import confidence_block, note_block, value_block
 from bot.runtime import Runtime
 from storage.models import CheckIn, KeyResult, TargetRevision
+from tests.clock import FakeClock
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
@@ -112,6 +113,9 @@ async def test_a_unit_word_is_kept_read_at_check_in_and_shown(
     [row] = await rows(bot, KeyResult)
     assert (row.unit, row.unit_word, row.target_value) == ("number", "prospects", 38.0)
     view = await open_log(driver, slack)
+    assert field(view, value_block(1))["label"]["text"] == (
+        "Prospects contacted — target 38 prospects"
+    )
     response = await check_in(driver, slack, view, {value_block(1): "40 prospects"})
     assert response.status == 200 and not response.text.strip(), response.text
     assert [(c.key_result_id, c.value) for c in await rows(bot, CheckIn)] == [(1, 40.0)]
@@ -229,3 +233,62 @@ async def test_a_relative_target_reads_absolute_once_its_start_moves(
     [row] = await rows(bot, KeyResult)
     assert (row.start_value, row.target_value, row.target_text) == (1.1e6, 1.32e6, "+20%")
     assert "target +20% → $1.32M" in await listed(driver, slack)
+
+
+# --- the check-in modal -------------------------------------------------------------------------
+
+
+async def test_the_modal_names_each_field_and_preselects_last_weeks_confidence(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    await set_up(
+        driver,
+        slack,
+        {
+            "title": "Win the Nordics",
+            "level": "personal",
+            **kr(0, "Revenue this quarter", "$1.0M", "$1.2M"),
+            **kr(1, "Churn", "", "3%", kind="stay_below"),
+            **kr(2, "Partner program live", kind="milestone"),
+        },
+    )
+    view = await open_log(driver, slack)
+    assert labels(view) == [
+        "Revenue this quarter — target $1.2M",
+        "Your confidence",
+        "Note",
+        "Churn — holds ≤ 3%",
+        "Your confidence",
+        "Note",
+        "Partner program live — done or not",
+        "Your confidence",
+        "Note",
+    ]
+    assert not any("optional" in label.lower() for label in labels(view))  # Slack adds it
+    confidence = field(view, confidence_block(1))
+    assert confidence["type"] == "input" and confidence["optional"] is True
+    assert [o["value"] for o in confidence["element"]["options"]] == [
+        "on_track",
+        "at_risk",
+        "off_track",
+    ]
+    assert "initial_option" not in confidence["element"]  # nobody said anything yet
+    assert field(view, note_block(1))["element"]["max_length"] == 280
+    response = await check_in(
+        driver,
+        slack,
+        view,
+        {value_block(1): "$1,196,500", confidence_block(1): "at_risk", note_block(1): "Slipped"},
+    )
+    assert response.status == 200 and not response.text.strip(), response.text
+    clock.advance(days=7)
+    view = await open_log(driver, slack)
+    # the target at the precision that tells it from the reading; last week's confidence
+    assert field(view, value_block(1))["label"]["text"] == "Revenue this quarter — target $1.2M"
+    assert field(view, value_block(1))["element"]["initial_value"] == "$1.1965M"
+    assert field(view, confidence_block(1))["element"]["initial_option"]["value"] == "at_risk"
+    assert "initial_option" not in field(view, confidence_block(2))["element"]
+    # a confidence that is not one of the three is refused on its own field
+    response = await check_in(driver, slack, view, {confidence_block(1): "ecstatic"})
+    assert "on track, at risk" in response.json()["errors"][confidence_block(1)]
+    assert await count(bot, CheckIn) == 1

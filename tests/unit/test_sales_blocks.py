@@ -8,20 +8,29 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from slack_sdk.models.views import View
 
 from blocks.checkin_modal import (
+    CONFIDENCE_LABEL,
+    MAX_KRS,
+    CheckInItem,
+    checkin_modal,
+    confidence_block,
     read_checkin,
     value_block,
+    value_label,
 )
 from blocks.kr_format import kr_value
 from blocks.kr_history import kr_history_modal
-from blocks.objective_form import row_values
-from okr.display import Measure
+from blocks.labels import MAX_LABEL, field_label
+from blocks.objective_form import Choice, FormState, objective_modal, row_values
+from okr.display import Measure, target_text
 from okr.outline import KRLine
 from okr.progress import KRKind
 from okr.relative_target import MAX_TEXT_CHARS, relative_target, still_relative
 from okr.values import Unit, parse_value
 from tests.unit.test_blocks_display import make_kr
+from tests.unit.test_quota_blocks import quota_kr
 
 USD = Measure(Unit.CURRENCY, "USD")
 PROSPECTS = Measure(Unit.NUMBER, word="prospects")
@@ -105,6 +114,73 @@ def test_an_edit_row_brings_back_the_word_and_the_relative_form() -> None:
 # --- the check-in modal ------------------------------------------------------------------------
 
 
+def _inputs(view: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in view["blocks"] if b["type"] == "input"]
+
+
+def test_every_field_says_what_it_measures_and_its_target() -> None:
+    churn = make_kr(
+        2, title="Churn", kind="stay_below", unit="percent", currency=None, target=3, current=3.04
+    )
+    milestone = make_kr(3, title="Partner program live", kind="milestone", unit="number")
+    assert value_label(sales()) == "Revenue this quarter — target $1.2M"
+    assert value_label(prospects()) == "Prospects contacted — target 38 prospects"
+    assert value_label(churn) == "Churn — holds ≤ 3%"
+    assert value_label(milestone) == "Partner program live — done or not"
+    near = sales(current=1_199_999)
+    assert (
+        value_label(near) == f"Revenue this quarter — target {target_text(1.2e6, USD, 1_199_999)}"
+    )
+    assert target_text(1.2e6, USD, 1_199_999) != target_text(1_199_999, USD, 1.2e6)
+
+
+def test_labels_stay_within_slacks_limit_and_never_say_optional() -> None:
+    long = make_kr(title="Revenue " * 400)
+    assert len(field_label(long.title, "target $2M")) <= MAX_LABEL
+    assert field_label(long.title, "target $2M").endswith("… — target $2M")
+    items = [
+        CheckInItem(kr, "Grow")
+        for kr in (long, sales(), prospects(), quota_kr(), make_kr(5, kind="milestone"))
+    ]
+    view = checkin_modal(items)
+    View(**view).validate_json()
+    for block in _inputs(view):
+        assert 0 < len(block["label"]["text"]) <= MAX_LABEL
+        assert "optional" not in block["label"]["text"].lower()
+
+
+def test_confidence_is_a_labelled_optional_choice_preselected_to_the_last_one() -> None:
+    view = checkin_modal(
+        [CheckInItem(make_kr(1, confidence="at_risk"), "Grow"), CheckInItem(make_kr(2), "Grow")]
+    )
+    fields = {b.get("block_id"): b for b in view["blocks"]}
+    at_risk = fields[confidence_block(1)]
+    assert (at_risk["type"], at_risk["label"]["text"], at_risk["optional"]) == (
+        "input",
+        CONFIDENCE_LABEL,
+        True,
+    )
+    assert at_risk["element"]["initial_option"]["value"] == "at_risk"
+    assert fields[confidence_block(2)]["element"]["initial_option"]["value"] == "on_track"
+    order = [b.get("block_id") for b in view["blocks"]]
+    assert order.index(confidence_block(1)) == order.index(value_block(1)) + 1  # beside it
+
+
+def test_a_crowded_modal_keeps_its_budget_and_invents_no_reading() -> None:
+    unread = [
+        CheckInItem(replace(make_kr(i), reported=False), "Grow") for i in range(1, MAX_KRS + 9)
+    ]
+    mixed = [CheckInItem(quota_kr(id=i), "Pipeline") for i in range(100, 110)] + unread
+    for items in (unread, mixed):
+        view = checkin_modal(items)
+        View(**view).validate_json()
+        assert len(view["blocks"]) <= 100
+        assert view["blocks"][0]["type"] == "context" and "Showing" in str(view["blocks"][0])
+        for block in _inputs(view):
+            if block["block_id"].startswith("ci_value_"):
+                assert "initial_value" not in block["element"], block["block_id"]
+
+
 @pytest.mark.parametrize(
     ("typed", "value", "error"),
     [
@@ -124,3 +200,12 @@ def test_a_check_in_reads_the_krs_unit_word(typed: str, value: float | None, err
         assert [a.value for a in answers] == [value] and errors == {}
     else:
         assert answers == [] and errors[value_block(kr.id)].startswith(error), errors
+
+
+def test_no_label_of_the_set_modal_says_optional_either() -> None:
+    view = objective_modal(
+        FormState(author_id="U0AAA1", cycles=[Choice("1", "Q4 2026")], cycle_id=1)
+    )
+    labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+    assert "KR 1: baseline" in labels and "KR 1: weight" in labels
+    assert not any("optional" in label.lower() for label in labels)
