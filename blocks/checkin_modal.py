@@ -49,6 +49,8 @@ CONFIDENCE = {
 }
 CONFIDENCE_LABEL = "Your confidence"
 NOTE_LABEL = "Note"
+SENT = "sent"
+"""The key under which a check-in's answers travel to the after-check-in hooks."""
 DONE, NOT_DONE = "done", "not_done"
 
 
@@ -247,6 +249,18 @@ class Answer:
     changed: bool = True
     period_key: str | None = None
     """The period a quota count is for (None: other kinds, or an edit keeping its period)."""
+
+
+def with_sent(source: Mapping[str, Any], answers: Sequence[Answer]) -> dict[str, Any]:
+    """`source` (where the check-in came from) with what was sent, for the hooks after it:
+    the prompt's done state echoes the values."""
+    return {**source, SENT: tuple(answers)}
+
+
+def sent_in(source: Mapping[str, Any]) -> list[Answer]:
+    """The answers `with_sent` put into `source`; none when it holds none."""
+    sent = source.get(SENT)
+    return [a for a in sent if isinstance(a, Answer)] if isinstance(sent, tuple) else []
 
 
 def _shown(blocks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

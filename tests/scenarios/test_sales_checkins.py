@@ -19,7 +19,7 @@ from tests.clock import FakeClock
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
-from tests.scenario import ME, add_people, count, create, kr, submit
+from tests.scenario import ME, add_people, count, create, dms, kr, run, seed_team, submit
 from tests.scenarios.test_checkins import open_log
 from tests.scenarios.test_objectives import open_edit
 
@@ -292,3 +292,61 @@ async def test_the_modal_names_each_field_and_preselects_last_weeks_confidence(
     response = await check_in(driver, slack, view, {confidence_block(1): "ecstatic"})
     assert "on track, at risk" in response.json()["errors"][confidence_block(1)]
     assert await count(bot, CheckIn) == 1
+
+
+# --- the prompt's done state --------------------------------------------------------------------
+
+
+async def test_the_done_state_repeats_what_was_sent(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    team_id = await seed_team(bot)
+    slack.add_channel("CSALES", name="sales")
+    await set_up(
+        driver,
+        slack,
+        {
+            "title": "Fill the pipeline",
+            "level": "team",
+            "team": (team_id, "Nordics"),
+            **kr(0, "Prospects contacted", "0", "50 prospects"),
+            **kr(1, "Revenue this quarter", "$1.0M", "$1.2M"),
+            **kr(2, "Partner program live", kind="milestone"),
+        },
+    )
+    monday = clock.now.replace(hour=8, minute=0)  # 09:00 in Stockholm, ME's prompt time
+    assert await run(bot, "checkins", monday, clock) == {"sent": 1}
+    prompt = dms(slack, ME)[-1]  # after the confirmation of /okr set
+    assert ids.CHECK_IN in json.dumps(prompt.args)
+    await driver.block_action(
+        ids.CHECK_IN,
+        value="",
+        user_id=ME,
+        channel_id=prompt.response["channel"],
+        message={"ts": prompt.response["ts"], "text": "prompt"},
+    )
+    view = (await slack.wait_for("views.open", count=2))[-1].response["view"]  # after /okr set's
+    response = await check_in(
+        driver,
+        slack,
+        view,
+        {
+            value_block(1): "38 prospects",
+            confidence_block(1): "at_risk",
+            value_block(2): "1.03 mil",
+            confidence_block(2): "on_track",
+        },
+    )
+    assert response.status == 200 and not response.text.strip(), response.text
+    [update] = await slack.wait_for("chat.update")
+    assert update.args["ts"] == prompt.response["ts"]
+    text = update.args["blocks"][0]["text"]["text"]
+    assert "✅ Checked in 3 key results" in text
+    assert "38 prospects · at risk — $1.03M · on track" in text
+    assert "Partner program live" not in text and ids.CHECK_IN not in json.dumps(update.args)
+    # a second check-in the same week redraws it with what that one sent
+    clock.advance(hours=2)
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, {value_block(3): "done"})
+    [_, again] = await slack.wait_for("chat.update", count=2)
+    assert "\ndone\n" in again.args["blocks"][0]["text"]["text"]

@@ -17,20 +17,24 @@ from blocks.checkin_modal import (
     checkin_modal,
     confidence_block,
     read_checkin,
+    sent_in,
     value_block,
     value_label,
+    with_sent,
 )
 from blocks.kr_format import kr_value
 from blocks.kr_history import kr_history_modal
 from blocks.labels import MAX_LABEL, field_label
 from blocks.objective_form import Choice, FormState, objective_modal, row_values
+from blocks.prompt import MAX_ECHOED, Sent, prompt_done
 from okr.display import Measure, target_text
 from okr.outline import KRLine
 from okr.progress import KRKind
 from okr.relative_target import MAX_TEXT_CHARS, relative_target, still_relative
 from okr.values import Unit, parse_value
-from tests.unit.test_blocks_display import make_kr
+from tests.unit.test_blocks_display import EVIL, EVIL_ESCAPED, make_kr
 from tests.unit.test_quota_blocks import quota_kr
+from tests.unit.test_rhythm_blocks import WHEN, check_message
 
 USD = Measure(Unit.CURRENCY, "USD")
 PROSPECTS = Measure(Unit.NUMBER, word="prospects")
@@ -200,6 +204,53 @@ def test_a_check_in_reads_the_krs_unit_word(typed: str, value: float | None, err
         assert [a.value for a in answers] == [value] and errors == {}
     else:
         assert answers == [] and errors[value_block(kr.id)].startswith(error), errors
+
+
+# --- the done state ------------------------------------------------------------------------------
+
+
+def test_the_done_state_repeats_what_was_sent_in_each_krs_format() -> None:
+    sent = [
+        Sent(KRKind.INCREASE, PROSPECTS, 38, "at_risk"),
+        Sent(KRKind.INCREASE, USD, 1_030_000, "on_track"),
+        Sent(KRKind.MILESTONE, Measure(), 1.0),
+        Sent(KRKind.STAY_BELOW, Measure(Unit.PERCENT), 3.04, "off_track"),
+    ]
+    done = prompt_done(cycle_name="Q4", week_label="week 8 of 13", count=4, when=WHEN, sent=sent)
+    check_message(done)
+    text = done["blocks"][0]["text"]["text"]
+    assert "\n38 prospects · at risk — $1.03M · on track — done — 3.04% · off track\n" in text
+    exact = prompt_done(
+        cycle_name="Q4",
+        week_label="w",
+        count=1,
+        when=WHEN,
+        sent=[Sent(KRKind.INCREASE, USD, 1_034_567)],
+    )
+    assert "$1.034567M" in exact["blocks"][0]["text"]["text"]  # a typo shows, not a rounding
+    plain = prompt_done(cycle_name="Q4", week_label="w", count=1, when=WHEN)
+    assert plain["blocks"][0]["text"]["text"].count("\n") == 1  # no echo without answers
+
+
+def test_the_echo_escapes_user_text_and_stays_within_a_section() -> None:
+    hostile = Measure(Unit.NUMBER, word=EVIL)
+    many = [Sent(KRKind.INCREASE, hostile, 1e15 - 1, "at_risk")] * (MAX_ECHOED + 5)
+    done = prompt_done(cycle_name=EVIL, week_label=EVIL, count=40, when=WHEN, sent=many)
+    check_message(done)
+    text = done["blocks"][0]["text"]["text"]
+    assert EVIL not in text and EVIL_ESCAPED in text
+    assert text.count("· at risk") == MAX_ECHOED and "and 5 more" in text
+
+
+def test_answers_travel_with_the_source_to_the_hooks() -> None:
+    answers, _ = read_checkin(
+        {value_block(1): {"value": {"type": "plain_text_input", "value": "$1.1M"}}}, {1: sales()}
+    )
+    source = {"channel": "D1", "ts": "1.2"}
+    travelling = with_sent(source, answers)
+    assert {k: travelling[k] for k in source} == source
+    assert sent_in(travelling) == answers and sent_in(source) == []
+    assert sent_in({"sent": [{"kr_id": 1, "value": 5}]}) == []  # only what the modal read
 
 
 def test_no_label_of_the_set_modal_says_optional_either() -> None:
