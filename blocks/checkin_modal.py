@@ -163,34 +163,25 @@ def value_label(kr: KRLine) -> str:
 def _value_input(kr: KRLine, value: float | None, edited: CheckInNote | None) -> list[InputBlock]:
     """The value field (a quota: its count and period menu). `value` None (no reading yet)
     leaves it empty; `edited` is the quota count being corrected, if any."""
+    if kr.kind is KRKind.QUOTA:
+        if edited is not None:  # a quota count corrected: same period, its value prefilled
+            count = plain_number(edited.value)
+            return [corrected_count_input(kr, edited, value_block(kr.id), count)]
+        return quota_inputs(kr, value_block(kr.id))
+    element: StaticSelectElement | PlainTextInputElement
     if kr.kind is KRKind.MILESTONE:
         done_options = [Option(value=DONE, label="Done"), Option(value=NOT_DONE, label="Not done")]
-        return [
-            InputBlock(
-                block_id=value_block(kr.id),
-                label=value_label(kr),
-                element=StaticSelectElement(
-                    action_id="value",
-                    options=done_options,
-                    initial_option=done_options[0 if value is not None and value >= 1 else 1],
-                ),
-            )
-        ]
-    if kr.kind is not KRKind.QUOTA:
-        return [
-            InputBlock(
-                block_id=value_block(kr.id),
-                label=value_label(kr),
-                element=PlainTextInputElement(
-                    action_id="value",
-                    initial_value=editable_text(value, kr.measure) if value is not None else None,
-                ),
-            )
-        ]
-    if edited is not None:  # a quota count corrected: same period, its value prefilled
-        count = plain_number(edited.value)
-        return [corrected_count_input(kr, edited, value_block(kr.id), count)]
-    return quota_inputs(kr, value_block(kr.id))
+        element = StaticSelectElement(
+            action_id="value",
+            options=done_options,
+            initial_option=done_options[0 if value is not None and value >= 1 else 1],
+        )
+    else:
+        element = PlainTextInputElement(
+            action_id="value",
+            initial_value=editable_text(value, kr.measure) if value is not None else None,
+        )
+    return [InputBlock(block_id=value_block(kr.id), label=value_label(kr), element=element)]
 
 
 def _kr_blocks(
