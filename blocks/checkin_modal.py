@@ -1,5 +1,6 @@
-"""The check-in modal: all of a person's key results in one form, three blocks each
-(the KR with a confidence menu beside it, the new value, a one-line note).
+"""The check-in modal: all of a person's key results in one form, four blocks each (the KR
+and where it stands; its value, labelled with what it measures and its target; the owner's
+confidence; a one-line note), a quota five (the period its count is for).
 
 Reading it back is pure: `read_checkin` returns the entries to store, or field errors
 keyed by block id.
@@ -26,22 +27,30 @@ from slack_sdk.models.views import View
 
 from blocks import ids
 from blocks.kr_format import MAX_VIEW_BLOCKS, clip, standing, status_label
+from blocks.labels import field_label
 from blocks.objective_form import plain_number
 from blocks.quota_lines import corrected_count_input, period_block, quota_inputs, read_period
 from blocks.view_state import element as _element
-from okr.display import editable_text
+from okr.display import editable_text, target_text
 from okr.outline import CheckInNote, KRLine
 from okr.progress import KRKind
 from okr.quota import QuotaBasis
 from okr.values import Unit, ValueParseError, parse_value
 
-MAX_KRS = 32  # three blocks each, plus a header context: within a modal's 100 blocks
+BLOCKS_PER_KR = 4
+MAX_KRS = (MAX_VIEW_BLOCKS - 1) // BLOCKS_PER_KR
+"""KRs one modal asks for: four blocks each, plus the note naming the rest (a quota's period
+menu takes one more block: `_within_budget` keeps the modal within 100)."""
 NOTE_MAX = 280
 CONFIDENCE = {
     "on_track": "On track",
     "at_risk": "At risk",
     "off_track": "Off track",
 }
+CONFIDENCE_LABEL = "Your confidence"
+NOTE_LABEL = "Note"
+SENT = "sent"
+"""The key under which a check-in's answers travel to the after-check-in hooks."""
 DONE, NOT_DONE = "done", "not_done"
 
 
@@ -68,25 +77,13 @@ class CheckInItem:
 def checkin_modal(
     items: Sequence[CheckInItem], *, source: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The modal for `items` (the first 32; more are named in a note). `source` (e.g. the
-    prompt message to update afterwards) travels in private_metadata."""
-    shown = list(items)[:MAX_KRS]
-    blocks: list[Any] = []
-    if len(items) > MAX_KRS:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(
-                        text=f"Showing {MAX_KRS} of {len(items)} key results: save, "
-                        "then check in on the rest with `/okr log`."
-                    )
-                ]
-            )
-        )
-    for item in shown:
-        current = item.kr.current if item.kr.reported else None
-        blocks.extend(_kr_blocks(item, current, item.kr.confidence, ""))
-    shown, blocks = _within_budget(items, shown, blocks)
+    """The modal for `items` (as many as fit; the rest are named in a note). `source` (e.g.
+    the prompt message to update afterwards) travels in private_metadata."""
+    groups = [
+        (item, _kr_blocks(item, _reading(item.kr), item.kr.confidence, ""))
+        for item in list(items)[:MAX_KRS]
+    ]
+    shown, blocks = _within_budget(len(items), groups)
     view = View(
         type="modal",
         callback_id=ids.CHECK_IN_VIEW,
@@ -102,25 +99,31 @@ def checkin_modal(
     return view.to_dict()
 
 
+def _reading(kr: KRLine) -> float | None:
+    """The value the field starts from: the latest reading; None (an empty field) before the
+    first one, so nothing is prefilled that nobody reported."""
+    return kr.current if kr.reported else None
+
+
 def _within_budget(
-    items: Sequence[CheckInItem], shown: list[CheckInItem], blocks: list[Any]
+    total: int, groups: Sequence[tuple[CheckInItem, list[Any]]]
 ) -> tuple[list[CheckInItem], list[Any]]:
-    """Quota KRs take a fourth block (their period menu): drop KRs from the end until the
-    modal is within Slack's 100 blocks, and say how many are left for `/okr log`."""
-    if len(blocks) <= MAX_VIEW_BLOCKS:
-        return shown, blocks
+    """The KRs whose blocks fit in Slack's 100 (a quota takes a fifth block, its period
+    menu), in order; when some are left out, a note first says how many and where to
+    check in on them. `total` is the number of KRs asked for."""
+    if total == len(groups) and sum(len(blocks) for _, blocks in groups) <= MAX_VIEW_BLOCKS:
+        return [item for item, _ in groups], [b for _, blocks in groups for b in blocks]
     kept: list[CheckInItem] = []
     kept_blocks: list[Any] = []
-    for item in shown:
-        more = _kr_blocks(item, item.kr.current, item.kr.confidence, "")
-        if len(kept_blocks) + len(more) + 1 > MAX_VIEW_BLOCKS:
+    for item, blocks in groups:
+        if len(kept_blocks) + len(blocks) + 1 > MAX_VIEW_BLOCKS:
             break
         kept.append(item)
-        kept_blocks.extend(more)
+        kept_blocks.extend(blocks)
     note = ContextBlock(
         elements=[
             MarkdownTextObject(
-                text=f"Showing {len(kept)} of {len(items)} key results: save, "
+                text=f"Showing {len(kept)} of {total} key results: save, "
                 "then check in on the rest with `/okr log`."
             )
         ]
@@ -129,7 +132,7 @@ def _within_budget(
 
 
 def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any]:
-    """The same three blocks for one KR, prefilled from the check-in being corrected."""
+    """The same blocks for one KR, prefilled from the check-in being corrected."""
     blocks = _kr_blocks(item, checkin.value, checkin.confidence, checkin.note, checkin)
     return View(
         type="modal",
@@ -142,6 +145,45 @@ def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any
     ).to_dict()
 
 
+def value_label(kr: KRLine) -> str:
+    """What the value field asks for, named after the KR and its target (plain text):
+    `Revenue this quarter — target $1.2M`, `Churn — holds ≤ 3%`, `Partner program live —
+    due 15 Dec`; the target at the precision that tells it from the latest reading."""
+    if kr.kind is KRKind.MILESTONE:
+        due = kr.due_date
+        return field_label(kr.title, f"due {due.day} {due:%b}" if due else "done or not")
+    target = target_text(kr.target, kr.measure, _reading(kr))
+    if kr.kind.holds:
+        return field_label(
+            kr.title, f"holds {'≥' if kr.kind is KRKind.STAY_ABOVE else '≤'} {target}"
+        )
+    return field_label(kr.title, f"target {target}")
+
+
+def _value_input(kr: KRLine, value: float | None, edited: CheckInNote | None) -> list[InputBlock]:
+    """The value field (a quota: its count and period menu). `value` None (no reading yet)
+    leaves it empty; `edited` is the quota count being corrected, if any."""
+    if kr.kind is KRKind.QUOTA:
+        if edited is not None:  # a quota count corrected: same period, its value prefilled
+            count = plain_number(edited.value)
+            return [corrected_count_input(kr, edited, value_block(kr.id), count)]
+        return quota_inputs(kr, value_block(kr.id))
+    element: StaticSelectElement | PlainTextInputElement
+    if kr.kind is KRKind.MILESTONE:
+        done_options = [Option(value=DONE, label="Done"), Option(value=NOT_DONE, label="Not done")]
+        element = StaticSelectElement(
+            action_id="value",
+            options=done_options,
+            initial_option=done_options[0 if value is not None and value >= 1 else 1],
+        )
+    else:
+        element = PlainTextInputElement(
+            action_id="value",
+            initial_value=editable_text(value, kr.measure) if value is not None else None,
+        )
+    return [InputBlock(block_id=value_block(kr.id), label=value_label(kr), element=element)]
+
+
 def _kr_blocks(
     item: CheckInItem,
     value: float | None,
@@ -149,8 +191,9 @@ def _kr_blocks(
     note: str,
     edited: CheckInNote | None = None,
 ) -> list[Any]:
-    """`value` None (no reading yet) leaves the field empty: nothing is prefilled that
-    nobody reported. `edited` is the quota count being corrected, if any."""
+    """One KR's blocks: where it stands, its value, the owner's confidence (preselected to
+    `confidence`, their last call) and a note. Slack marks optional fields "(optional)"
+    itself, so no label says it."""
     kr = item.kr
     summary = (
         f"*{clip(kr.title, 150)}*  ·  {clip(item.objective_title, 100)}\n"
@@ -158,51 +201,23 @@ def _kr_blocks(
     )
     confidence_options = [Option(value=k, label=v) for k, v in CONFIDENCE.items()]
     initial = next((o for o in confidence_options if o.value == confidence), None)
-    if kr.kind is KRKind.MILESTONE:
-        done_options = [Option(value=DONE, label="Done"), Option(value=NOT_DONE, label="Not done")]
-        value_input = InputBlock(
-            block_id=value_block(kr.id),
-            label="Status",
-            element=StaticSelectElement(
-                action_id="value",
-                options=done_options,
-                initial_option=done_options[0 if value is not None and value >= 1 else 1],
-            ),
-        )
-    elif kr.kind is KRKind.QUOTA:
-        value_input = None
-    else:
-        label = "Observed value" if kr.kind.holds else "New value"
-        value_input = InputBlock(
-            block_id=value_block(kr.id),
-            label=label,
-            element=PlainTextInputElement(
-                action_id="value",
-                initial_value=editable_text(value, kr.measure) if value is not None else None,
-            ),
-        )
-    if value_input is not None:
-        inputs = [value_input]
-    elif edited is not None:  # a quota count corrected: same period, its value prefilled
-        count = plain_number(edited.value)
-        inputs = [corrected_count_input(kr, edited, value_block(kr.id), count)]
-    else:
-        inputs = quota_inputs(kr, value_block(kr.id))
     return [
-        SectionBlock(
+        SectionBlock(text=MarkdownTextObject(text=summary)),
+        *_value_input(kr, value, edited),
+        InputBlock(
             block_id=confidence_block(kr.id),
-            text=MarkdownTextObject(text=summary),
-            accessory=StaticSelectElement(
+            label=CONFIDENCE_LABEL,
+            optional=True,
+            element=StaticSelectElement(
                 action_id=ids.CHECK_IN_CONFIDENCE,
-                placeholder="Your confidence",
+                placeholder="On track, at risk or off track?",
                 options=confidence_options,
                 initial_option=initial,
             ),
         ),
-        *inputs,
         InputBlock(
             block_id=note_block(kr.id),
-            label="Note (optional)",
+            label=NOTE_LABEL,
             optional=True,
             element=PlainTextInputElement(
                 action_id="value",
@@ -227,6 +242,18 @@ class Answer:
     """The period a quota count is for (None: other kinds, or an edit keeping its period)."""
 
 
+def with_sent(source: Mapping[str, Any], answers: Sequence[Answer]) -> dict[str, Any]:
+    """`source` (where the check-in came from) with what was sent, for the hooks after it:
+    the prompt's done state echoes the values."""
+    return {**source, SENT: tuple(answers)}
+
+
+def sent_in(source: Mapping[str, Any]) -> list[Answer]:
+    """The answers `with_sent` put into `source`; none when it holds none."""
+    sent = source.get(SENT)
+    return [a for a in sent if isinstance(a, Answer)] if isinstance(sent, tuple) else []
+
+
 def _shown(blocks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """What each block showed when the modal was drawn (initial value or option)."""
     shown: dict[str, Any] = {}
@@ -248,6 +275,8 @@ class Measured(Protocol):
     def unit(self) -> Unit: ...
     @property
     def currency(self) -> str | None: ...
+    @property
+    def unit_word(self) -> str | None: ...
     @property
     def quota_basis(self) -> QuotaBasis | None: ...
 
@@ -303,7 +332,7 @@ def read_checkin(
                     errors[value_block(kr_id)] = "Enter the value as of today."
                 continue
             try:
-                value = parse_value(text, kr.unit, currency=kr.currency).value
+                value = parse_value(text, kr.unit, currency=kr.currency, word=kr.unit_word).value
             except ValueParseError as exc:
                 errors[value_block(kr_id)] = exc.message
                 continue
@@ -316,7 +345,7 @@ def read_checkin(
             "value"
         )
         if confidence is not None and confidence not in CONFIDENCE:
-            errors[value_block(kr_id)] = "Pick on track, at risk or off track."
+            errors[confidence_block(kr_id)] = "Pick on track, at risk or off track."
             continue
         note = (_element(values, note_block(kr_id)).get("value") or "").strip()
         if not isinstance(note, str) or len(note) > NOTE_MAX:

@@ -121,6 +121,7 @@ def set_confirmation(
             card,
             show_edit=not warnings,
             max_blocks=budget if objective_block_count(card) > budget else None,
+            relative_targets=not resolved,
         )
     )
     fallback = f"Objective saved: {title}"

@@ -178,11 +178,18 @@ def _threshold(kr: KRLine) -> str:
     return "≥" if kr.kind is KRKind.STAY_ABOVE else "≤"
 
 
-def kr_value(kr: KRLine) -> str:
+def full_target(kr: KRLine, target: str) -> str:
+    """`target` (already escaped) after the relative form it was typed as: `+20% → $1.2M`;
+    just `target` when it was typed absolute."""
+    relative = kr.relative_target
+    return f"{escape(relative)} → {target}" if relative else target
+
+
+def kr_value(kr: KRLine, *, full: bool = False) -> str:
     """Where the KR stands: `$1.2M of $2M`, `38 of 50 prospects`; `done` / `not done` for a
     milestone; `now 2.5% · holds ≤ 3%` for a threshold to hold; a quota's periods
     (blocks.quota_lines); `no reading yet · target $2M` before the first check-in (never a
-    value nobody reported)."""
+    value nobody reported). `full` shows a relative target as typed: `of +20% → $1.2M`."""
     if kr.kind is KRKind.MILESTONE:
         return "done" if kr.done else "not done"
     if kr.kind is KRKind.QUOTA:
@@ -190,11 +197,13 @@ def kr_value(kr: KRLine) -> str:
     bare = kr.measure.bare
     if not kr.reported:
         target = escape(with_word(bare.text(kr.target), kr.unit_word))
+        target = full_target(kr, target) if full else target
         if kr.kind.holds:
             return f"{NO_READING} · holds {_threshold(kr)} {target}"
         return f"{NO_READING} · target {target}"
     now, target = pair_text(kr.current, kr.target, bare)
     now, target = escape(now), escape(with_word(target, kr.unit_word))
+    target = full_target(kr, target) if full else target
     if kr.kind.holds:
         return f"now {now} · holds {_threshold(kr)} {target}"
     return f"{now} of {target}"
@@ -205,13 +214,17 @@ def measured(kr: KRLine) -> bool:
     return kr.reported or kr.kind is KRKind.MILESTONE
 
 
-def standing(kr: KRLine, shown: str | None = None, *, score_bar: bool = False) -> str:
-    """`kr_value`, then the bar and `shown` (the percent unless given): `$700k of $2M
-    ▓▓▓▓░░░░░░ 35%`. A KR without a reading has neither bar nor percent to show."""
+def standing(
+    kr: KRLine, shown: str | None = None, *, score_bar: bool = False, full: bool = False
+) -> str:
+    """`kr_value` (`full`: a relative target as typed), then the bar and `shown` (the percent
+    unless given): `$700k of $2M ▓▓▓▓░░░░░░ 35%`. A KR without a reading has neither bar nor
+    percent to show."""
+    value = kr_value(kr, full=full)
     if not measured(kr):
-        return kr_value(kr)
+        return value
     bar = progress_bar(kr.score if score_bar else kr.progress)
-    return f"{kr_value(kr)}  {bar} {percent(kr.progress) if shown is None else shown}"
+    return f"{value}  {bar} {percent(kr.progress) if shown is None else shown}"
 
 
 def day_month(moment: datetime) -> str:

@@ -29,6 +29,7 @@ from blocks.kr_format import (
     TITLE_CHARS,
     clip,
     confidence_label,
+    full_target,
     guard,
     mention,
     pair,
@@ -150,7 +151,7 @@ def kr_history_modal(
     target, original, _ = history_values(kr)
     fields = [
         MarkdownTextObject(text=f"*Original target*\n{original}"),
-        MarkdownTextObject(text=f"*Current target*\n{target}"),
+        MarkdownTextObject(text=f"*Current target*\n{full_target(kr, target)}"),
     ]
     if kr.kind.moves:
         fields.append(MarkdownTextObject(text=f"*Start*\n{value_text(kr, kr.start)}"))

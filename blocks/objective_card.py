@@ -92,11 +92,13 @@ def kr_text(
     owner_word: str = "owner",
     show_owner: bool = True,
     show_pace: bool = False,
+    relative: bool = True,
 ) -> str:
     """A KR section's mrkdwn: title (· owner), value and progress (· trend), status pair.
 
     `context_line` (already escaped) goes under the title, e.g. the objective on Home;
-    `show_pace` shows "72% · expected 60%" instead of the bare percent."""
+    `show_pace` shows "72% · expected 60%" instead of the bare percent; `relative` shows a
+    target typed relative as such (`of +20% → $1.2M`)."""
     head = f"*{user_text(kr.title, KR_TITLE_CHARS)}*"
     if show_owner:
         head += f" · {mention(kr.owner_id)}"
@@ -108,7 +110,7 @@ def kr_text(
         progress_line = done
     else:
         shown = pace_label(kr) if show_pace or kr.kind.holds else percent(kr.progress)
-        progress_line = standing(kr, shown)
+        progress_line = standing(kr, shown, full=relative)
     trend = trend_label(kr)
     if trend:
         progress_line += f" · {trend}"
@@ -144,11 +146,14 @@ def objective_blocks(
     show_edit: bool,
     now_label: str | None = None,
     max_blocks: int | None = None,
+    relative_targets: bool = True,
 ) -> list[dict[str, Any]]:
     """The card's blocks (see the module docstring); `objective_block_count` of them.
 
     With `max_blocks` smaller than that, the first KRs are kept and the rest summarised in a
-    context "and N more key results" (at least the objective section and that line remain)."""
+    context "and N more key results" (at least the objective section and that line remain).
+    `relative_targets` False shows targets without the relative form they were typed as
+    (a confirmation that already said what each became)."""
     header = SectionBlock(
         text=MarkdownTextObject(text=objective_text(card, now_label)),
         accessory=edit_button(card) if show_edit else None,
@@ -160,7 +165,7 @@ def objective_blocks(
         keep = max(0, max(MIN_CARD_BLOCKS, max_blocks) - 2)
         hidden = len(krs) - keep
         krs = krs[:keep]
-    blocks.extend(kr_section(kr) for kr in krs)
+    blocks.extend(kr_section(kr, relative=relative_targets) for kr in krs)
     if hidden:
         blocks.append(more_context(f"and {plural(hidden, 'more key result')}"))
     return [b.to_dict() for b in blocks]

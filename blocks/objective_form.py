@@ -43,8 +43,15 @@ from okr.kr_units import VALUE_FIELDS, settle_unit
 from okr.outline import Level
 from okr.periods import Period
 from okr.progress import KRKind, validate_kr
-from okr.relative_target import relative_target, resolve
-from okr.values import ParsedValue, Unit, ValueParseError, is_currency_code, parse_value
+from okr.relative_target import relative_target, resolve, still_relative
+from okr.values import (
+    ParsedValue,
+    Unit,
+    ValueParseError,
+    is_currency_code,
+    parse_value,
+    with_word,
+)
 
 INITIAL_KR_ROWS = 3
 MAX_KR_ROWS = 10
@@ -322,14 +329,14 @@ def _kr_inputs(row: int, kr: KRRow, author_id: str) -> list[Block]:
         ),
         _text_input(
             kr_block(row, "baseline"),
-            f"KR {n}: baseline (optional)",
+            f"KR {n}: baseline",
             kr.baseline,
             optional=True,
             hint="Last cycle's result, to check the target is a stretch.",
         ),
         _text_input(
             kr_block(row, "weight"),
-            f"KR {n}: weight (optional)",
+            f"KR {n}: weight",
             kr.weight,
             optional=True,
             placeholder="1",
@@ -646,14 +653,28 @@ def kind_choice(kind: str, period: str | None) -> str:
 
 
 def row_values(
-    kind: str, period: str | None, start: float, target: float, due_date: date | None
+    kind: str,
+    period: str | None,
+    start: float,
+    target: float,
+    due_date: date | None,
+    *,
+    word: str | None = None,
+    relative: str | None = None,
+    baseline: float | None = None,
 ) -> tuple[str, str, str]:
     """(kind choice, start text, target text) of a stored KR, as its edit row shows them: a
-    milestone's target field holds its due date, a quota has no start."""
+    milestone's target field holds its due date, a quota has no start; a count's values
+    carry its unit `word` (`38 prospects`), and a target typed `relative` (`+20%`) shows so
+    while reading the row again makes the same target of its start (or `baseline`)."""
     if kind == KRKind.MILESTONE:
         return kind, "", due_date.isoformat() if due_date else ""
-    start_text = "" if kind == KRKind.QUOTA else plain_number(start)
-    return kind_choice(kind, period), start_text, plain_number(target)
+    quota = kind == KRKind.QUOTA
+    start_text = "" if quota else with_word(plain_number(start), word)
+    target_text = with_word(plain_number(target), word)
+    if still_relative(relative, kind, target, None if quota else start, baseline) is not None:
+        target_text = relative or target_text
+    return kind_choice(kind, period), start_text, target_text
 
 
 def _row_used(values: Mapping[str, Any], row: int) -> bool:

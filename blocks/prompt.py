@@ -18,6 +18,7 @@ snoozed and skipped (a "Check in" button stays), away (no buttons).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +40,9 @@ from blocks.kr_format import (
     user_text,
 )
 from blocks.kr_history import slack_date
+from blocks.mrkdwn import escape
+from okr.display import Measure, editable_text
+from okr.progress import KRKind
 
 ACTIONS_BLOCK = "prompt_actions"
 NUDGE_ACTIONS_BLOCK = "nudge_actions"
@@ -49,6 +53,10 @@ OBJECTIVE_CHARS = 80
 CYCLE_CHARS = 60
 WEEK_CHARS = 60
 DUE_CHARS = 300
+
+MAX_ECHOED = 24
+"""Answers the done state repeats (each under 90 characters: within a section's 3,000)."""
+CONFIDENCE_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
 
 SNOOZE_LATER = "later"
 SNOOZE_TOMORROW = "tomorrow"
@@ -154,11 +162,51 @@ def _state(
     return {"text": guard(fallback, 1000), "blocks": blocks}
 
 
-def prompt_done(*, cycle_name: str, week_label: str, count: int, when: datetime) -> dict[str, Any]:
-    """The prompt after checking in: "✅ Checked in N key results · <date>", no buttons."""
+@dataclass(frozen=True)
+class Sent:
+    """One KR's answer as just checked in, with how its numbers read: what the done state
+    echoes, so a typo is seen at once."""
+
+    kind: KRKind
+    measure: Measure
+    value: float
+    confidence: str | None = None
+
+
+def sent_text(sent: Sent) -> str:
+    """`38 prospects · at risk`: the value in the KR's own format, exactly as stored
+    (okr.display.editable_text), and the confidence given; escaped."""
+    if sent.kind is KRKind.MILESTONE:
+        value = "done" if sent.value >= 1 else "not done"
+    else:
+        value = escape(editable_text(sent.value, sent.measure))
+    confidence = CONFIDENCE_WORDS.get(sent.confidence or "")
+    return f"{value} · {confidence}" if confidence else value
+
+
+def echo_line(sent: Sequence[Sent]) -> str:
+    """`38 prospects · at risk — $1.03M · on track`, at most `MAX_ECHOED` answers, then
+    "and N more"."""
+    line = " — ".join(sent_text(s) for s in sent[:MAX_ECHOED])
+    if len(sent) > MAX_ECHOED:
+        line += f" — and {len(sent) - MAX_ECHOED:,} more"
+    return line
+
+
+def prompt_done(
+    *,
+    cycle_name: str,
+    week_label: str,
+    count: int,
+    when: datetime,
+    sent: Sequence[Sent] = (),
+) -> dict[str, Any]:
+    """The prompt after checking in: "✅ Checked in N key results · <date>", then what was
+    sent (`sent`, when the check-in came from the modal), no buttons."""
     done = f"✅ Checked in {plural(count, 'key result')}"
+    echo = f"{echo_line(sent)}\n" if sent else ""
     return _state(
-        f"{done} · {slack_date(when)}\n{_when(cycle_name, week_label)} · thanks!",
+        f"{done} · {slack_date(when)}\n{echo}{_when(cycle_name, week_label)} · thanks!",
         f"{done} · {_plain_when(cycle_name, week_label)}",
         with_check_in=False,
     )

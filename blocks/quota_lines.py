@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, StaticSelectElement
 
+from blocks.labels import FIELD_TITLE_CHARS, field_label, one_line
 from blocks.mrkdwn import escape
 from blocks.view_state import element
 from okr.cycles import today_in
@@ -22,8 +23,6 @@ from okr.outline import CheckInNote, KRLine
 from okr.periods import PeriodSpan, default_period, period_from_key, period_of_day
 from okr.quota import PeriodResult, QuotaBasis, QuotaSummary
 from okr.values import Unit, format_value
-
-FIELD_TITLE_CHARS = 120
 
 
 def value_text(kr: KRLine, value: float) -> str:
@@ -38,10 +37,6 @@ def average_text(kr: KRLine, average: float, quota: float) -> str:
     if kr.unit is Unit.NUMBER and (round(average) != quota or average == quota):
         shown = float(round(average))
     return value_text(kr, shown)
-
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def period_block(kr_id: int) -> str:
@@ -151,12 +146,9 @@ def offered_periods(kr: KRLine) -> list[PeriodSpan]:
 
 
 def count_label(kr: KRLine, span: PeriodSpan) -> str:
-    """`Prospects contacted, week of 23 Nov — quota 50` (plain text: a field label)."""
-    title = one_line(kr.title)
-    if len(title) > FIELD_TITLE_CHARS:
-        title = title[: FIELD_TITLE_CHARS - 1] + "…"
-    quota = format_value(kr.target, kr.unit, kr.currency)
-    return f"{title}, {span.label} — quota {quota}"
+    """`Prospects contacted, week of 23 Nov — quota 50` (plain text: a field label); a count
+    with a unit word says it (`quota 50 prospects`)."""
+    return f"{field_label(kr.title)}, {span.label} — quota {kr.measure.text(kr.target)}"
 
 
 def corrected_count_input(
@@ -166,7 +158,7 @@ def corrected_count_input(
     (which an edit keeps), prefilled with the count being corrected."""
     basis = kr.quota_basis
     span = basis.span_of(checkin.period_key, checkin.at) if basis else None
-    label = count_label(kr, span) if span else one_line(kr.title)[:FIELD_TITLE_CHARS]
+    label = count_label(kr, span) if span else field_label(kr.title)
     return InputBlock(
         block_id=block_id,
         label=label,

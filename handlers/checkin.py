@@ -24,6 +24,7 @@ from blocks.checkin_modal import (
     edit_checkin_modal,
     read_checkin,
     value_block,
+    with_sent,
 )
 from blocks.kr_history import kr_history_modal
 from blocks.notice import notice_modal
@@ -249,7 +250,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         if a.kr_id in stored
         and at_target(measures[a.kr_id].kind, measures[a.kr_id].target, a.value)
     ]
-    await ctx.checkins.finish(client, workspace_id, user_id, hits, source)
+    await ctx.checkins.finish(client, workspace_id, user_id, hits, with_sent(source, news))
 
 
 async def on_no_change(

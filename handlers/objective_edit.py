@@ -66,7 +66,14 @@ async def editable_objective(
 
 def _row(kr: KeyResult) -> KRRow:
     kind, start, target = row_values(
-        kr.kind, kr.period, kr.start_value, kr.target_value, kr.due_date
+        kr.kind,
+        kr.period,
+        kr.start_value,
+        kr.target_value,
+        kr.due_date,
+        word=kr.unit_word,
+        relative=kr.target_text,
+        baseline=kr.baseline,
     )
     return KRRow(
         title=kr.title,

@@ -5,7 +5,7 @@ and `/okr digest` for team leads."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -15,20 +15,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import ids
 from blocks.away_modal import away_modal, read_away
+from blocks.checkin_modal import Answer, sent_in
 from blocks.cycle_close import read_retro, retro_modal, retro_post
 from blocks.notice import notice_modal
-from blocks.prompt import prompt_away, prompt_done, prompt_skipped, prompt_snoozed
+from blocks.prompt import Sent, prompt_away, prompt_done, prompt_skipped, prompt_snoozed
 from blocks.view_state import action_value, json_object, metadata, row_id
 from handlers.checkin import message_source
 from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
+from okr.display import Measure
+from okr.progress import KRKind
 from okr.rhythm import local_today, snooze_until, week_key, week_label
 from okr.team_rhythm import DEFAULT_RHYTHM
+from okr.values import Unit
 from storage.away import record_away
 from storage.checkins import active_krs_of
 from storage.context import Deps
 from storage.cycles import cycle_for
+from storage.models import KeyResult
 from storage.rhythm import deliveries, recent_sent_to, set_rest
 from storage.teams import get_team, team_by_channel
 
@@ -145,10 +150,10 @@ async def on_away_submit(
 
 
 async def turn_prompts_done(
-    deps: Deps, client: AsyncWebClient, workspace_id: str, user_id: str, _source: Mapping[str, Any]
+    deps: Deps, client: AsyncWebClient, workspace_id: str, user_id: str, source: Mapping[str, Any]
 ) -> None:
     """After a check-in (a `CheckIns` hook): turn this week's prompt and nudge to done,
-    wherever the check-in came from."""
+    wherever the check-in came from, echoing the values the modal sent (in `source`)."""
     now = deps.clock()
     async with deps.sessions() as session:
         sent = await recent_sent_to(
@@ -158,11 +163,32 @@ async def turn_prompts_done(
         return
     viewer, cycle_name, label = await states(client, deps, workspace_id, user_id)
     async with deps.sessions() as session:
-        count = len(await active_krs_of(session, workspace_id, user_id, viewer.cycle.id or 0))
-    done = prompt_done(cycle_name=cycle_name, week_label=label, count=count, when=now)
+        active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id or 0)
+    done = prompt_done(
+        cycle_name=cycle_name,
+        week_label=label,
+        count=len(active),
+        when=now,
+        sent=echoed(sent_in(source), [a.kr for a in active]),
+    )
     for delivery in sent:  # straight from the ledger: no need to check them again
         if delivery.channel_id and delivery.message_ts:
             await redraw(client, delivery.channel_id, delivery.message_ts, done)
+
+
+def echoed(answers: Sequence[Answer], krs: Sequence[KeyResult]) -> list[Sent]:
+    """The answers of KRs still active, each with how its numbers read."""
+    by_id = {kr.id: kr for kr in krs}
+    return [
+        Sent(
+            KRKind(kr.kind),
+            Measure(Unit(kr.unit), kr.currency, kr.unit_word),
+            a.value,
+            a.confidence,
+        )
+        for a in answers
+        if (kr := by_id.get(a.kr_id)) is not None
+    ]
 
 
 async def on_retro(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:

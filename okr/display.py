@@ -29,6 +29,7 @@ from okr.values import (
     format_exact,
     format_value,
     parse_value,
+    with_word,
 )
 
 NO_READING = "no reading yet"
@@ -79,6 +80,15 @@ def pair_text(value: float, target: float, measure: Measure) -> tuple[str, str]:
     if extra is None:
         return exact_text(value, measure), exact_text(target, measure)
     return measure.text(value, extra), measure.text(target, extra)
+
+
+def target_text(target: float, measure: Measure, current: float | None = None) -> str:
+    """A target as a label or a line shows it, a count with its word (`50 prospects`):
+    beside the `current` value (None without a reading) at the precision at which a
+    different value does not read like it (`$1.2M` against `$1.197M`)."""
+    bare = measure.bare
+    shown = bare.text(target) if current is None else pair_text(current, target, bare)[1]
+    return with_word(shown, measure.word) if measure.unit is Unit.NUMBER else shown
 
 
 def beside_target(

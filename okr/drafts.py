@@ -30,7 +30,7 @@ class KRDraft:
     weight: float
     kr_id: int | None = None
     unit_word: str | None = None
-    """What a count counts, from `38 prospects` (not stored yet: no column for it)."""
+    """What a count counts, from `38 prospects`."""
     relative_target: str | None = None
     """The target as typed when it was relative (`+20%`); `target` holds what it became."""
     period: Period | None = None

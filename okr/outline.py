@@ -26,6 +26,7 @@ from okr.progress import (
     trend,
 )
 from okr.quota import AwaySpell, QuotaBasis, QuotaSummary, Reading, summarise
+from okr.relative_target import still_relative
 from okr.values import Unit
 
 
@@ -108,6 +109,9 @@ class KRLine:
     """A quota's periods so far, counts and attainment, as of the line's moment."""
     quota_basis: QuotaBasis | None = None
     """What a quota's periods are measured against, to recompute it as of another moment."""
+    relative_target: str | None = None
+    """The target as typed relative to the start or baseline (`+20%`), while the target is
+    still what it makes of them; None for a target typed absolute."""
 
     @property
     def measure(self) -> Measure:
@@ -193,13 +197,15 @@ def kr_line(
     due_date: date | None = None,
     timezone: str = "UTC",
     away: tuple[AwaySpell, ...] = (),
+    target_text: str | None = None,
 ) -> KRLine:
     """Compute a KR's line from stored values; `history` is this cycle's check-ins (or just
     their values), oldest first (empty before the first check-in).
 
     `timezone` is the team's: a quota's periods and a milestone's due date are its calendar
     days (`cycle_start` / `cycle_end` are the cycle's bounds in it). `away` are the owner's
-    away spells, which a quota leaves out of its mean."""
+    away spells, which a quota leaves out of its mean. `target_text` is the target as typed
+    when it was relative (`+20%`)."""
     kr_kind = KRKind(kind)
     notes = tuple(h for h in history if isinstance(h, CheckInNote))
     history = tuple(h.value if isinstance(h, CheckInNote) else h for h in history)
@@ -261,7 +267,19 @@ def kr_line(
         due_date=due_date if kr_kind is KRKind.MILESTONE else None,
         quota=summary,
         quota_basis=basis,
+        relative_target=relative_form(target_text, kr_kind, target, start, baseline),
     )
+
+
+def relative_form(
+    text: str | None, kind: KRKind, target: float, start: float, baseline: float | None
+) -> str | None:
+    """`text` (`+20%`) while it still makes `target` from the start, or from the baseline (a
+    threshold typed without a start is stored with its target as start)."""
+    relative = still_relative(text, kind, target, start, baseline) or still_relative(
+        text, kind, target, None, baseline
+    )
+    return relative.text if relative is not None else None
 
 
 def readings_of(notes: tuple[CheckInNote, ...]) -> list[Reading]:

@@ -1,8 +1,9 @@
 """Targets typed relative to where a key result starts: `+20%`, `-15%`.
 
 "Grow quarterly sales by 20 %" is how a sales team states a target, so `+20%` with a start
-(or a baseline) of $1.0M means $1.2M. The target is stored absolute; the relative form is
-shown back once, in the confirmation ("+20% → $1.2M"), so the person sees what it became.
+(or a baseline) of $1.0M means $1.2M. The target is stored absolute and the relative form
+beside it; wherever the target is shown in full it reads "+20% → $1.2M", for as long as the
+target is still what the relative form makes of the start (or baseline).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from okr.progress import KRKind
 from okr.values import MAX_ABS, ValueParseError, parse_value
 
 _SIGNED = re.compile(r"\s*[+\-\u2212＋－]")
+MAX_TEXT_CHARS = 32
+"""Longest relative form kept (`+12.5%`); a longer one is written with an exponent."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ def relative_target(text: str) -> RelativeTarget | None:
         return None
     sign = "-" if parsed.value < 0 else "+"
     size = format(_decimal(abs(parsed.value)).normalize(), "f")
+    if len(size) > MAX_TEXT_CHARS - 2:  # +0.000…01%: the shortest repr (1e-30) reads back too
+        size = repr(abs(parsed.value))
     return RelativeTarget(parsed.value, f"{sign}{size}%")
 
 
@@ -85,3 +90,22 @@ def resolve(
             f"{relative.text} makes the target too large (the limit is 1,000,000,000,000,000)."
         )
     return target
+
+
+def still_relative(
+    text: str | None,
+    kind: KRKind | str,
+    target: float,
+    start: float | None,
+    baseline: float | None,
+) -> RelativeTarget | None:
+    """The stored relative form `text` when it still makes `target` from `start` (else the
+    baseline), as the form would read it again; None when there is none or the target has
+    moved on (an edit typed an absolute one, or the start changed)."""
+    relative = relative_target(text) if text else None
+    if relative is None:
+        return None
+    try:
+        return relative if resolve(relative, kind, start, baseline) == target else None
+    except ValueParseError:
+        return None

@@ -516,7 +516,7 @@ def parse_value(
         raise ValueParseError(f"Use one currency per value (found {found}). {expected}.")
     found_currency = codes.pop() if codes else None
     _check_myriad(tokens, found_currency, tail.mult, expected)
-    _check_unit(unit, percent, found_currency, tail.word, expected)
+    _check_unit(unit, percent, found_currency, tail.word, expected, counts=word)
     if expected_currency and found_currency and found_currency != expected_currency:
         raise ValueParseError(
             f"This key result is in {expected_currency}, not {found_currency}. {expected}."
@@ -558,9 +558,16 @@ def _wide(ch: str) -> bool:
 
 
 def _check_unit(
-    unit: Unit | None, percent: bool, currency: str | None, word: str | None, expected: str
+    unit: Unit | None,
+    percent: bool,
+    currency: str | None,
+    word: str | None,
+    expected: str,
+    *,
+    counts: str | None = None,
 ) -> None:
-    """The text's own unit against itself and against the key result's, naming both."""
+    """The text's own unit against itself and against the key result's (a count of
+    `counts`, when it has a unit word), naming both."""
     said = describe_unit(
         Unit.PERCENT if percent else Unit.CURRENCY if currency else Unit.NUMBER, currency, word
     )
@@ -570,7 +577,7 @@ def _check_unit(
         raise ValueParseError(f"A value is {said} or a count of {word}, not both. {expected}.")
     if unit is None:
         return
-    kr = describe_unit(unit)
+    kr = describe_unit(unit, word=counts)
     if unit is Unit.CURRENCY and (percent or word):
         raise ValueParseError(f"This key result is an amount, not {said}. {expected}.")
     if unit is Unit.PERCENT and (currency or word):

@@ -57,6 +57,8 @@ class Measure:
     target: float
     quota_basis: QuotaBasis | None = None
     """A quota's period, cycle days and zone: its readings name one of the cycle's periods."""
+    unit_word: str | None = None
+    """What a count counts: `40 prospects` reads on it, `40 calls` is an error naming both."""
 
 
 async def checkable(
@@ -99,7 +101,7 @@ async def checkable(
                     cycle.end_date,
                 )
             measures[kr.id or 0] = Measure(
-                KRKind(kr.kind), Unit(kr.unit), kr.currency, kr.target_value, basis
+                KRKind(kr.kind), Unit(kr.unit), kr.currency, kr.target_value, basis, kr.unit_word
             )
     return problems, measures
 

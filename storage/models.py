@@ -12,7 +12,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from okr.relative_target import MAX_TEXT_CHARS
 from okr.team_rhythm import DEFAULT_RHYTHM
+from okr.values import MAX_WORD_CHARS
 from storage.types import UTCDateTime
 
 WORKSPACE_FK = "workspaces.id"
@@ -202,6 +204,10 @@ class KeyResult(SQLModel, table=True):
     # (None: the cycle's last day).
     period: str | None = Field(default=None, max_length=8)
     due_date: date | None = Field(default=None)
+    # What a count counts ("prospects" from `38 prospects`; None: a plain number), and the
+    # target as typed when it was relative ("+20%"; `target_value` holds what it became).
+    unit_word: str | None = Field(default=None, max_length=MAX_WORD_CHARS)
+    target_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     reached_at: datetime | None = _when()
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -90,6 +90,8 @@ def _new_kr(
         owner_id=draft.owner_id,
         period=draft.period.value if draft.period else None,
         due_date=_due_date(draft, cycle),
+        unit_word=draft.unit_word,
+        target_text=draft.relative_target,
         created_at=now,
         updated_at=now,
     )
@@ -190,6 +192,7 @@ async def update_objective(
         kr.start_value, kr.target_value, kr.baseline = d.start, d.target, d.baseline
         kr.weight, kr.owner_id, kr.position, kr.updated_at = d.weight, d.owner_id, position, now
         kr.period, kr.due_date = (d.period.value if d.period else None), _due_date(d, cycle)
+        kr.unit_word, kr.target_text = d.unit_word, d.relative_target
         session.add(kr)
     for kr_id in draft.removed_kr_ids:
         if kr_id in by_id:

@@ -179,6 +179,8 @@ def _line(
         due_date=kr.due_date,
         timezone=zone,
         away=away,
+        unit_word=kr.unit_word,
+        target_text=kr.target_text,
     )
 
 

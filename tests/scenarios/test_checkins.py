@@ -136,10 +136,11 @@ async def test_log_lists_my_key_results_prefilled(
     # issue 10: no reading yet, so nothing is prefilled (it was the start, "1200000")
     assert "initial_value" not in blocks[value_block(1)]["element"]
     assert "no reading yet · target $2M" in json.dumps(view, ensure_ascii=False)
-    assert blocks[value_block(2)]["label"]["text"] == "Observed value"
+    # issue 10: each field says what it measures and its target (it was "Observed value")
+    assert blocks[value_block(2)]["label"]["text"] == "Churn — holds ≤ 3%"
     assert blocks[value_block(3)]["element"]["initial_option"]["value"] == "not_done"
     assert value_block(4) not in blocks  # Bob's KR is not mine
-    assert len(view["blocks"]) == 9
+    assert len(view["blocks"]) == 12  # four blocks a KR: where it stands, value, confidence, note
     await check_in(driver, slack, view, kr1={"value": "1.03 mil"}, kr2={"value": "3.04％"})
     blocks = {b.get("block_id"): b for b in (await open_log(driver, slack))["blocks"]}
     # prefilled in the KR's own format, which reads back as the same value
