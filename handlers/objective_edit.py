@@ -147,7 +147,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         existing = (await key_results_of(session, workspace_id, [objective.id or 0]))[
             objective.id or 0
         ]
-        errors = await validate_in_database(session, viewer, draft, objective_id=objective.id)
+        errors = await validate_in_database(session, viewer, draft, objective=objective)
         if target_edits(existing, draft) and not draft.reason:
             errors["reason"] = "Say why the target changed: it is kept in the KR's history."
         if errors:

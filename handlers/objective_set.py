@@ -63,19 +63,31 @@ async def validate_in_database(
     viewer: Viewer,
     draft: ObjectiveDraft,
     *,
-    objective_id: int | None = None,
+    objective: Objective | None = None,
 ) -> dict[str, str]:
     """The checks the form cannot make alone: the cycle, team and alignment target exist
-    in this workspace, the target is in the same cycle, and no alignment loop appears."""
+    in this workspace, the target is in the same cycle, no alignment loop appears, and
+    the author may give the objective to its team (when it is new or moves there)."""
     errors: dict[str, str] = {}
     ws = viewer.workspace_id
+    objective_id = objective.id if objective is not None else None
     cycle = await cycle_for(session, ws, draft.cycle_id)
     if cycle is None:
         errors["cycle"] = "That cycle does not exist any more: pick another."
     elif cycle.closed_at is not None:
         errors["cycle"] = f"{cycle.name} is closed: pick a current cycle."
-    if draft.team_id is not None and await get_team(session, ws, draft.team_id) is None:
+    team = await get_team(session, ws, draft.team_id) if draft.team_id is not None else None
+    if draft.team_id is not None and team is None:
         errors["team"] = "That team does not exist any more: pick another."
+    elif (
+        team is not None
+        and (objective is None or objective.team_id != team.id)
+        and not viewer.may_set_for(team.id or 0)
+    ):
+        errors["team"] = (
+            f"Only the leads and members of {team.name} (and workspace admins) set its "
+            "objectives: pick your own team, or ask one of its leads."
+        )
     if draft.level == Level.COMPANY and not viewer.is_admin:
         errors["level"] = "Only workspace admins set company objectives: pick team or personal."
     if draft.parent_id is not None:
@@ -251,7 +263,8 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
             deps,
             workspace_id,
             user_id,
-            check_admin=draft.level == Level.COMPANY,
+            # Only then does it matter whether they are an admin (a users.info call).
+            check_admin=draft.level == Level.COMPANY or draft.team_id is not None,
         )
         errors = await validate_in_database(session, viewer, draft)
         if errors:
