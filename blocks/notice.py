@@ -18,3 +18,11 @@ def notice_modal(title: str, text: str) -> dict[str, Any]:
         close=PlainTextObject(text="Close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))],
     ).to_dict()
+
+
+def notice_home(text: str) -> dict[str, Any]:
+    """A Home tab holding only `text` (mrkdwn the caller has escaped): shown when the
+    real one cannot be drawn, until the next time it can."""
+    return View(
+        type="home", blocks=[SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))]
+    ).to_dict()

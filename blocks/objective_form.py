@@ -133,6 +133,8 @@ class FormState:
     objective_id: int | None = None
     channel_id: str = ""
     reason: str = ""
+    #: The objective's version the edit was drawn from: a save from an older one is refused.
+    version: int | None = None
 
     @property
     def editing(self) -> bool:
@@ -239,6 +241,7 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         private_metadata=json.dumps(
             {
                 "objective_id": state.objective_id,
+                "version": state.version,
                 "kr_ids": [kr.kr_id for kr in rows],
                 "channel_id": state.channel_id,
             },
@@ -427,7 +430,14 @@ def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) 
         else None,
         channel_id=str(meta.get("channel_id") or ""),
         reason=_text(values, "reason"),
+        version=version_of(meta),
     )
+
+
+def version_of(meta: Mapping[str, Any]) -> int | None:
+    """The objective version an edit modal's metadata carries (None: not a valid one)."""
+    version = meta.get("version")
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
 
 
 def with_extra_row(state: FormState) -> FormState:

@@ -213,15 +213,28 @@ def read_period(
     return span.key, None
 
 
-def quotas_left_unreported(titles: Sequence[str]) -> dict[str, Any]:
-    """The DM after *No change*: which quota KRs it left unreported, and how to report them
-    (a count starts again every period, so last period's is never copied forward)."""
+def left_unreported(quotas: Sequence[str], unread: Sequence[str]) -> dict[str, Any]:
+    """The DM after *No change*: which KRs it left unreported and why, and how to report
+    them. A quota's count starts again every period, so last period's is never copied
+    forward; a KR nobody has reported on has no reading to repeat, and none is invented."""
+    parts = []
+    if quotas:
+        parts.append(
+            f"*No change* does not apply to quotas, so {_names(quotas)} "
+            f"{'was' if len(quotas) == 1 else 'were'} left unreported: a count starts again "
+            "every period."
+        )
+    if unread:
+        parts.append(
+            f"{_names(unread)} {'has' if len(unread) == 1 else 'have'} no reading yet, so "
+            f"*No change* left {'it' if len(unread) == 1 else 'them'} unreported."
+        )
+    text = " ".join(parts) + " Press *Check in* to enter a value."
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def _names(titles: Sequence[str]) -> str:
     names = ", ".join(f"*{escape(one_line(t))[:FIELD_TITLE_CHARS]}*" for t in titles[:10])
     if len(titles) > 10:
         names += f" and {len(titles) - 10:,} more"
-    text = (
-        f"*No change* does not apply to quotas, so {names} "
-        f"{'was' if len(titles) == 1 else 'were'} left unreported: a count starts again every "
-        "period. Press *Check in* to enter the count."
-    )
-    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+    return names

@@ -24,6 +24,7 @@ from handlers import (
 )
 from handlers import rhythm as rhythm_handlers
 from handlers.context import Ctx, DigestNow
+from handlers.failures import FriendlyApp
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,10 @@ def build_app(
     listener_tasks: ListenerTasks | None = None,
 ) -> AsyncApp:
     """A Bolt app acking before slow work (process_before_response stays off), every
-    module registered with the same `register(app, ctx)`. `listener_tasks`, when given,
+    module registered with the same `register(app, ctx)`, every listener wrapped so that
+    a failure is told to the person (handlers/failures.py). `listener_tasks`, when given,
     learns of every listener Bolt starts, so shutdown can wait for them."""
-    app = AsyncApp(
+    app = FriendlyApp(
         signing_secret=signing_secret,
         client=client,
         process_before_response=False,

@@ -20,6 +20,7 @@ from bot.runtime import Runtime, StartupError, _reason, serve
 from scheduler.jobs import JOBS, NAMES
 from storage.engine import create_engine
 from storage.migrate import head_revision, upgrade_to_head
+from storage.teams import team_names
 
 EXIT_CONFIG = 2
 
@@ -93,14 +94,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run_job(settings: Settings, job: str, at: datetime, team: str | None) -> Counter[str]:
-    """One rhythm job as of `at`, through the ledger like the scheduler's own runs."""
+    """One rhythm job as of `at`, through the ledger like the scheduler's own runs. A
+    `team` no workspace has is an operator's mistake (StartupError), not "nothing due"."""
     runtime = Runtime(settings, clock=lambda: at, scheduler=False)
     await runtime.open()
     try:
-        assert runtime.rhythm is not None
+        assert runtime.rhythm is not None and runtime.deps is not None
+        if team is not None:
+            async with runtime.deps.sessions() as session:
+                names = await team_names(session)
+            if team not in names:
+                raise StartupError(_unknown_team(team, names))
         return await runtime.rhythm.run(job, at, team)
     finally:
         await runtime.stop()
+
+
+def _unknown_team(team: str, names: Sequence[str]) -> str:
+    if not names:
+        return f"--team {team!r}: there are no teams yet (create one with /okr team in Slack)."
+    listed = ", ".join(repr(name) for name in names[:50])
+    more = f" and {len(names) - 50} more" if len(names) > 50 else ""
+    return f"--team {team!r}: no team has that name (exactly); the teams are {listed}{more}."
 
 
 async def _migrate(url: str) -> None:

@@ -46,10 +46,19 @@ class ListenerTasks(AsyncListenerStartHandler):
         """How many listeners are still at work."""
         return len(self._running)
 
-    async def drain(self, limit_s: float) -> None:
-        """Wait up to `limit_s` for the listeners still at work; log how many were not done."""
+    async def drain(self, limit_s: float) -> list[str]:
+        """Wait up to `limit_s` for the listeners still at work; log by name (listener, user
+        and workspace, as handlers/failures.py names each task) those that were not done,
+        and return those names."""
         if not self._running:
-            return
+            return []
         _, still = await asyncio.wait(set(self._running), timeout=limit_s)
-        if still:
-            log.warning("shut down with %d listeners still running", len(still))
+        names = sorted(task.get_name() for task in still)
+        if names:
+            log.error(
+                "shut down after %g s with %d listener(s) unfinished: %s",
+                limit_s,
+                len(names),
+                "; ".join(names),
+            )
+        return names

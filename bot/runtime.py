@@ -29,14 +29,16 @@ from scheduler.pacing import Pacer
 from scheduler.runner import Job, Ticker
 from scheduler.tick import Scheduler
 from storage.context import Clock, Deps, system_clock
-from storage.engine import create_engine, session_factory
+from storage.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine, session_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
 
 
-#: How long shutdown waits for listeners still working after their ack.
-DRAIN_TIMEOUT_S = 10.0
+#: How long shutdown waits for listeners still working after their ack: longer than a
+#: SQLite write may wait for the lock (the busy timeout), so a store that was queued, or
+#: cancelled and rolling back, ends before the database closes.
+DRAIN_TIMEOUT_S = SQLITE_BUSY_TIMEOUT_MS / 1000 + 5.0
 
 
 class StartupError(Exception):

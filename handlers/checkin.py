@@ -10,15 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import ids
 from blocks.celebration import celebration_post
 from blocks.checkin_modal import (
+    Answer,
     CheckInItem,
     checkin_modal,
     edit_checkin_modal,
@@ -28,16 +30,20 @@ from blocks.checkin_modal import (
 )
 from blocks.kr_history import kr_history_modal
 from blocks.notice import notice_modal
-from blocks.quota_lines import quotas_left_unreported
+from blocks.quota_lines import left_unreported
 from blocks.view_state import action_value, metadata, row_id
+from handlers.answers import tell
 from handlers.app_home import Home
+from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
 from okr.outline import KRLine, ObjectiveCard
 from okr.permissions import can_change_checkin
 from okr.progress import KRKind, at_target
+from okr.rhythm import local_today, week_key
 from storage.checkins import (
     Entry,
     active_krs_of,
@@ -48,9 +54,10 @@ from storage.checkins import (
     live_checkin,
     record,
     replace_checkin,
+    reported_krs,
 )
 from storage.context import Deps
-from storage.engine import AsyncSession
+from storage.engine import AsyncSession, write_turn
 from storage.models import CheckIn, Objective
 from storage.objectives import objectives_of_krs
 from storage.outlines import objective_cards
@@ -62,6 +69,10 @@ log = logging.getLogger(__name__)
 #: rhythm's turns its prompt to "done".
 AfterCheckIn = Callable[[Deps, AsyncWebClient, str, str, Mapping[str, Any]], Awaitable[None]]
 
+
+ALREADY_THIS_WEEK = (
+    "You already checked in this week: nothing new was stored. To change a value, use *Check in*."
+)
 
 #: Listeners' work after the ack (celebrations, hooks, Home tabs) that may run at once. A
 #: Monday burst of check-ins then queues here instead of starving the acks of the next
@@ -206,85 +217,139 @@ async def on_confidence(ack: AsyncAck) -> None:
     await ack()
 
 
-async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
-    """The check-in modal: checked before the ack (field errors, nothing stored), stored
-    once however often Slack retries, then thanks, celebrations and hooks."""
-    deps = ctx.deps
-    view = body["view"]
-    workspace_id, user_id = workspace_of(body), user_of(body)
-    meta = metadata(view)
-    kr_ids = _kr_ids(meta)
-    async with deps.sessions() as session:
+@dataclass(frozen=True)
+class Submitted:
+    """A check-in submission, checked and (when right) stored before its ack."""
+
+    errors: dict[str, str]
+    #: The KRs checked in now; empty for a repeat of a stored submission.
+    stored: list[int] = field(default_factory=list)
+    #: The KRs that reached their target with it.
+    reached: list[int] = field(default_factory=list)
+    #: What was checked in, for the prompt's done state to repeat.
+    sent: list[Answer] = field(default_factory=list)
+
+
+async def check_and_store(
+    deps: Deps, workspace_id: str, user_id: str, view: dict[str, Any]
+) -> Submitted:
+    """The modal's checks (field errors, nothing stored), then one check-in per KR that
+    changed or has a note (all when none did), stored once however often Slack sends it."""
+    kr_ids = _kr_ids(metadata(view))
+    async with store_session(deps) as session:
         problems, measures = await checkable(
             session, workspace_id, user_id, kr_ids, deps.default_timezone
         )
         errors = {value_block(k): why for k, why in problems.items() if why}
         if errors or not kr_ids:
-            await ack(response_action="errors", errors=errors or {"none": "Nothing to check in."})
-            return
+            return Submitted(errors or {"none": "Nothing to check in."})
         answers, errors = read_checkin(
             view.get("state", {}).get("values", {}), measures, view.get("blocks", [])
         )
         if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
+            return Submitted(errors)
         news = [a for a in answers if a.changed] or answers
-        stored = await record(
-            session,
-            workspace_id,
-            user_id,
-            [Entry(a.kr_id, a.value, a.confidence, a.note, a.period_key) for a in news],
-            submission_key=f"view:{view.get('id', '')}",
-            now=deps.clock(),
-        )
-        await session.commit()
-    if not stored:
-        log.info("check-in view %s was already stored; ignored the repeat", view.get("id"))
-        return
-    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-    await _thank(client, source, user_id, len(stored))
-    hits = [
+        async with write_turn(session):
+            stored = await record(
+                session,
+                workspace_id,
+                user_id,
+                [Entry(a.kr_id, a.value, a.confidence, a.note, a.period_key) for a in news],
+                submission_key=f"view:{view.get('id', '')}",
+                now=deps.clock(),
+            )
+            await session.commit()
+    reached = [
         a.kr_id
         for a in news
         if a.kr_id in stored
         and at_target(measures[a.kr_id].kind, measures[a.kr_id].target, a.value)
     ]
-    await ctx.checkins.finish(client, workspace_id, user_id, hits, with_sent(source, news))
+    return Submitted({}, stored, reached, news)
+
+
+async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
+    """The check-in modal: checked and stored before the ack, within Slack's 3 s (field
+    errors, or a busy database, keep it open with nothing stored), then thanks,
+    celebrations and hooks."""
+    view = body["view"]
+    workspace_id, user_id = workspace_of(body), user_of(body)
+    submitted = await in_time(check_and_store(ctx.deps, workspace_id, user_id, view))
+    if submitted.errors:
+        await ack(response_action="errors", errors=submitted.errors)
+        return
+    await ack()
+    if not submitted.stored:
+        log.info("check-in view %s was already stored; ignored the repeat", view.get("id"))
+        return
+    meta = metadata(view)
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    await after_saved(
+        client,
+        user_id,
+        "Your check-in",
+        _thank_and_finish(ctx, client, workspace_id, user_id, submitted, source),
+    )
+
+
+async def _thank_and_finish(
+    ctx: Ctx,
+    client: AsyncWebClient,
+    workspace_id: str,
+    user_id: str,
+    submitted: Submitted,
+    source: Mapping[str, Any],
+) -> None:
+    await _thank(client, source, user_id, len(submitted.stored))
+    sent = with_sent(source, submitted.sent)
+    await ctx.checkins.finish(client, workspace_id, user_id, submitted.reached, sent)
 
 
 async def on_no_change(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
+    ctx: Ctx,
 ) -> None:
-    """The "No change" button: every active KR checked in at its current value, except
-    quotas: a count starts again every period, so theirs are left unreported (and the
-    owner is told so)."""
+    """The "No change" button: every active KR that has a reading checked in at its
+    current value, once a week (the person's week: clicked again, it says so and stores
+    nothing). Quotas and KRs nobody has reported on yet are left unreported, and the owner
+    is told so: a count starts again every period, and no reading is invented."""
     await ack()
     deps = ctx.deps
     workspace_id, user_id = workspace_of(body), user_of(body)
-    action = (body.get("actions") or [{}])[0]
+    now = deps.clock()
     async with deps.sessions() as session:
         viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
         assert viewer.cycle.id is not None
         active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
+        week = week_key(local_today(now, viewer.timezone))
+        reported = await reported_krs(session, workspace_id, [a.kr.id or 0 for a in active])
+        unchanged = [a for a in active if a.kr.kind != KRKind.QUOTA and a.kr.id in reported]
         quotas = [a.kr.title for a in active if a.kr.kind == KRKind.QUOTA]
+        unread = [a.kr.title for a in active if a.kr.kind != KRKind.QUOTA and a not in unchanged]
         stored = await record(
             session,
             workspace_id,
             user_id,
-            [
-                Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "")
-                for a in active
-                if a.kr.kind != KRKind.QUOTA
-            ],
-            submission_key=f"nochange:{action.get('action_ts', '')}",
-            now=deps.clock(),
+            [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in unchanged],
+            submission_key=f"nochange:{user_id}:{week}",
+            now=now,
         )
         await session.commit()
-    if quotas:
-        await post(client, user_id, quotas_left_unreported(quotas), what="no-change note")
+    if unchanged and not stored:
+        await tell(ack, body, client, respond, ALREADY_THIS_WEEK)
+        return
+    if quotas or unread:
+        await post(client, user_id, left_unreported(quotas, unread), what="no-change note")
     if stored:  # unchanged values reach no new target: nothing to celebrate
-        await ctx.checkins.finish(client, workspace_id, user_id, [], message_source(body))
+        await after_saved(
+            client,
+            user_id,
+            "Your check-in",
+            ctx.checkins.finish(client, workspace_id, user_id, [], message_source(body)),
+        )
 
 
 async def editable_checkin(
@@ -345,19 +410,35 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
 async def on_edit_submit(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
 ) -> None:
-    deps = ctx.deps
+    """A corrected check-in: checked and stored before the ack, like a new one."""
     view = body["view"]
     workspace_id, user_id = workspace_of(body), user_of(body)
+    errors, kr_id = await in_time(correct_checkin(ctx.deps, client, workspace_id, user_id, view))
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack(response_action="clear")
+    await after_saved(
+        client,
+        user_id,
+        "Your corrected check-in",
+        ctx.checkins.finish(client, workspace_id, user_id, [kr_id], {}),
+    )
+
+
+async def correct_checkin(
+    deps: Deps, client: AsyncWebClient, workspace_id: str, user_id: str, view: dict[str, Any]
+) -> tuple[dict[str, str], int]:
+    """Field errors, or none and the KR whose latest check-in was replaced."""
     meta = metadata(view)
     checkin_id = row_id(meta.get("checkin_id"))
-    async with deps.sessions() as session:
+    async with store_session(deps) as session:
         row, problem = await editable_checkin(
             session, client, deps, workspace_id, user_id, checkin_id
         )
         if row is None:
             first = next(iter(_kr_ids(meta)), 0)
-            await ack(response_action="errors", errors={value_block(first): problem})
-            return
+            return {value_block(first): problem}, 0
         [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
         _, lines = await lines_of(session, deps, workspace_id, [objective])
         answers, errors = read_checkin(
@@ -365,20 +446,19 @@ async def on_edit_submit(
             {row.key_result_id: lines[row.key_result_id]},
         )
         if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack(response_action="clear")
+            return errors, 0
         [answer] = answers
-        await replace_checkin(
-            session,
-            row,
-            value=answer.value,
-            confidence=answer.confidence,
-            note=answer.note,
-            now=deps.clock(),
-        )
-        await session.commit()
-    await ctx.checkins.finish(client, workspace_id, user_id, [row.key_result_id], {})
+        async with write_turn(session):
+            await replace_checkin(
+                session,
+                row,
+                value=answer.value,
+                confidence=answer.confidence,
+                note=answer.note,
+                now=deps.clock(),
+            )
+            await session.commit()
+    return {}, row.key_result_id
 
 
 async def on_delete(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:

@@ -4,6 +4,8 @@ revision), archiving it behind a confirmation, and showing a KR's target history
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -21,23 +23,32 @@ from blocks.objective_form import (
     plain_number,
     read_form,
     row_values,
+    version_of,
 )
+from blocks.stale_edit import stale_edit_errors
 from blocks.view_state import action_value, metadata, row_id
+from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.failures import after_saved
 from handlers.objective_set import announce, cycle_choices, validate_in_database
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
+from okr.drafts import ObjectiveDraft
 from okr.permissions import can_change_checkin
-from storage.engine import AsyncSession
+from storage.context import Deps
+from storage.engine import AsyncSession, write_turn
 from storage.models import KeyResult, Objective
 from storage.objectives import (
+    StaleObjective,
     archive_objective,
     get_objective,
     key_results_of,
+    last_save,
     objectives_of_krs,
     target_edits,
     update_objective,
 )
 from storage.outlines import objective_cards
+from storage.people import get_person
 from storage.teams import get_team
 
 log = logging.getLogger(__name__)
@@ -129,14 +140,101 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         description=objective.description,
         rows=[_row(kr) for kr in krs] or [KRRow()],
         objective_id=objective.id,
+        version=objective.version,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=objective_modal(state))
 
 
+@dataclass(frozen=True)
+class Edited:
+    """An edit's submission, checked and (when right) stored before its ack."""
+
+    errors: dict[str, str]
+    viewer: Viewer | None = None
+    objective: Objective | None = None
+    #: Who owned it or one of its KRs before the edit: their Home tabs change too.
+    owners_before: frozenset[str] = frozenset()
+
+
+async def check_and_update(
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    user_id: str,
+    draft: ObjectiveDraft,
+    meta: dict[str, Any],
+) -> Edited:
+    """The database's checks (field errors, nothing stored), including that nobody saved
+    the objective since the modal was drawn, then the edit with its revisions."""
+    kr_rows = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
+    drawn_from = version_of(meta)
+    async with store_session(deps) as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id)
+        objective, problem = await editable_objective(
+            session, viewer, row_id(meta.get("objective_id"))
+        )
+        if objective is None:
+            return Edited({"title": problem or NOT_FOUND})
+        if drawn_from != objective.version:
+            return Edited(await stale_errors(session, deps, viewer, objective, drawn_from, kr_rows))
+        existing = (await key_results_of(session, workspace_id, [objective.id or 0]))[
+            objective.id or 0
+        ]
+        errors = await validate_in_database(session, viewer, draft, objective=objective)
+        if target_edits(existing, draft) and not draft.reason:
+            errors["reason"] = "Say why the target changed: it is kept in the KR's history."
+        if errors:
+            return Edited(errors)
+        before = frozenset({objective.owner_id, *(kr.owner_id for kr in existing)})
+        objective_id = objective.id or 0  # the rollback below expires what was loaded
+        try:
+            async with write_turn(session):
+                await update_objective(
+                    session,
+                    workspace_id,
+                    objective,
+                    existing,
+                    draft,
+                    version=objective.version,
+                    author_id=user_id,
+                    now=deps.clock(),
+                )
+                await session.commit()
+        except StaleObjective:  # saved by someone else between our read and our write
+            await session.rollback()
+            fresh = await get_objective(session, workspace_id, objective_id, archived=True)
+            if fresh is None or fresh.archived_at is not None:
+                return Edited({"title": NOT_FOUND})
+            return Edited(await stale_errors(session, deps, viewer, fresh, drawn_from, kr_rows))
+    return Edited({}, viewer, objective, before)
+
+
+async def stale_errors(
+    session: AsyncSession,
+    deps: Deps,
+    viewer: Viewer,
+    objective: Objective,
+    drawn_from: int | None,
+    kr_rows: Sequence[object],
+) -> dict[str, str]:
+    """What the last save changed, as the field error of a modal drawn before it."""
+    last = await last_save(session, viewer.workspace_id, objective)
+    author = await get_person(session, viewer.workspace_id, last.by) if last.by else None
+    return stale_edit_errors(
+        last,
+        drawn_from=drawn_from,
+        viewer_id=viewer.user_id,
+        by_name=author.real_name if author is not None else "",
+        kr_rows=kr_rows,
+        timezone=viewer.timezone,
+        now=deps.clock(),
+    )
+
+
 async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
-    """The edit modal: checked before the ack (a changed target needs a reason), then saved
-    with its revisions and announced."""
-    deps = ctx.deps
+    """The edit modal: checked and saved before the ack, within Slack's 3 s (a changed
+    target needs a reason; a modal older than the objective's last save is refused with
+    what that save changed), then announced."""
     view = body["view"]
     workspace_id, user_id = workspace_of(body), user_of(body)
     meta = metadata(view)
@@ -147,37 +245,24 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     if draft is None:
         await ack(response_action="errors", errors=errors)
         return
-    objective_id = row_id(meta.get("objective_id"))
-    async with deps.sessions() as session:
-        viewer = await load_viewer(session, client, deps, workspace_id, user_id)
-        objective, problem = await editable_objective(session, viewer, objective_id)
-        if objective is None:
-            await ack(response_action="errors", errors={"title": problem or NOT_FOUND})
-            return
-        existing = (await key_results_of(session, workspace_id, [objective.id or 0]))[
-            objective.id or 0
-        ]
-        errors = await validate_in_database(session, viewer, draft, objective_id=objective.id)
-        if target_edits(existing, draft) and not draft.reason:
-            errors["reason"] = "Say why the target changed: it is kept in the KR's history."
-        if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        before = {objective.owner_id, *(kr.owner_id for kr in existing)}
-        await update_objective(
-            session,
-            workspace_id,
-            objective,
-            existing,
-            draft,
-            author_id=user_id,
-            now=deps.clock(),
-        )
-        await session.commit()
-    log.info("objective %s edited by %s", objective.id, user_id)
-    await announce(client, ctx, viewer, objective, new=False, draft=draft)
-    await ctx.home.publish_many(client, workspace_id, before - {user_id})
+    edited = await in_time(check_and_update(client, ctx.deps, workspace_id, user_id, draft, meta))
+    if edited.errors or edited.viewer is None or edited.objective is None:
+        await ack(response_action="errors", errors=edited.errors)
+        return
+    await ack()
+    log.info("objective %s edited by %s", edited.objective.id, user_id)
+    await after_saved(client, user_id, "Your change", _announce(client, ctx, edited, draft))
+
+
+async def _announce(
+    client: AsyncWebClient, ctx: Ctx, edited: Edited, draft: ObjectiveDraft
+) -> None:
+    assert edited.viewer is not None and edited.objective is not None
+    viewer = edited.viewer
+    await announce(client, ctx, viewer, edited.objective, new=False, draft=draft)
+    await ctx.home.publish_many(
+        client, viewer.workspace_id, edited.owners_before - {viewer.user_id}
+    )
 
 
 async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
@@ -196,7 +281,7 @@ async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
             krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
                 objective.id or 0
             ]
-            await archive_objective(session, objective, deps.clock())
+            await archive_objective(session, objective, deps.clock(), by=user_id)
             await session.commit()
             text = f"*{escape(objective.title)}* is archived. Its history is kept."
             log.info("objective %s archived by %s", objective.id, user_id)

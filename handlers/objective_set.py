@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -23,8 +24,11 @@ from blocks.objective_form import (
     with_extra_row,
 )
 from blocks.okr_options import objective_options, team_options
+from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
+from handlers.people import is_admin
 from handlers.posting import post
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
@@ -32,7 +36,7 @@ from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
 from storage.cycles import cycle_for, previous_cycle, selectable_cycles
-from storage.engine import AsyncSession
+from storage.engine import AsyncSession, write_turn
 from storage.models import Cycle, Objective
 from storage.objectives import (
     create_objective,
@@ -64,13 +68,15 @@ async def validate_in_database(
     viewer: Viewer,
     draft: ObjectiveDraft,
     *,
-    objective_id: int | None = None,
+    objective: Objective | None = None,
 ) -> dict[str, str]:
     """The checks the form cannot make alone: the cycle, team and alignment target exist
     in this workspace, the target is in the same cycle, no alignment loop appears, and
-    milestone due dates fall inside the cycle."""
+    milestone due dates fall inside the cycle, and the author may give the objective to its
+    team (when it is new or moves there)."""
     errors: dict[str, str] = {}
     ws = viewer.workspace_id
+    objective_id = objective.id if objective is not None else None
     cycle = await cycle_for(session, ws, draft.cycle_id)
     if cycle is None:
         errors["cycle"] = "That cycle does not exist any more: pick another."
@@ -78,8 +84,18 @@ async def validate_in_database(
         errors["cycle"] = f"{cycle.name} is closed: pick a current cycle."
     else:
         errors.update(due_errors(draft, cycle.start_date, cycle.end_date, cycle.name))
-    if draft.team_id is not None and await get_team(session, ws, draft.team_id) is None:
+    team = await get_team(session, ws, draft.team_id) if draft.team_id is not None else None
+    if draft.team_id is not None and team is None:
         errors["team"] = "That team does not exist any more: pick another."
+    elif (
+        team is not None
+        and (objective is None or objective.team_id != team.id)
+        and not viewer.may_set_for(team.id or 0)
+    ):
+        errors["team"] = (
+            f"Only the leads and members of {team.name} (and workspace admins) set its "
+            "objectives: pick your own team, or ask one of its leads."
+        )
     if draft.level == Level.COMPANY and not viewer.is_admin:
         errors["level"] = "Only workspace admins set company objectives: pick team or personal."
     if draft.parent_id is not None:
@@ -251,37 +267,75 @@ async def on_team_options(ack: AsyncAck, body: dict[str, Any], ctx: Ctx) -> None
     await ack(options=team_options(choices, str(body.get("value", ""))))
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A new objective's submission, checked and (when right) stored before its ack."""
+
+    errors: dict[str, str]
+    viewer: Viewer | None = None
+    #: None for a repeat of a submission already stored.
+    objective: Objective | None = None
+
+
+async def check_and_create(
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    user_id: str,
+    draft: ObjectiveDraft,
+    view_id: str | None,
+) -> Saved:
+    """The database's checks (field errors, nothing stored), then the objective, created
+    once per modal however often Slack delivers its submission."""
+    async with store_session(deps) as session:
+        viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
+        if draft.level == Level.COMPANY or (
+            draft.team_id is not None and draft.team_id not in viewer.member_team_ids
+        ):  # only then does it matter whether they are an admin (a users.info call)
+            viewer = replace(viewer, is_admin=await is_admin(client, deps, workspace_id, user_id))
+        errors = await validate_in_database(session, viewer, draft)
+        if errors:
+            return Saved(errors)
+        async with write_turn(session):
+            created = await create_objective(
+                session,
+                workspace_id,
+                draft,
+                author_id=user_id,
+                now=deps.clock(),
+                submission_key=f"view:{view_id}" if view_id else None,
+            )
+            await session.commit()
+    return Saved({}, viewer, created[0] if created is not None else None)
+
+
 async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
-    """The objective modal: the form's and the database's checks before the ack (field
-    errors, nothing stored), then the objective and the announcements."""
-    deps = ctx.deps
+    """The objective modal: the form's and the database's checks and the store, before
+    the ack and within Slack's 3 s (field errors, or a busy database, keep it open with
+    nothing stored); then the announcements."""
     view = body["view"]
     user_id, workspace_id = user_of(body), workspace_of(body)
-    values = view.get("state", {}).get("values", {})
-    draft, errors = read_form(values, author_id=user_id)
+    draft, errors = read_form(view.get("state", {}).get("values", {}), author_id=user_id)
     if draft is None:
         await ack(response_action="errors", errors=errors)
         return
-    async with deps.sessions() as session:
-        viewer = await load_viewer(
-            session,
-            client,
-            deps,
-            workspace_id,
-            user_id,
-            check_admin=draft.level == Level.COMPANY,
-        )
-        errors = await validate_in_database(session, viewer, draft)
-        if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        objective, _ = await create_objective(
-            session, workspace_id, draft, author_id=user_id, now=deps.clock()
-        )
-        await session.commit()
-    log.info("objective %s created by %s in %s", objective.id, user_id, workspace_id)
-    await announce(client, ctx, viewer, objective, new=True, draft=draft)
+    saved = await in_time(
+        check_and_create(client, ctx.deps, workspace_id, user_id, draft, view.get("id"))
+    )
+    if saved.errors:
+        await ack(response_action="errors", errors=saved.errors)
+        return
+    await ack()
+    if saved.objective is None or saved.viewer is None:
+        log.info("objective view %s was already stored; ignored the repeat", view.get("id"))
+        return
+    log.info("objective %s created by %s in %s", saved.objective.id, user_id, workspace_id)
+    await after_saved(
+        client,
+        user_id,
+        "Your objective",
+        announce(client, ctx, saved.viewer, saved.objective, new=True, draft=draft),
+    )
 
 
 VERBS = (Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb),)

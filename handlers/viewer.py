@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from handlers.people import is_admin
 from okr.cycles import today_in
 from okr.outline import ObjectiveCard
-from okr.permissions import can_edit
+from okr.permissions import can_edit, can_set_for_team
 from storage.context import Deps
 from storage.cycles import current_cycle
 from storage.engine import AsyncSession
@@ -63,6 +63,17 @@ class Viewer:
             team_id=team_id,
             led_team_ids=self.led_team_ids,
             is_admin=self.is_admin,
+        )
+
+    @property
+    def member_team_ids(self) -> frozenset[int]:
+        """The teams they lead or belong to."""
+        return frozenset(t.id for t in self.teams if t.id is not None)
+
+    def may_set_for(self, team_id: int) -> bool:
+        """Whether they may give an objective to the team (their own, or any as admin)."""
+        return can_set_for_team(
+            team_id=team_id, member_team_ids=self.member_team_ids, is_admin=self.is_admin
         )
 
     def editable(self, cards: Iterable[ObjectiveCard]) -> set[int]:

@@ -7,6 +7,7 @@ the floor both stand on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from okr.due_dates import DueDay
 from okr.periods import Period
@@ -52,3 +53,29 @@ class ObjectiveDraft:
     krs: tuple[KRDraft, ...]
     removed_kr_ids: tuple[int, ...] = ()
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    """A KR target a save changed: its new value, in the KR's unit."""
+
+    kr_id: int
+    title: str
+    new_target: float
+    unit: Unit
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class LastSave:
+    """What the latest save of an objective did, and who made it when: what a person whose
+    edit modal is older than that save is shown, instead of their save undoing it."""
+
+    by: str | None
+    at: datetime
+    version: int
+    targets: tuple[TargetChange, ...] = ()
+    #: (kr id, title) of the KRs it removed.
+    removed: tuple[tuple[int, str], ...] = ()
+    #: Titles of the KRs it added.
+    added: tuple[str, ...] = ()

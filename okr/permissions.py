@@ -34,3 +34,10 @@ def can_change_checkin(
     return (
         checked_in_at.astimezone(zone).isocalendar()[:2] == now.astimezone(zone).isocalendar()[:2]
     )
+
+
+def can_set_for_team(*, team_id: int, member_team_ids: Collection[int], is_admin: bool) -> bool:
+    """Whether someone may give an objective to a team (create it there, or move it
+    there): its leads and members, and workspace admins; nobody from outside, whose
+    objective would be announced in the team's channel in its name."""
+    return is_admin or team_id in member_team_ids

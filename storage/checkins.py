@@ -180,6 +180,24 @@ async def live_checkins(
     return list(rows)
 
 
+async def reported_krs(
+    session: AsyncSession, workspace_id: str, kr_ids: Collection[int]
+) -> set[int]:
+    """Which of the KRs have a live check-in: the others have no reading to repeat."""
+    if not kr_ids:
+        return set()
+    rows = await session.exec(
+        select(CheckIn.key_result_id)
+        .where(
+            CheckIn.workspace_id == workspace_id,
+            col(CheckIn.key_result_id).in_(list(kr_ids)),
+            col(CheckIn.deleted_at).is_(None),
+        )
+        .distinct()
+    )
+    return set(rows)
+
+
 async def claim_reached(session: AsyncSession, kr_id: int, now: datetime) -> bool:
     """Mark the KR as having reached its target; True only for the first caller, so the
     celebration is posted once however many check-ins cross the line."""

@@ -157,6 +157,8 @@ class Objective(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_objectives_ws_cycle", "workspace_id", "cycle_id"),
         sa.Index("ix_objectives_ws_owner", "workspace_id", "owner_id"),
+        # Slack may deliver one `/okr set` submission twice: its view id creates once.
+        sa.UniqueConstraint("workspace_id", "submission_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,6 +178,13 @@ class Objective(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     archived_at: datetime | None = _when()
+    # Every save adds one; an edit modal carries the version it was drawn from, and a save
+    # from an older one is refused, so a stale modal cannot undo a newer change.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Who saved it last (with updated_at): what a refused stale save is told.
+    updated_by: str | None = Field(default=None, max_length=32)
+    # "view:<id>" of the `/okr set` modal it came from.
+    submission_key: str | None = Field(default=None, max_length=128)
 
 
 class KeyResult(SQLModel, table=True):

@@ -10,15 +10,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from okr.drafts import KRDraft, ObjectiveDraft
+from okr.drafts import KRDraft, LastSave, ObjectiveDraft, TargetChange
 from okr.outline import Level
 from okr.periods import Period
 from okr.progress import KRKind
 from okr.quota import QuotaBasis, Reading, period_average
+from okr.values import Unit
 from storage.checkins import live_checkins
 from storage.models import Cycle, KeyResult, Objective, TargetRevision
 
@@ -104,8 +106,15 @@ async def create_objective(
     *,
     author_id: str,
     now: datetime,
-) -> tuple[Objective, list[KeyResult]]:
-    """Insert the objective and its KRs; the caller commits (one transaction)."""
+    submission_key: str | None = None,
+) -> tuple[Objective, list[KeyResult]] | None:
+    """Insert the objective and its KRs; the caller commits (one transaction).
+
+    `submission_key` (the modal's view id) is unique per workspace: when an objective with
+    it exists already, nothing is inserted and None is returned (a repeated submission,
+    even one racing the first; the session is rolled back then)."""
+    if submission_key is not None and await _by_submission(session, workspace_id, submission_key):
+        return None
     objective = Objective(
         workspace_id=workspace_id,
         cycle_id=draft.cycle_id,
@@ -118,15 +127,34 @@ async def create_objective(
         created_by=author_id,
         created_at=now,
         updated_at=now,
+        updated_by=author_id,
+        submission_key=submission_key,
     )
     session.add(objective)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        if submission_key is not None and await _by_submission(
+            session, workspace_id, submission_key
+        ):
+            return None
+        raise
     assert objective.id is not None
     cycle = await session.get(Cycle, draft.cycle_id)
     krs = [_new_kr(workspace_id, objective.id, kr, i, now, cycle) for i, kr in enumerate(draft.krs)]
     session.add_all(krs)
     await session.flush()
     return objective, krs
+
+
+async def _by_submission(session: AsyncSession, workspace_id: str, key: str) -> bool:
+    found = await session.exec(
+        select(Objective.id).where(
+            Objective.workspace_id == workspace_id, Objective.submission_key == key
+        )
+    )
+    return found.first() is not None
 
 
 @dataclass(frozen=True)
@@ -147,6 +175,11 @@ def target_edits(existing: Sequence[KeyResult], draft: ObjectiveDraft) -> list[T
     ]
 
 
+class StaleObjective(Exception):
+    """The objective was saved by someone else since the edit was drawn (its version
+    moved on), or a KR the edit names is gone: nothing of the edit is applied."""
+
+
 async def update_objective(
     session: AsyncSession,
     workspace_id: str,
@@ -154,11 +187,34 @@ async def update_objective(
     existing: Sequence[KeyResult],
     draft: ObjectiveDraft,
     *,
+    version: int,
     author_id: str,
     now: datetime,
 ) -> list[TargetRevision]:
-    """Apply an edit: fields, KR changes, new rows, removed rows archived, and a revision
-    (old, new, reason, who, when) for every changed target. The caller commits."""
+    """Apply an edit drawn from `version` of the objective: fields, KR changes, new rows,
+    removed rows archived, and a revision (old, new, reason, who, when) for every changed
+    target. The caller commits.
+
+    The version moves on in the same statement that checks it, so of two saves drawn from
+    one version only the first applies; the other raises StaleObjective, as does a row
+    naming a KR that is no longer active (it is never recreated as a new KR)."""
+    assert objective.id is not None
+    by_id = {kr.id: kr for kr in existing}
+    if any(d.kr_id is not None and d.kr_id not in by_id for d in draft.krs):
+        raise StaleObjective(f"objective {objective.id}: a key result of the edit is gone")
+    claimed = await session.exec(  # type: ignore[call-overload]
+        update(Objective)
+        .where(
+            col(Objective.id) == objective.id,
+            Objective.workspace_id == workspace_id,
+            Objective.version == version,
+        )
+        .values(version=version + 1, updated_by=author_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise StaleObjective(f"objective {objective.id} was saved since version {version}")
+    objective.version, objective.updated_by = version + 1, author_id
     objective.title = draft.title
     objective.description = draft.description
     objective.level = draft.level
@@ -166,7 +222,6 @@ async def update_objective(
     objective.cycle_id = draft.cycle_id
     objective.parent_id = draft.parent_id
     objective.updated_at = now
-    by_id = {kr.id: kr for kr in existing}
     revisions: list[TargetRevision] = []
     assert objective.id is not None
     cycle = await session.get(Cycle, draft.cycle_id)
@@ -204,10 +259,54 @@ async def update_objective(
     return revisions
 
 
-async def archive_objective(session: AsyncSession, objective: Objective, now: datetime) -> None:
-    """Archive the objective; objectives aligned to it keep their link but show it archived."""
+async def last_save(session: AsyncSession, workspace_id: str, objective: Objective) -> LastSave:
+    """What the objective's latest save did: the targets it changed, the KRs it removed
+    and added (all stamped with that save's time), who made it and when."""
+    assert objective.id is not None
+    at = objective.updated_at
+    krs = list(
+        await session.exec(
+            select(KeyResult).where(
+                KeyResult.workspace_id == workspace_id, KeyResult.objective_id == objective.id
+            )
+        )
+    )
+    by_id = {kr.id: kr for kr in krs}
+    revisions = await session.exec(
+        select(TargetRevision)
+        .where(
+            TargetRevision.workspace_id == workspace_id,
+            col(TargetRevision.key_result_id).in_(list(by_id)),
+            TargetRevision.changed_at == at,
+        )
+        .order_by(col(TargetRevision.id))
+    )
+    targets = []
+    for revision in revisions:
+        kr = by_id[revision.key_result_id]
+        targets.append(
+            TargetChange(kr.id or 0, kr.title, revision.new_target, Unit(kr.unit), kr.currency)
+        )
+    fresh = objective.created_at != at
+    return LastSave(
+        by=objective.updated_by,
+        at=at,
+        version=objective.version,
+        targets=tuple(targets),
+        removed=tuple((kr.id or 0, kr.title) for kr in krs if kr.archived_at == at),
+        added=tuple(kr.title for kr in krs if fresh and kr.created_at == at),
+    )
+
+
+async def archive_objective(
+    session: AsyncSession, objective: Objective, now: datetime, *, by: str
+) -> None:
+    """Archive the objective; objectives aligned to it keep their link but show it archived.
+    It counts as a save: an edit modal drawn before it is refused."""
     objective.archived_at = now
     objective.updated_at = now
+    objective.updated_by = by
+    objective.version += 1
     session.add(objective)
     await session.flush()
 

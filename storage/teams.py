@@ -68,6 +68,13 @@ async def list_teams(session: AsyncSession, workspace_id: str) -> list[Team]:
     return list(result.all())
 
 
+async def team_names(session: AsyncSession) -> list[str]:
+    """The names of the teams that are not archived, in every workspace, sorted: what an
+    operator may name in `okr-bot jobs run --team`."""
+    result = await session.exec(select(Team.name).where(col(Team.archived_at).is_(None)).distinct())
+    return sorted(result.all(), key=str.lower)
+
+
 async def teams_of_user(session: AsyncSession, workspace_id: str, user_id: str) -> list[Team]:
     """Teams (not archived) where the user is a member or a lead, by name."""
     return await _teams_with(session, workspace_id, user_id, lead_only=False)

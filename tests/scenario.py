@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
+from blocks import ids
 from bot.runtime import Runtime
 from storage.teams import save_team
 from storage.workspaces import ensure_workspace
@@ -61,6 +62,13 @@ async def open_set(driver: SlackDriver, slack: FakeSlack, user: str = ME, text: 
     assert response.status == 200
     calls = await slack.wait_for("views.open", count=before + 1)
     return calls[-1].response["view"]
+
+
+async def open_edit(driver: SlackDriver, slack: FakeSlack, objective_id: int, user: str = ME):  # type: ignore[no-untyped-def]
+    before = len(slack.calls_to("views.open"))
+    response = await driver.block_action(ids.EDIT_OBJECTIVE, value=str(objective_id), user_id=user)
+    assert response.status == 200
+    return (await slack.wait_for("views.open", count=before + 1))[-1].response["view"]
 
 
 def kr(row: int, title: str, start: str = "", target: str = "", **extra: Any) -> dict[str, Any]:

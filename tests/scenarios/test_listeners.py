@@ -131,8 +131,10 @@ async def _seed_kr(bot: Runtime) -> int:
         assert cycle.id is not None
         kr = KRDraft(0, "New ARR", KRKind.INCREASE, Unit.CURRENCY, "USD", 1.2e6, 2e6, ME, None, 1)
         draft = ObjectiveDraft("Grow ARR", "", "personal", None, cycle.id, None, (kr,))
-        _, [stored] = await create_objective(session, WS, draft, author_id=ME, now=deps.clock())
+        created = await create_objective(session, WS, draft, author_id=ME, now=deps.clock())
         await session.commit()
+    assert created is not None
+    _, [stored] = created
     assert stored.id is not None
     return stored.id
 

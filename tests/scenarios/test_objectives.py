@@ -25,6 +25,7 @@ from tests.scenario import (
     count,
     create,
     kr,
+    open_edit,
     open_set,
     seed_team,
     submit,
@@ -524,13 +525,6 @@ async def test_team_options_filter(bot: Runtime, driver: SlackDriver) -> None:
 # --- edit, history, archive ---------------------------------------------------------------
 
 
-async def open_edit(driver: SlackDriver, slack: FakeSlack, objective_id: int, user: str = ME):  # type: ignore[no-untyped-def]
-    before = len(slack.calls_to("views.open"))
-    response = await driver.block_action(ids.EDIT_OBJECTIVE, value=str(objective_id), user_id=user)
-    assert response.status == 200
-    return (await slack.wait_for("views.open", count=before + 1))[-1].response["view"]
-
-
 async def test_edit_needs_a_reason_for_a_new_target_and_keeps_history(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
@@ -615,6 +609,40 @@ async def test_only_owner_lead_or_admin_may_edit(
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         assert (await session.exec(select(Objective.title))).one() == "Renamed by the lead"
+
+
+async def test_only_a_teams_people_and_admins_give_it_objectives(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    team_id = await seed_team(bot)
+    slack.add_channel("CSALES", name="sales")
+    outsider, admin = "U0OUT", "U0ADMIN"
+    slack.add_user(outsider)
+    slack.add_user(admin, is_admin=True)
+    for_team = {**SIMPLE, "level": "team", "team": (team_id, "Nordics")}
+    response = await submit(driver, await open_set(driver, slack, outsider), for_team, outsider)
+    assert response.json()["errors"] == {
+        "team": "Only the leads and members of Nordics (and workspace admins) set its "
+        "objectives: pick your own team, or ask one of its leads."
+    }
+    # Nor may they move an objective of their own there.
+    await create(driver, slack, {**SIMPLE, "title": "Mine"}, user=outsider)
+    view = await open_edit(driver, slack, 1, user=outsider)
+    response = await submit(driver, view, {"level": "team", "team": (team_id, "Nordics")}, outsider)
+    assert "Only the leads and members of Nordics" in response.json()["errors"]["team"]
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        assert [o.team_id for o in await session.exec(select(Objective))] == [None]
+    assert slack.calls_to("chat.postMessage", match=lambda a: a.get("channel") == "CSALES") == []
+    # A member, and an admin from outside the team, may.
+    await create(driver, slack, {**for_team, "title": "Member's"}, user=BOB)
+    await create(driver, slack, {**for_team, "title": "Admin's"}, user=admin)
+    async with bot.deps.sessions() as session:
+        assert list(await session.exec(select(Objective.team_id).order_by(Objective.id))) == [
+            None,
+            team_id,
+            team_id,
+        ]
 
 
 async def test_edit_of_another_workspaces_objective_is_not_found(

@@ -2,7 +2,7 @@
 days people were away
 
 Revision ID: 0007
-Revises: 0005 (TEMPORARY: 0006 is on another branch; the chain becomes 0006 -> 0007 on merge)
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
