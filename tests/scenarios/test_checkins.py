@@ -296,12 +296,32 @@ async def test_no_change_leaves_a_quota_unreported_and_says_so(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, {**THREE, **kr(2, "Prospects", "", "50", kind="quota_week")})
+    await first_readings(driver, slack)
     await driver.block_action(ids.NO_CHANGE, value="", user_id=ME)
     [note] = await slack.wait_for(
         "chat.postMessage", match=lambda args: "does not apply to quotas" in str(args)
     )  # sent once the others are stored
-    assert [c.key_result_id for c in await checkins(bot)] == [1, 2]  # not the quota, KR 3
+    # KRs 1 and 2 twice (their readings, then No change repeating them); never the quota
+    assert [c.key_result_id for c in await checkins(bot)] == [1, 2, 1, 2]
     assert note.args["channel"] == ME and "*Prospects* was left unreported" in note.args["text"]
+
+
+async def test_no_change_invents_no_reading_and_says_so(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    """A KR nobody has reported on has no value to repeat: No change leaves it alone."""
+    await create(driver, slack, THREE)
+    await driver.block_action(ids.NO_CHANGE, value="", user_id=ME)
+    [note] = await slack.wait_for(
+        "chat.postMessage", match=lambda args: "left them unreported" in str(args)
+    )
+    assert note.args["channel"] == ME and "have no reading yet" in note.args["text"]
+    assert await checkins(bot) == []
+    view = await open_log(driver, slack)
+    await check_in(driver, slack, view, kr1={"value": "1.1M"})
+    await driver.block_action(ids.NO_CHANGE, value="", user_id=ME)
+    await slack.wait_for("chat.postMessage", count=2, match=lambda a: "unreported" in str(a))
+    assert [(c.key_result_id, c.value) for c in await checkins(bot)] == [(1, 1.1e6), (1, 1.1e6)]
 
 
 async def test_crafted_ids_are_refused(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> None:
@@ -346,6 +366,8 @@ async def test_no_change_button_checks_in_everything_once(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, THREE)
+    await first_readings(driver, slack)  # the milestone (KR 3) keeps no reading
+    published = len(slack.calls_to("views.publish"))
     message = {"ts": "1700000000.000100", "text": "Monday check-in"}
     for _ in range(2):  # Slack retrying the same click: same action_ts
         response = await driver.block_action(
@@ -356,9 +378,15 @@ async def test_no_change_button_checks_in_everything_once(
             action_ts="1700000001.000200",
         )
         assert response.status == 200
-    await slack.wait_for("views.publish", count=2)
+    await slack.wait_for("views.publish", count=published + 1)
     stored = await checkins(bot)
-    assert sorted((c.key_result_id, c.value) for c in stored) == [(1, 1.2e6), (2, 3.0), (3, 0.0)]
+    # each reading once more, never a value for the milestone nobody reported on
+    assert sorted((c.key_result_id, c.value) for c in stored) == [
+        (1, 1.2e6),
+        (1, 1.2e6),
+        (2, 3.0),
+        (2, 3.0),
+    ]
 
 
 async def test_reaching_the_target_is_celebrated_once(
