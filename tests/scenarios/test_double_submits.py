@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -22,7 +23,7 @@ from tests.fakeslack import FakeSlack
 from tests.forms import fill
 from tests.outages import settled
 from tests.scenario import ME, SIMPLE, add_people, count, create, open_set, seed_team
-from tests.scenarios.test_checkins import THREE
+from tests.scenarios.test_checkins import THREE, first_readings
 
 CLICKS = 50
 
@@ -36,6 +37,9 @@ async def test_fifty_no_change_clicks_store_one_set_a_week(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
 ) -> None:
     await create(driver, slack, THREE)
+    await first_readings(driver, slack)  # No change repeats readings; the milestone has none
+    await settled(bot)
+    readings = [(1, 1.2e6), (2, 3.0)]
     prompt = {"ts": "1700000000.000100", "text": "Monday check-in"}
 
     async def click(n: int) -> int:
@@ -47,7 +51,7 @@ async def test_fifty_no_change_clicks_store_one_set_a_week(
     assert await asyncio.gather(*(click(n) for n in range(CLICKS))) == [200] * CLICKS
     await settled(bot)
     stored = sorted((c.key_result_id, c.value) for c in await checkins(bot))
-    assert stored == [(1, 1.2e6), (2, 3.0), (3, 0.0)]
+    assert stored == sorted(readings * 2)  # the readings, and one No change set
     answers = [c.args for c in slack.calls_to("response_url")]
     assert len(answers) == CLICKS - 1
     assert {(a["text"], a["response_type"]) for a in answers} == {(ALREADY_THIS_WEEK, "ephemeral")}
@@ -55,20 +59,27 @@ async def test_fifty_no_change_clicks_store_one_set_a_week(
     clock.advance(days=7)  # next week, one more set
     assert await click(CLICKS) == 200
     await settled(bot)
-    assert len(await checkins(bot)) == 6
+    assert len(await checkins(bot)) == 6  # 2 readings + 2 sets of 2
 
 
 async def test_no_change_clicked_again_on_the_home_tab_says_so(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await create(driver, slack, THREE)
+    await first_readings(driver, slack)
+    await settled(bot)
     home = driver.view("", view_type="home")
+
+    def modals() -> list[Any]:
+        return slack.calls_to("views.open", match=lambda a: a["view"]["type"] == "modal")
+
+    before = len(modals())  # /okr set's and the readings' check-in modal
     for _ in range(2):
         assert (await driver.block_action(ids.NO_CHANGE, view=home)).status == 200
         await settled(bot)
-    [notice] = slack.calls_to("views.open", match=lambda a: a["view"]["type"] == "modal")[1:]
+    [notice] = modals()[before:]  # the first click stores; the second says so
     assert "You already checked in this week" in json.dumps(notice.args["view"])
-    assert len(await checkins(bot)) == 3
+    assert len(await checkins(bot)) == 4  # 2 readings + one No change set of 2
 
 
 async def test_one_set_submission_delivered_twice_creates_one_objective(
