@@ -30,6 +30,7 @@ from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.scenario import BOB, LEAD, ME, SIMPLE, create, dms, run, seed_team
+from tests.scenarios.test_checkins import check_in, open_log
 
 ROOT = Path(__file__).resolve().parents[2]
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # FakeClock starts here at 08:00
@@ -57,6 +58,13 @@ async def team_with_okrs(bot: Runtime, driver: SlackDriver, slack: FakeSlack) ->
     await slack.wait_for("views.publish", count=2)  # the announcements are over
     slack.reset()
     return team_id
+
+
+async def first_reading(driver: SlackDriver, slack: FakeSlack, user: str, kr_id: int) -> None:
+    """`user` reports a value for their KR through the check-in modal: *No change* only
+    repeats a reading, it never invents one."""
+    view = await open_log(driver, slack, user=user)
+    await check_in(driver, slack, view, user=user, **{f"kr{kr_id}": {"value": "1.3M"}})
 
 
 async def test_prompts_go_out_at_nine_in_each_owners_zone_once(
@@ -98,6 +106,9 @@ async def test_checking_in_turns_the_prompt_to_done_and_stops_the_nudge(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
 ) -> None:
     await team_with_okrs(bot, driver, slack)
+    clock.set(MONDAY - timedelta(days=3))  # last week's reading, for No change to repeat
+    await first_reading(driver, slack, ME, 1)
+    slack.reset()
     await run(bot, "checkins", MONDAY.replace(hour=14), clock)
     [prompt] = dms(slack, ME)
     await driver.block_action(
@@ -195,8 +206,7 @@ async def test_digest_in_channel_and_missing_privately_to_leads(
 ) -> None:
     await team_with_okrs(bot, driver, slack)
     clock.set(MONDAY.replace(hour=10))
-    await driver.block_action(ids.NO_CHANGE, value="", user_id=ME)
-    await slack.wait_for("views.publish")
+    await first_reading(driver, slack, ME, 1)
     friday = MONDAY + timedelta(days=4, hours=16)
     assert await run(bot, "digests", friday - timedelta(minutes=1), clock) == {}
     assert await run(bot, "digests", friday, clock) == {"sent": 2}  # channel + the lead
