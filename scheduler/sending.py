@@ -101,21 +101,16 @@ class Sender:
 
     async def deliver_to_people(self, workspace_id: str, items: Sequence[Item]) -> list[Outcome]:
         """Deliver DMs to key-result owners; those Slack says are gone are marked inactive,
-        so no job prompts them again."""
+        so no job prompts them again, and their leads are told."""
         outcomes = await self.deliver(items)
-        gone = [
-            o.key.recipient
-            for o in outcomes
-            if o.result is Result.FAILED_PERMANENT and o.error in GONE
-        ]
+        gone = [o for o in outcomes if o.result is Result.FAILED_PERMANENT and o.error in GONE]
         if gone:
+            users = [o.key.recipient for o in gone]
             async with self.deps.sessions() as session:
-                await mark_inactive(session, workspace_id, gone, self.deps.clock())
+                await mark_inactive(session, workspace_id, users, self.deps.clock())
                 await session.commit()
-            log.warning("marked inactive after Slack said they are gone: %s", gone)
-            await undelivered.report_gone(
-                self, workspace_id, [o for o in outcomes if o.key.recipient in set(gone)]
-            )
+            log.warning("marked inactive after Slack said they are gone: %s", users)
+            await undelivered.report_gone(self, workspace_id, gone)
         return outcomes
 
     async def skip_stale(self, key: ledger.DeliveryKey, slot: Slot, now: datetime) -> None:

@@ -88,25 +88,22 @@ async def report_given_up(
 
 
 async def report_gone(sender: Sender, workspace_id: str, gone: Sequence[Outcome]) -> list[Outcome]:
-    """Each person's team leads told once that a DM to them failed for good, and why."""
+    """Each person's team leads (or, without leads, the admins) told once that a DM to
+    them failed for good, and why."""
     if not gone:
         return []
     deps = sender.deps
-    async with deps.sessions() as session:
-        homes = await home_team(session, workspace_id, {o.key.recipient for o in gone})
-        team_ids = [t.id for t in homes.values() if t.id is not None]
-        leads = await leads_of(session, workspace_id, team_ids)
-        admin_ids = await admins(session, workspace_id, deps.admin_user_ids)
     items: list[Item] = []
-    for outcome in gone:
-        user = outcome.key.recipient
-        team = homes.get(user)
-        told = [lead for lead in (leads.get(team.id or 0, []) if team else []) if lead != user]
-        message = person_problem(user_id=user, kind=outcome.key.kind, error=outcome.error or "")
-        for person in told or [a for a in admin_ids if a != user]:
-            recipient = f"{person}:{user}:{outcome.error}"[:64]
-            key = DeliveryKey(workspace_id, "problem", recipient, outcome.key.period)
-            items.append(sender.post(key, person, message))
+    async with deps.sessions() as session:
+        admin_ids = await admins(session, workspace_id, deps.admin_user_ids)
+        for outcome in gone:
+            user = outcome.key.recipient
+            told = await _leads_for(session, outcome.key) or [a for a in admin_ids if a != user]
+            message = person_problem(user_id=user, kind=outcome.key.kind, error=outcome.error or "")
+            for person in told:
+                recipient = f"{person}:{user}:{outcome.error}"[:64]
+                key = DeliveryKey(workspace_id, "problem", recipient, outcome.key.period)
+                items.append(sender.post(key, person, message))
     return await sender.deliver(items)
 
 
