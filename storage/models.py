@@ -52,6 +52,11 @@ class Workspace(SQLModel, table=True):
     paused_reason: str | None = Field(default=None, max_length=255)
     paused_since: datetime | None = _when()
     resumed_at: datetime | None = _when()
+    # When Slack answered `invalid_blocks` to a digest carrying a chart: from then on the
+    # workspace's digests go without charts (their text fallback says the same).
+    charts_refused_at: datetime | None = _when()
+    # Where the company objectives' cycle-close summary goes (admins by DM when unset).
+    company_channel_id: str | None = Field(default=None, max_length=32)
 
     @property
     def paused(self) -> bool:
@@ -117,6 +122,9 @@ class Team(SQLModel, table=True):
     nudge_time: str = Field(default=DEFAULT_RHYTHM.nudge_time, max_length=5)
     digest_weekday: int = Field(default=DEFAULT_RHYTHM.digest_weekday, ge=0, le=6)
     digest_time: str = Field(default=DEFAULT_RHYTHM.digest_time, max_length=5)
+    # The country whose public holidays get no prompts, nudges or digest (`holidays`
+    # package code, "CN", "US", "DE"); none: every weekday is a working day.
+    holiday_country: str | None = Field(default=None, max_length=8)
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     archived_at: datetime | None = _when()
@@ -265,6 +273,44 @@ class AwaySpell(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     first_day: date
     last_day: date
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class TeamPause(SQLModel, table=True):
+    """A week a lead paused for their team (an offsite, a holiday week): no prompts,
+    nudges or digest in it. `week_start` is that week's Monday in the team's zone."""
+
+    __tablename__ = "team_pauses"
+    __table_args__ = (sa.UniqueConstraint("team_id", "week_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    team_id: int = Field(foreign_key="teams.id", index=True, ondelete="CASCADE")
+    week_start: date
+    paused_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class Kudos(SQLModel, table=True):
+    """Praise one person gave another in a team channel (`/okr kudos`, *Give kudos*);
+    the week's kudos are listed in the team digest."""
+
+    __tablename__ = "kudos"
+    __table_args__ = (
+        sa.Index("ix_kudos_ws_team_created", "workspace_id", "team_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key=WORKSPACE_FK, max_length=32, ondelete="CASCADE")
+    team_id: int | None = Field(default=None, foreign_key="teams.id", ondelete="SET NULL")
+    giver: str = Field(max_length=32)
+    receiver: str = Field(max_length=32)
+    text: str = Field(max_length=280)
+    key_result_id: int | None = Field(
+        default=None, foreign_key="key_results.id", ondelete="SET NULL"
+    )
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 

@@ -72,6 +72,8 @@ async def test_every_table_carries_the_workspace(engine) -> None:  # type: ignor
         "target_revisions",
         "deliveries",
         "away_spells",
+        "team_pauses",
+        "kudos",
     }
     assert set(found) == expected
     for name, columns in found.items():
