@@ -162,10 +162,12 @@ class SlackApi:
         valid_tokens: Iterable[str] | None = None,
         strict_channels: bool = False,
         clock: Callable[[], float] = time.time,
+        keep_calls: int | None = None,
     ) -> None:
         """`valid_tokens` (if given) makes any other token `invalid_auth`;
         `strict_channels` makes posting to a channel not added with `add_channel` fail
-        with `channel_not_found` instead of succeeding."""
+        with `channel_not_found` instead of succeeding; `keep_calls` bounds the recorded
+        calls to the newest ones (a long-running sandbox)."""
         self.scopes = list(scopes)
         self.team_id = team_id
         self.team_domain = team_domain
@@ -177,6 +179,7 @@ class SlackApi:
         self.valid_tokens = set(valid_tokens) if valid_tokens is not None else None
         self.strict_channels = strict_channels
         self.clock = clock
+        self.keep_calls = keep_calls
 
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -501,6 +504,10 @@ class SlackApi:
             self._dms[user_id] = self._new_id("D")
         return self._dms[user_id]
 
+    def dm_user(self, channel: str) -> str | None:
+        """The person whose DM with the bot `channel` is, or None."""
+        return next((u for u, c in self._dms.items() if c == channel and "," not in u), None)
+
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         """The current state of a posted message (after updates), or None if deleted."""
         return self.messages.get((channel, ts))
@@ -558,6 +565,8 @@ class SlackApi:
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
+        if self.keep_calls is not None and len(self.calls) > self.keep_calls:
+            del self.calls[: len(self.calls) - self.keep_calls]
         await self._notify()
 
     def _new_id(self, prefix: str) -> str:
