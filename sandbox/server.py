@@ -245,12 +245,14 @@ class PageServer:
 
     async def _options(self, body: dict[str, Any]) -> dict[str, Any]:
         user = self._user(body.get("user"))
+        state = body.get("state")
         answer = await self.box.options(
             user,
             str(body.get("action_id")),
             body.get("block_id"),
             str(body.get("value") or ""),
             body.get("view_id"),
+            state.get("values") if isinstance(state, dict) else None,
         )
         out: dict[str, Any] = {"options": answer.get("options", [])}
         if "option_groups" in answer:

@@ -36,17 +36,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-DEFAULT_SCOPES: tuple[str, ...] = (
-    "commands",
-    "chat:write",
-    "im:write",
-    "im:history",
-    "users:read",
-    "channels:read",
-    "groups:read",
-    "files:write",
-)
-"""The scopes auth.test reports in `x-oauth-scopes` unless `SlackApi(scopes=...)` says."""
+from bot.scopes import REQUIRED_BOT_SCOPES
+
+DEFAULT_SCOPES: tuple[str, ...] = REQUIRED_BOT_SCOPES
+"""The scopes auth.test reports in `x-oauth-scopes` (the ones the manifest asks for)
+unless `SlackApi(scopes=...)` says."""
 
 # Arguments Slack takes as JSON-encoded strings in form bodies and query strings.
 _JSON_ARGS = frozenset(

@@ -402,3 +402,34 @@ async def test_a_rep_checks_in_from_the_monday_prompt(
     async with box.deps.sessions() as session:
         kr = await session.get(KeyResult, revenue_id)
     assert kr is not None and kr.current_value == 175_000
+
+
+async def test_suggestions_come_from_the_bot_with_what_the_modal_holds(
+    demo_sandbox: tuple[Sandbox, Page],
+) -> None:
+    """/okr set's "Aligns to" search reads the chosen cycle from the view's state: the page
+    sends what the modal holds, and the bot's answer comes back as the options."""
+    box, page = demo_sandbox
+    async with page.events(RAVI) as events:
+        status, _ = await page.post("/api/command", {"user": RAVI, "text": "set"})
+        assert status == 200
+        [view] = (await events.wait_for("views", lambda e: e["views"]))["views"]
+    [align] = [
+        b
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"].get("action_id") == ids.ALIGN_TO
+    ]
+    ask = {
+        "user": RAVI,
+        "view_id": view["id"],
+        "action_id": ids.ALIGN_TO,
+        "block_id": align["block_id"],
+        "value": "east",
+    }
+    status, body = await page.post("/api/options", {**ask, "state": {"values": fill(view)}})
+    assert status == 200, body
+    found = [o["text"]["text"] for o in body["options"]] + [
+        o["text"]["text"] for g in body.get("option_groups", []) for o in g["options"]
+    ]
+    assert any("Grow East region revenue" in text for text in found), body
+    assert box.api.views[view["id"]]["state"]["values"] == fill(view)

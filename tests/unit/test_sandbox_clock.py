@@ -5,17 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from okr.rhythm import DIGEST_WINDOW, PROMPT_WINDOW, weekly_slot
+from okr.rhythm import weekly_slot
 from okr.team_rhythm import TeamRhythm
-from sandbox.clock import (
-    SHARED_TICK,
-    SandboxClock,
-    TeamTimes,
-    _shared,
-    close_and_planning_days,
-    next_weekly,
-    tick_moments,
-)
+from sandbox.clock import AFTER_DUE, SandboxClock, TeamTimes, due_runs, next_weekly, quarter_days
 
 ZONES = ("Asia/Shanghai", "America/New_York", "Europe/Berlin", "America/Los_Angeles")
 TUESDAY = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
@@ -42,38 +34,46 @@ def test_the_clock_runs_on_from_where_it_was_set() -> None:
     assert clock().tzinfo == UTC and clock() >= datetime(2026, 12, 31, 16, tzinfo=UTC)
 
 
-def test_every_weekly_slot_on_the_way_gets_a_tick_inside_its_window() -> None:
-    """Whatever zone a person is in, their prompt, reminder and digest of each week fall
-    due before a tick that comes within the window, and ticks are few."""
+def test_each_weekly_slot_on_the_way_runs_its_job_just_after_it_is_due() -> None:
+    """Whatever zone a person is in, the job that delivers their prompt, reminder or their
+    team's digest runs AFTER_DUE after it falls due, and no moment runs a job for nothing."""
     rhythm = TeamRhythm()
     start, end = TUESDAY, TUESDAY + timedelta(weeks=3)
-    moments = tick_moments(start, end, [TeamTimes("Asia/Shanghai", rhythm)], ZONES)
-    assert moments[-1] == end and moments == sorted(moments)
-    assert len(moments) < 3 * 7  # not every hour, let alone every minute
-    for zone in ZONES:
-        for weekday, at, window in (
-            (rhythm.checkin_weekday, rhythm.checkin_time, PROMPT_WINDOW),
-            (rhythm.nudge_weekday, rhythm.nudge_time, PROMPT_WINDOW),
-            (rhythm.digest_weekday, rhythm.digest_time, DIGEST_WINDOW),
-        ):
-            day = start
-            while day < end - timedelta(days=1):
-                slot = weekly_slot(day, zone, weekday, at)
-                if start < slot.due <= end - window:
-                    assert any(slot.due <= m < slot.due + window for m in moments), (zone, slot)
-                day += timedelta(days=1)
+    runs = due_runs(start, end, [TeamTimes("Asia/Shanghai", rhythm)], ZONES)
+    assert [m for m, _ in runs] == sorted({m for m, _ in runs})
+    assert all(start < m < end for m, _ in runs)
+    expected: set[tuple[datetime, str]] = set()
+    for weekday, at, job, zones in (
+        (rhythm.checkin_weekday, rhythm.checkin_time, "checkins", ZONES),
+        (rhythm.nudge_weekday, rhythm.nudge_time, "nudges", ZONES),
+        (rhythm.digest_weekday, rhythm.digest_time, "digests", ("Asia/Shanghai",)),
+    ):
+        for zone in zones:
+            for days in range(-1, 23):
+                slot = weekly_slot(start + timedelta(days=days), zone, weekday, at)
+                if start < slot.due + AFTER_DUE < end:
+                    expected.add((slot.due + AFTER_DUE, job))
+    assert {(m, job) for m, jobs in runs for job in jobs} == expected
+    assert len(runs) < 3 * 7 * 3  # a few moments a week, never every minute
 
 
-def test_moments_closer_than_the_shared_tick_run_once_at_the_last_of_them() -> None:
-    """Each moment is ticked at or after it, and at most SHARED_TICK later."""
-    hours = (0, 1, 11, 13, 30)
-    moments = [TUESDAY + timedelta(hours=h) for h in hours]
-    ticks = _shared(moments)
-    assert ticks == [TUESDAY + timedelta(hours=h) for h in (11, 13, 30)]
-    for moment in moments:
-        assert any(moment <= tick <= moment + SHARED_TICK for tick in ticks)
-
-
-def test_close_and_planning_days_of_a_quarter() -> None:
-    days = close_and_planning_days(date(2026, 12, 1), date(2027, 1, 10), 1)
-    assert days == {date(2026, 12, 25), date(2027, 1, 1)}
+def test_a_quarters_close_and_planning_run_on_their_days() -> None:
+    rhythm = TeamRhythm()
+    closing, planning = quarter_days(date(2026, 12, 1), date(2027, 1, 10), 1)
+    assert (closing, planning) == ({date(2027, 1, 1)}, {date(2026, 12, 25)})
+    runs = dict(
+        due_runs(
+            datetime(2026, 12, 1, tzinfo=UTC),
+            datetime(2027, 1, 10, tzinfo=UTC),
+            [TeamTimes("Asia/Shanghai", rhythm)],
+            (),
+            closing,
+            planning,
+        )
+    )
+    shanghai = ZoneInfo("Asia/Shanghai")
+    close_at = datetime(2027, 1, 1, 16, 5, tzinfo=shanghai)
+    plan_at = datetime(2026, 12, 25, 9, 5, tzinfo=shanghai)
+    # Friday 1 January: that week's digest, then the quarter's close, in registry order
+    assert runs[close_at] == ("digests", "cycle-close")
+    assert "planning" in runs[plan_at]
