@@ -16,7 +16,7 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 #: How long the page waits for the bot before saying it did not respond (Slack: 3 s).
 BOT_TIMEOUT_S = 3.0
 NO_RESPONSE = "okr-bot didn't respond"
+#: How many response_urls the stand-in keeps serving (the newest ones).
+MAX_RESPONSE_URLS = 2000
 
 
 class BotError(Exception):
@@ -258,16 +260,22 @@ class Sandbox:
         return trigger
 
     def _response_url(self, user: str, channel: str, ts: str = "") -> str:
+        """A response_url whose posts the stand-in applies where the request came from."""
         name = f"page-{next(self._names)}"
-        self.api.response_targets[name] = {"user": user, "channel": channel, "ts": ts}
+        targets = self.api.response_targets
+        targets[name] = {"user": user, "channel": channel, "ts": ts}
+        if len(targets) > MAX_RESPONSE_URLS:  # Slack's expire after 30 minutes
+            targets.pop(next(iter(targets)))
         return self.api.response_url(name)
 
-    async def _send(self, user: str, what: str, request: Any) -> DriverResponse:
+    async def _send(
+        self, user: str, what: str, request: Awaitable[DriverResponse]
+    ) -> DriverResponse:
         """Await a signed request; a 5xx or no answer in time is a BotError, told to the
         terminal and to the person's page."""
         started = time.monotonic()
         try:
-            response: DriverResponse = await request
+            response = await request
         except (TimeoutError, aiohttp.ClientError) as exc:
             self._bot_error(
                 user,

@@ -16,6 +16,8 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -204,6 +206,19 @@ async def test_another_address_needs_host_flag(sandbox: tuple[Sandbox, Page]) ->
     assert PageServer(box, host="0.0.0.0", port=0, remote=True).host == "0.0.0.0"
 
 
+def post_status(url: str, token: str, origin: str) -> int:
+    request = urllib.request.Request(
+        url + "/api/home",
+        data=json.dumps({"user": RAVI}).encode(),
+        headers={TOKEN_HEADER: token, "Origin": origin, "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
 def test_the_command_line_warns_and_stops_cleanly_on_ctrl_c() -> None:
     """`okr-bot sandbox` needs no Slack settings, prints the address, and Ctrl-C ends it
     with exit code 0; --host another address warns that there is no authentication."""
@@ -219,6 +234,13 @@ def test_the_command_line_warns_and_stops_cleanly_on_ctrl_c() -> None:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         assert re.fullmatch(r"okr-bot sandbox: open http://127\.0\.0\.1:\d+\n", line), line
+        url = line.split("open ", 1)[1].strip()
+        with urllib.request.urlopen(url + "/") as resp:
+            token = re.findall(r'name="sandbox-token" content="([^"]+)"', resp.read().decode())
+        assert token
+        # the page works from the address it was opened at; another Origin is refused
+        assert post_status(url, token[0], url) == 200
+        assert post_status(url, token[0], "http://evil.example.com") == 403
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
