@@ -1015,6 +1015,10 @@ class SlackApi:
             view, current["id"], current["root_view_id"], current["previous_view_id"]
         )
         self.views[current["id"]] = obj
+        for user_id, home in list(self.home_views.items()):
+            if home["id"] == obj["id"]:  # a Home tab updated by its view id
+                self.home_views[user_id] = obj
+                self._changed({"type": "home", "user": user_id, "view": obj})
         self._views_changed(self._owner_of(current["id"]))
         return {"view": obj}
 
