@@ -793,6 +793,9 @@ def _value(value: float, measure: Measure, zh: bool, *, word: bool = True) -> st
     text = _zh_amount(value, measure) if zh else None
     if text is None:
         text = editable_text(value, measure.bare)
+        if measure.unit is Unit.CURRENCY and parse_value(text).currency != measure.currency:
+            # `¥` alone reads as yuan: a yen amount says its code (`JPY 1.2M`)
+            text = f"{measure.currency} {editable_text(value, Measure())}"
     if word and measure.word and measure.unit is Unit.NUMBER:
         wide = _CJK.match(measure.word) or measure.word[0] in MEASURE_WORDS
         text = f"{text}{'' if wide else ' '}{measure.word}"

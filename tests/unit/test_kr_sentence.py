@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from okr.due_dates import DueDay
 from okr.kr_sentence import (
@@ -18,6 +20,7 @@ from okr.kr_sentence import (
 )
 from okr.periods import Period
 from okr.progress import KRKind
+from okr.relative_target import relative_target, resolve
 from okr.values import Unit
 
 FIRST, LAST = date(2026, 10, 1), date(2026, 12, 31)
@@ -222,3 +225,93 @@ def test_the_summary_says_how_the_sentence_was_read() -> None:
         "Milestone · due 15 Nov"
     )
     assert reading_summary(read("每周联系50个潜在客户"), "zh") == "配额 · 每周50个潜在客户"
+
+
+# --- round trip: a KR written as a sentence reads back as the same KR -----------------------
+
+NOUN_TITLES = {
+    "en": ["Quarterly revenue", "CSAT", "Pipeline coverage", "Win rate", "Average deal size"],
+    "zh": ["季度销售额", "客户流失率", "销售周期", "客户满意度"],
+}
+#: (title, unit word) of counts: the sentence puts the number between verb and object.
+COUNT_TITLES = {
+    "en": [
+        ("New contracts signed", "new contracts"),
+        ("Meetings booked", "meetings"),
+        ("Prospects contacted", "prospects"),
+        ("Meetings with enterprise prospects held", "meetings"),
+    ],
+    "zh": [("联系潜在客户", "个潜在客户"), ("签约", "单"), ("拜访客户", "家客户")],
+}
+NOUN_WORDS = {"en": [None, "days", "deals", "qualified leads"], "zh": [None, "天", "单"]}
+MILESTONES = {
+    "en": ["Launch the partner program", "Hire a sales engineer"],
+    "zh": ["上线渠道合作计划"],
+}
+CURRENCIES = ["USD", "CNY", "EUR", "GBP", "JPY", "CHF", "INR"]
+
+
+def _amounts(low: int = 1, high: int = 10**10) -> st.SearchStrategy[float]:
+    """Values as people type them: whole numbers or with a few decimals."""
+    cents = st.integers(min_value=low, max_value=high).map(lambda n: n / 100)
+    whole = st.integers(min_value=low, max_value=high // 100).map(float)
+    return st.one_of(whole, cents)
+
+
+@st.composite
+def stored_krs(draw: st.DrawFn) -> tuple[KRReading, str]:
+    lang = draw(st.sampled_from(["en", "zh"]))
+    kind = draw(st.sampled_from(list(KRKind)))
+    if kind is KRKind.MILESTONE:
+        due = draw(
+            st.none()
+            | st.builds(
+                DueDay,
+                st.integers(10, 12),
+                st.integers(1, 28),
+                st.sampled_from([None, 2026]),
+            )
+        )
+        title = draw(st.sampled_from(MILESTONES[lang]))
+        return KRReading(title, kind, 0.0, 1.0, due=due, lang=lang), lang
+    unit = draw(st.sampled_from(list(Unit)))
+    currency = draw(st.sampled_from(CURRENCIES)) if unit is Unit.CURRENCY else None
+    counted = unit is Unit.NUMBER and draw(st.booleans())
+    if counted and kind in (KRKind.INCREASE, KRKind.QUOTA):
+        title, word = draw(st.sampled_from(COUNT_TITLES[lang]))
+    else:
+        title = draw(st.sampled_from(NOUN_TITLES[lang]))
+        word = draw(st.sampled_from(NOUN_WORDS[lang])) if unit is Unit.NUMBER else None
+    values = _amounts(1, 10_000) if unit is Unit.PERCENT else _amounts()
+    first, second = draw(values), draw(values)
+    period = None
+    relative = None
+    if kind is KRKind.QUOTA:
+        start, target = 0.0, second
+        period = draw(st.sampled_from(list(Period)))
+    elif kind.holds:
+        start = target = second
+    else:
+        start = draw(st.just(0.0) | values) if kind is KRKind.INCREASE else first
+        if draw(st.booleans()) and start:
+            size = draw(st.sampled_from(["5", "12.5", "20", "50"]))
+            relative = f"{'+' if kind is KRKind.INCREASE else '-'}{size}%"
+            target = resolve(relative_target(relative), kind, start, None)
+        else:
+            low, high = sorted((start, second))
+            assume(low != high)
+            target = high if kind is KRKind.INCREASE else low
+            start = low if kind is KRKind.INCREASE else high
+    kr = KRReading(title, kind, start, target, unit, currency, word, relative, period, lang=lang)
+    return kr, lang
+
+
+@settings(max_examples=400, deadline=None)
+@given(stored_krs())
+def test_a_kr_written_as_a_sentence_reads_back_as_the_same_kr(case: tuple) -> None:
+    kr, lang = case
+    sentence = kr_sentence(kr, lang=lang)
+    assert len(sentence) <= MAX_SENTENCE_CHARS
+    reading = read_kr(sentence, cycle_start=FIRST, cycle_end=LAST)
+    assert isinstance(reading, KRReading), (sentence, reading)
+    assert reading == kr, sentence
