@@ -164,9 +164,9 @@ _VALUE = re.compile(
     (?:(?:{_alternation(_NARROW_SYMBOLS)})\s?|(?:{_alternation(_CODES)})\s)?
     [+\-]?
     (?:\d{{1,3}}(?:[,.']\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)
-    (?:\s?(?i:{_alternation(list(MULTIPLIER_WORDS))})(?![\w\-])|\s?(?:[十百千]?[万萬亿億]|千))?
+    (?:\s?(?i:{_alternation(list(MULTIPLIER_WORDS))})(?![A-Za-z0-9_\-])|\s?(?:[十百千]?[万萬亿億]|千))?
     (?:\s?(?:{_alternation(list(CURRENCY_SYMBOLS))})
-      |\s(?:{_alternation(_CODES + _LOWER_CODES)})(?![\w\-]))?
+      |\s(?:{_alternation(_CODES + _LOWER_CODES)})(?![A-Za-z0-9_\-]))?
     (?:\s?%)?
     (?![0-9])
     """,
