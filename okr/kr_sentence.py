@@ -888,7 +888,7 @@ def _zh_sentence(
         return f"{title}保持在{_value(target, measure, True)}以上"
     if kind is KRKind.STAY_BELOW:
         return f"{title}保持在{_value(target, measure, True)}以下"
-    verb = "增长" if kind is KRKind.INCREASE else "降低"
+    verb = "降低" if kind is KRKind.DECREASE else "提高" if measure.unit is Unit.PERCENT else "增长"
     shown_start = _value(start, measure, True)
     return f"{title}从{shown_start}{verb}到{_value(target, measure, True)}"
 
@@ -931,8 +931,8 @@ _KIND_NAMES = {
 _KIND_NAMES_ZH = {
     KRKind.INCREASE: "增长",
     KRKind.DECREASE: "降低",
-    KRKind.STAY_ABOVE: "保持以上",
-    KRKind.STAY_BELOW: "保持以下",
+    KRKind.STAY_ABOVE: "不低于",
+    KRKind.STAY_BELOW: "不高于",
     KRKind.MILESTONE: "里程碑",
     KRKind.QUOTA: "配额",
 }
