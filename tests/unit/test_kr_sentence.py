@@ -230,8 +230,8 @@ def test_the_summary_says_how_the_sentence_was_read() -> None:
 # --- round trip: a KR written as a sentence reads back as the same KR -----------------------
 
 NOUN_TITLES = {
-    "en": ["Quarterly revenue", "CSAT", "Pipeline coverage", "Win rate", "Average deal size"],
-    "zh": ["季度销售额", "客户流失率", "销售周期", "客户满意度"],
+    "en": ["Quarterly revenue", "CSAT", "Pipeline coverage", "Win rate", "Close $2M in new ARR"],
+    "zh": ["季度销售额", "客户流失率", "销售周期", "客户满意度", "前10大客户收入"],
 }
 #: (title, unit word) of counts: the sentence puts the number between verb and object.
 COUNT_TITLES = {
@@ -245,8 +245,8 @@ COUNT_TITLES = {
 }
 NOUN_WORDS = {"en": [None, "days", "deals", "qualified leads"], "zh": [None, "天", "单"]}
 MILESTONES = {
-    "en": ["Launch the partner program", "Hire a sales engineer"],
-    "zh": ["上线渠道合作计划"],
+    "en": ["Launch the partner program", "Hire 2 sales engineers", "Ship v2: the portal"],
+    "zh": ["上线渠道合作计划", "招聘2名销售工程师"],
 }
 CURRENCIES = ["USD", "CNY", "EUR", "GBP", "JPY", "CHF", "INR"]
 
