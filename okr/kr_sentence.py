@@ -325,6 +325,8 @@ def _measured(
     title = _title(_SLOT_RE.sub(lambda m: sentence.values[int(m[1])], title), sentence.lang)
     if not title:
         raise _refuse(sentence.lang, "no_title")
+    if len(title) > MAX_SENTENCE_CHARS:  # a participle may add a letter or two
+        raise _refuse(sentence.lang, "long", count=len(sentence.text) + 1)
     settled, clashes = settle_unit(Unit.NUMBER, None, typed)
     if clashes:
         raise _Refused(next(iter(clashes.values())))
@@ -591,7 +593,10 @@ def _count_en(sentence: _Sentence, m: re.Match[str]) -> tuple[str, dict[str, Par
         words = obj.split()
         cut = next((i for i, w in enumerate(words) if w.casefold() in _OBJECT_STOPS), len(words))
         counted = " ".join(words[: max(1, min(cut, 3))])
-        value = _parsed(sentence, m["v"], counted)
+        try:
+            value = _parsed(sentence, m["v"], counted)
+        except _Refused:  # not a word a count can carry: the title says what is counted
+            value = bare
     else:
         value = bare
         obj = re.sub(rf"^(?:{'|'.join(AMOUNT_LINKS)})\s+", "", obj, count=1, flags=re.IGNORECASE)
@@ -757,6 +762,12 @@ def kr_sentence(kr: StoredKR, *, lang: str = "en") -> str:
     verb = "Increase" if kind is KRKind.INCREASE else "Reduce"
     shown_start = _value(start, measure, zh, word=False)
     return f"{verb} {name} from {shown_start} to {_value(target, measure, zh)}"
+
+
+def names_a_number(text: str) -> bool:
+    """Whether `text` holds a value (`$2M`, `30`, `3%`): a KR title typed as a whole
+    sentence before key results were sentences ("Close $2M in new ARR")."""
+    return _VALUE.search(unicodedata.normalize("NFKC", text or "")) is not None
 
 
 def _due_of(kr: StoredKR) -> DueDay | date | None:
