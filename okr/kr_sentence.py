@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from okr.display import Measure, editable_text
+from okr.drafts import KRDraft
 from okr.due_dates import DueDay, parse_due
 from okr.field_errors import FieldError
 from okr.kr_units import settle_unit
@@ -98,6 +99,35 @@ class KRReading:
     @property
     def measure(self) -> Measure:
         return Measure(self.unit, self.currency, self.unit_word)
+
+    def draft(
+        self,
+        *,
+        row: int,
+        owner_id: str,
+        baseline: float | None = None,
+        weight: float = 1.0,
+        kr_id: int | None = None,
+    ) -> KRDraft:
+        """The KR as the form stores it, with what a sentence does not say (its row, owner,
+        baseline, weight, and the id of the KR it edits)."""
+        return KRDraft(
+            row=row,
+            title=self.title,
+            kind=self.kind,
+            unit=self.unit,
+            currency=self.currency,
+            start=self.start,
+            target=self.target,
+            owner_id=owner_id,
+            baseline=baseline,
+            weight=weight,
+            kr_id=kr_id,
+            unit_word=self.unit_word,
+            relative_target=self.relative_target,
+            period=self.period,
+            due=self.due,
+        )
 
 
 @dataclass(frozen=True)

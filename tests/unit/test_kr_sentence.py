@@ -335,6 +335,7 @@ def test_stored_krs_of_the_form_and_of_lists_are_written_as_sentences() -> None:
         relative_target="+20%",
     )
     assert kr_sentence(draft) == "Grow quarterly sales 20% over $1M"
+    assert read("Grow quarterly sales 20% over $1M").draft(row=0, owner_id="U0001") == draft
     assert kr_sentence(replace(draft, target=1_250_000)) == (
         "Increase quarterly sales from $1M to $1.25M"  # the target moved on from +20%
     )
