@@ -645,6 +645,9 @@ _ZH_LABEL = re.compile(r"^里程碑\s*:\s*(?P<title>.+)$")
 _ZH_PERIOD = re.compile(r"每(?P<word>个月|星期|礼拜|季度|小时|双周|半年|周|月|季|天|日|年|\w)")
 _ZH_UP = "增长|提高|提升|增加|上升|扩大|增|提"
 _ZH_DOWN = "降低|减少|下降|缩短|压缩|缩减|降|减|缩"
+_ZH_LEAD_VERB = re.compile(
+    r"^(?:将|把)?(?P<verb>增长|提高|提升|增加|扩大|降低|减少|缩短|压缩|缩减)(?:将|把)?(?=.)"
+)
 _ZH_FROM_TO = re.compile(
     rf"^(?P<pre>.*?)从{V.format('a')}(?P<wa>[^\ue000\ue001]*?)(?P<verb>{_ZH_UP}|{_ZH_DOWN})?"
     rf"(?:到|至){V.format('b')}(?P<wb>[^\ue000\ue001]*)$"
@@ -703,14 +706,17 @@ def _read_zh(sentence: _Sentence, first: date, last: date) -> KRReading:
         if m := _ZH_FROM_TO.match(template):
             typed = {"start": _parsed(sentence, m["a"], m["wa"] or m["wb"] or None)}
             typed["target"] = _parsed(sentence, m["b"], m["wb"] or m["wa"] or None)
-            if m["verb"] and re.fullmatch(_ZH_DOWN, m["verb"]):
+            lead = None if m["verb"] else _ZH_LEAD_VERB.match(m["pre"])  # 降低客户流失率从5%到3%
+            verb = m["verb"] or (lead and lead["verb"])
+            pre = m["pre"][lead.end() :] if lead else m["pre"]
+            if verb and re.fullmatch(_ZH_DOWN, verb):
                 kind = KRKind.DECREASE
-            elif m["verb"]:
+            elif verb:
                 kind = KRKind.INCREASE
             else:
                 up = typed["target"].value >= typed["start"].value
                 kind = KRKind.INCREASE if up else KRKind.DECREASE
-            return _measured(sentence, m["pre"], kind, typed)
+            return _measured(sentence, pre, kind, typed)
         if m := _ZH_RELATIVE.match(template):
             pct = sentence.values[int(m["pct"])]
             if pct.endswith("%"):
