@@ -66,7 +66,7 @@ _EN_THRESHOLD = re.compile(
 )
 _EN_BY_PERCENT = re.compile(rf"^(?P<pre>.+?)\s+(?:by\s+)?{V.format('pct')}$", re.IGNORECASE)
 _EN_TO = re.compile(rf"^(?P<pre>.+?)\s+to\s+{V.format('v')}{_W.format('w')}$", re.IGNORECASE)
-_EN_COLON = re.compile(rf"^(?P<title>[^:]+?)\s*:\s*{V.format('v')}{_W.format('w')}$")
+_EN_COLON = re.compile(rf"^(?P<title>.+?)\s*:\s*{V.format('v')}{_W.format('w')}$")
 _EN_COUNT = re.compile(
     rf"^(?P<verb>[A-Za-z][\w'\-]*)\s+{V.format('v')}(?:\s+(?P<obj>[^\ue000\ue001]+))?$"
 )

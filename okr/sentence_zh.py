@@ -52,7 +52,7 @@ _ZH_TO = re.compile(
     r"(?P<w>[^\ue000\ue001]*)$"
 )
 _ZH_COUNT = re.compile(rf"^(?P<verb>[^\ue000\ue001]+?){V.format('v')}(?P<w>[^\ue000\ue001]*)$")
-_ZH_COLON = re.compile(rf"^(?P<title>[^:]+?):{V.format('v')}(?P<w>[^\ue000\ue001]*)$")
+_ZH_COLON = re.compile(rf"^(?P<title>.+?):{V.format('v')}(?P<w>[^\ue000\ue001]*)$")
 
 
 def read_zh(sentence: Sentence, first: date, last: date) -> KRReading:
