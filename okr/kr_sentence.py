@@ -27,11 +27,12 @@ from okr.relative_target import still_relative
 from okr.sentence_en import EN_DUE, read_en
 from okr.sentence_reading import Refused, lower_first, say
 from okr.sentence_text import CJK, VALUE, names_a_number, prepare, sentence_lang
-from okr.sentence_words import MEASURE_WORDS, VERB_OF_PARTICIPLE
+from okr.sentence_words import EXAMPLES, MEASURE_WORDS, VERB_OF_PARTICIPLE
 from okr.sentence_zh import ZH_DUE, read_zh
 from okr.values import Unit, ValueParseError, parse_value
 
 __all__ = [
+    "EXAMPLES",
     "MAX_SENTENCE_CHARS",
     "SENTENCE_FIELD",
     "KRReading",
