@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings, normalise_database_url
@@ -22,6 +24,7 @@ from scheduler.jobs import JOBS, NAMES
 from storage.engine import create_engine
 from storage.migrate import head_revision, upgrade_to_head
 from storage.teams import team_names
+from storage.templates import read_folder, shipped_templates
 
 EXIT_CONFIG = 2
 
@@ -42,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--demo", action="store_true", help="start with a quarter of OKRs")
     sandbox.add_argument(
         "--host", help="listen on this address instead of 127.0.0.1 (no authentication!)"
+    )
+    templates = sub.add_parser("templates", help="list the OKR templates; check a folder")
+    templates.add_argument(
+        "--dir",
+        type=Path,
+        help="a folder of *.toml templates to check (default: OKR_TEMPLATES_DIR)",
     )
     jobs = sub.add_parser("jobs", help="run a scheduled job now (operators, tests)")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="run", required=True)
@@ -81,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _doctor()
     if command == "sandbox":
         return _sandbox(args)
+    if command == "templates":
+        return _templates(args.dir)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -170,6 +181,30 @@ def _sandbox(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _templates(folder: Path | None) -> int:
+    """Lists the shipped templates and a workspace's own (`--dir`, else OKR_TEMPLATES_DIR);
+    exit 1 naming the file, template and sentence of each that does not read."""
+    if folder is None:
+        try:
+            folder = load_settings().okr_templates_dir
+        except ConfigError:
+            folder = (
+                Path(os.environ["OKR_TEMPLATES_DIR"])
+                if os.environ.get("OKR_TEMPLATES_DIR")
+                else None
+            )
+    for template in shipped_templates():
+        print(f"shipped  {template.line()}")
+    if folder is None:
+        return 0
+    found = read_folder(folder)
+    for template in found.templates:
+        print(f"{folder}  {template.line()}")
+    for problem in found.problems:
+        print(f"okr-bot templates: {problem.line()}", file=sys.stderr)
+    return 1 if found.problems else 0
 
 
 def _fail(line: str) -> int:
