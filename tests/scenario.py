@@ -3,6 +3,7 @@ through the real `/okr set` modal."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -132,6 +133,15 @@ async def details(
     return slack.views[view["id"]], answer
 
 
+def not_authoring(args: dict[str, Any]) -> bool:
+    """A views.push / views.update call that is not the objective modal or its Details (for
+    a test that counts the others)."""
+    authoring = {ids.SET_OBJECTIVE_VIEW, ids.EDIT_OBJECTIVE_VIEW, ids.KR_DETAILS_VIEW}
+    view = args.get("view") or {}
+    view = json.loads(view) if isinstance(view, str) else view
+    return view.get("callback_id") not in authoring
+
+
 async def submit(
     driver: SlackDriver,
     view: dict[str, Any],
@@ -173,14 +183,22 @@ async def submit(
 async def create(
     driver: SlackDriver, slack: FakeSlack, changes: dict[str, Any], user: str = ME
 ) -> None:
+    """Set an objective through `/okr set`; returns once its confirmation DM is posted and
+    the author's Home tab refreshed (the last things the save does)."""
+
     def to_author(args: dict[str, Any]) -> bool:
         return args.get("channel") == user
 
+    def home_of_author(args: dict[str, Any]) -> bool:
+        return args.get("user_id") == user
+
     before = len(slack.calls_to("chat.postMessage", match=to_author))
+    homes = len(slack.calls_to("views.publish", match=home_of_author))
     view = await open_set(driver, slack, user)
     response = await submit(driver, view, changes, user, slack=slack)
     assert response.status == 200 and not response.text.strip(), response.text
     await slack.wait_for("chat.postMessage", count=before + 1, match=to_author)
+    await slack.wait_for("views.publish", count=homes + 1, match=home_of_author)
 
 
 def add_people(slack: FakeSlack) -> None:
@@ -189,7 +207,7 @@ def add_people(slack: FakeSlack) -> None:
         slack.add_user(user, tz=tz)
 
 
-SIMPLE = {"title": "Grow ARR", "level": "personal", **kr(0, "New ARR", "1.2M", "2M")}
+SIMPLE = {"title": "Grow ARR", "level": "personal", **kr(0, "New ARR from 1.2M to 2M")}
 
 
 async def run(bot: Runtime, job: str, at: datetime, clock: FakeClock) -> dict[str, int]:
