@@ -245,6 +245,9 @@ _SYMBOLS: dict[str, str] = {
     "港币": "HKD",
 }
 _CODE_ALIASES = {"RMB": "CNY"}
+CURRENCY_SYMBOLS: dict[str, str] = _SYMBOLS
+"""Currency symbols and words and their ISO codes (`$`, `元`), for finding values in text."""
+CODE_ALIASES: dict[str, str] = _CODE_ALIASES
 # Currencies written with a bare "$" or "¥", so the key result's own currency can claim it.
 _DOLLAR_LIKE = frozenset(
     {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "TWD", "ARS", "CLP", "COP", "UYU"}
@@ -279,6 +282,8 @@ _WORD_MULTIPLIERS: dict[str, int] = {
     "crores": 10**7,
     "crore": 10**7,
 }
+MULTIPLIER_WORDS: frozenset[str] = frozenset(_WORD_MULTIPLIERS)
+"""Latin multiplier suffixes (`k`, `M`, `million`), for finding values in text."""
 _CJK_DIGIT_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 _CJK_MYRIAD_MULTIPLIERS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 
