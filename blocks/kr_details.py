@@ -67,11 +67,15 @@ def details_modal(
         _text("weight", "Weight", shown.weight, "e.g. 2 (counts double)"),
         _text("due", "Due date", shown.due, "e.g. 15 Nov (a milestone; else the cycle's end)"),
     ]
-    meta = {"row": row, "shown": asdict(shown), "form": dict(snapshot)}
-    text = json.dumps(meta, separators=(",", ":"))
-    if len(text) > METADATA_MAX:  # a long "why it matters": Slack keeps it as typed anyway
-        form = {k: v for k, v in snapshot.items() if k != "description"}
-        text = json.dumps({**meta, "form": form}, separators=(",", ":"))
+    form = dict(snapshot)
+    text = _metadata(row, shown, form)
+    for long in ("description", "title"):  # Slack keeps these as typed anyway
+        if len(text) > METADATA_MAX:
+            form[long] = ""
+            text = _metadata(row, shown, form)
+    if len(text) > METADATA_MAX:  # crafted: no Details for a modal that cannot be redrawn
+        form = {}
+        text = _metadata(row, shown, form)
     name = " ".join(title.split()) or f"Key result {row + 1}"
     return View(
         type="modal",
@@ -82,6 +86,11 @@ def details_modal(
         private_metadata=text,
         blocks=[_heading(name), *blocks],
     ).to_dict()
+
+
+def _metadata(row: int, shown: RowFields, form: Mapping[str, Any]) -> str:
+    meta = {"row": row, "shown": asdict(shown), "form": dict(form)}
+    return json.dumps(meta, separators=(",", ":"))
 
 
 def _heading(name: str) -> Block:

@@ -18,7 +18,7 @@ from typing import Any
 from okr.display import Measure, editable_text, target_text
 from okr.drafts import KRDraft
 from okr.due_dates import DueDay, parse_due
-from okr.kr_sentence import KRReading, read_kr
+from okr.kr_sentence import EXAMPLES, KRReading, SentenceProblem, read_kr
 from okr.kr_units import VALUE_FIELDS, settle_unit
 from okr.periods import Period
 from okr.progress import KRKind, validate_kr
@@ -31,7 +31,6 @@ from okr.values import (
     parse_value,
 )
 
-SENTENCE_MAX = 150
 MAX_WEIGHT = 100.0
 
 KIND_LABELS: dict[str, str] = {
@@ -59,11 +58,8 @@ _KIND_WORDS: dict[str, str] = {
     KRKind.MILESTONE: "Milestone",
     KRKind.QUOTA: "Quota",
 }
-EXAMPLES = (
-    "Write it like one of these: “Increase revenue from $1.0M to $1.2M”, "
-    "“Grow sales 20% over $1.0M”, “Sign 10 contracts per month”, “Keep churn below 3%”, "
-    "“Launch the partner program by 15 Nov”."
-)
+#: After a problem with a field Details sets, how a line can say it instead.
+WRITE_IT_LIKE = f"Write it like: {EXAMPLES['en']}."
 QUOTA_START_ERROR = "A quota starts from zero every period: clear the start value."
 
 
@@ -133,7 +129,7 @@ def fields_of(reading: KRReading) -> RowFields:
     measure = Measure(unit, reading.currency, reading.unit_word)
     start = target = ""
     if kind != KRKind.MILESTONE:
-        if reading.start is not None and kind != KRKind.QUOTA:
+        if reading.start is not None and kind in (KRKind.INCREASE, KRKind.DECREASE):
             start = editable_text(reading.start, measure)
         if reading.relative_target:
             target = reading.relative_target
@@ -154,13 +150,9 @@ def read_sentence(
 ) -> tuple[RowFields | None, str, str]:
     """(fields, title, problem) of a sentence: fields None and the problem (with an example
     of each form) when the sentence cannot be read."""
-    text = " ".join(sentence.split())
-    if len(text) > SENTENCE_MAX:
-        return None, "", f"Keep a key result to {SENTENCE_MAX} characters (it has {len(text)})."
-    reading = read_kr(text, cycle_start=cycle_start, cycle_end=cycle_end)
-    if not isinstance(reading, KRReading):
-        message = str(getattr(reading, "message", "") or reading).strip()
-        return None, "", f"{message} {EXAMPLES}".strip()
+    reading = read_kr(" ".join(sentence.split()), cycle_start=cycle_start, cycle_end=cycle_end)
+    if isinstance(reading, SentenceProblem):
+        return None, "", reading.message  # says why, with an example of each form
     return fields_of(reading), reading.title, ""
 
 
@@ -209,13 +201,14 @@ def check_fields(
     elif currency is not None and not is_currency_code(currency):
         problems["currency"] = f"{currency} is not a currency code (e.g. USD, EUR, JPY)."
     elif currency is not None and unit is not Unit.CURRENCY:
-        currency = None  # a percent or a count has no currency: the code is left out
+        problems["currency"] = "Set the unit to Currency to use a code, or clear it."
+        currency = None
     code = currency if unit is Unit.CURRENCY else None
 
     measured = kind is not KRKind.MILESTONE
     values = {"start": texts.start, "target": texts.target, "baseline": texts.baseline}
     assert set(values) == set(VALUE_FIELDS)
-    relative = relative_target(texts.target) if measured else None
+    relative = relative_target(texts.target)
     typed: dict[str, ParsedValue] = {}
     for name, text in values.items():
         skipped = (

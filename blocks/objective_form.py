@@ -38,7 +38,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
-from blocks.kr_row import EXAMPLES, RowRead, read_row, reading_line
+from blocks.kr_row import WRITE_IT_LIKE, RowRead, read_row, reading_line
 from blocks.mrkdwn import escape
 from blocks.view_state import element as _element
 from blocks.view_state import json_object, metadata, row_id
@@ -611,7 +611,9 @@ def _read_rows(
     seen: dict[str, int] = {}
     for row, kr in enumerate(state.rows):
         if not _clean(kr.sentence):
-            if kr.kr_id is not None:
+            if kr.details:
+                errors[kr_block(row)] = "Say what this key result measures: its sentence."
+            elif kr.kr_id is not None:
                 removed.append(kr.kr_id)
             continue
         owner = kr.owner_id or author_id
@@ -666,7 +668,7 @@ def _row_error(problems: Mapping[str, str]) -> str:
     ]
     text = " ".join(parts)
     if set(problems) & {"start", "target", "kind"}:
-        text += f" {EXAMPLES}"
+        text += f" {WRITE_IT_LIKE}"
     return text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -87,6 +88,22 @@ async def editable_objective(
     return objective, None
 
 
+@dataclass(frozen=True)
+class _Sentenced:
+    """A stored KR as `kr_sentence` reads one."""
+
+    title: str
+    kind: str
+    unit: str
+    currency: str | None
+    start: float
+    target: float
+    unit_word: str | None
+    relative_target: str | None
+    period: str | None
+    due_date: date | None
+
+
 def _row(kr: KeyResult, lang: str) -> KRRow:
     """A stored KR as its edit line: the sentence it reads as ("Keep churn below 3%"), and
     as Details what a sentence does not say (its baseline, a weight)."""
@@ -97,7 +114,21 @@ def _row(kr: KeyResult, lang: str) -> KRRow:
     if kr.weight != 1:
         details["weight"] = plain_number(kr.weight)
     return KRRow(
-        sentence=kr_sentence(kr, lang=lang),
+        sentence=kr_sentence(
+            _Sentenced(
+                kr.title,
+                kr.kind,
+                kr.unit,
+                kr.currency,
+                kr.start_value,
+                kr.target_value,
+                kr.unit_word,
+                kr.target_text,
+                kr.period,
+                kr.due_date,
+            ),
+            lang=lang,
+        ),
         owner_id=kr.owner_id,
         kr_id=kr.id,
         details=details,
