@@ -48,33 +48,38 @@ async def test_set_opens_the_modal_prefilled(driver: SlackDriver, slack: FakeSla
     assert blocks["title"]["element"]["initial_value"] == "Win the Nordics"
     assert blocks["cycle"]["element"]["initial_option"]["text"]["text"] == "FY2026 Q4"
     assert blocks["level"]["element"]["initial_option"]["value"] == "personal"  # no team yet
-    assert {f"kr{i}_title" for i in range(3)} <= set(blocks) and "kr3_title" not in blocks
-    assert blocks["kr0_owner"]["element"]["initial_user"] == ME
+    assert {f"kr{i}_sentence" for i in range(5)} <= set(blocks) and "kr5_sentence" not in blocks
+    assert blocks["kr0_owner"]["elements"][0]["initial_user"] == ME
+    # the first line is required, the others may stay empty; no label says "optional"
+    assert blocks["kr0_sentence"]["optional"] is False and blocks["kr1_sentence"]["optional"]
+    assert "optional" not in json.dumps(view).lower().replace('"optional"', "")
 
 
 async def test_add_key_result_keeps_what_was_typed(driver: SlackDriver, slack: FakeSlack) -> None:
     view = await open_set(driver, slack)
-    state = fill(view, {"title": "Typed title", **kr(0, "Typed KR", "1", "5")})
+    state = fill(view, {"title": "Typed title", "kr0_sentence": "Sign 30 new contracts"})
     response = await driver.block_action(
-        ids.ADD_KR_ROW, value="3", view={**view, "state": {"values": state}}, block_id="kr_actions"
+        ids.ADD_KR_ROW, value="5", view={**view, "state": {"values": state}}, block_id="kr_actions"
     )
     assert response.status == 200
     [update] = await slack.wait_for("views.update")
     blocks = {b.get("block_id"): b for b in update.args["view"]["blocks"]}
-    assert "kr3_title" in blocks and "kr4_title" not in blocks
+    assert "kr5_sentence" in blocks and "kr6_sentence" not in blocks
     assert blocks["title"]["element"]["initial_value"] == "Typed title"
-    assert blocks["kr0_target"]["element"]["initial_value"] == "5"
+    assert blocks["kr0_sentence"]["element"]["initial_value"] == "Sign 30 new contracts"
+    reading = blocks["kr0_reading"]["elements"][0]["text"]
+    assert reading == f"Increase · 0 → 30 new contracts · owner <@{ME}>"
     assert update.args["view_id"] == view["id"]
 
 
 async def test_ten_rows_at_most(driver: SlackDriver, slack: FakeSlack) -> None:
     view = await open_set(driver, slack)
-    for expected in range(4, 11):
+    for expected in range(6, 11):
         state = fill(view)
         await driver.block_action(ids.ADD_KR_ROW, view={**view, "state": {"values": state}})
-        calls = await slack.wait_for("views.update", count=expected - 3)
+        calls = await slack.wait_for("views.update", count=expected - 5)
         view = calls[-1].response["view"]
-        assert sum(1 for b in view["blocks"] if b.get("block_id", "").endswith("_title")) == (
+        assert sum(1 for b in view["blocks"] if b.get("block_id", "").endswith("_sentence")) == (
             expected
         )
     assert ids.ADD_KR_ROW not in json.dumps(view["blocks"])  # the button is gone at ten
@@ -532,10 +537,21 @@ async def test_edit_needs_a_reason_for_a_new_target_and_keeps_history(
     view = await open_edit(driver, slack, 1)
     assert view["callback_id"] == ids.EDIT_OBJECTIVE_VIEW
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks["kr0_target"]["element"]["initial_value"] == "2000000"
-    response = await submit(driver, view, {"kr0_target": "2.5M"})
-    assert "Say why" in response.json()["errors"]["reason"]
-    response = await submit(driver, view, {"kr0_target": "2.5M", "reason": "New territory"})
+    sentence = blocks["kr0_sentence"]["element"]["initial_value"]
+    assert sentence == "Increase new ARR from 1.2M to 2M"
+    assert "kr0_why" not in blocks  # asked only once the target changes
+    changed = sentence.removesuffix("2M") + "2.5M"
+    # saved without Enter: the modal comes back with the "why" field beside the row
+    response = await submit(driver, view, {"kr0_sentence": changed})
+    answer = response.json()
+    assert answer["response_action"] == "update"
+    why = {b.get("block_id"): b for b in answer["view"]["blocks"]}["kr0_why"]
+    assert why["label"]["text"] == "Why did the target change?" and not why.get("optional")
+    asked = {**view, "blocks": answer["view"]["blocks"]}
+    response = await submit(driver, asked, {"kr0_sentence": changed, "kr0_why": ""})
+    assert "Say why" in response.json()["errors"]["kr0_why"]
+    assert await count(bot, TargetRevision) == 0
+    response = await submit(driver, asked, {"kr0_sentence": changed, "kr0_why": "New territory"})
     assert response.status == 200 and response.text in ("", "{}")
     await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == ME)
     assert bot.deps is not None
@@ -564,26 +580,25 @@ async def test_a_quota_and_a_due_date_are_set_and_edited(
         {
             "title": "Fill the pipeline",
             "level": "personal",
-            **kr(0, "Contracts signed", "", "10", kind="quota_month"),
-            **kr(1, "Partner program live", "", "15 Dec", kind="milestone"),
+            **kr(0, "Sign 10 contracts per month"),
+            **kr(1, "Launch the partner program by 15 Dec"),
         },
     )
     view = await open_edit(driver, slack, 1)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks["kr0_kind"]["element"]["initial_option"]["value"] == "quota_month"
-    assert "initial_value" not in blocks["kr0_start"]["element"]
-    assert blocks["kr0_target"]["element"]["initial_value"] == "10"
-    assert blocks["kr1_target"]["element"]["initial_value"] == "2026-12-15"
-    response = await submit(driver, view, {"kr1_target": "20 Dec"})
+    assert blocks["kr0_sentence"]["element"]["initial_value"] == "Sign 10 contracts per month"
+    launch = blocks["kr1_sentence"]["element"]["initial_value"]
+    assert launch == "Launch the partner program by 15 Dec"
+    response = await submit(driver, view, {"kr1_sentence": launch.replace("15 Dec", "20 Dec")})
     assert response.status == 200 and response.text in ("", "{}")
     await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == ME)
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         rows = (await session.exec(select(KeyResult).order_by(col(KeyResult.id)))).all()
         revisions = (await session.exec(select(TargetRevision))).all()
-    assert [(r.kind, r.period, r.target_value, r.due_date) for r in rows] == [
-        ("quota", "month", 10.0, None),
-        ("milestone", None, 1.0, date(2026, 12, 20)),
+    assert [(r.title, r.kind, r.period, r.target_value, r.due_date) for r in rows] == [
+        ("Contracts signed", "quota", "month", 10.0, None),
+        ("Launch the partner program", "milestone", None, 1.0, date(2026, 12, 20)),
     ]
     assert revisions == []  # a due date is not a target
 
