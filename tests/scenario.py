@@ -109,8 +109,16 @@ async def details(
     """Press *Details* on line `row` of the objective modal (as typed: `typed`), set
     `fields` there and apply: (the objective modal as redrawn, the Details submission's
     response)."""
-    pushes = len(slack.calls_to("views.push"))
-    updates = len(slack.calls_to("views.update"))
+    trigger = driver.trigger_id()
+    view_id = view["id"]
+
+    def pushed_here(args: dict[str, Any]) -> bool:
+        return args.get("trigger_id") == trigger
+
+    def updates_it(args: dict[str, Any]) -> bool:
+        return args.get("view_id") == view_id
+
+    updates = len(slack.calls_to("views.update", match=updates_it))
     response = await driver.block_action(
         ids.KR_DETAILS,
         value=str(row),
@@ -118,9 +126,11 @@ async def details(
         view=view,
         state_values=fill(view, typed),
         user_id=user,
+        trigger_id=trigger,
     )
     assert response.status == 200, response.text
-    pushed = (await slack.wait_for("views.push", count=pushes + 1))[-1].response["view"]
+    [push] = await slack.wait_for("views.push", match=pushed_here)
+    pushed = push.response["view"]
     answer = await driver.view_submission(
         ids.KR_DETAILS_VIEW,
         fill(pushed, {f"d_{name}": value for name, value in fields.items()}),
@@ -129,8 +139,8 @@ async def details(
     )
     if answer.text.strip():  # field errors: the objective modal stays as it was
         return view, answer
-    await slack.wait_for("views.update", count=updates + 1)
-    return slack.views[view["id"]], answer
+    await slack.wait_for("views.update", count=updates + 1, match=updates_it)
+    return slack.views[view_id], answer
 
 
 def not_authoring(args: dict[str, Any]) -> bool:

@@ -212,7 +212,12 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "3000 characters",
     ),
     ("no key result", {"title": "T"}, "kr0_sentence", "at least one key result"),
-    ("KR without title", {"title": "T", **kr(0, "", "0", "5")}, "kr0_sentence", "Say what this key result measures"),
+    (
+        "KR without title",
+        {"title": "T", **kr(0, "", "0", "5")},
+        "kr0_sentence",
+        "Say what this key result measures",
+    ),
     ("start equals target", {"title": "T", **kr(0, "K", "5", "5")}, "d_target", "the same"),
     ("increase going down", {"title": "T", **kr(0, "K", "10", "5")}, "d_target", "above"),
     (
