@@ -6,8 +6,11 @@ come back, `/okr list` until its response_url post, the Home tab until views.pub
 a person with 20 key results. Also counts the SQL statements each request runs, at two
 workspace sizes, to show they do not grow with the number of rows.
 
+First it reads 10,000 key-result sentences (every form, English and Chinese, a few refused)
+with okr.kr_sentence.read_kr and prints the rate: sentences per second, median of 5 runs.
+
     .venv/bin/python bench/authoring.py [--objectives 5000] [--runs 30]
-        [--database sqlite|postgresql]
+        [--database sqlite|postgresql] [--sentences 10000] [--sentences-only]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from blocks import ids
 from bot.runtime import Runtime
+from okr.kr_sentence import KRReading, read_kr
 from storage.cycles import current_cycle
 from storage.models import KeyResult, Objective, Team, TeamMember
 from storage.workspaces import ensure_workspace
@@ -231,10 +235,73 @@ async def main(objectives: int, runs: int, database: str) -> None:
     )
 
 
+#: Every form of a KR sentence, both languages; {n} {a} {b} {p} {d} vary per sentence.
+SENTENCE_FORMS = (
+    "Increase quarterly revenue from ${a}k to ${b}k",
+    "Grow quarterly sales {p}% over ${a}k",
+    "Sign {n} new contracts",
+    "Contact {n} new prospects every week",
+    "Sign {n} contracts per month",
+    "Keep churn below {p}%",
+    "Hold CSAT above {p}%",
+    "Reduce the sales cycle from {b} to {a} days",
+    "Launch the partner program by {d} Nov",
+    "Launch the partner program",
+    "Book 20 meetings with new enterprise prospects",
+    "季度销售额从{a}万元增长到{b}万元",
+    "季度销售额在{a}万元基础上增长{p}%",
+    "每周联系{n}个潜在客户",
+    "每月签约{n}单",
+    "客户流失率保持在{p}%以下",
+    "每周联系五十个潜在客户",
+    "上线渠道合作计划",
+    "Sign {n} contracts worth ${a}k",  # refused: two numbers without from/to
+    "Sign {n} contracts per day",  # refused: a period the bot does not know
+)
+SENTENCE_CYCLE = (date(2026, 10, 1), date(2026, 12, 31))
+
+
+def kr_sentences(count: int) -> list[str]:
+    """`count` sentences cycling through every form, with varying numbers."""
+    return [
+        SENTENCE_FORMS[i % len(SENTENCE_FORMS)].format(
+            n=10 + i % 90, a=100 + i % 400, b=600 + i % 400, p=1 + i % 40, d=1 + i % 28
+        )
+        for i in range(count)
+    ]
+
+
+def parse_rate(count: int, runs: int = 5) -> tuple[float, int]:
+    """Median sentences per second `read_kr` reads over `runs` runs of `count` sentences,
+    and how many of them it read as key results (the rest are refused with a message)."""
+    sentences = kr_sentences(count)
+    first, last = SENTENCE_CYCLE
+    rates, read = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        readings = [read_kr(text, cycle_start=first, cycle_end=last) for text in sentences]
+        rates.append(count / (time.perf_counter() - start))
+        read = sum(isinstance(r, KRReading) for r in readings)
+    return statistics.median(rates), read
+
+
+def print_parse_rate(count: int, runs: int = 5) -> None:
+    rate, read = parse_rate(count, runs)
+    print(
+        f"read_kr: {count:,} KR sentences ({len(SENTENCE_FORMS)} forms, English and Chinese; "
+        f"{read:,} read, {count - read:,} refused): {rate:,.0f} sentences/s, median of {runs} runs"
+    )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objectives", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--sentences", type=int, default=10_000)
+    parser.add_argument("--sentences-only", action="store_true", help="only the parse rate")
     args = parser.parse_args()
+    print_parse_rate(args.sentences)
+    if args.sentences_only:
+        raise SystemExit(0)
     asyncio.run(main(args.objectives, args.runs, args.database))

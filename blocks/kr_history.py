@@ -1,9 +1,10 @@
 """The "History" modal of a key result: every change of its target, newest first.
 
-Layout: the KR and its objective; original vs current target (and start, number of changes)
-as section fields; then one section per revision — old → new target in the KR's unit, who,
-when (Slack date formatting, shown in the reader's time zone), and the reason quoted. At most
-100 blocks: the oldest changes beyond that are summarised as "and N earlier changes".
+Layout: the KR as its sentence (okr.kr_sentence) and its objective; original vs current
+target (and start, number of changes) as section fields; then one section per revision — old →
+new target in the KR's unit, who, when (Slack date formatting, shown in the reader's time
+zone), and the reason quoted. At most 100 blocks: the oldest changes beyond that are
+summarised as "and N earlier changes".
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from blocks.kr_format import (
 from blocks.mrkdwn import escape
 from blocks.quota_lines import counted_for
 from okr.display import beside_target
+from okr.kr_sentence import kr_sentence, names_a_number, sentence_lang
 from okr.outline import CheckInNote, KRLine, TargetChange
 
 MODAL_TITLE = "History"
@@ -55,6 +57,15 @@ def slack_date(moment: datetime) -> str:
     utc = aware.astimezone(UTC)
     fallback = utc.strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(utc.timestamp())}^{{date_short}} {{time}}|{fallback}>"
+
+
+def heading(kr: KRLine) -> str:
+    """The KR as the sentence a person would type for it ("Keep churn below 3%"), in the
+    language of its title: what was typed and what is read back are one language. A title
+    that is a sentence with numbers already (set before KRs were sentences) stays as typed."""
+    if names_a_number(kr.title):
+        return kr.title
+    return kr_sentence(kr, lang=sentence_lang(kr.title))
 
 
 def _quote(reason: str) -> str:
@@ -160,7 +171,7 @@ def kr_history_modal(
         SectionBlock(
             text=MarkdownTextObject(
                 text=(
-                    f"*{user_text(kr.title, KR_TITLE_CHARS)}*\n"
+                    f"*{user_text(heading(kr), KR_TITLE_CHARS)}*\n"
                     f"Objective: {user_text(objective_title, TITLE_CHARS)}"
                 )
             )

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
@@ -21,6 +23,7 @@ from scheduler.jobs import JOBS, NAMES
 from storage.engine import create_engine
 from storage.migrate import head_revision, upgrade_to_head
 from storage.teams import team_names
+from storage.templates import read_folder, shipped_templates
 
 EXIT_CONFIG = 2
 
@@ -33,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="migrate the database, then serve Slack (Socket Mode or HTTP)")
     sub.add_parser("migrate", help="upgrade the database schema to the latest migration")
     sub.add_parser("doctor", help="check settings, database, Slack token and scopes")
+    templates = sub.add_parser("templates", help="list the OKR templates; check a folder")
+    templates.add_argument(
+        "--dir",
+        type=Path,
+        help="a folder of *.toml templates to check (default: OKR_TEMPLATES_DIR)",
+    )
     jobs = sub.add_parser("jobs", help="run a scheduled job now (operators, tests)")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="run", required=True)
     run = jobs_sub.add_parser(
@@ -69,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "doctor":
         return _doctor()
+    if command == "templates":
+        return _templates(args.dir)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -137,6 +148,30 @@ def _doctor() -> int:
     failed = [c for c in checks if not c.ok]
     print(f"{len(checks) - len(failed)} of {len(checks)} checks passed")
     return 1 if failed else 0
+
+
+def _templates(folder: Path | None) -> int:
+    """Lists the shipped templates and a workspace's own (`--dir`, else OKR_TEMPLATES_DIR);
+    exit 1 naming the file, template and sentence of each that does not read."""
+    if folder is None:
+        try:
+            folder = load_settings().okr_templates_dir
+        except ConfigError:
+            folder = (
+                Path(os.environ["OKR_TEMPLATES_DIR"])
+                if os.environ.get("OKR_TEMPLATES_DIR")
+                else None
+            )
+    for template in shipped_templates():
+        print(f"shipped  {template.line()}")
+    if folder is None:
+        return 0
+    found = read_folder(folder)
+    for template in found.templates:
+        print(f"{folder}  {template.line()}")
+    for problem in found.problems:
+        print(f"okr-bot templates: {problem.line()}", file=sys.stderr)
+    return 1 if found.problems else 0
 
 
 def _fail(line: str) -> int:

@@ -7,6 +7,7 @@ fix it, so every validator raises a message written for the person running the b
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +41,10 @@ HINTS: dict[str, str] = {
     "DEFAULT_TIMEZONE": "use an IANA time zone name such as UTC or America/New_York",
     "ADMIN_USER_IDS": "give Slack user ids separated by commas, e.g. U012AB3CD,U045EF6GH",
     "SLACK_POSTS_PER_SECOND": "give how many messages a second the bot may post, e.g. 5",
+    "OKR_TEMPLATES_DIR": (
+        "leave it unset, or give a folder of *.toml OKR templates (check it with "
+        "okr-bot templates --dir FOLDER)"
+    ),
 }
 
 
@@ -68,6 +73,8 @@ class Settings(BaseSettings):
     slack_posts_per_second: float = Field(
         default=5.0, gt=0, le=1000, alias="SLACK_POSTS_PER_SECOND"
     )
+    okr_templates_dir: Path | None = Field(default=None, alias="OKR_TEMPLATES_DIR")
+    """A workspace's own OKR templates (`*.toml`), offered beside the shipped ones."""
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -139,6 +146,15 @@ class Settings(BaseSettings):
             if user_id[:1] not in {"U", "W"} or not user_id.isalnum():
                 raise ValueError(f"{user_id!r} is not a Slack user id")
         return frozenset(ids)
+
+    @field_validator("okr_templates_dir", mode="before")
+    @classmethod
+    def _templates_dir(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if value is not None and not Path(str(value).strip()).expanduser().is_dir():
+            raise ValueError(f"{value!r} is not a folder")
+        return Path(str(value).strip()).expanduser() if value is not None else None
 
     @property
     def socket_mode(self) -> bool:

@@ -173,6 +173,7 @@ _VALUE = re.compile(
     re.VERBOSE,
 )
 _SLOT = "\ue000{}\ue001"
+_SLOT_RE = re.compile("\ue000(\\d+)\ue001")
 V = r"\ue000(?P<{}>\d+)\ue001"
 _PERCENT_WORDS = re.compile(r"(\d)\s*(?:percent|per cent|pct)\b", re.IGNORECASE)
 
@@ -321,9 +322,11 @@ def _measured(
 ) -> KRReading:
     """The reading of a sentence with numbers: the unit settled from its values, the values
     checked as the form checks them."""
-    title = _title(title, sentence.lang)
+    title = _title(_SLOT_RE.sub(lambda m: sentence.values[int(m[1])], title), sentence.lang)
     if not title:
         raise _refuse(sentence.lang, "no_title")
+    if len(title) > MAX_SENTENCE_CHARS:  # a participle may add a letter or two
+        raise _refuse(sentence.lang, "long", count=len(sentence.text) + 1)
     settled, clashes = settle_unit(Unit.NUMBER, None, typed)
     if clashes:
         raise _Refused(next(iter(clashes.values())))
@@ -455,23 +458,22 @@ _OBJECT_STOPS = {"in", "with", "for", "from", "at", "to", "of", "across", "on", 
 
 def _read_en(sentence: _Sentence, first: date, last: date) -> KRReading:
     template = sentence.template
-    labelled = _EN_MILESTONE_LABEL.match(template)
-    if labelled and not sentence.values:
-        return _milestone(labelled["title"], None, sentence)
-    due_match = _EN_DUE.match(sentence.text)
+    labelled = _EN_MILESTONE_LABEL.match(sentence.text)
+    text = labelled["title"] if labelled else sentence.text
+    due_match = _EN_DUE.match(text)
     if due_match:
         try:
             due = parse_due(due_match["due"])
         except ValueParseError:
             due = None
         if due is not None:
-            if _VALUE.search(due_match["rest"]):
-                said = sentence.text[len(due_match["rest"]) :].strip(" ,")
+            if _VALUE.search(due_match["rest"]) and not labelled:
+                said = text[len(due_match["rest"]) :].strip(" ,")
                 raise _refuse("en", "due_with_number", due=said)
             _checked_due(due, due_match["due"].strip(), "en", first, last)
             return _milestone(due_match["rest"], due, sentence)
-    if not sentence.values:
-        return _milestone(sentence.text, None, sentence)
+    if labelled or not sentence.values:
+        return _milestone(text, None, sentence)
     template, period_word = _cut_period_en(template)
     if period_word is not None:
         return _quota_en(sentence, template, period_word, first, last)
@@ -570,11 +572,11 @@ def _period(word: str, lang: str, first: date, last: date) -> Period | None:
 def _quota_en(sentence: _Sentence, template: str, word: str, first: date, last: date) -> KRReading:
     period = _period(word, "en", first, last)
     kind = KRKind.QUOTA if period is not None else KRKind.INCREASE
-    if len(sentence.values) > 1:
-        raise _refuse("en", "quota_form")
     if m := _EN_COLON.match(template):
         typed = {"target": _parsed(sentence, m["v"], m["w"])}
         return _measured(sentence, m["title"], kind, typed, period=period)
+    if len(sentence.values) > 1:
+        raise _refuse("en", "quota_form")
     if m := _EN_COUNT.match(template):
         title, typed = _count_en(sentence, m)
         return _measured(sentence, title, kind, typed, period=period)
@@ -591,7 +593,10 @@ def _count_en(sentence: _Sentence, m: re.Match[str]) -> tuple[str, dict[str, Par
         words = obj.split()
         cut = next((i for i, w in enumerate(words) if w.casefold() in _OBJECT_STOPS), len(words))
         counted = " ".join(words[: max(1, min(cut, 3))])
-        value = _parsed(sentence, m["v"], counted)
+        try:
+            value = _parsed(sentence, m["v"], counted)
+        except _Refused:  # not a word a count can carry: the title says what is counted
+            value = bare
     else:
         value = bare
         obj = re.sub(rf"^(?:{'|'.join(AMOUNT_LINKS)})\s+", "", obj, count=1, flags=re.IGNORECASE)
@@ -603,7 +608,8 @@ def _count_en(sentence: _Sentence, m: re.Match[str]) -> tuple[str, dict[str, Par
 # Chinese ------------------------------------------------------------------------------------
 
 _ZH_DUE = re.compile(
-    r"(?:在|于)?(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?(?:之前|以前|前)"
+    r"(?:在|于)?\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"\s*(?:之前|以前|前)\s*"
 )
 _ZH_LABEL = re.compile(r"^里程碑\s*:\s*(?P<title>.+)$")
 _ZH_PERIOD = re.compile(r"每(?P<word>个月|星期|礼拜|季度|小时|双周|半年|周|月|季|天|日|年|\w)")
@@ -635,12 +641,10 @@ _ZH_COLON = re.compile(rf"^(?P<title>[^:]+?):{V.format('v')}(?P<w>[^\ue000\ue001
 
 def _read_zh(sentence: _Sentence, first: date, last: date) -> KRReading:
     template = sentence.template.replace(" ", "")
-    labelled = _ZH_LABEL.match(template)
-    if labelled and not sentence.values:
-        return _milestone(labelled["title"], None, sentence)
-    due_match = _ZH_DUE.search(sentence.text.replace(" ", ""))
+    labelled = _ZH_LABEL.match(sentence.text)
+    text = labelled["title"] if labelled else sentence.text
+    due_match = _ZH_DUE.search(text)
     if due_match:
-        text = sentence.text.replace(" ", "")
         year = int(due_match["y"]) if due_match["y"] else None
         try:
             due = DueDay(int(due_match["m"]), int(due_match["d"]), year)
@@ -649,20 +653,21 @@ def _read_zh(sentence: _Sentence, first: date, last: date) -> KRReading:
             due = None
         if due is not None:
             rest = text[: due_match.start()] + text[due_match.end() :]
-            if _VALUE.search(rest):
+            if _VALUE.search(rest) and not labelled:
                 raise _refuse("zh", "due_with_number", due=due_match.group(0))
-            shown = due_match.group(0).lstrip("在于").removesuffix("之前").removesuffix("以前")
-            _checked_due(due, shown.removesuffix("前"), "zh", first, last)
+            shown = re.sub(r"^在|^于|之前$|以前$|前$|\s", "", due_match.group(0))
+            _checked_due(due, shown, "zh", first, last)
             return _milestone(rest, due, sentence)
-    if not sentence.values:
-        return _milestone(template, None, sentence)
+    if labelled or not sentence.values:
+        return _milestone(text, None, sentence)
     period = None
     quota_word = None
     if m := _ZH_PERIOD.search(template):
         quota_word = m["word"]
         period = _period(quota_word, "zh", first, last)
         template = (template[: m.start()] + template[m.end() :]).strip(",，")
-        if len(sentence.values) > 1:
+        colon = _ZH_COLON.match(template)
+        if len(sentence.values) > 1 and colon is None:
             raise _refuse("zh", "quota_form")
     if quota_word is None:
         if m := _ZH_FROM_TO.match(template):
@@ -759,6 +764,12 @@ def kr_sentence(kr: StoredKR, *, lang: str = "en") -> str:
     return f"{verb} {name} from {shown_start} to {_value(target, measure, zh)}"
 
 
+def names_a_number(text: str) -> bool:
+    """Whether `text` holds a value (`$2M`, `30`, `3%`): a KR title typed as a whole
+    sentence before key results were sentences ("Close $2M in new ARR")."""
+    return _VALUE.search(unicodedata.normalize("NFKC", text or "")) is not None
+
+
 def _due_of(kr: StoredKR) -> DueDay | date | None:
     due = getattr(kr, "due", None)
     return due if due is not None else getattr(kr, "due_date", None)
@@ -766,15 +777,14 @@ def _due_of(kr: StoredKR) -> DueDay | date | None:
 
 def _milestone_sentence(title: str, due: DueDay | date | None, zh: bool) -> str:
     plain = not _VALUE.search(title) and ":" not in title and not _ends_with_due(title)
-    if not plain:
-        title = f"里程碑：{title}" if zh else f"Milestone: {title}"
+    label = "" if plain else "里程碑：" if zh else "Milestone: "
     if due is None:
-        return title
+        return f"{label}{title}"
     year = due.year if isinstance(due, DueDay) else None
     if zh:
-        return f"{f'{year}年' if year else ''}{due.month}月{due.day}日前{title}"
+        return f"{label}{f'{year}年' if year else ''}{due.month}月{due.day}日前{title}"
     month = date(2000, due.month, 1).strftime("%b")
-    return f"{title} by {due.day} {month}{f' {year}' if year else ''}"
+    return f"{label}{title} by {due.day} {month}{f' {year}' if year else ''}"
 
 
 def _ends_with_due(title: str) -> bool:
@@ -888,7 +898,7 @@ def _zh_sentence(
         return f"{title}保持在{_value(target, measure, True)}以上"
     if kind is KRKind.STAY_BELOW:
         return f"{title}保持在{_value(target, measure, True)}以下"
-    verb = "增长" if kind is KRKind.INCREASE else "降低"
+    verb = "降低" if kind is KRKind.DECREASE else "提高" if measure.unit is Unit.PERCENT else "增长"
     shown_start = _value(start, measure, True)
     return f"{title}从{shown_start}{verb}到{_value(target, measure, True)}"
 
@@ -931,8 +941,8 @@ _KIND_NAMES = {
 _KIND_NAMES_ZH = {
     KRKind.INCREASE: "增长",
     KRKind.DECREASE: "降低",
-    KRKind.STAY_ABOVE: "保持以上",
-    KRKind.STAY_BELOW: "保持以下",
+    KRKind.STAY_ABOVE: "不低于",
+    KRKind.STAY_BELOW: "不高于",
     KRKind.MILESTONE: "里程碑",
     KRKind.QUOTA: "配额",
 }

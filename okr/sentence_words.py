@@ -196,9 +196,12 @@ def zh_numerals_to_digits(text: str) -> str:
         percent, numeral = match[1], match[2]
         after = text[match.end() : match.end() + 1]
         before = text[max(0, match.start() - 1) : match.start()]
-        counted = after == "" or after in MEASURE_WORDS + "元块美欧英日港%到以的天周月小"
-        counted = counted or (before != "" and before in "从到在至于过约共") or bool(percent)
-        if not counted or (numeral in ("一", "万", "千万") and percent is None and after == ""):
+        measured = after != "" and after in MEASURE_WORDS + "元块美欧英日港天周月小"
+        bounded = before != "" and before in "从到在至于过约共"
+        counted = measured or bounded or bool(percent) or after in ("", "%", "到", "以")
+        if numeral in ("一", "万", "千万"):  # 统一, 一起, 万一: words, unless they count
+            counted = measured or bounded or bool(percent)
+        if not counted:
             return match[0]
         value = zh_number(numeral)
         if value is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from okr.drafts import KRDraft
 from okr.due_dates import DueDay
 from okr.kr_sentence import (
     MAX_SENTENCE_CHARS,
@@ -18,6 +20,7 @@ from okr.kr_sentence import (
     reading_summary,
     sentence_lang,
 )
+from okr.outline import kr_line
 from okr.periods import Period
 from okr.progress import KRKind
 from okr.relative_target import relative_target, resolve
@@ -230,8 +233,8 @@ def test_the_summary_says_how_the_sentence_was_read() -> None:
 # --- round trip: a KR written as a sentence reads back as the same KR -----------------------
 
 NOUN_TITLES = {
-    "en": ["Quarterly revenue", "CSAT", "Pipeline coverage", "Win rate", "Average deal size"],
-    "zh": ["季度销售额", "客户流失率", "销售周期", "客户满意度"],
+    "en": ["Quarterly revenue", "CSAT", "Pipeline coverage", "Win rate", "Close $2M in new ARR"],
+    "zh": ["季度销售额", "客户流失率", "销售周期", "客户满意度", "前10大客户收入"],
 }
 #: (title, unit word) of counts: the sentence puts the number between verb and object.
 COUNT_TITLES = {
@@ -245,8 +248,8 @@ COUNT_TITLES = {
 }
 NOUN_WORDS = {"en": [None, "days", "deals", "qualified leads"], "zh": [None, "天", "单"]}
 MILESTONES = {
-    "en": ["Launch the partner program", "Hire a sales engineer"],
-    "zh": ["上线渠道合作计划"],
+    "en": ["Launch the partner program", "Hire 2 sales engineers", "Ship v2: the portal"],
+    "zh": ["上线渠道合作计划", "招聘2名销售工程师"],
 }
 CURRENCIES = ["USD", "CNY", "EUR", "GBP", "JPY", "CHF", "INR"]
 
@@ -315,3 +318,58 @@ def test_a_kr_written_as_a_sentence_reads_back_as_the_same_kr(case: tuple) -> No
     reading = read_kr(sentence, cycle_start=FIRST, cycle_end=LAST)
     assert isinstance(reading, KRReading), (sentence, reading)
     assert reading == kr, sentence
+
+
+def test_stored_krs_of_the_form_and_of_lists_are_written_as_sentences() -> None:
+    draft = KRDraft(
+        row=0,
+        title="Quarterly sales",
+        kind=KRKind.INCREASE,
+        unit=Unit.CURRENCY,
+        currency="USD",
+        start=1_000_000,
+        target=1_200_000,
+        owner_id="U0001",
+        baseline=None,
+        weight=1,
+        relative_target="+20%",
+    )
+    assert kr_sentence(draft) == "Grow quarterly sales 20% over $1M"
+    assert kr_sentence(replace(draft, target=1_250_000)) == (
+        "Increase quarterly sales from $1M to $1.25M"  # the target moved on from +20%
+    )
+    line = kr_line(
+        id=1,
+        title="Launch the partner program",
+        kind="milestone",
+        unit="number",
+        currency=None,
+        start=0,
+        target=1,
+        original_target=1,
+        current=0,
+        owner_id="U0001",
+        weight=1,
+        confidence=None,
+        history=(),
+        cycle_start=datetime(2026, 10, 1, tzinfo=UTC),
+        cycle_end=datetime(2026, 12, 31, tzinfo=UTC),
+        at=datetime(2026, 11, 2, tzinfo=UTC),
+        due_date=date(2026, 11, 15),
+    )
+    assert kr_sentence(line) == "Launch the partner program by 15 Nov"
+    assert kr_sentence(line, lang="zh") == "11月15日前Launch the partner program"
+
+
+def test_a_value_is_never_written_onto_a_target_it_is_not() -> None:
+    kr = KRReading("Quarterly revenue", KRKind.INCREASE, 1_196_500, 1_200_000, Unit.CURRENCY, "USD")
+    assert kr_sentence(kr) == "Increase quarterly revenue from $1.1965M to $1.2M"
+    assert kr_sentence(kr, lang="zh") == "Quarterly revenue从119.65万美元增长到120万美元"
+    churn = KRReading("Churn", KRKind.DECREASE, 3.04, 3, Unit.PERCENT)
+    assert kr_sentence(churn) == "Reduce churn from 3.04% to 3%"
+
+
+def test_a_title_of_a_long_count_stays_within_the_title_limit() -> None:
+    sentence = "Submit 5 quarterly reports to " + "x" * (MAX_SENTENCE_CHARS - 30)
+    assert len(sentence) == MAX_SENTENCE_CHARS
+    assert "150 characters" in refused(sentence).reason
