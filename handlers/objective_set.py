@@ -36,6 +36,7 @@ from handlers.posting import post
 from handlers.templates import TEMPLATE_WORDS, template_choices
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
+from okr.kr_templates import locale_lang
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
@@ -86,8 +87,7 @@ async def language(session: AsyncSession, workspace_id: str, user_id: str) -> st
     """The person's language for templates and sentences, from their Slack locale (cached
     from users.info): `zh-*` reads Chinese, anything else English."""
     known = await get_person(session, workspace_id, user_id)
-    locale = (known.locale or "") if known is not None else ""
-    return "zh" if locale.lower().startswith("zh") else "en"
+    return locale_lang(known.locale if known is not None else None)
 
 
 async def validate_in_database(
