@@ -395,6 +395,53 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "kr0_sentence",
         "The due date must fall within",
     ),
+    # issue 11: a key result typed as one sentence
+    (
+        "sentence over 150 characters",
+        {"title": "T", "kr0_sentence": "Sign " + "very " * 30 + "many contracts"},
+        "kr0_sentence",
+        "Keep the sentence to 150 characters",
+    ),
+    (
+        "two numbers and no from/to",
+        {"title": "T", "kr0_sentence": "Sign 10 contracts 20 times"},
+        "kr0_sentence",
+        "Two numbers and no “from … to”",
+    ),
+    (
+        "quota with a period word nobody knows",
+        {"title": "T", "kr0_sentence": "Contact 50 prospects every fortnight"},
+        "kr0_sentence",
+        "“fortnight” is not a period I know",
+    ),
+    (
+        "relative target with no base",
+        {"title": "T", "kr0_sentence": "Grow sales 20%"},
+        "kr0_sentence",
+        "20% of what?",
+    ),
+    (
+        "due date outside the cycle, in the sentence",
+        {"title": "T", "kr0_sentence": "Launch the partner program by 15 Feb"},
+        "kr0_sentence",
+        "The due date 15 Feb falls outside this cycle",
+    ),
+    (
+        "the same key result twice",
+        {
+            "title": "T",
+            "kr0_sentence": "Sign 30 new contracts",
+            "kr1_sentence": "Sign 40 new contracts",
+        },
+        "kr1_sentence",
+        "Key result 2 repeats key result 1",
+    ),
+    (
+        "an unreadable line after a good one",
+        {"title": "T", "kr0_sentence": "Sign 30 new contracts", "kr2_sentence": "Grow sales 20%"},
+        "kr2_sentence",
+        "Write it like",
+    ),
     (
         "due date that is no date",
         {"title": "T", **kr(0, "K", "", "31 Nov", kind="milestone")},

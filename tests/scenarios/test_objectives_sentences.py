@@ -109,9 +109,9 @@ async def test_the_playbook_objective_is_set_in_one_screen_for_two_reps(
     assert response.status == 200 and not response.text.strip(), response.text
     await saved(slack)
     stored = [
-        (k.title, k.kind, k.start_value, k.target_value, k.unit, k.currency, k.unit_word)
-        + (k.period, k.owner_id)
+        (k.title, k.kind, k.start_value, k.target_value, k.unit, k.currency, k.unit_word, *who)
         for k in await krs(bot)
+        for who in [(k.period, k.owner_id)]
     ]
     assert stored == [
         ("East region revenue", "increase", 1e6, 1.2e6, "currency", "USD", None, None, ME),
