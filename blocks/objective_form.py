@@ -96,6 +96,8 @@ class KRRow:
     #: Editing: the stored target, to see whether the row changes it.
     stored_target: float | None = None
     why: str = ""
+    #: The owner is picked from the whole workspace ("Someone else…"), not the team's list.
+    anyone: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ class FormState:
     template: str | None = None
     focus_template: bool = False
     lang: str = "en"
+    #: The team's people, offered first as owners when a lead sets its objective: (team id,
+    #: people). Used only while the form's team is that team.
+    members: tuple[str, Sequence[Choice]] | None = None
     #: Bumped when the bot refills typed fields (a template): their action ids change with
     #: it, since Slack keeps what was typed in a field whose ids stay the same.
     gen: int = 0
@@ -193,8 +198,9 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         ),
     ]
     first, last = state.cycle_span()
+    people = _team_people(state)
     for row, kr in enumerate(rows):
-        blocks.extend(_kr_blocks(row, kr, state.author_id, first, last, state.gen))
+        blocks.extend(_kr_blocks(row, kr, state.author_id, first, last, state.gen, people))
     if len(rows) < MAX_KR_ROWS:
         blocks.append(
             ActionsBlock(
@@ -244,6 +250,12 @@ def form_metadata(state: FormState, rows: Sequence[KRRow]) -> dict[str, Any]:
     }
     if state.gen:
         meta["gen"] = state.gen
+    if state.members is not None:
+        team, people = state.members
+        meta["members"] = [team, [[p.value, p.label] for p in people]]
+    anyone = [n for n, kr in enumerate(rows) if kr.anyone]
+    if anyone:
+        meta["anyone"] = anyone
     details = {str(n): dict(kr.details) for n, kr in enumerate(rows) if kr.details}
     if details:
         meta["details"] = details
@@ -301,8 +313,46 @@ def _aid(action_id: str, gen: int) -> str:
     return action_id if gen == 0 else f"{action_id}.{gen}"
 
 
+def _team_people(state: FormState) -> Sequence[Choice]:
+    """The team's people to offer first as owners, while the form is for that team."""
+    if state.members is None or state.level != Level.TEAM or state.team is None:
+        return ()
+    team, people = state.members
+    return people if state.team.value == team else ()
+
+
+SOMEONE_ELSE = Choice("anyone", "Someone else…")
+
+
+def _owner_picker(
+    owner: str, kr: KRRow, people: Sequence[Choice]
+) -> UserSelectElement | StaticSelectElement:
+    """The team's people first (a lead assigning their reps), with "Someone else…" for the
+    whole workspace; else, or once "Someone else…" was picked, any person. Slack's people
+    picker cannot put a team first, so the team's list is a menu of its own."""
+    if people and not kr.anyone and owner in {p.value for p in people}:
+        options = [_option(p) for p in [*people, SOMEONE_ELSE]]
+        return StaticSelectElement(
+            action_id=f"{OWNER_PREFIX}{owner}",
+            placeholder="Owner",
+            options=options,
+            initial_option=next(o for o in options if o.value == owner),
+        )
+    return UserSelectElement(
+        action_id=f"{OWNER_PREFIX}{owner}.any" if people else f"{OWNER_PREFIX}{owner}",
+        placeholder="Owner",
+        initial_user=owner,
+    )
+
+
 def _kr_blocks(
-    row: int, kr: KRRow, author_id: str, first: date, last: date, gen: int
+    row: int,
+    kr: KRRow,
+    author_id: str,
+    first: date,
+    last: date,
+    gen: int,
+    people: Sequence[Choice] = (),
 ) -> list[Block]:
     """A row: the sentence, how it reads, its owner and Details, and (editing, target
     changed) why."""
@@ -333,11 +383,7 @@ def _kr_blocks(
         ActionsBlock(
             block_id=kr_block(row, "owner"),
             elements=[
-                UserSelectElement(
-                    action_id=f"{OWNER_PREFIX}{owner}",
-                    placeholder="Owner",
-                    initial_user=owner,
-                ),
+                _owner_picker(owner, kr, people),
                 ButtonElement(text="Details", action_id=ids.KR_DETAILS, value=str(row)),
             ],
         )
@@ -481,15 +527,17 @@ def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) 
     kr_ids = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
     targets = meta.get("targets") if isinstance(meta.get("targets"), list) else []
     details = json_object(json.dumps(meta.get("details") or {}))
+    anyone = meta.get("anyone") if isinstance(meta.get("anyone"), list) else []
     rows = []
     for row in range(min(_row_count(values), MAX_KR_ROWS)):
+        owner = _user(values, kr_block(row, "owner"))
         kr_id = kr_ids[row] if row < len(kr_ids) else None
         target = targets[row] if row < len(targets) else None
         own = details.get(str(row))
         rows.append(
             KRRow(
                 sentence=_text(values, kr_block(row)),
-                owner_id=_user(values, kr_block(row, "owner")),
+                owner_id=None if owner == SOMEONE_ELSE.value else owner,
                 kr_id=kr_id if isinstance(kr_id, int) and not isinstance(kr_id, bool) else None,
                 details={k: v for k, v in own.items() if isinstance(v, str)}
                 if isinstance(own, dict)
@@ -498,6 +546,7 @@ def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) 
                 if isinstance(target, int | float) and not isinstance(target, bool)
                 else None,
                 why=_text(values, kr_block(row, "why")),
+                anyone=row in anyone or owner == SOMEONE_ELSE.value,
             )
         )
     cycle = _selected(values, "cycle")
@@ -521,7 +570,20 @@ def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) 
         template=_selected(values, TEMPLATE_BLOCK),
         lang=str(meta.get("lang") or "en"),
         gen=meta["gen"] if isinstance(meta.get("gen"), int) and 0 < meta["gen"] < 1000 else 0,
+        members=_members(meta.get("members")),
     )
+
+
+def _members(value: object) -> tuple[str, list[Choice]] | None:
+    """The team's people as the metadata keeps them ([team id, [[user, name], ...]])."""
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], list):
+        return None
+    people = [
+        Choice(str(p[0]), str(p[1]))
+        for p in value[1]
+        if isinstance(p, list) and len(p) == 2 and _USER_ID.match(str(p[0]))
+    ]
+    return str(value[0]), people
 
 
 def version_of(meta: Mapping[str, Any]) -> int | None:
@@ -721,7 +783,11 @@ def _selected_choice(values: Mapping[str, Any], block_id: str) -> Choice | None:
 
 
 def _user(values: Mapping[str, Any], block_id: str) -> str | None:
-    user = _element(values, block_id).get("selected_user")  # the owner picker of a row
+    """A row's owner: from the people picker, or the team's menu."""
+    state = _element(values, block_id)
+    user = state.get("selected_user")
+    if user is None:
+        user = _selected(values, block_id)
     return user if isinstance(user, str) else None
 
 

@@ -39,6 +39,7 @@ from handlers.objective_set import (
     gone_owners,
     language,
     shown_state,
+    team_people,
     validate_in_database,
 )
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
@@ -167,12 +168,14 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         )
         bounds = await cycle_bounds(session, viewer, cycles)
         lang = await language(session, workspace_id, user_id)
+        team_choice = Choice(str(team.id), team.name) if team else None
+        members = await team_people(session, viewer, team_choice)
     state = FormState(
         author_id=user_id,
         cycles=cycles,
         cycle_id=objective.cycle_id,
         level=objective.level,
-        team=Choice(str(team.id), team.name) if team else None,
+        team=team_choice,
         parent=Choice(str(parent.id), parent.title) if parent else None,
         title=objective.title,
         description=objective.description,
@@ -181,6 +184,7 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         version=objective.version,
         bounds=bounds,
         lang=lang,
+        members=members,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=objective_modal(state))
 

@@ -51,8 +51,8 @@ from storage.objectives import (
     search_objectives,
 )
 from storage.outlines import objective_cards
-from storage.people import get_person
-from storage.teams import get_team, list_teams, team_by_channel
+from storage.people import get_person, names_of
+from storage.teams import get_team, list_teams, team_by_channel, team_roster
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,25 @@ async def team_choice(session: AsyncSession, viewer: Viewer, channel_id: str) ->
     if team is None or not team.id or not viewer.may_set_for(team.id):
         team = viewer.teams[0] if len(viewer.teams) == 1 else None
     return Choice(str(team.id), team.name) if team and team.id else None
+
+
+#: How many of a team's people its owner menu lists (the modal keeps them in its metadata).
+TEAM_MENU_MAX = 20
+
+
+async def team_people(
+    session: AsyncSession, viewer: Viewer, team: Choice | None
+) -> tuple[str, list[Choice]] | None:
+    """The team's people, offered first as key-result owners when one of its leads sets or
+    edits its objective: reps first, then the leads, by name as Slack gave it."""
+    team_id = int(team.value) if team is not None and team.value.isdigit() else None
+    if team_id is None or team_id not in viewer.led_team_ids:
+        return None
+    leads, members = await team_roster(session, viewer.workspace_id, team_id)
+    ordered = [m for m in members if m not in leads] + leads
+    names = await names_of(session, viewer.workspace_id, ordered)
+    people = [Choice(u, (names.get(u) or u)[:30]) for u in ordered[:TEAM_MENU_MAX]]
+    return str(team_id), people
 
 
 async def cycle_bounds(session: AsyncSession, viewer: Viewer, cycles: Sequence[Choice]) -> dict:
@@ -227,6 +246,7 @@ async def open_set_modal(
         viewer = await load_viewer(session, client, deps, workspace_id, user_id)
         cycles = await cycle_choices(session, viewer)
         team = await team_choice(session, viewer, channel_id)
+        members = await team_people(session, viewer, team)
         bounds = await cycle_bounds(session, viewer, cycles)
         lang = await language(session, workspace_id, user_id)
     state = FormState(
@@ -241,6 +261,7 @@ async def open_set_modal(
         templates=template_choices(deps, lang),
         focus_template=template_first,
         lang=lang,
+        members=members,
     )
     await client.views_open(trigger_id=trigger_id, view=objective_modal(state))
 

@@ -99,6 +99,10 @@ async def test_the_playbook_objective_is_set_in_one_screen_for_two_reps(
     assert not blocks["team"].get("optional")  # a team objective needs its team
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
     assert len(inputs) <= 16, len(inputs)
+    # the lead assigns the team's reps: they come first, anyone else one pick away
+    owner = blocks["kr0_owner"]["elements"][0]
+    assert owner["type"] == "static_select" and owner["initial_option"]["value"] == LEAD
+    assert [o["value"] for o in owner["options"]] == [ME, BOB, LEAD, "anyone"]
     changes: dict[str, Any] = {"title": "Grow East region revenue"}
     for row, (sentence, owner) in enumerate(PLAYBOOK):
         changes[f"kr{row}_sentence"] = sentence
@@ -144,6 +148,38 @@ async def test_the_same_in_chinese(bot: Runtime, driver: SlackDriver, slack: Fak
         ("quota", 50, "number", None, "week"),
         ("stay_below", 3, "percent", None, None),
     ]
+
+
+async def test_someone_outside_the_team_is_one_pick_away(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await seed_team(bot)
+    view = await open_in(driver, slack)
+    before = len(slack.calls_to("views.update"))
+    await driver.block_action(
+        f"kr_owner.{LEAD}",
+        block_id="kr2_owner",
+        action_type="static_select",
+        selected_option={"value": "anyone", "text": {"type": "plain_text", "text": "x"}},
+        view=view,
+        state_values=fill(view, {"kr2_owner": "anyone"}),
+        user_id=LEAD,
+    )
+    [*_, update] = await slack.wait_for("views.update", count=before + 1)
+    redrawn = update.response["view"]
+    picker = blocks_of(redrawn)["kr2_owner"]["elements"][0]
+    assert picker["type"] == "users_select"
+    assert blocks_of(redrawn)["kr1_owner"]["elements"][0]["type"] == "static_select"
+    changes = {
+        "title": "Grow East region revenue",
+        "kr2_sentence": "Sign 30 new contracts",
+        "kr2_owner": "U0003",
+    }
+    slack.add_user("U0003")
+    response = await submit(driver, redrawn, changes, user=LEAD)
+    assert response.status == 200 and not response.text.strip(), response.text
+    await saved(slack)
+    assert [k.owner_id for k in await krs(bot)] == ["U0003"]
 
 
 # --- Enter shows the reading; Details wins over the sentence --------------------------------
