@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from okr.display import Measure, editable_text, target_text
+from okr.display import Measure, editable_text
 from okr.drafts import KRDraft
 from okr.due_dates import DueDay, parse_due
-from okr.kr_sentence import EXAMPLES, KRReading, SentenceProblem, read_kr
+from okr.kr_sentence import EXAMPLES, KRReading, SentenceProblem, read_kr, reading_summary
 from okr.kr_units import VALUE_FIELDS, settle_unit
 from okr.periods import Period
 from okr.progress import KRKind, validate_kr
@@ -48,15 +48,6 @@ UNIT_LABELS: dict[str, str] = {
     Unit.NUMBER: "Number",
     Unit.PERCENT: "Percent (%)",
     Unit.CURRENCY: "Currency (give its code)",
-}
-#: How the reading line names a kind: "Quota · 50 prospects per week · owner @Ravi".
-_KIND_WORDS: dict[str, str] = {
-    KRKind.INCREASE: "Increase",
-    KRKind.DECREASE: "Decrease",
-    KRKind.STAY_ABOVE: "Stay above",
-    KRKind.STAY_BELOW: "Stay below",
-    KRKind.MILESTONE: "Milestone",
-    KRKind.QUOTA: "Quota",
 }
 #: After a problem with a field Details sets, how a line can say it instead.
 WRITE_IT_LIKE = f"Write it like: {EXAMPLES['en']}."
@@ -285,27 +276,27 @@ def _weight(text: str, problems: dict[str, str]) -> float:
     return weight
 
 
-def reading_line(draft: KRDraft) -> str:
-    """How the bot read a row, shown under it: "Quota · 50 prospects per week · owner @Ravi"."""
-    measure = Measure(draft.unit, draft.currency, draft.unit_word)
-    kind = _KIND_WORDS.get(draft.kind, str(draft.kind))
-    parts = [kind]
-    if draft.kind is KRKind.QUOTA:
-        per = "week" if draft.period is Period.WEEK else "month"
-        parts.append(f"{target_text(draft.target, measure)} per {per}")
-    elif draft.kind is KRKind.MILESTONE:
-        parts.append(f"due {due_text(draft.due)}" if draft.due else "due by the cycle's end")
-    elif draft.kind in (KRKind.STAY_ABOVE, KRKind.STAY_BELOW):
-        parts.append(target_text(draft.target, measure))
-    else:
-        start = measure.bare.text(draft.start)
-        shown = target_text(draft.target, measure)
-        if draft.relative_target:
-            shown = f"{draft.relative_target} = {shown}"
-        parts.append(f"{start} → {shown}")
+def reading_line(draft: KRDraft, lang: str = "en") -> str:
+    """How the bot read a row (Details included), shown under it: "Quota · 50 prospects
+    every week · owner @Ravi"."""
+    reading = KRReading(
+        title=draft.title,
+        kind=draft.kind,
+        start=draft.start,
+        target=draft.target,
+        unit=draft.unit,
+        currency=draft.currency,
+        unit_word=draft.unit_word,
+        relative_target=draft.relative_target,
+        period=draft.period,
+        due=draft.due,
+        lang=lang,
+    )
+    parts = [reading_summary(reading, lang)]
+    measure = reading.measure
     if draft.baseline is not None:
-        parts.append(f"baseline {measure.text(draft.baseline)}")
+        parts.append(f"{'基线' if lang == 'zh' else 'baseline'} {measure.text(draft.baseline)}")
     if draft.weight != 1:
-        parts.append(f"weight {draft.weight:g}")
-    parts.append(f"owner <@{draft.owner_id}>")
+        parts.append(f"{'权重' if lang == 'zh' else 'weight'} {draft.weight:g}")
+    parts.append(f"{'负责人' if lang == 'zh' else 'owner'} <@{draft.owner_id}>")
     return " · ".join(parts)

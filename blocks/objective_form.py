@@ -43,6 +43,7 @@ from blocks.mrkdwn import escape
 from blocks.view_state import element as _element
 from blocks.view_state import json_object, metadata, row_id
 from okr.drafts import KRDraft, ObjectiveDraft
+from okr.kr_sentence import sentence_lang
 from okr.outline import Level
 
 INITIAL_KR_ROWS = 5
@@ -372,11 +373,12 @@ def _kr_blocks(
         )
     ]
     read = _read(row, kr, owner, first, last) if kr.sentence.strip() else None
+    lang = sentence_lang(kr.sentence)
     if read is not None:
         blocks.append(
             ContextBlock(
                 block_id=kr_block(row, "reading"),
-                elements=[MarkdownTextObject(text=_reading_text(read))],
+                elements=[MarkdownTextObject(text=_reading_text(read, lang))],
             )
         )
     blocks.append(
@@ -426,9 +428,10 @@ def _read(row: int, kr: KRRow, owner: str, first: date, last: date) -> RowRead:
     )
 
 
-def _reading_text(read: RowRead) -> str:
+def _reading_text(read: RowRead, lang: str) -> str:
     if read.draft is not None:
-        return escape(reading_line(read.draft)).replace("&lt;@", "<@").replace("&gt;", ">")
+        line = escape(reading_line(read.draft, lang))
+        return line.replace("&lt;@", "<@").replace("&gt;", ">")  # the owner's mention
     return ":warning: " + escape(" ".join(read.problems.values()))
 
 

@@ -192,7 +192,7 @@ async def test_enter_shows_how_a_line_reads_and_what_it_cannot_read(
     view = await open_in(driver, slack)
     typed = {"kr1_sentence": "Contact 50 new prospects every week", "kr1_owner": ME}
     redrawn = await press_enter(driver, slack, view, typed, 1)
-    assert reading(redrawn, 1) == f"Quota · 50 new prospects per week · owner <@{ME}>"
+    assert reading(redrawn, 1) == f"Quota · 50 new prospects every week · owner <@{ME}>"
     assert "kr0_reading" not in blocks_of(redrawn)  # an empty line reads nothing
     assert blocks_of(redrawn)["kr1_sentence"]["element"]["initial_value"] == typed["kr1_sentence"]
     typed = {"kr2_sentence": "Contact 50 prospects every fortnight"}
