@@ -152,6 +152,7 @@ class FormState:
 def objective_modal(state: FormState) -> dict[str, Any]:
     """The modal for a new objective, or for editing one (`state.objective_id` set)."""
     rows = list(state.rows)[:MAX_KR_ROWS]
+    state, metadata_text = _kept(state, rows)
     blocks: list[Block] = []
     if state.templates and not state.editing:
         blocks.append(_template_block(state))
@@ -232,10 +233,28 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         title=PlainTextObject(text="Edit objective" if state.editing else "New objective"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(form_metadata(state, rows), separators=(",", ":")),
+        private_metadata=metadata_text,
         blocks=blocks,
     )
     return view.to_dict()
+
+
+METADATA_MAX = 3000
+
+
+def _kept(state: FormState, rows: Sequence[KRRow]) -> tuple[FormState, str]:
+    """The modal's metadata within Slack's 3,000 characters: past them, the team's owner
+    menu goes first (its people stay pickable in the people picker), then the spans of the
+    cycles not chosen."""
+    text = json.dumps(form_metadata(state, rows), separators=(",", ":"))
+    if len(text) > METADATA_MAX and state.members is not None:
+        state = replace(state, members=None)
+        text = json.dumps(form_metadata(state, rows), separators=(",", ":"))
+    if len(text) > METADATA_MAX:
+        chosen = {k: v for k, v in state.bounds.items() if k == str(state.cycle_id)}
+        state = replace(state, bounds=chosen)
+        text = json.dumps(form_metadata(state, rows), separators=(",", ":"))
+    return state, text
 
 
 def form_metadata(state: FormState, rows: Sequence[KRRow]) -> dict[str, Any]:
