@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from okr.display import Measure, editable_text
+from okr.drafts import KRDraft
 from okr.due_dates import DueDay, parse_due
 from okr.field_errors import FieldError
 from okr.kr_units import settle_unit
@@ -32,9 +33,12 @@ from okr.relative_target import relative_target, resolve, still_relative
 from okr.sentence_words import (
     AMOUNT_LINKS,
     DOWN_VERBS,
+    EXAMPLES,
+    EXAMPLES_LEAD,
     HOLD_VERBS,
     LY_WORDS,
     MEASURE_WORDS,
+    MESSAGES,
     NEUTRAL_VERBS,
     PARTICIPLES,
     PERIOD_WORDS,
@@ -59,19 +63,6 @@ MAX_SENTENCE_CHARS = 150
 SENTENCE_FIELD = "sentence"
 QUARTER_DAYS = 100
 """A cycle at most this long is one quarter: "30 contracts per quarter" is its target."""
-
-EXAMPLES = {
-    "en": (
-        "Increase revenue from $1M to $1.2M · Grow sales 20% over $1M · Sign 30 contracts · "
-        "Contact 50 prospects every week · Keep churn below 3% · "
-        "Launch the partner program by 15 Nov"
-    ),
-    "zh": (
-        "季度销售额从100万元增长到120万元 · 销售额在100万元基础上增长20% · 签约30单 · "
-        "每周联系50个潜在客户 · 客户流失率保持在3%以下 · 11月15日前上线渠道合作计划"
-    ),
-}
-_EXAMPLES_LEAD = {"en": "Write it like: ", "zh": "例如："}
 
 
 @dataclass(frozen=True)
@@ -99,6 +90,35 @@ class KRReading:
     def measure(self) -> Measure:
         return Measure(self.unit, self.currency, self.unit_word)
 
+    def draft(
+        self,
+        *,
+        row: int,
+        owner_id: str,
+        baseline: float | None = None,
+        weight: float = 1.0,
+        kr_id: int | None = None,
+    ) -> KRDraft:
+        """The KR as the form stores it, with what a sentence does not say (its row, owner,
+        baseline, weight, and the id of the KR it edits)."""
+        return KRDraft(
+            row=row,
+            title=self.title,
+            kind=self.kind,
+            unit=self.unit,
+            currency=self.currency,
+            start=self.start,
+            target=self.target,
+            owner_id=owner_id,
+            baseline=baseline,
+            weight=weight,
+            kr_id=kr_id,
+            unit_word=self.unit_word,
+            relative_target=self.relative_target,
+            period=self.period,
+            due=self.due,
+        )
+
 
 @dataclass(frozen=True)
 class SentenceProblem:
@@ -110,7 +130,7 @@ class SentenceProblem:
     @property
     def message(self) -> str:
         """The reason and one example of each form, for a field error under the row."""
-        return f"{self.reason} {_EXAMPLES_LEAD[self.lang]}{EXAMPLES[self.lang]}"
+        return f"{self.reason} {EXAMPLES_LEAD[self.lang]}{EXAMPLES[self.lang]}"
 
     def field_error(self, field: str = SENTENCE_FIELD) -> FieldError:
         return FieldError(field, self.message)
@@ -233,64 +253,8 @@ def read_kr(text: str, *, cycle_start: date, cycle_end: date) -> KRReading | Sen
         return SentenceProblem(refused.reason, lang)
 
 
-_MESSAGES = {
-    "empty": (
-        "Type the key result as one sentence.",
-        "请用一句话写出关键结果。",
-    ),
-    "long": (
-        "Keep the sentence to 150 characters (this one has {count}); put the detail in the "
-        "objective's why.",
-        "请把这句话控制在150个字符以内（现在有{count}个）；细节可写在目标的说明里。",
-    ),
-    "two_numbers": (
-        "Two numbers and no “from … to”: say which is the start and which the target "
-        "(from $1M to $1.2M), or keep one number.",
-        "有两个数字却没有“从……到……”：请写明起点和目标（从100万元增长到120万元），或只保留一个数字。",
-    ),
-    "period": (
-        "“{word}” is not a period I know for a quota: write every week or every month.",
-        "配额的周期“{word}”无法识别：请写每周或每月。",
-    ),
-    "no_base": (
-        "{pct} of what? A relative target needs the start it grows from: "
-        "Grow quarterly sales 20% over $1M.",
-        "{pct}是相对于多少？相对目标需要写明基数：销售额在100万元基础上增长20%。",
-    ),
-    "due_outside": (
-        "The due date {due} falls outside this cycle ({first} to {last}): pick a day inside it.",
-        "截止日期{due}不在本周期内（{first}至{last}）：请选周期内的一天。",
-    ),
-    "due_with_number": (
-        "A due date is for a milestone (a sentence without numbers); a number is due at the "
-        "cycle's end: drop “{due}”.",
-        "截止日期只用于里程碑（不含数字的句子）；数字目标在周期结束时考核：请去掉“{due}”。",
-    ),
-    "no_start": (
-        "Say where it starts: Reduce the sales cycle from 60 to 45 days.",
-        "请写明起点：销售周期从60天缩短到45天。",
-    ),
-    "no_title": (
-        "Name what the numbers measure: Increase quarterly revenue from $1M to $1.2M.",
-        "请写明数字衡量的是什么：季度销售额从100万元增长到120万元。",
-    ),
-    "quota_form": (
-        "A quota is one number per period: Contact 50 prospects every week.",
-        "配额是每个周期的一个数字：每周联系50个潜在客户。",
-    ),
-    "side": (
-        "Say whether to stay above or below it: Keep churn below 3%.",
-        "请写明保持在以上还是以下：客户流失率保持在3%以下。",
-    ),
-    "unread": (
-        "I could not read this as a key result.",
-        "无法把这句话读成关键结果。",
-    ),
-}
-
-
 def _say(lang: str, key: str, **values: object) -> str:
-    english, chinese = _MESSAGES[key]
+    english, chinese = MESSAGES[key]
     return (chinese if lang == "zh" else english).format(**values)
 
 
@@ -615,6 +579,9 @@ _ZH_LABEL = re.compile(r"^里程碑\s*:\s*(?P<title>.+)$")
 _ZH_PERIOD = re.compile(r"每(?P<word>个月|星期|礼拜|季度|小时|双周|半年|周|月|季|天|日|年|\w)")
 _ZH_UP = "增长|提高|提升|增加|上升|扩大|增|提"
 _ZH_DOWN = "降低|减少|下降|缩短|压缩|缩减|降|减|缩"
+_ZH_LEAD_VERB = re.compile(
+    r"^(?:将|把)?(?P<verb>增长|提高|提升|增加|扩大|降低|减少|缩短|压缩|缩减)(?:将|把)?(?=.)"
+)
 _ZH_FROM_TO = re.compile(
     rf"^(?P<pre>.*?)从{V.format('a')}(?P<wa>[^\ue000\ue001]*?)(?P<verb>{_ZH_UP}|{_ZH_DOWN})?"
     rf"(?:到|至){V.format('b')}(?P<wb>[^\ue000\ue001]*)$"
@@ -673,14 +640,17 @@ def _read_zh(sentence: _Sentence, first: date, last: date) -> KRReading:
         if m := _ZH_FROM_TO.match(template):
             typed = {"start": _parsed(sentence, m["a"], m["wa"] or m["wb"] or None)}
             typed["target"] = _parsed(sentence, m["b"], m["wb"] or m["wa"] or None)
-            if m["verb"] and re.fullmatch(_ZH_DOWN, m["verb"]):
+            lead = None if m["verb"] else _ZH_LEAD_VERB.match(m["pre"])  # 降低客户流失率从5%到3%
+            verb = m["verb"] or (lead and lead["verb"])
+            pre = m["pre"][lead.end() :] if lead else m["pre"]
+            if verb and re.fullmatch(_ZH_DOWN, verb):
                 kind = KRKind.DECREASE
-            elif m["verb"]:
+            elif verb:
                 kind = KRKind.INCREASE
             else:
                 up = typed["target"].value >= typed["start"].value
                 kind = KRKind.INCREASE if up else KRKind.DECREASE
-            return _measured(sentence, m["pre"], kind, typed)
+            return _measured(sentence, pre, kind, typed)
         if m := _ZH_RELATIVE.match(template):
             pct = sentence.values[int(m["pct"])]
             if pct.endswith("%"):

@@ -146,6 +146,77 @@ ZH_DOWN = ("降低", "减少", "下降", "缩短", "压缩", "降至", "减至",
 ZH_ABOVE = ("以上", "之上", "及以上")
 ZH_BELOW = ("以下", "之下", "以内", "及以下")
 
+# --- what a refusal says (English, Chinese) --------------------------------------------------
+
+#: One example of each form, shown under a sentence the bot cannot read.
+EXAMPLES = {
+    "en": (
+        "Increase revenue from $1M to $1.2M · Grow sales 20% over $1M · Sign 30 contracts · "
+        "Contact 50 prospects every week · Keep churn below 3% · "
+        "Launch the partner program by 15 Nov"
+    ),
+    "zh": (
+        "季度销售额从100万元增长到120万元 · 销售额在100万元基础上增长20% · 签约30单 · "
+        "每周联系50个潜在客户 · 客户流失率保持在3%以下 · 11月15日前上线渠道合作计划"
+    ),
+}
+EXAMPLES_LEAD = {"en": "Write it like: ", "zh": "例如："}
+#: Why a sentence is refused, by key: (English, Chinese), with `{placeholders}`.
+MESSAGES = {
+    "empty": (
+        "Type the key result as one sentence.",
+        "请用一句话写出关键结果。",
+    ),
+    "long": (
+        "Keep the sentence to 150 characters (this one has {count}); put the detail in the "
+        "objective's why.",
+        "请把这句话控制在150个字符以内（现在有{count}个）；细节可写在目标的说明里。",
+    ),
+    "two_numbers": (
+        "Two numbers and no “from … to”: say which is the start and which the target "
+        "(from $1M to $1.2M), or keep one number.",
+        "有两个数字却没有“从……到……”：请写明起点和目标（从100万元增长到120万元），或只保留一个数字。",
+    ),
+    "period": (
+        "“{word}” is not a period I know for a quota: write every week or every month.",
+        "配额的周期“{word}”无法识别：请写每周或每月。",
+    ),
+    "no_base": (
+        "{pct} of what? A relative target needs the start it grows from: "
+        "Grow quarterly sales 20% over $1M.",
+        "{pct}是相对于多少？相对目标需要写明基数：销售额在100万元基础上增长20%。",
+    ),
+    "due_outside": (
+        "The due date {due} falls outside this cycle ({first} to {last}): pick a day inside it.",
+        "截止日期{due}不在本周期内（{first}至{last}）：请选周期内的一天。",
+    ),
+    "due_with_number": (
+        "A due date is for a milestone (a sentence without numbers); a number is due at the "
+        "cycle's end: drop “{due}”.",
+        "截止日期只用于里程碑（不含数字的句子）；数字目标在周期结束时考核：请去掉“{due}”。",
+    ),
+    "no_start": (
+        "Say where it starts: Reduce the sales cycle from 60 to 45 days.",
+        "请写明起点：销售周期从60天缩短到45天。",
+    ),
+    "no_title": (
+        "Name what the numbers measure: Increase quarterly revenue from $1M to $1.2M.",
+        "请写明数字衡量的是什么：季度销售额从100万元增长到120万元。",
+    ),
+    "quota_form": (
+        "A quota is one number per period: Contact 50 prospects every week.",
+        "配额是每个周期的一个数字：每周联系50个潜在客户。",
+    ),
+    "side": (
+        "Say whether to stay above or below it: Keep churn below 3%.",
+        "请写明保持在以上还是以下：客户流失率保持在3%以下。",
+    ),
+    "unread": (
+        "I could not read this as a key result.",
+        "无法把这句话读成关键结果。",
+    ),
+}
+
 # --- Chinese numerals (三十, 一百二十万, 百分之三十) -----------------------------------------
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}

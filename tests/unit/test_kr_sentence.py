@@ -202,6 +202,8 @@ CHINESE_FORMS = {
     "季度销售额从1亿元增长到1.2亿元": (100_000_000, 120_000_000),
     "每周拜访20家客户": (0, 20),
     "每月举办2次客户活动": (0, 2),
+    "降低客户流失率从5%到3%": (5, 3),
+    "销售周期从60天缩短到45天": (60, 45),
 }
 
 
@@ -335,6 +337,7 @@ def test_stored_krs_of_the_form_and_of_lists_are_written_as_sentences() -> None:
         relative_target="+20%",
     )
     assert kr_sentence(draft) == "Grow quarterly sales 20% over $1M"
+    assert read("Grow quarterly sales 20% over $1M").draft(row=0, owner_id="U0001") == draft
     assert kr_sentence(replace(draft, target=1_250_000)) == (
         "Increase quarterly sales from $1M to $1.25M"  # the target moved on from +20%
     )
@@ -373,3 +376,38 @@ def test_a_title_of_a_long_count_stays_within_the_title_limit() -> None:
     sentence = "Submit 5 quarterly reports to " + "x" * (MAX_SENTENCE_CHARS - 30)
     assert len(sentence) == MAX_SENTENCE_CHARS
     assert "150 characters" in refused(sentence).reason
+
+
+#: More ways people write the same KRs: (sentence, kind, start, target, relative, period).
+MORE_FORMS = [
+    ("Keep churn at or below 3%", KRKind.STAY_BELOW, 3, 3, None, None),
+    ("NPS above 50", KRKind.STAY_ABOVE, 50, 50, None, None),
+    ("Increase revenue by 20% from $1M", KRKind.INCREASE, 1e6, 1.2e6, "+20%", None),
+    ("Cut costs 10% from $500k", KRKind.DECREASE, 5e5, 4.5e5, "-10%", None),
+    ("Every week, contact 50 prospects", KRKind.QUOTA, 0, 50, None, Period.WEEK),
+    ("Contact 50 prospects weekly", KRKind.QUOTA, 0, 50, None, Period.WEEK),
+    ("Sign 10 contracts a month", KRKind.QUOTA, 0, 10, None, Period.MONTH),
+    ("Raise ARR from €1,2 Mio to €1,5 Mio", KRKind.INCREASE, 1.2e6, 1.5e6, None, None),
+    ("Increase win rate from 20 percent to 25 percent", KRKind.INCREASE, 20, 25, None, None),
+    ("Take churn from 5% to 3%", KRKind.DECREASE, 5, 3, None, None),
+    ("Grow revenue to $1.2M", KRKind.INCREASE, 0, 1.2e6, None, None),
+    ("Sign 30 contracts per quarter", KRKind.INCREASE, 0, 30, None, None),
+    ("每季度签约30单", KRKind.INCREASE, 0, 30, None, None),
+    ("客户满意度不低于90%", KRKind.STAY_ABOVE, 90, 90, None, None),
+]
+
+
+@pytest.mark.parametrize("form", MORE_FORMS, ids=[f[0] for f in MORE_FORMS])
+def test_more_ways_of_saying_it(form: tuple) -> None:
+    text, kind, start, target, relative, period = form
+    reading = read(text)
+    assert (reading.kind, reading.start, reading.target) == (kind, start, target)
+    assert (reading.relative_target, reading.period) == (relative, period)
+
+
+def test_a_quarterly_count_is_the_target_only_of_a_quarter_long_cycle() -> None:
+    year = read_kr(
+        "Sign 30 contracts per quarter", cycle_start=date(2026, 1, 1), cycle_end=date(2026, 12, 31)
+    )
+    assert isinstance(year, SentenceProblem)
+    assert "“quarter” is not a period" in year.reason
