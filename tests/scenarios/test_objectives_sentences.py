@@ -182,6 +182,31 @@ async def test_someone_outside_the_team_is_one_pick_away(
     assert [k.owner_id for k in await krs(bot)] == ["U0003"]
 
 
+async def test_the_team_field_follows_the_level(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await seed_team(bot)
+    view = await open_in(driver, slack)
+    shown = {}
+    for level in ("company", "personal", "team"):
+        before = len(slack.calls_to("views.update"))
+        await driver.block_action(
+            "level_pick",
+            block_id="level",
+            action_type="static_select",
+            selected_option={"value": level, "text": {"type": "plain_text", "text": level}},
+            view=view,
+            state_values=fill(view, {"level": level}),
+            user_id=LEAD,
+        )
+        [*_, update] = await slack.wait_for("views.update", count=before + 1)
+        view = update.response["view"]  # the next pick comes from the modal as redrawn
+        team = blocks_of(view).get("team")
+        shown[level] = None if team is None else bool(team.get("optional"))
+    # a company objective has no team; a personal one may name one; a team one must
+    assert shown == {"company": None, "personal": True, "team": False}
+
+
 # --- Enter shows the reading; Details wins over the sentence --------------------------------
 
 
