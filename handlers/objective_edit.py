@@ -225,7 +225,9 @@ async def check_and_update(
             objective.id or 0
         ]
         errors = await validate_in_database(session, viewer, draft, objective=objective)
-        errors.update(await gone_owners(client, deps, workspace_id, draft, existing))
+        errors.update(
+            await gone_owners(client, deps, workspace_id, draft, existing, author_id=user_id)
+        )
         rows = {d.kr_id: d for d in draft.krs}
         for edit in target_edits(existing, draft):
             if not rows[edit.kr.id].reason:
