@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +32,7 @@ from sqlalchemy import event, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import handlers.objective_set as objective_set
 from blocks import ids
 from bot.runtime import Runtime
 from okr.kr_sentence import KRReading, read_kr
@@ -211,6 +214,87 @@ async def run(objectives: int, runs: int, url: str) -> dict[str, tuple[float, in
                 }
 
 
+#: main before issue 11 (the nine-inputs-per-KR modal): "today's figure" for views.open.
+BASELINE = "c38c514"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _module_from_git(ref: str, path: str, name: str, renames: dict[str, str]) -> Any:
+    """The module `path` as it was at `ref`, loaded as `name` (imports renamed)."""
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{ref}:{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for old, new in renames.items():
+        source = source.replace(old, new)
+    spec = importlib.util.spec_from_loader(name, loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    exec(compile(source, f"{ref}:{path}", "exec"), module.__dict__)
+    return module
+
+
+def previous_open(ref: str) -> Callable[..., Awaitable[None]]:
+    """`open_set_modal` of `ref`, with its own modal builder."""
+    _module_from_git(ref, "blocks/objective_form.py", "bench_previous_form", {})
+    renames = {"from blocks.objective_form import": "from bench_previous_form import"}
+    module = _module_from_git(ref, "handlers/objective_set.py", "bench_previous_set", renames)
+
+    async def open_previous(*args: Any, template_first: bool = False, **kw: Any) -> None:
+        await module.open_set_modal(*args, **kw)
+
+    return open_previous
+
+
+async def compare_open(runs: int, url: str, ref: str) -> tuple[float, float, int, int]:
+    """Median ms of `/okr set` → views.open now and with `ref`'s modal, interleaved, and the
+    input blocks of each modal."""
+    current, previous = objective_set.open_set_modal, previous_open(ref)
+    async with FakeSlack() as slack:
+        slack.add_user(ME, tz="UTC")
+        async with Runtime(
+            make_settings(url, slack.url), clock=FakeClock(), host="127.0.0.1", port=0
+        ) as bot:
+            await seed(bot, 500)
+            async with SlackDriver(f"http://127.0.0.1:{bot.port}", SIGNING_SECRET) as driver:
+                times: dict[str, list[float]] = {"now": [], "before": []}
+                inputs: dict[str, int] = {}
+                for n in range(2 * runs + 2):
+                    which = "now" if n % 2 == 0 else "before"
+                    objective_set.open_set_modal = current if which == "now" else previous
+                    before = len(slack.calls_to("views.open"))
+                    start = time.perf_counter()
+                    await driver.command(text="set", user_id=ME, channel_id="C0000")
+                    [*_, call] = await slack.wait_for("views.open", count=before + 1, timeout=30)
+                    if n >= 2:  # the first of each warms caches
+                        times[which].append(time.perf_counter() - start)
+                    blocks = call.response["view"]["blocks"]
+                    inputs[which] = sum(b["type"] == "input" for b in blocks)
+                objective_set.open_set_modal = current
+    now, before = (statistics.median(times[k]) * 1000 for k in ("now", "before"))
+    return now, before, inputs["now"], inputs["before"]
+
+
+async def print_open_comparison(runs: int, database: str, ref: str) -> None:
+    if database == "postgresql":
+        with postgres_database() as url:
+            if url is None:
+                raise SystemExit("no PostgreSQL reachable (set TEST_POSTGRES_URL)")
+            now, before, inputs_now, inputs_before = await compare_open(runs, url, ref)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+            now, before, inputs_now, inputs_before = await compare_open(runs, url, ref)
+    print(
+        f"/okr set → views.open ({database}, median of {runs} interleaved runs): "
+        f"{now:.1f} ms now ({inputs_now} input blocks) vs {before:.1f} ms with the modal of "
+        f"{ref} ({inputs_before} input blocks): {now / before:.2f}x (issue 11: at most 1.2x)"
+    )
+
+
 async def main(objectives: int, runs: int, database: str) -> None:
     small = max(50, objectives // 10)
     results = {}
@@ -300,8 +384,15 @@ if __name__ == "__main__":
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--sentences", type=int, default=10_000)
     parser.add_argument("--sentences-only", action="store_true", help="only the parse rate")
+    parser.add_argument("--baseline", default=BASELINE, help="git ref of today's modal")
+    parser.add_argument(
+        "--open-only", action="store_true", help="only /okr set → views.open against --baseline"
+    )
     args = parser.parse_args()
     print_parse_rate(args.sentences)
     if args.sentences_only:
+        raise SystemExit(0)
+    asyncio.run(print_open_comparison(args.runs, args.database, args.baseline))
+    if args.open_only:
         raise SystemExit(0)
     asyncio.run(main(args.objectives, args.runs, args.database))

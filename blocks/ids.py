@@ -26,3 +26,7 @@ CHECK_IN_VIEW = "checkin"
 EDIT_CHECK_IN_VIEW = "checkin_edit_view"
 AWAY_VIEW = "away_view"
 RETRO_VIEW = "retro_view"
+KR_SENTENCE = "kr_sentence"  # Enter in a key-result line of the objective modal (dispatch)
+KR_DETAILS = "kr_details"  # value: the row; pushes the row's Details modal
+PICK_TEMPLATE = "template_pick"  # the objective modal's "Start from a template" select
+KR_DETAILS_VIEW = "kr_details_view"

@@ -1,11 +1,14 @@
 """The objective modal of `/okr set` and of Edit: building it, and reading it back.
 
-Reading is pure too: `read_form` turns `view.state.values` into a typed form plus field
-errors keyed by block id, ready for `response_action: errors`. Checks that need the
-database (the alignment target's cycle, permissions, target revisions) live in handlers.
+One screen: the objective (title, why it matters, level, team, cycle, aligns-to) and one
+line per key result, a sentence ("Contact 50 new prospects every week") with its owner
+and a *Details* button. Five rows show at first, up to ten. For one objective with five
+KRs that is 11 input blocks (the owner pickers and Details buttons sit in actions blocks),
+and the person types at most 7 fields (title, why, five sentences); the rest is prefilled.
 
-Ten key-result rows of nine inputs each plus the objective's own fields stay under
-Slack's 100-block limit for a modal (99 blocks when editing ten rows).
+Reading is pure too: `read_form` turns `view.state.values` (and what Details stored in the
+view's private_metadata) into a draft plus field errors keyed by block id. Checks that need
+the database (the alignment target's cycle, permissions, owners who left) live in handlers.
 """
 
 from __future__ import annotations
@@ -35,50 +38,30 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
+from blocks.kr_row import WRITE_IT_LIKE, RowRead, read_row, reading_line
+from blocks.mrkdwn import escape
 from blocks.view_state import element as _element
-from blocks.view_state import metadata, row_id
+from blocks.view_state import json_object, metadata, row_id
 from okr.drafts import KRDraft, ObjectiveDraft
-from okr.due_dates import DueDay, parse_due
-from okr.kr_units import VALUE_FIELDS, settle_unit
+from okr.kr_sentence import sentence_lang
 from okr.outline import Level
-from okr.periods import Period
-from okr.progress import KRKind, validate_kr
-from okr.relative_target import relative_target, resolve, still_relative
-from okr.values import (
-    ParsedValue,
-    Unit,
-    ValueParseError,
-    is_currency_code,
-    parse_value,
-    with_word,
-)
 
-INITIAL_KR_ROWS = 3
+INITIAL_KR_ROWS = 5
 MAX_KR_ROWS = 10
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
 REASON_MAX = 500
-MAX_WEIGHT = 100.0
 TEAM_PICK = "team_pick"
+LEVEL_PICK = "level_pick"  # the level select redraws the modal: the team field follows it
 VALUE = "value"  # the action id of every plain input in this modal
+#: The owner picker's action id is this plus the owner it was drawn with, so a redraw that
+#: changes the owner (Details set one) shows it instead of the picker's kept state.
+OWNER_PREFIX = "kr_owner."
+TEMPLATE_BLOCK = "template"
+#: Due dates far apart, for a modal whose cycle is unknown (a crafted one): the database
+#: check then places the date in the real cycle.
+_ANY_CYCLE = (date(1970, 1, 1), date(2999, 12, 31))
 
-KIND_LABELS: dict[str, str] = {
-    KRKind.INCREASE: "Increase to a target",
-    KRKind.DECREASE: "Decrease to a target",
-    KRKind.STAY_ABOVE: "Stay above a threshold",
-    KRKind.STAY_BELOW: "Stay below a threshold",
-    KRKind.MILESTONE: "Milestone (done or not)",
-    "quota_week": "Quota per week (N every week)",
-    "quota_month": "Quota per month (N every month)",
-}
-#: The kind menu's quota choices: a quota KR with its period, in one menu (a separate period
-#: menu would take ten more blocks than a modal's 100 allow).
-QUOTA_CHOICES: dict[str, Period] = {"quota_week": Period.WEEK, "quota_month": Period.MONTH}
-UNIT_LABELS: dict[str, str] = {
-    Unit.NUMBER: "Number",
-    Unit.PERCENT: "Percent (%)",
-    Unit.CURRENCY: "Currency (give its code)",
-}
 LEVEL_LABELS: dict[str, str] = {
     Level.COMPANY: "Company",
     Level.TEAM: "Team",
@@ -86,10 +69,11 @@ LEVEL_LABELS: dict[str, str] = {
 }
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
+WHY_MISSING = "Say why the target changed: it is kept in the key result's history."
 
 
-def kr_block(row: int, name: str) -> str:
-    """Block id of one input of one key-result row, e.g. `kr2_target`."""
+def kr_block(row: int, name: str = "sentence") -> str:
+    """Block id of one part of one key-result row, e.g. `kr2_sentence`, `kr2_why`."""
     return f"kr{row}_{name}"
 
 
@@ -103,18 +87,18 @@ class Choice:
 
 @dataclass(frozen=True)
 class KRRow:
-    """One key-result row as typed (text, as the person sees it)."""
+    """One key-result row as typed: its sentence, owner, and what Details set."""
 
-    title: str = ""
-    kind: str = KRKind.INCREASE
-    start: str = ""
-    target: str = ""
-    unit: str = Unit.NUMBER
-    currency: str = ""
+    sentence: str = ""
     owner_id: str | None = None
-    baseline: str = ""
-    weight: str = ""
     kr_id: int | None = None
+    #: What the Details modal set (field name -> text); it wins over the sentence.
+    details: Mapping[str, str] = field(default_factory=dict)
+    #: Editing: the stored target, to see whether the row changes it.
+    stored_target: float | None = None
+    why: str = ""
+    #: The owner is picked from the whole workspace ("Someone else…"), not the team's list.
+    anyone: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,13 +116,34 @@ class FormState:
     rows: Sequence[KRRow] = field(default_factory=lambda: [KRRow()] * INITIAL_KR_ROWS)
     objective_id: int | None = None
     channel_id: str = ""
-    reason: str = ""
     #: The objective's version the edit was drawn from: a save from an older one is refused.
     version: int | None = None
+    #: Each offered cycle's first and last day (ISO), to read due dates in sentences.
+    bounds: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: The templates offered at the top of a new objective's modal.
+    templates: Sequence[Choice] = ()
+    template: str | None = None
+    focus_template: bool = False
+    lang: str = "en"
+    #: The team's people, offered first as owners when a lead sets its objective: (team id,
+    #: people). Used only while the form's team is that team.
+    members: tuple[str, Sequence[Choice]] | None = None
+    #: Bumped when the bot refills typed fields (a template): their action ids change with
+    #: it, since Slack keeps what was typed in a field whose ids stay the same.
+    gen: int = 0
 
     @property
     def editing(self) -> bool:
         return self.objective_id is not None
+
+    def cycle_span(self) -> tuple[date, date]:
+        """The chosen cycle's first and last day (a wide span when unknown)."""
+        span = self.bounds.get(str(self.cycle_id))
+        try:
+            first, last = (date.fromisoformat(str(d)) for d in span or ())
+        except ValueError:
+            return _ANY_CYCLE
+        return first, last
 
 
 # --- building ------------------------------------------------------------------------
@@ -147,13 +152,18 @@ class FormState:
 def objective_modal(state: FormState) -> dict[str, Any]:
     """The modal for a new objective, or for editing one (`state.objective_id` set)."""
     rows = list(state.rows)[:MAX_KR_ROWS]
-    blocks: list[Block] = [
+    state, metadata_text = _kept(state, rows)
+    blocks: list[Block] = []
+    if state.templates and not state.editing:
+        blocks.append(_template_block(state))
+    blocks += [
         _text_input(
             "title",
             "Objective",
             state.title,
             max_length=TITLE_MAX,
-            placeholder="e.g. Win the mid-market in the Nordics",
+            placeholder="e.g. Grow East region revenue",
+            action_id=_aid(VALUE, state.gen),
         ),
         _text_input(
             "description",
@@ -162,21 +172,14 @@ def objective_modal(state: FormState) -> dict[str, Any]:
             optional=True,
             multiline=True,
             max_length=DESCRIPTION_MAX,
+            placeholder="e.g. The East is our fastest-growing market",
+            action_id=_aid(VALUE, state.gen),
         ),
-        _static_select(
-            "level", "Level", [Choice(k, v) for k, v in LEVEL_LABELS.items()], state.level
-        ),
-        InputBlock(
-            block_id="team",
-            label="Team",
-            optional=True,
-            element=ExternalDataSelectElement(
-                action_id=TEAM_PICK,
-                placeholder="Pick a team",
-                min_query_length=0,
-                initial_option=_option(state.team) if state.team else None,
-            ),
-        ),
+        _level_block(state.level),
+    ]
+    if state.level != Level.COMPANY:
+        blocks.append(_team_block(state))
+    blocks += [
         _static_select(
             "cycle",
             "Cycle",
@@ -196,21 +199,10 @@ def objective_modal(state: FormState) -> dict[str, Any]:
             ),
         ),
     ]
-    if state.editing:
-        blocks.append(
-            _text_input(
-                "reason",
-                "Why the targets changed",
-                state.reason,
-                optional=True,
-                max_length=REASON_MAX,
-                hint="Required when you change a target; kept in the KR's history.",
-            )
-        )
+    first, last = state.cycle_span()
+    people = _team_people(state)
     for row, kr in enumerate(rows):
-        blocks.extend(_kr_inputs(row, kr, state.author_id))
-    if state.editing:
-        blocks.append(_archive_block(state.objective_id))
+        blocks.extend(_kr_blocks(row, kr, state.author_id, first, last, state.gen, people))
     if len(rows) < MAX_KR_ROWS:
         blocks.append(
             ActionsBlock(
@@ -226,30 +218,250 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Type values as you say them: `1.2M`, `$1,200,000`, `35%`, `3.5k`, "
-                    "`120万`. Leave a row empty to skip it."
+                    text="One key result per line, as you would say it. Press Enter in a line "
+                    "to see how it reads; *Details* sets what a sentence cannot "
+                    "(baseline, weight). Leave a line empty to skip it."
                 )
             ]
         )
     )
+    if state.editing:
+        blocks.append(_archive_block(state.objective_id))
     view = View(
         type="modal",
         callback_id=ids.EDIT_OBJECTIVE_VIEW if state.editing else ids.SET_OBJECTIVE_VIEW,
         title=PlainTextObject(text="Edit objective" if state.editing else "New objective"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(
-            {
-                "objective_id": state.objective_id,
-                "version": state.version,
-                "kr_ids": [kr.kr_id for kr in rows],
-                "channel_id": state.channel_id,
-            },
-            separators=(",", ":"),
-        ),
+        private_metadata=metadata_text,
         blocks=blocks,
     )
     return view.to_dict()
+
+
+METADATA_MAX = 3000
+
+
+def _kept(state: FormState, rows: Sequence[KRRow]) -> tuple[FormState, str]:
+    """The modal's metadata within Slack's 3,000 characters: past them, the team's owner
+    menu goes first (its people stay pickable in the people picker), then the spans of the
+    cycles not chosen."""
+    text = json.dumps(form_metadata(state, rows), separators=(",", ":"))
+    if len(text) > METADATA_MAX and state.members is not None:
+        state = replace(state, members=None)
+        text = json.dumps(form_metadata(state, rows), separators=(",", ":"))
+    if len(text) > METADATA_MAX:
+        chosen = {k: v for k, v in state.bounds.items() if k == str(state.cycle_id)}
+        state = replace(state, bounds=chosen)
+        text = json.dumps(form_metadata(state, rows), separators=(",", ":"))
+    return state, text
+
+
+def form_metadata(state: FormState, rows: Sequence[KRRow]) -> dict[str, Any]:
+    """What the modal keeps between redraws: ids, the version, Details' values per row, the
+    stored targets (editing), the cycles' spans."""
+    meta: dict[str, Any] = {
+        "objective_id": state.objective_id,
+        "version": state.version,
+        "kr_ids": [kr.kr_id for kr in rows],
+        "channel_id": state.channel_id,
+        "bounds": {k: list(v) for k, v in state.bounds.items()},
+        "lang": state.lang,
+    }
+    if state.gen:
+        meta["gen"] = state.gen
+    if state.members is not None:
+        team, people = state.members
+        meta["members"] = [team, [[p.value, p.label] for p in people]]
+    anyone = [n for n, kr in enumerate(rows) if kr.anyone]
+    if anyone:
+        meta["anyone"] = anyone
+    details = {str(n): dict(kr.details) for n, kr in enumerate(rows) if kr.details}
+    if details:
+        meta["details"] = details
+    if state.editing:
+        meta["targets"] = [kr.stored_target for kr in rows]
+    return meta
+
+
+def _template_block(state: FormState) -> ActionsBlock:
+    options = [_option(c) for c in state.templates][:100]
+    initial = next((o for o in options if o.value == state.template), None)
+    return ActionsBlock(
+        block_id=TEMPLATE_BLOCK,
+        elements=[
+            StaticSelectElement(
+                action_id=ids.PICK_TEMPLATE,
+                placeholder="Start from a template",
+                options=options,
+                initial_option=initial,
+                focus_on_load=state.focus_template,
+            )
+        ],
+    )
+
+
+def _level_block(level: str) -> InputBlock:
+    block = _static_select(
+        "level",
+        "Level",
+        [Choice(k, v) for k, v in LEVEL_LABELS.items()],
+        level,
+        action_id=LEVEL_PICK,
+    )
+    block.dispatch_action = True  # the team field follows the level
+    return block
+
+
+def _team_block(state: FormState) -> InputBlock:
+    """Required for a team objective; a personal one may name its team or not."""
+    return InputBlock(
+        block_id="team",
+        label="Team",
+        optional=state.level != Level.TEAM,
+        element=ExternalDataSelectElement(
+            action_id=TEAM_PICK,
+            placeholder="Pick a team",
+            min_query_length=0,
+            initial_option=_option(state.team) if state.team else None,
+        ),
+    )
+
+
+def _aid(action_id: str, gen: int) -> str:
+    """An action id of a field the bot may refill: new with each refill."""
+    return action_id if gen == 0 else f"{action_id}.{gen}"
+
+
+def _team_people(state: FormState) -> Sequence[Choice]:
+    """The team's people to offer first as owners, while the form is for that team."""
+    if state.members is None or state.level != Level.TEAM or state.team is None:
+        return ()
+    team, people = state.members
+    return people if state.team.value == team else ()
+
+
+SOMEONE_ELSE = Choice("anyone", "Someone else…")
+
+
+def _owner_picker(
+    owner: str, kr: KRRow, people: Sequence[Choice]
+) -> UserSelectElement | StaticSelectElement:
+    """The team's people first (a lead assigning their reps), with "Someone else…" for the
+    whole workspace; else, or once "Someone else…" was picked, any person. Slack's people
+    picker cannot put a team first, so the team's list is a menu of its own."""
+    if people and not kr.anyone and owner in {p.value for p in people}:
+        options = [_option(p) for p in [*people, SOMEONE_ELSE]]
+        return StaticSelectElement(
+            action_id=f"{OWNER_PREFIX}{owner}",
+            placeholder="Owner",
+            options=options,
+            initial_option=next(o for o in options if o.value == owner),
+        )
+    return UserSelectElement(
+        action_id=f"{OWNER_PREFIX}{owner}.any" if people else f"{OWNER_PREFIX}{owner}",
+        placeholder="Owner",
+        initial_user=owner,
+    )
+
+
+def _kr_blocks(
+    row: int,
+    kr: KRRow,
+    author_id: str,
+    first: date,
+    last: date,
+    gen: int,
+    people: Sequence[Choice] = (),
+) -> list[Block]:
+    """A row: the sentence, how it reads, its owner and Details, and (editing, target
+    changed) why."""
+    owner = kr.owner_id or author_id
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=kr_block(row),
+            label=f"Key result {row + 1}",
+            optional=row > 0,
+            dispatch_action=True,
+            element=PlainTextInputElement(
+                action_id=_aid(ids.KR_SENTENCE, gen),
+                initial_value=kr.sentence or None,
+                placeholder=_EXAMPLE_LINES[row % len(_EXAMPLE_LINES)],
+                dispatch_action_config={"trigger_actions_on": ["on_enter_pressed"]},
+            ),
+        )
+    ]
+    read = _read(row, kr, owner, first, last) if kr.sentence.strip() else None
+    lang = sentence_lang(kr.sentence)
+    if read is not None:
+        blocks.append(
+            ContextBlock(
+                block_id=kr_block(row, "reading"),
+                elements=[MarkdownTextObject(text=_reading_text(read, lang))],
+            )
+        )
+    blocks.append(
+        ActionsBlock(
+            block_id=kr_block(row, "owner"),
+            elements=[
+                _owner_picker(owner, kr, people),
+                ButtonElement(text="Details", action_id=ids.KR_DETAILS, value=str(row)),
+            ],
+        )
+    )
+    if read is not None and target_changed(kr, read.draft):
+        blocks.append(
+            InputBlock(
+                block_id=kr_block(row, "why"),
+                label="Why did the target change?",
+                hint="Kept in the key result's history.",
+                element=PlainTextInputElement(
+                    action_id=VALUE,
+                    initial_value=kr.why or None,
+                    max_length=REASON_MAX,
+                    placeholder="e.g. The Acme deal moved to next quarter",
+                ),
+            )
+        )
+    return blocks
+
+
+_EXAMPLE_LINES = (
+    "e.g. Increase quarterly revenue from $1.0M to $1.2M",
+    "e.g. Contact 50 new prospects every week",
+    "e.g. Sign 10 contracts per month",
+    "e.g. Keep churn below 3%",
+    "e.g. Launch the partner program by 15 Nov",
+)
+
+
+def _read(row: int, kr: KRRow, owner: str, first: date, last: date) -> RowRead:
+    return read_row(
+        kr.sentence,
+        kr.details,
+        row=row,
+        owner_id=owner,
+        kr_id=kr.kr_id,
+        cycle_start=first,
+        cycle_end=last,
+    )
+
+
+def _reading_text(read: RowRead, lang: str) -> str:
+    if read.draft is not None:
+        line = escape(reading_line(read.draft, lang))
+        return line.replace("&lt;@", "<@").replace("&gt;", ">")  # the owner's mention
+    return ":warning: " + escape(" ".join(read.problems.values()))
+
+
+def target_changed(kr: KRRow, draft: KRDraft | None) -> bool:
+    """Whether an edited row's reading gives its KR another target than the stored one."""
+    return (
+        draft is not None
+        and kr.kr_id is not None
+        and kr.stored_target is not None
+        and draft.target != kr.stored_target
+    )
 
 
 def _archive_block(objective_id: int | None) -> ActionsBlock:
@@ -279,74 +491,6 @@ def plain_number(value: float) -> str:
     return repr(value)
 
 
-def _kr_inputs(row: int, kr: KRRow, author_id: str) -> list[Block]:
-    n = row + 1
-    owner = kr.owner_id or author_id
-    return [
-        _text_input(
-            kr_block(row, "title"),
-            f"Key result {n}",
-            kr.title,
-            optional=True,
-            max_length=TITLE_MAX,
-            placeholder="e.g. New ARR from mid-market",
-        ),
-        _static_select(
-            kr_block(row, "kind"),
-            f"KR {n}: kind",
-            [Choice(k, v) for k, v in KIND_LABELS.items()],
-            kr.kind,
-        ),
-        _text_input(
-            kr_block(row, "start"),
-            f"KR {n}: start value",
-            kr.start,
-            optional=True,
-            placeholder="e.g. 1.2M (not needed for a milestone or a quota)",
-        ),
-        _text_input(
-            kr_block(row, "target"),
-            f"KR {n}: target, quota or due date",
-            kr.target,
-            optional=True,
-            placeholder="e.g. 2M; for a milestone, its due date: 15 Dec",
-        ),
-        _static_select(
-            kr_block(row, "unit"),
-            f"KR {n}: unit",
-            [Choice(k, v) for k, v in UNIT_LABELS.items()],
-            kr.unit,
-        ),
-        _text_input(
-            kr_block(row, "currency"),
-            f"KR {n}: currency code",
-            kr.currency,
-            optional=True,
-            max_length=3,
-            placeholder="USD",
-        ),
-        InputBlock(
-            block_id=kr_block(row, "owner"),
-            label=f"KR {n}: owner",
-            element=UserSelectElement(action_id=VALUE, initial_user=owner),
-        ),
-        _text_input(
-            kr_block(row, "baseline"),
-            f"KR {n}: baseline",
-            kr.baseline,
-            optional=True,
-            hint="Last cycle's result, to check the target is a stretch.",
-        ),
-        _text_input(
-            kr_block(row, "weight"),
-            f"KR {n}: weight",
-            kr.weight,
-            optional=True,
-            placeholder="1",
-        ),
-    ]
-
-
 def _text_input(
     block_id: str,
     label: str,
@@ -357,6 +501,7 @@ def _text_input(
     max_length: int | None = None,
     placeholder: str | None = None,
     hint: str | None = None,
+    action_id: str = VALUE,
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,
@@ -364,7 +509,7 @@ def _text_input(
         optional=optional,
         hint=hint,
         element=PlainTextInputElement(
-            action_id=VALUE,
+            action_id=action_id,
             initial_value=value or None,
             multiline=multiline,
             max_length=max_length,
@@ -374,14 +519,19 @@ def _text_input(
 
 
 def _static_select(
-    block_id: str, label: str, choices: Sequence[Choice], selected: str | None
+    block_id: str,
+    label: str,
+    choices: Sequence[Choice],
+    selected: str | None,
+    *,
+    action_id: str = VALUE,
 ) -> InputBlock:
     options = [_option(c) for c in choices]
     initial = next((o for o in options if o.value == selected), None)
     return InputBlock(
         block_id=block_id,
         label=label,
-        element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
+        element=StaticSelectElement(action_id=action_id, options=options, initial_option=initial),
     )
 
 
@@ -393,28 +543,36 @@ def _option(choice: Choice) -> Option:
 
 
 def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) -> FormState:
-    """The form as currently typed, to redraw it (e.g. with one more KR row)."""
+    """The form as currently typed, to redraw it (one more row, a reading, a template)."""
     values = view.get("state", {}).get("values", {})
     meta = metadata(view)
-    kr_ids = meta.get("kr_ids") or []
+    kr_ids = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
+    targets = meta.get("targets") if isinstance(meta.get("targets"), list) else []
+    details = json_object(json.dumps(meta.get("details") or {}))
+    anyone = meta.get("anyone") if isinstance(meta.get("anyone"), list) else []
     rows = []
     for row in range(min(_row_count(values), MAX_KR_ROWS)):
+        owner = _user(values, kr_block(row, "owner"))
         kr_id = kr_ids[row] if row < len(kr_ids) else None
+        target = targets[row] if row < len(targets) else None
+        own = details.get(str(row))
         rows.append(
             KRRow(
-                title=_text(values, kr_block(row, "title")),
-                kind=_selected(values, kr_block(row, "kind")) or KRKind.INCREASE,
-                start=_text(values, kr_block(row, "start")),
-                target=_text(values, kr_block(row, "target")),
-                unit=_selected(values, kr_block(row, "unit")) or Unit.NUMBER,
-                currency=_text(values, kr_block(row, "currency")),
-                owner_id=_user(values, kr_block(row, "owner")),
-                baseline=_text(values, kr_block(row, "baseline")),
-                weight=_text(values, kr_block(row, "weight")),
-                kr_id=kr_id if isinstance(kr_id, int) else None,
+                sentence=_text(values, kr_block(row)),
+                owner_id=None if owner == SOMEONE_ELSE.value else owner,
+                kr_id=kr_id if isinstance(kr_id, int) and not isinstance(kr_id, bool) else None,
+                details={k: v for k, v in own.items() if isinstance(v, str)}
+                if isinstance(own, dict)
+                else {},
+                stored_target=float(target)
+                if isinstance(target, int | float) and not isinstance(target, bool)
+                else None,
+                why=_text(values, kr_block(row, "why")),
+                anyone=row in anyone or owner == SOMEONE_ELSE.value,
             )
         )
     cycle = _selected(values, "cycle")
+    bounds = meta.get("bounds") if isinstance(meta.get("bounds"), dict) else {}
     return FormState(
         author_id=author_id,
         cycles=cycles,
@@ -429,9 +587,25 @@ def state_of(view: Mapping[str, Any], author_id: str, cycles: Sequence[Choice]) 
         if isinstance(meta.get("objective_id"), int)
         else None,
         channel_id=str(meta.get("channel_id") or ""),
-        reason=_text(values, "reason"),
         version=version_of(meta),
+        bounds={str(k): v for k, v in bounds.items() if isinstance(v, list) and len(v) == 2},
+        template=_selected(values, TEMPLATE_BLOCK),
+        lang=str(meta.get("lang") or "en"),
+        gen=meta["gen"] if isinstance(meta.get("gen"), int) and 0 < meta["gen"] < 1000 else 0,
+        members=_members(meta.get("members")),
     )
+
+
+def _members(value: object) -> tuple[str, list[Choice]] | None:
+    """The team's people as the metadata keeps them ([team id, [[user, name], ...]])."""
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], list):
+        return None
+    people = [
+        Choice(str(p[0]), str(p[1]))
+        for p in value[1]
+        if isinstance(p, list) and len(p) == 2 and _USER_ID.match(str(p[0]))
+    ]
+    return str(value[0]), people
 
 
 def version_of(meta: Mapping[str, Any]) -> int | None:
@@ -447,17 +621,28 @@ def with_extra_row(state: FormState) -> FormState:
     return replace(state, rows=[*state.rows, KRRow()])
 
 
-def read_form(
-    values: Mapping[str, Any], *, author_id: str, kr_ids: Sequence[Any] = ()
-) -> tuple[ObjectiveDraft | None, dict[str, str]]:
-    """Validate the submitted modal: a draft when everything is right, else field errors."""
+@dataclass(frozen=True)
+class FormRead:
+    """A submitted modal read: the draft when everything is right, else field errors;
+    `reveal` when an edited target needs its reason and the modal has no field for it yet
+    (it is redrawn with one)."""
+
+    draft: ObjectiveDraft | None
+    errors: dict[str, str]
+    reveal: bool = False
+
+
+def read_form(view: Mapping[str, Any], *, author_id: str) -> FormRead:
+    """Validate the submitted modal."""
+    values = view.get("state", {}).get("values", {})
+    state = state_of(view, author_id, ())
     errors: dict[str, str] = {}
-    title = _clean(_text(values, "title"))
+    title = _clean(state.title)
     if not title:
         errors["title"] = "Give the objective a title."
     elif len(title) > TITLE_MAX:
         errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
-    description = _text(values, "description").strip()
+    description = state.description.strip()
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"Keep this to {DESCRIPTION_MAX} characters."
     level = _selected(values, "level") or ""
@@ -474,176 +659,108 @@ def read_form(
     parent_id = row_id(_selected(values, "align"))
     if _selected(values, "align") and parent_id is None:
         errors["align"] = "Pick an objective from the list."
-    reason = _clean(_text(values, "reason"))
-    if len(reason) > REASON_MAX:
-        errors["reason"] = f"Keep the reason to {REASON_MAX} characters."
 
+    krs, removed, reveal = _read_rows(state, values, author_id, errors)
+    if _row_count(values) > MAX_KR_ROWS:
+        errors[kr_block(MAX_KR_ROWS - 1)] = (
+            f"An objective holds up to {MAX_KR_ROWS} key results: "
+            "move the rest to another objective."
+        )
+    if not krs and not any(key.startswith("kr") for key in errors):
+        errors[kr_block(0)] = "Add at least one key result: how will you know the objective is met?"
+    if errors or cycle_id is None:
+        return FormRead(None, errors)
+    draft = ObjectiveDraft(
+        title=title,
+        description=description,
+        level=level,
+        team_id=team_id if level != Level.COMPANY else None,
+        cycle_id=cycle_id,
+        parent_id=parent_id,
+        krs=tuple(krs),
+        removed_kr_ids=tuple(removed),
+    )
+    return FormRead(draft, {}, reveal)
+
+
+def _read_rows(
+    state: FormState, values: Mapping[str, Any], author_id: str, errors: dict[str, str]
+) -> tuple[list[KRDraft], list[int], bool]:
+    """The rows' drafts, the KRs whose rows were cleared, and whether a changed target's
+    reason field must be shown first; each row's problems go in `errors` on its row."""
+    first, last = state.cycle_span()
     krs: list[KRDraft] = []
     removed: list[int] = []
-    for row in range(min(_row_count(values), MAX_KR_ROWS)):
-        raw_id = kr_ids[row] if row < len(kr_ids) else None
-        kr_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
-        draft = _read_kr(values, row, author_id, kr_id, errors)
-        if draft is not None:
-            krs.append(draft)
-        elif kr_id is not None and not _row_used(values, row):
-            removed.append(kr_id)
-    if not krs and not any(key.startswith("kr") for key in errors):
-        errors[kr_block(0, "title")] = (
-            "Add at least one key result: how will you know the objective is met?"
-        )
-    if errors or cycle_id is None:
-        return None, errors
-    return (
-        ObjectiveDraft(
-            title=title,
-            description=description,
-            level=level,
-            team_id=team_id if level != Level.COMPANY else None,
-            cycle_id=cycle_id,
-            parent_id=parent_id,
-            krs=tuple(krs),
-            removed_kr_ids=tuple(removed),
-            reason=reason,
-        ),
-        {},
-    )
-
-
-def _read_kr(
-    values: Mapping[str, Any],
-    row: int,
-    author_id: str,
-    kr_id: int | None,
-    errors: dict[str, str],
-) -> KRDraft | None:
-    """One row: None when the row is empty (or wrong, with its errors added)."""
-    if not _row_used(values, row):
-        return None
-    block = lambda name: kr_block(row, name)  # noqa: E731
-    problems: dict[str, str] = {}
-    title = _clean(_text(values, block("title")))
-    if not title:
-        problems[block("title")] = "Give this key result a title, or clear the row."
-    elif len(title) > TITLE_MAX:
-        problems[block("title")] = f"Keep the title to {TITLE_MAX} characters."
-    kind_text = _selected(values, block("kind")) or KRKind.INCREASE
-    unit_text = _selected(values, block("unit")) or Unit.NUMBER
-    period = QUOTA_CHOICES.get(kind_text)
-    try:
-        kind = KRKind.QUOTA if period is not None else KRKind(kind_text)
-        if kind is KRKind.QUOTA and period is None:
-            raise ValueError(kind_text)  # a quota is picked with its period
-    except ValueError:
-        problems[block("kind")] = "Pick how this number should move."
-        kind = KRKind.INCREASE
-    try:
-        unit = Unit(unit_text)
-    except ValueError:
-        problems[block("unit")] = "Pick number, percent or currency."
-        unit = Unit.NUMBER
-    currency = _text(values, block("currency")).strip().upper() or None
-    if unit is Unit.CURRENCY and currency is None:
-        problems[block("currency")] = "Give the currency's code, e.g. USD or EUR."
-    elif currency is not None and not is_currency_code(currency):
-        problems[block("currency")] = f"{currency} is not a currency code (e.g. USD, EUR, JPY)."
-    elif currency is not None and unit is not Unit.CURRENCY:
-        problems[block("currency")] = "Set the unit to Currency to use a code, or clear it."
-        currency = None
-    code = currency if unit is Unit.CURRENCY else None
-
-    measured = kind is not KRKind.MILESTONE
-    texts = {name: _text(values, block(name)) for name in VALUE_FIELDS}
-    relative = relative_target(texts["target"])
-    typed: dict[str, ParsedValue] = {}
-    for name, text in texts.items():
-        skipped = (
-            (name != "baseline" and not measured)
-            or (name == "target" and relative)
-            or (name == "start" and kind is KRKind.QUOTA)
-        )
-        if skipped or not text.strip():
+    reveal = False
+    seen: dict[str, int] = {}
+    for row, kr in enumerate(state.rows):
+        if not _clean(kr.sentence):
+            if kr.details:
+                errors[kr_block(row)] = "Say what this key result measures: its sentence."
+            elif kr.kr_id is not None:
+                removed.append(kr.kr_id)
             continue
-        try:
-            typed[name] = parse_value(text, currency=code)
-        except ValueParseError as exc:
-            problems[block(name)] = exc.message
-    settled, clashes = settle_unit(unit, code, typed)
-    problems.update({block(name): message for name, message in clashes.items()})
-    start = typed["start"].value if "start" in typed else None if measured else 0.0
-    target = typed["target"].value if "target" in typed else None if measured else 1.0
-    baseline = typed["baseline"].value if "baseline" in typed else None
-    due = None
-    if kind is KRKind.QUOTA:
-        start = 0.0
-        if texts["start"].strip():
-            problems[block("start")] = QUOTA_START_ERROR
-    if relative is not None and not {block("start"), block("baseline")} & problems.keys():
-        try:
-            target = resolve(relative, kind, start, baseline)
-        except ValueParseError as exc:
-            problems[block("target")] = exc.message
-    elif kind is KRKind.MILESTONE:
-        due = _due(texts["target"], problems, block("target"))
-    if block("start") not in problems and block("target") not in problems:
-        for problem in validate_kr(kind, start, target):
-            problems.setdefault(block(problem.field), problem.message)
-    weight_text = _text(values, block("weight")).strip()
-    weight = 1.0
-    if weight_text:
-        try:
-            parsed_weight = parse_value(weight_text, Unit.NUMBER)
-            weight = -1.0 if parsed_weight.word else parsed_weight.value
-        except ValueParseError:
-            weight = -1.0
-        if not 0 < weight <= MAX_WEIGHT:
-            problems[block("weight")] = f"A weight is a number above 0 and up to {MAX_WEIGHT:g}."
-    owner = _user(values, block("owner")) or author_id
-    if not _USER_ID.match(owner):
-        problems[block("owner")] = "Pick the person who owns this key result."
-    if problems:
-        errors.update(problems)
-        return None
-    assert start is not None or kind.holds
-    assert target is not None
-    return KRDraft(
-        row=row,
-        title=title,
-        kind=kind,
-        unit=settled.unit,
-        currency=settled.currency,
-        start=start if start is not None else target,
-        target=target,
-        owner_id=owner,
-        baseline=baseline,
-        weight=weight,
-        kr_id=kr_id,
-        unit_word=settled.word,
-        relative_target=relative.text if relative is not None else None,
-        period=period if kind is KRKind.QUOTA else None,
-        due=due,
-    )
+        owner = kr.owner_id or author_id
+        read = _read(row, kr, owner, first, last)
+        if read.draft is None:
+            errors[kr_block(row)] = _row_error(read.problems)
+            continue
+        draft = read.draft
+        if not _USER_ID.match(draft.owner_id):
+            errors[kr_block(row)] = "Pick the person who owns this key result."
+            continue
+        key = " ".join(draft.title.casefold().split())
+        if key in seen:
+            errors[kr_block(row)] = (
+                f"Key result {row + 1} repeats key result {seen[key] + 1}: "
+                "change one of them, or clear this line."
+            )
+            continue
+        seen[key] = row
+        if target_changed(kr, draft):
+            why = _clean(kr.why)
+            if kr_block(row, "why") not in values:
+                reveal = True
+            elif not why:
+                errors[kr_block(row, "why")] = WHY_MISSING
+            elif len(why) > REASON_MAX:
+                errors[kr_block(row, "why")] = f"Keep the reason to {REASON_MAX} characters."
+            draft = replace(draft, reason=why)
+        krs.append(draft)
+    return krs, removed, reveal
 
 
-QUOTA_START_ERROR = "A quota starts from zero every period: clear the start value."
+#: How a problem of a field Details sets reads under the row.
+_FIELD_NAMES = {
+    "kind": "kind",
+    "start": "start",
+    "target": "target",
+    "unit": "unit",
+    "currency": "currency",
+    "baseline": "baseline",
+    "weight": "weight",
+    "due": "due date",
+}
 
 
-def _due(text: str, problems: dict[str, str], block_id: str) -> DueDay | None:
-    """A milestone's typed due date (its target field); empty is the cycle's last day."""
-    if not text.strip():
-        return None
-    try:
-        return parse_due(text)
-    except ValueParseError as exc:
-        problems[block_id] = exc.message
-        return None
+def _row_error(problems: Mapping[str, str]) -> str:
+    """One field error for a row: the sentence's problem, or the fields' (named)."""
+    if "sentence" in problems:
+        return problems["sentence"]
+    parts = [
+        f"{_FIELD_NAMES.get(name, name).capitalize()}: {text}" for name, text in problems.items()
+    ]
+    text = " ".join(parts)
+    if set(problems) & {"start", "target", "kind"}:
+        text += f" {WRITE_IT_LIKE}"
+    return text
 
 
 def due_errors(draft: ObjectiveDraft, first: date, last: date, cycle: str) -> dict[str, str]:
     """Field errors for milestone due dates that fall outside the cycle (`first`..`last`),
-    which only the database knows."""
+    which only the database knows for sure."""
     return {
-        kr_block(kr.row, "target"): (
+        kr_block(kr.row): (
             f"The due date must fall within {cycle} ({_day(first)} to {_day(last)})."
         )
         for kr in draft.krs
@@ -655,47 +772,9 @@ def _day(day: date) -> str:
     return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
-def kind_choice(kind: str, period: str | None) -> str:
-    """The kind menu's value for a stored KR: a quota's carries its period."""
-    if kind == KRKind.QUOTA:
-        return f"quota_{period or Period.WEEK.value}"
-    return kind
-
-
-def row_values(
-    kind: str,
-    period: str | None,
-    start: float,
-    target: float,
-    due_date: date | None,
-    *,
-    word: str | None = None,
-    relative: str | None = None,
-    baseline: float | None = None,
-) -> tuple[str, str, str]:
-    """(kind choice, start text, target text) of a stored KR, as its edit row shows them: a
-    milestone's target field holds its due date, a quota has no start; a count's values
-    carry its unit `word` (`38 prospects`), and a target typed `relative` (`+20%`) shows so
-    while reading the row again makes the same target of its start (or `baseline`)."""
-    if kind == KRKind.MILESTONE:
-        return kind, "", due_date.isoformat() if due_date else ""
-    quota = kind == KRKind.QUOTA
-    start_text = "" if quota else with_word(plain_number(start), word)
-    target_text = with_word(plain_number(target), word)
-    if still_relative(relative, kind, target, None if quota else start, baseline) is not None:
-        target_text = relative or target_text
-    return kind_choice(kind, period), start_text, target_text
-
-
-def _row_used(values: Mapping[str, Any], row: int) -> bool:
-    """A row counts when anything was typed into it; selects always have a value."""
-    typed = ("title", "start", "target", "currency", "baseline", "weight")
-    return any(_clean(_text(values, kr_block(row, name))) for name in typed)
-
-
 def _row_count(values: Mapping[str, Any]) -> int:
     rows = 0
-    while kr_block(rows, "title") in values and rows < 100:
+    while kr_block(rows) in values and rows < 100:
         rows += 1
     return rows
 
@@ -726,5 +805,54 @@ def _selected_choice(values: Mapping[str, Any], block_id: str) -> Choice | None:
 
 
 def _user(values: Mapping[str, Any], block_id: str) -> str | None:
-    user = _element(values, block_id).get("selected_user")
+    """A row's owner: from the people picker, or the team's menu."""
+    state = _element(values, block_id)
+    user = state.get("selected_user")
+    if user is None:
+        user = _selected(values, block_id)
     return user if isinstance(user, str) else None
+
+
+# --- a snapshot, for the Details modal to redraw this one ------------------------------
+
+
+def snapshot(state: FormState) -> dict[str, Any]:
+    """The form as JSON, carried by the Details modal (whose submission does not carry this
+    modal's state) so this modal can be redrawn with Details' values."""
+    return {
+        "title": state.title,
+        "description": state.description,
+        "level": state.level,
+        "team": [state.team.value, state.team.label] if state.team else None,
+        "parent": [state.parent.value, state.parent.label[:75]] if state.parent else None,
+        "cycle_id": state.cycle_id,
+        "cycles": [[c.value, c.label] for c in state.cycles],
+        "meta": form_metadata(state, state.rows),
+        "rows": [[kr.sentence, kr.owner_id, kr.why] for kr in state.rows],
+    }
+
+
+def from_snapshot(data: Mapping[str, Any], author_id: str) -> FormState:
+    """The form a snapshot describes (anything malformed reads as empty)."""
+    rows = data.get("rows") if isinstance(data.get("rows"), list) else []
+    values: dict[str, Any] = {}
+    for n, row in enumerate(rows[:MAX_KR_ROWS]):
+        sentence, owner, why = [*(row if isinstance(row, list) else []), "", None, ""][:3]
+        values[kr_block(n)] = {"v": {"value": sentence}}
+        values[kr_block(n, "owner")] = {"v": {"selected_user": owner}}
+        if why:
+            values[kr_block(n, "why")] = {"v": {"value": why}}
+    values["title"] = {"v": {"value": data.get("title")}}
+    values["description"] = {"v": {"value": data.get("description")}}
+    values["level"] = {"v": {"selected_option": {"value": data.get("level")}}}
+    values["cycle"] = {"v": {"selected_option": {"value": str(data.get("cycle_id"))}}}
+    for name in ("team", "parent"):
+        pair = data.get(name)
+        if isinstance(pair, list) and len(pair) == 2:
+            option = {"value": str(pair[0]), "text": {"text": str(pair[1])}}
+            values["team" if name == "team" else "align"] = {"v": {"selected_option": option}}
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    cycles = data.get("cycles") if isinstance(data.get("cycles"), list) else []
+    choices = [Choice(str(c[0]), str(c[1])) for c in cycles if isinstance(c, list) and len(c) == 2]
+    view = {"state": {"values": values}, "private_metadata": json.dumps(meta)}
+    return state_of(view, author_id, choices)

@@ -44,11 +44,10 @@ def stale_edit_errors(
 
 def _block_for(last: LastSave, kr_rows: Sequence[object]) -> str:
     """The row of the first KR the save touched that the modal shows, else the title."""
-    touched = [(t.kr_id, "target") for t in last.targets]
-    touched += [(kr_id, "title") for kr_id, _ in last.removed]
-    for kr_id, field in touched:
+    touched = [t.kr_id for t in last.targets] + [kr_id for kr_id, _ in last.removed]
+    for kr_id in touched:
         if kr_id in kr_rows:
-            return kr_block(list(kr_rows).index(kr_id), field)
+            return kr_block(list(kr_rows).index(kr_id))  # the line's sentence
     return "title"
 
 

@@ -100,6 +100,7 @@ class Runtime:
             clock=self._clock,
             default_timezone=settings.default_timezone,
             admin_user_ids=settings.admin_user_ids,
+            templates_dir=settings.okr_templates_dir,
         )
         pacer = Pacer(settings.slack_posts_per_second)
         self.client = build_client(

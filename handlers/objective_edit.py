@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -16,13 +17,14 @@ from blocks.kr_history import kr_history_modal
 from blocks.mrkdwn import escape
 from blocks.notice import notice_modal
 from blocks.objective_form import (
+    WHY_MISSING,
     Choice,
     FormState,
     KRRow,
+    kr_block,
     objective_modal,
     plain_number,
     read_form,
-    row_values,
     version_of,
 )
 from blocks.stale_edit import stale_edit_errors
@@ -30,10 +32,22 @@ from blocks.view_state import action_value, metadata, row_id
 from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
 from handlers.failures import after_saved
-from handlers.objective_set import announce, cycle_choices, validate_in_database
+from handlers.objective_set import (
+    announce,
+    cycle_bounds,
+    cycle_choices,
+    gone_owners,
+    language,
+    shown_state,
+    team_people,
+    validate_in_database,
+)
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
+from okr.display import Measure, editable_text
 from okr.drafts import ObjectiveDraft
+from okr.kr_sentence import kr_sentence
 from okr.permissions import can_change_checkin
+from okr.values import Unit
 from storage.context import Deps
 from storage.engine import AsyncSession, write_turn
 from storage.models import KeyResult, Objective
@@ -75,28 +89,51 @@ async def editable_objective(
     return objective, None
 
 
-def _row(kr: KeyResult) -> KRRow:
-    kind, start, target = row_values(
-        kr.kind,
-        kr.period,
-        kr.start_value,
-        kr.target_value,
-        kr.due_date,
-        word=kr.unit_word,
-        relative=kr.target_text,
-        baseline=kr.baseline,
-    )
+@dataclass(frozen=True)
+class _Sentenced:
+    """A stored KR as `kr_sentence` reads one."""
+
+    title: str
+    kind: str
+    unit: str
+    currency: str | None
+    start: float
+    target: float
+    unit_word: str | None
+    relative_target: str | None
+    period: str | None
+    due_date: date | None
+
+
+def _row(kr: KeyResult, lang: str) -> KRRow:
+    """A stored KR as its edit line: the sentence it reads as ("Keep churn below 3%"), and
+    as Details what a sentence does not say (its baseline, a weight)."""
+    details = {}
+    if kr.baseline is not None:
+        measure = Measure(Unit(kr.unit), kr.currency, kr.unit_word)
+        details["baseline"] = editable_text(kr.baseline, measure)
+    if kr.weight != 1:
+        details["weight"] = plain_number(kr.weight)
     return KRRow(
-        title=kr.title,
-        kind=kind,
-        start=start,
-        target=target,
-        unit=kr.unit,
-        currency=kr.currency or "",
+        sentence=kr_sentence(
+            _Sentenced(
+                kr.title,
+                kr.kind,
+                kr.unit,
+                kr.currency,
+                kr.start_value,
+                kr.target_value,
+                kr.unit_word,
+                kr.target_text,
+                kr.period,
+                kr.due_date,
+            ),
+            lang=lang,
+        ),
         owner_id=kr.owner_id,
-        baseline=plain_number(kr.baseline) if kr.baseline is not None else "",
-        weight=plain_number(kr.weight) if kr.weight != 1 else "",
         kr_id=kr.id,
+        details=details,
+        stored_target=kr.target_value,
     )
 
 
@@ -129,18 +166,25 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
             if (objective.parent_id)
             else None
         )
+        bounds = await cycle_bounds(session, viewer, cycles)
+        lang = await language(session, workspace_id, user_id)
+        team_choice = Choice(str(team.id), team.name) if team else None
+        members = await team_people(session, viewer, team_choice)
     state = FormState(
         author_id=user_id,
         cycles=cycles,
         cycle_id=objective.cycle_id,
         level=objective.level,
-        team=Choice(str(team.id), team.name) if team else None,
+        team=team_choice,
         parent=Choice(str(parent.id), parent.title) if parent else None,
         title=objective.title,
         description=objective.description,
-        rows=[_row(kr) for kr in krs] or [KRRow()],
+        rows=[_row(kr, lang) for kr in krs] or [KRRow()],
         objective_id=objective.id,
         version=objective.version,
+        bounds=bounds,
+        lang=lang,
+        members=members,
     )
     await client.views_open(trigger_id=body["trigger_id"], view=objective_modal(state))
 
@@ -181,8 +225,13 @@ async def check_and_update(
             objective.id or 0
         ]
         errors = await validate_in_database(session, viewer, draft, objective=objective)
-        if target_edits(existing, draft) and not draft.reason:
-            errors["reason"] = "Say why the target changed: it is kept in the KR's history."
+        errors.update(
+            await gone_owners(client, deps, workspace_id, draft, existing, author_id=user_id)
+        )
+        rows = {d.kr_id: d for d in draft.krs}
+        for edit in target_edits(existing, draft):
+            if not rows[edit.kr.id].reason:
+                errors[kr_block(rows[edit.kr.id].row, "why")] = WHY_MISSING
         if errors:
             return Edited(errors)
         before = frozenset({objective.owner_id, *(kr.owner_id for kr in existing)})
@@ -238,12 +287,13 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     view = body["view"]
     workspace_id, user_id = workspace_of(body), user_of(body)
     meta = metadata(view)
-    kr_ids = meta.get("kr_ids") if isinstance(meta.get("kr_ids"), list) else []
-    draft, errors = read_form(
-        view.get("state", {}).get("values", {}), author_id=user_id, kr_ids=kr_ids or []
-    )
+    read = read_form(view, author_id=user_id)
+    draft = read.draft
     if draft is None:
-        await ack(response_action="errors", errors=errors)
+        await ack(response_action="errors", errors=read.errors)
+        return
+    if read.reveal:  # a target changed without Enter: show its "why" field, store nothing
+        await ack(response_action="update", view=objective_modal(shown_state(view, user_id)))
         return
     edited = await in_time(check_and_update(client, ctx.deps, workspace_id, user_id, draft, meta))
     if edited.errors or edited.viewer is None or edited.objective is None:

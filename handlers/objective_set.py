@@ -3,8 +3,9 @@ storing a new objective. The edit flow (handlers/objective_edit.py) shares the f
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,9 +16,11 @@ from blocks import ids
 from blocks.confirmation import new_objective_post, set_confirmation
 from blocks.objective_form import (
     TEAM_PICK,
+    TEMPLATE_BLOCK,
     Choice,
     FormState,
     due_errors,
+    kr_block,
     objective_modal,
     read_form,
     state_of,
@@ -28,16 +31,18 @@ from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
 from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
-from handlers.people import is_admin
+from handlers.people import is_admin, person
 from handlers.posting import post
+from handlers.templates import TEMPLATE_WORDS, template_choices
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
+from okr.kr_templates import locale_lang
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
 from storage.cycles import cycle_for, previous_cycle, selectable_cycles
 from storage.engine import AsyncSession, write_turn
-from storage.models import Cycle, Objective
+from storage.models import Cycle, KeyResult, Objective
 from storage.objectives import (
     create_objective,
     descends_from,
@@ -46,7 +51,8 @@ from storage.objectives import (
     search_objectives,
 )
 from storage.outlines import objective_cards
-from storage.teams import get_team, list_teams
+from storage.people import get_person, names_of
+from storage.teams import get_team, list_teams, team_by_channel, team_roster
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +64,49 @@ async def cycle_choices(session: AsyncSession, viewer: Viewer) -> list[Choice]:
     return [Choice(str(c.id), c.name) for c in cycles][:100]
 
 
-def _team_choice(viewer: Viewer) -> Choice | None:
-    team = viewer.teams[0] if viewer.teams else None
+async def team_choice(session: AsyncSession, viewer: Viewer, channel_id: str) -> Choice | None:
+    """The team a new objective is for at first: the team of the channel `/okr set` was
+    typed in (when the author may set its objectives), else the author's only team."""
+    team = await team_by_channel(session, viewer.workspace_id, channel_id) if channel_id else None
+    if team is None or not team.id or not viewer.may_set_for(team.id):
+        team = viewer.teams[0] if len(viewer.teams) == 1 else None
     return Choice(str(team.id), team.name) if team and team.id else None
+
+
+#: How many of a team's people its owner menu lists (the modal keeps them in its metadata).
+TEAM_MENU_MAX = 20
+
+
+async def team_people(
+    session: AsyncSession, viewer: Viewer, team: Choice | None
+) -> tuple[str, list[Choice]] | None:
+    """The team's people, offered first as key-result owners when one of its leads sets or
+    edits its objective: reps first, then the leads, by name as Slack gave it."""
+    team_id = int(team.value) if team is not None and team.value.isdigit() else None
+    if team_id is None or team_id not in viewer.led_team_ids:
+        return None
+    leads, members = await team_roster(session, viewer.workspace_id, team_id)
+    ordered = [m for m in members if m not in leads] + leads
+    names = await names_of(session, viewer.workspace_id, ordered)
+    people = [Choice(u, (names.get(u) or u)[:30]) for u in ordered[:TEAM_MENU_MAX]]
+    return str(team_id), people
+
+
+async def cycle_bounds(session: AsyncSession, viewer: Viewer, cycles: Sequence[Choice]) -> dict:
+    """Each offered cycle's first and last day, for reading due dates in sentences."""
+    bounds = {}
+    for choice in cycles[:12]:
+        cycle = await cycle_for(session, viewer.workspace_id, int(choice.value))
+        if cycle is not None:
+            bounds[choice.value] = [cycle.start_date.isoformat(), cycle.end_date.isoformat()]
+    return bounds
+
+
+async def language(session: AsyncSession, workspace_id: str, user_id: str) -> str:
+    """The person's language for templates and sentences, from their Slack locale (cached
+    from users.info): `zh-*` reads Chinese, anything else English."""
+    known = await get_person(session, workspace_id, user_id)
+    return locale_lang(known.locale if known is not None else None)
 
 
 async def validate_in_database(
@@ -191,34 +237,48 @@ async def open_set_modal(
     trigger_id: str,
     title: str = "",
     channel_id: str = "",
+    *,
+    template_first: bool = False,
 ) -> None:
-    """The objective modal, prefilled with the current cycle and the user's team."""
+    """The objective modal, prefilled with the current cycle and the user's team; with
+    `template_first` the template picker has the focus."""
     async with deps.sessions() as session:
         viewer = await load_viewer(session, client, deps, workspace_id, user_id)
         cycles = await cycle_choices(session, viewer)
+        team = await team_choice(session, viewer, channel_id)
+        members = await team_people(session, viewer, team)
+        bounds = await cycle_bounds(session, viewer, cycles)
+        lang = await language(session, workspace_id, user_id)
     state = FormState(
         author_id=user_id,
         cycles=cycles,
         cycle_id=viewer.cycle.id,
-        level=Level.TEAM if viewer.teams else Level.PERSONAL,
-        team=_team_choice(viewer),
+        level=Level.TEAM if team else Level.PERSONAL,
+        team=team,
         title=title.strip()[:150],
         channel_id=channel_id,
+        bounds=bounds,
+        templates=template_choices(deps, lang),
+        focus_template=template_first,
+        lang=lang,
+        members=members,
     )
     await client.views_open(trigger_id=trigger_id, view=objective_modal(state))
 
 
 async def set_verb(request: CommandRequest) -> None:
-    """`/okr set [title]`."""
+    """`/okr set [title]`; `/okr set template` opens it on the template picker."""
     await request.ack()
+    template_first = request.args.strip().lower() in TEMPLATE_WORDS
     await open_set_modal(
         request.client,
         request.ctx.deps,
         request.workspace_id,
         request.user_id,
         str(request.body.get("trigger_id", "")),
-        request.args,
+        "" if template_first else request.args,
         request.channel_id,
+        template_first=template_first,
     )
 
 
@@ -231,12 +291,7 @@ async def on_new_okr(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
 async def on_add_row(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
     """The "Add key result" button: the same modal with one more row, as typed so far."""
     await ack()
-    view = body.get("view") or {}
-    cycles = _cycles_shown(view)
-    state = with_extra_row(state_of(view, user_of(body), cycles))
-    await client.views_update(
-        view_id=view["id"], hash=view.get("hash"), view=objective_modal(state)
-    )
+    await redraw(client, body, with_extra_row)
 
 
 async def on_align_options(ack: AsyncAck, body: dict[str, Any], ctx: Ctx) -> None:
@@ -294,6 +349,7 @@ async def check_and_create(
         ):  # only then does it matter whether they are an admin (a users.info call)
             viewer = replace(viewer, is_admin=await is_admin(client, deps, workspace_id, user_id))
         errors = await validate_in_database(session, viewer, draft)
+        errors.update(await gone_owners(client, deps, workspace_id, draft, author_id=user_id))
         if errors:
             return Saved(errors)
         async with write_turn(session):
@@ -315,9 +371,10 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     nothing stored); then the announcements."""
     view = body["view"]
     user_id, workspace_id = user_of(body), workspace_of(body)
-    draft, errors = read_form(view.get("state", {}).get("values", {}), author_id=user_id)
+    read = read_form(view, author_id=user_id)
+    draft = read.draft
     if draft is None:
-        await ack(response_action="errors", errors=errors)
+        await ack(response_action="errors", errors=read.errors)
         return
     saved = await in_time(
         check_and_create(client, ctx.deps, workspace_id, user_id, draft, view.get("id"))
@@ -338,6 +395,48 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     )
 
 
+#: How long a save may spend asking Slack about owners who might have left: its store must
+#: still fit Slack's 3 s. Past it, the owners are taken as present (the scheduler finds gone
+#: people when it writes to them).
+GONE_CHECK_S = 0.8
+
+
+async def gone_owners(
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    draft: ObjectiveDraft,
+    existing: Sequence[KeyResult] = (),
+    *,
+    author_id: str = "",
+) -> dict[str, str]:
+    """A field error on each row given to someone who left the workspace (users.info says
+    deleted; cached a day). The author, and a KR an edit leaves with its owner, are not
+    asked about; the others at once, within GONE_CHECK_S."""
+    kept = {(kr.id, kr.owner_id) for kr in existing}
+    owners = sorted(
+        {kr.owner_id for kr in draft.krs if (kr.kr_id, kr.owner_id) not in kept} - {author_id}
+    )
+    if not owners:
+        return {}
+    try:
+        people = await asyncio.wait_for(
+            asyncio.gather(*(person(client, deps, workspace_id, o) for o in owners)),
+            GONE_CHECK_S,
+        )
+    except TimeoutError:
+        log.warning(
+            "users.info for %d owners took over %.1f s: not checked", len(owners), GONE_CHECK_S
+        )
+        return {}
+    gone = {p.user_id for p in people if p.inactive}
+    return {
+        kr_block(kr.row): f"<@{kr.owner_id}> has left the workspace: pick another owner."
+        for kr in draft.krs
+        if kr.owner_id in gone
+    }
+
+
 VERBS = (Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb),)
 
 
@@ -349,10 +448,35 @@ def register(app: AsyncApp, ctx: Ctx) -> None:
     app.view(ids.SET_OBJECTIVE_VIEW)(on_submit)
 
 
-def _cycles_shown(view: dict[str, Any]) -> Sequence[Choice]:
-    """The cycle options the modal was drawn with, to redraw it without a query."""
+def _options_shown(view: dict[str, Any], block_id: str) -> list[Choice]:
+    """The options a select of the modal was drawn with, to redraw it without a query."""
     for block in view.get("blocks", []):
-        if block.get("block_id") == "cycle":
-            options = block.get("element", {}).get("options", [])
+        if block.get("block_id") == block_id:
+            element = block.get("element") or (block.get("elements") or [{}])[0]
+            options = element.get("options", [])
             return [Choice(o["value"], o["text"]["text"]) for o in options]
     return []
+
+
+def _cycles_shown(view: dict[str, Any]) -> Sequence[Choice]:
+    return _options_shown(view, "cycle")
+
+
+def shown_state(view: dict[str, Any], user_id: str) -> FormState:
+    """The modal's form as typed, with the cycles and templates it was drawn with."""
+    state = state_of(view, user_id, _cycles_shown(view))
+    return replace(state, templates=_options_shown(view, TEMPLATE_BLOCK))
+
+
+async def redraw(
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    change: Callable[[FormState], FormState] = lambda state: state,
+) -> None:
+    """The objective modal drawn again as typed (readings, why fields), after `change`.
+    Block ids stay the same, so Slack keeps what is typed."""
+    view = body.get("view") or {}
+    state = change(shown_state(view, user_of(body)))
+    await client.views_update(
+        view_id=view["id"], hash=view.get("hash"), view=objective_modal(state)
+    )

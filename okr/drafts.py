@@ -38,6 +38,8 @@ class KRDraft:
     """A quota's period (week or month)."""
     due: DueDay | None = None
     """A milestone's due date as typed; placed in the cycle when stored (None: its end)."""
+    reason: str = ""
+    """Editing: why this row's target changed (its revision keeps it)."""
 
 
 @dataclass(frozen=True)

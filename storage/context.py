@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from storage.engine import SessionFactory
 
@@ -27,3 +28,5 @@ class Deps:
     clock: Clock = system_clock
     default_timezone: str = "UTC"
     admin_user_ids: frozenset[str] = field(default_factory=frozenset)
+    #: A workspace's own OKR templates (OKR_TEMPLATES_DIR), offered beside the shipped ones.
+    templates_dir: Path | None = None

@@ -238,7 +238,7 @@ async def update_objective(
                     key_result_id=kr.id,
                     old_target=kr.target_value,
                     new_target=d.target,
-                    reason=draft.reason,
+                    reason=d.reason or draft.reason,
                     changed_by=author_id,
                     changed_at=now,
                 )

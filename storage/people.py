@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Person
@@ -82,3 +82,15 @@ def _known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+async def names_of(session: AsyncSession, workspace_id: str, user_ids: list[str]) -> dict[str, str]:
+    """The cached real names of these people, in one query (unknown or nameless: absent)."""
+    if not user_ids:
+        return {}
+    result = await session.exec(
+        select(Person.user_id, Person.real_name).where(
+            Person.workspace_id == workspace_id, col(Person.user_id).in_(user_ids)
+        )
+    )
+    return {user: name for user, name in result.all() if name}

@@ -18,10 +18,7 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
     if unknown:
         raise AssertionError(f"the modal has no blocks {sorted(unknown)}")
     values: dict[str, Any] = {}
-    for block in view.get("blocks", []):
-        if block.get("type") != "input":
-            continue
-        block_id, element = block["block_id"], block["element"]
+    for block_id, element in _stateful(view):
         kind, action_id = element["type"], element["action_id"]
         changed = block_id in changes
         new = changes.get(block_id)
@@ -78,3 +75,20 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
             raise AssertionError(f"fill() does not know {kind} elements yet")
         values[block_id] = {action_id: state}
     return values
+
+
+#: Elements of an actions block that keep a state Slack submits with the view.
+_STATEFUL = {"static_select", "users_select", "external_select", "conversations_select"}
+
+
+def _stateful(view: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(block id, element) of every input block, and of the one stateful element of an
+    actions block (a row's owner picker, a template select): Slack submits both."""
+    found = []
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            found.append((block["block_id"], block["element"]))
+        elif block.get("type") == "actions":
+            kept = [e for e in block.get("elements", []) if e.get("type") in _STATEFUL]
+            found += [(block["block_id"], e) for e in kept[:1]]
+    return found

@@ -16,7 +16,17 @@ from storage.models import CheckIn, Cycle, KeyResult, Objective
 from tests.clock import FakeClock
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
-from tests.scenario import BOB, ME, SIMPLE, add_people, count, create, kr, seed_team
+from tests.scenario import (
+    BOB,
+    ME,
+    SIMPLE,
+    add_people,
+    count,
+    create,
+    kr,
+    not_authoring,
+    seed_team,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -434,7 +444,7 @@ async def test_latest_checkin_can_be_corrected_this_week(
     history = await history_of(driver, slack, 1)
     assert buttons(history) == {ids.EDIT_CHECK_IN: "2", ids.DELETE_CHECK_IN: "2"}
     await driver.block_action(ids.EDIT_CHECK_IN, value="2", view=history)
-    [pushed] = await slack.wait_for("views.push")
+    [pushed] = await slack.wait_for("views.push", match=not_authoring)
     edit_view = pushed.response["view"]
     assert edit_view["callback_id"] == ids.EDIT_CHECK_IN_VIEW
     response = await driver.view_submission(
@@ -465,14 +475,14 @@ async def test_delete_falls_back_and_next_week_it_is_final(
     await driver.block_action(
         ids.DELETE_CHECK_IN, value=buttons(history)[ids.DELETE_CHECK_IN], view=history
     )
-    [update] = await slack.wait_for("views.update")
+    [update] = await slack.wait_for("views.update", match=not_authoring)
     assert "9M" not in json.dumps(update.args["view"])
     assert (await krs(bot))[0].current_value == 1.3e6
     clock.advance(days=8)
     history = await history_of(driver, slack, 1)
     assert buttons(history) == {}
     await driver.block_action(ids.EDIT_CHECK_IN, value="1", view=history)  # crafted, too late
-    [pushed] = await slack.wait_for("views.push")
+    [pushed] = await slack.wait_for("views.push", match=not_authoring)
     assert "Only your latest check-in" in json.dumps(pushed.args["view"])
     assert [c.deleted_at is None for c in await checkins(bot)] == [True, False]
 
@@ -486,7 +496,7 @@ async def test_someone_elses_checkin_cannot_be_changed(
         ids.DELETE_CHECK_IN, value="1", user_id=BOB, view={"id": "V123", "blocks": []}
     )
     await driver.block_action(ids.EDIT_CHECK_IN, value="1", user_id=BOB)
-    [pushed] = await slack.wait_for("views.push")
+    [pushed] = await slack.wait_for("views.push", match=not_authoring)
     assert "owner checks in" in json.dumps(pushed.args["view"])
     assert [c.deleted_at for c in await checkins(bot)] == [None]
 

@@ -48,33 +48,38 @@ async def test_set_opens_the_modal_prefilled(driver: SlackDriver, slack: FakeSla
     assert blocks["title"]["element"]["initial_value"] == "Win the Nordics"
     assert blocks["cycle"]["element"]["initial_option"]["text"]["text"] == "FY2026 Q4"
     assert blocks["level"]["element"]["initial_option"]["value"] == "personal"  # no team yet
-    assert {f"kr{i}_title" for i in range(3)} <= set(blocks) and "kr3_title" not in blocks
-    assert blocks["kr0_owner"]["element"]["initial_user"] == ME
+    assert {f"kr{i}_sentence" for i in range(5)} <= set(blocks) and "kr5_sentence" not in blocks
+    assert blocks["kr0_owner"]["elements"][0]["initial_user"] == ME
+    # the first line is required, the others may stay empty; no label says "optional"
+    assert blocks["kr0_sentence"]["optional"] is False and blocks["kr1_sentence"]["optional"]
+    assert "optional" not in json.dumps(view).lower().replace('"optional"', "")
 
 
 async def test_add_key_result_keeps_what_was_typed(driver: SlackDriver, slack: FakeSlack) -> None:
     view = await open_set(driver, slack)
-    state = fill(view, {"title": "Typed title", **kr(0, "Typed KR", "1", "5")})
+    state = fill(view, {"title": "Typed title", "kr0_sentence": "Sign 30 new contracts"})
     response = await driver.block_action(
-        ids.ADD_KR_ROW, value="3", view={**view, "state": {"values": state}}, block_id="kr_actions"
+        ids.ADD_KR_ROW, value="5", view={**view, "state": {"values": state}}, block_id="kr_actions"
     )
     assert response.status == 200
     [update] = await slack.wait_for("views.update")
     blocks = {b.get("block_id"): b for b in update.args["view"]["blocks"]}
-    assert "kr3_title" in blocks and "kr4_title" not in blocks
+    assert "kr5_sentence" in blocks and "kr6_sentence" not in blocks
     assert blocks["title"]["element"]["initial_value"] == "Typed title"
-    assert blocks["kr0_target"]["element"]["initial_value"] == "5"
+    assert blocks["kr0_sentence"]["element"]["initial_value"] == "Sign 30 new contracts"
+    reading = blocks["kr0_reading"]["elements"][0]["text"]
+    assert reading == f"Increase · 0 → 30 new contracts · owner <@{ME}>"
     assert update.args["view_id"] == view["id"]
 
 
 async def test_ten_rows_at_most(driver: SlackDriver, slack: FakeSlack) -> None:
     view = await open_set(driver, slack)
-    for expected in range(4, 11):
+    for expected in range(6, 11):
         state = fill(view)
         await driver.block_action(ids.ADD_KR_ROW, view={**view, "state": {"values": state}})
-        calls = await slack.wait_for("views.update", count=expected - 3)
+        calls = await slack.wait_for("views.update", count=expected - 5)
         view = calls[-1].response["view"]
-        assert sum(1 for b in view["blocks"] if b.get("block_id", "").endswith("_title")) == (
+        assert sum(1 for b in view["blocks"] if b.get("block_id", "").endswith("_sentence")) == (
             expected
         )
     assert ids.ADD_KR_ROW not in json.dumps(view["blocks"])  # the button is gone at ten
@@ -206,49 +211,54 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "description",
         "3000 characters",
     ),
-    ("no key result", {"title": "T"}, "kr0_title", "at least one key result"),
-    ("KR without title", {"title": "T", **kr(0, "", "0", "5")}, "kr0_title", "Give this key"),
-    ("start equals target", {"title": "T", **kr(0, "K", "5", "5")}, "kr0_target", "the same"),
-    ("increase going down", {"title": "T", **kr(0, "K", "10", "5")}, "kr0_target", "above"),
+    ("no key result", {"title": "T"}, "kr0_sentence", "at least one key result"),
+    (
+        "KR without title",
+        {"title": "T", **kr(0, "", "0", "5")},
+        "kr0_sentence",
+        "Say what this key result measures",
+    ),
+    ("start equals target", {"title": "T", **kr(0, "K", "5", "5")}, "d_target", "the same"),
+    ("increase going down", {"title": "T", **kr(0, "K", "10", "5")}, "d_target", "above"),
     (
         "decrease going up",
         {"title": "T", **kr(0, "K", "5", "10", kind="decrease")},
-        "kr0_target",
+        "d_target",
         "below",
     ),
-    ("missing start", {"title": "T", **kr(0, "K", "", "5")}, "kr0_start", "start value"),
-    ("missing target", {"title": "T", **kr(0, "K", "5", "")}, "kr0_target", "target"),
+    ("missing start", {"title": "T", **kr(0, "K", "", "5")}, "d_start", "start value"),
+    ("missing target", {"title": "T", **kr(0, "K", "5", "")}, "d_target", "target"),
     (
         "stay without threshold",
         {"title": "T", **kr(0, "K", "5", "", kind="stay_above")},
-        "kr0_target",
+        "d_target",
         "threshold",
     ),
-    ("letters", {"title": "T", **kr(0, "K", "abc", "5")}, "kr0_start", "Expected"),
-    ("1e309", {"title": "T", **kr(0, "K", "0", "1e309")}, "kr0_target", "too large"),
-    ("NaN", {"title": "T", **kr(0, "K", "NaN", "5")}, "kr0_start", "Expected"),
-    ("inf", {"title": "T", **kr(0, "K", "0", "inf")}, "kr0_target", "Expected"),
-    ("--5", {"title": "T", **kr(0, "K", "--5", "5")}, "kr0_start", "sign"),
-    ("5..0", {"title": "T", **kr(0, "K", "0", "5..0")}, "kr0_target", "Expected"),
-    ("1,2,3", {"title": "T", **kr(0, "K", "0", "1,2,3")}, "kr0_target", "Expected"),
-    ("emoji value", {"title": "T", **kr(0, "K", "0", "🚀")}, "kr0_target", "Expected"),
-    ("RTL override value", {"title": "T", **kr(0, "K", "0", "\u202e5")}, "kr0_target", "Expected"),
+    ("letters", {"title": "T", **kr(0, "K", "abc", "5")}, "d_start", "Expected"),
+    ("1e309", {"title": "T", **kr(0, "K", "0", "1e309")}, "d_target", "too large"),
+    ("NaN", {"title": "T", **kr(0, "K", "NaN", "5")}, "d_start", "Expected"),
+    ("inf", {"title": "T", **kr(0, "K", "0", "inf")}, "d_target", "Expected"),
+    ("--5", {"title": "T", **kr(0, "K", "--5", "5")}, "d_start", "sign"),
+    ("5..0", {"title": "T", **kr(0, "K", "0", "5..0")}, "d_target", "Expected"),
+    ("1,2,3", {"title": "T", **kr(0, "K", "0", "1,2,3")}, "d_target", "Expected"),
+    ("emoji value", {"title": "T", **kr(0, "K", "0", "🚀")}, "d_target", "Expected"),
+    ("RTL override value", {"title": "T", **kr(0, "K", "0", "\u202e5")}, "d_target", "Expected"),
     (
         "currency without code",
         {"title": "T", **kr(0, "K", "0", "5", unit="currency")},
-        "kr0_currency",
+        "d_currency",
         "currency's code",
     ),
     (
         "unknown currency",
         {"title": "T", **kr(0, "K", "0", "5", unit="currency", currency="XYZ")},
-        "kr0_currency",
+        "d_currency",
         "not a currency",
     ),
     (
         "code on a number",
         {"title": "T", **kr(0, "K", "0", "5", currency="EUR")},
-        "kr0_currency",
+        "d_currency",
         "Set the unit to Currency",
     ),
     # issue 10: "$5" with the unit menu left at its default now makes a USD key result (it
@@ -256,63 +266,63 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "money on a percent KR",
         {"title": "T", **kr(0, "K", "0", "$5", unit="percent")},
-        "kr0_target",
+        "d_target",
         "Expected",
     ),
     (
         "unit word on a currency KR",
         {"title": "T", **kr(0, "K", "0", "38 prospects", unit="currency", currency="USD")},
-        "kr0_target",
+        "d_target",
         "says an amount in USD, but this is a count of prospects",
     ),
     (
         "two unit words",
         {"title": "T", **kr(0, "K", "20 calls", "38 prospects")},
-        "kr0_target",
+        "d_target",
         "The start says a count of calls, but this is a count of prospects",
     ),
     (
         "start and target in two currencies",
         {"title": "T", **kr(0, "K", "$1M", "€1.2M")},
-        "kr0_target",
+        "d_target",
         "The start says an amount in USD, but this is an amount in EUR",
     ),
-    ("dollars and 万", {"title": "T", **kr(0, "K", "0", "$120万")}, "kr0_target", "USD and CNY"),
-    ("NaN target", {"title": "T", **kr(0, "K", "0", "nan")}, "kr0_target", "Expected"),
-    ("-Infinity", {"title": "T", **kr(0, "K", "-Infinity", "5")}, "kr0_start", "Expected"),
-    ("1e16", {"title": "T", **kr(0, "K", "0", "1e16")}, "kr0_target", "too large"),
+    ("dollars and 万", {"title": "T", **kr(0, "K", "0", "$120万")}, "d_target", "USD and CNY"),
+    ("NaN target", {"title": "T", **kr(0, "K", "0", "nan")}, "d_target", "Expected"),
+    ("-Infinity", {"title": "T", **kr(0, "K", "-Infinity", "5")}, "d_start", "Expected"),
+    ("1e16", {"title": "T", **kr(0, "K", "0", "1e16")}, "d_target", "too large"),
     (
         "relative target without a start or baseline",
         {"title": "T", **kr(0, "K", "", "+20%", kind="stay_above")},
-        "kr0_target",
+        "d_target",
         "give a start value or a baseline",
     ),
     (
         "relative target on a milestone",
-        {"title": "T", **kr(0, "K", "", "+20%", kind="milestone")},
-        "kr0_target",
+        {"title": "T", **kr(0, "K", kind="milestone"), "kr0_target": "+20%"},
+        "d_target",
         "A milestone is done or not",
     ),
     (
         "relative target of a zero start",
         {"title": "T", **kr(0, "K", "0", "+20%")},
-        "kr0_target",
+        "d_target",
         "of 0 is still 0",
     ),
     (
         "percent on money",
         {"title": "T", **kr(0, "K", "0", "35%", unit="currency", currency="USD")},
-        "kr0_target",
+        "d_target",
         "Expected",
     ),
     (
         "two currencies",
         {"title": "T", **kr(0, "K", "0", "$5 EUR", unit="currency", currency="USD")},
-        "kr0_target",
+        "d_target",
         "one currency",
     ),
-    ("zero weight", {"title": "T", **kr(0, "K", "0", "5", weight="0")}, "kr0_weight", "weight"),
-    ("huge weight", {"title": "T", **kr(0, "K", "0", "5", weight="1000")}, "kr0_weight", "weight"),
+    ("zero weight", {"title": "T", **kr(0, "K", "0", "5", weight="0")}, "d_weight", "weight"),
+    ("huge weight", {"title": "T", **kr(0, "K", "0", "5", weight="1000")}, "d_weight", "weight"),
     (
         "team level without team",
         {"title": "T", "level": "team", "team": None, **kr(0, "K", "0", "5")},
@@ -328,7 +338,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "crafted owner",
         {"title": "T", **kr(0, "K", "0", "5", owner="<!channel>")},
-        "kr0_owner",
+        "kr0_sentence",
         "Pick the person",
     ),
     (
@@ -358,37 +368,84 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "negative quota",
         {"title": "T", **kr(0, "K", "", "-50", kind="quota_week")},
-        "kr0_target",
+        "d_target",
         "A quota is a number above 0",
     ),
     (
         "quota with a start",
         {"title": "T", **kr(0, "K", "10", "50", kind="quota_month")},
-        "kr0_start",
+        "d_start",
         "starts from zero every period",
     ),
     (
         "quota without its period",
         {"title": "T", **kr(0, "K", "", "50", kind="quota")},
-        "kr0_kind",
+        "d_kind",
         "Pick how this number should move",
     ),
     (
         "due date outside the cycle",
         {"title": "T", **kr(0, "K", "", "15 Feb", kind="milestone")},
-        "kr0_target",
+        "kr0_sentence",
         "The due date must fall within FY2026 Q4 (1 Oct 2026 to 31 Dec 2026)",
     ),
     (
         "due date of another year",
         {"title": "T", **kr(0, "K", "", "2027-12-15", kind="milestone")},
-        "kr0_target",
+        "kr0_sentence",
         "The due date must fall within",
+    ),
+    # issue 11: a key result typed as one sentence
+    (
+        "sentence over 150 characters",
+        {"title": "T", "kr0_sentence": "Sign " + "very " * 30 + "many contracts"},
+        "kr0_sentence",
+        "Keep the sentence to 150 characters",
+    ),
+    (
+        "two numbers and no from/to",
+        {"title": "T", "kr0_sentence": "Sign 10 contracts 20 times"},
+        "kr0_sentence",
+        "Two numbers and no “from … to”",
+    ),
+    (
+        "quota with a period word nobody knows",
+        {"title": "T", "kr0_sentence": "Contact 50 prospects every fortnight"},
+        "kr0_sentence",
+        "“fortnight” is not a period I know",
+    ),
+    (
+        "relative target with no base",
+        {"title": "T", "kr0_sentence": "Grow sales 20%"},
+        "kr0_sentence",
+        "20% of what?",
+    ),
+    (
+        "due date outside the cycle, in the sentence",
+        {"title": "T", "kr0_sentence": "Launch the partner program by 15 Feb"},
+        "kr0_sentence",
+        "The due date 15 Feb falls outside this cycle",
+    ),
+    (
+        "the same key result twice",
+        {
+            "title": "T",
+            "kr0_sentence": "Sign 30 new contracts",
+            "kr1_sentence": "Sign 40 new contracts",
+        },
+        "kr1_sentence",
+        "Key result 2 repeats key result 1",
+    ),
+    (
+        "an unreadable line after a good one",
+        {"title": "T", "kr0_sentence": "Sign 30 new contracts", "kr2_sentence": "Grow sales 20%"},
+        "kr2_sentence",
+        "Write it like",
     ),
     (
         "due date that is no date",
         {"title": "T", **kr(0, "K", "", "31 Nov", kind="milestone")},
-        "kr0_target",
+        "d_due",
         "is not a day of the calendar",
     ),
 ]
@@ -532,10 +589,21 @@ async def test_edit_needs_a_reason_for_a_new_target_and_keeps_history(
     view = await open_edit(driver, slack, 1)
     assert view["callback_id"] == ids.EDIT_OBJECTIVE_VIEW
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks["kr0_target"]["element"]["initial_value"] == "2000000"
-    response = await submit(driver, view, {"kr0_target": "2.5M"})
-    assert "Say why" in response.json()["errors"]["reason"]
-    response = await submit(driver, view, {"kr0_target": "2.5M", "reason": "New territory"})
+    sentence = blocks["kr0_sentence"]["element"]["initial_value"]
+    assert sentence == "Increase new ARR from 1.2M to 2M"
+    assert "kr0_why" not in blocks  # asked only once the target changes
+    changed = sentence.removesuffix("2M") + "2.5M"
+    # saved without Enter: the modal comes back with the "why" field beside the row
+    response = await submit(driver, view, {"kr0_sentence": changed})
+    answer = response.json()
+    assert answer["response_action"] == "update"
+    why = {b.get("block_id"): b for b in answer["view"]["blocks"]}["kr0_why"]
+    assert why["label"]["text"] == "Why did the target change?" and not why.get("optional")
+    asked = {**view, "blocks": answer["view"]["blocks"]}
+    response = await submit(driver, asked, {"kr0_sentence": changed, "kr0_why": ""})
+    assert "Say why" in response.json()["errors"]["kr0_why"]
+    assert await count(bot, TargetRevision) == 0
+    response = await submit(driver, asked, {"kr0_sentence": changed, "kr0_why": "New territory"})
     assert response.status == 200 and response.text in ("", "{}")
     await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == ME)
     assert bot.deps is not None
@@ -564,26 +632,25 @@ async def test_a_quota_and_a_due_date_are_set_and_edited(
         {
             "title": "Fill the pipeline",
             "level": "personal",
-            **kr(0, "Contracts signed", "", "10", kind="quota_month"),
-            **kr(1, "Partner program live", "", "15 Dec", kind="milestone"),
+            **kr(0, "Sign 10 contracts per month"),
+            **kr(1, "Launch the partner program by 15 Dec"),
         },
     )
     view = await open_edit(driver, slack, 1)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks["kr0_kind"]["element"]["initial_option"]["value"] == "quota_month"
-    assert "initial_value" not in blocks["kr0_start"]["element"]
-    assert blocks["kr0_target"]["element"]["initial_value"] == "10"
-    assert blocks["kr1_target"]["element"]["initial_value"] == "2026-12-15"
-    response = await submit(driver, view, {"kr1_target": "20 Dec"})
+    assert blocks["kr0_sentence"]["element"]["initial_value"] == "Sign 10 contracts per month"
+    launch = blocks["kr1_sentence"]["element"]["initial_value"]
+    assert launch == "Launch the partner program by 15 Dec"
+    response = await submit(driver, view, {"kr1_sentence": launch.replace("15 Dec", "20 Dec")})
     assert response.status == 200 and response.text in ("", "{}")
     await slack.wait_for("chat.postMessage", count=2, match=lambda a: a.get("channel") == ME)
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         rows = (await session.exec(select(KeyResult).order_by(col(KeyResult.id)))).all()
         revisions = (await session.exec(select(TargetRevision))).all()
-    assert [(r.kind, r.period, r.target_value, r.due_date) for r in rows] == [
-        ("quota", "month", 10.0, None),
-        ("milestone", None, 1.0, date(2026, 12, 20)),
+    assert [(r.title, r.kind, r.period, r.target_value, r.due_date) for r in rows] == [
+        ("Contracts signed", "quota", "month", 10.0, None),
+        ("Launch the partner program", "milestone", None, 1.0, date(2026, 12, 20)),
     ]
     assert revisions == []  # a due date is not a target
 

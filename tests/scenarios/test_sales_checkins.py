@@ -125,8 +125,7 @@ async def test_a_unit_word_is_kept_read_at_check_in_and_shown(
     assert field(view, value_block(1))["element"]["initial_value"] == "40 prospects"
     # editing the objective shows the word with the values, so saving keeps it
     edit = await open_edit(driver, slack, 1)
-    assert field(edit, "kr0_start")["element"]["initial_value"] == "0 prospects"
-    assert field(edit, "kr0_target")["element"]["initial_value"] == "38 prospects"
+    assert field(edit, "kr0_sentence")["element"]["initial_value"] == "Contact 38 prospects"
     await save_edit(driver, slack, edit, {})
     assert [(k.unit_word, k.target_value) for k in await rows(bot, KeyResult)] == [
         ("prospects", 38.0)
@@ -205,7 +204,8 @@ async def test_a_relative_target_is_kept_shown_and_prefilled_while_it_holds(
     assert "$1.03M of +20% → $1.2M" in await listed(driver, slack)
     assert "*Current target*\\n+20% → $1.2M" in await history(driver, slack, 1)
     edit = await open_edit(driver, slack, 1)
-    assert field(edit, "kr0_target")["element"]["initial_value"] == "+20%"
+    sentence = field(edit, "kr0_sentence")["element"]["initial_value"]
+    assert sentence == "Grow revenue this quarter 20% over $1M"
     await save_edit(driver, slack, edit, {})  # the same target: no reason asked
     assert [(k.target_value, k.target_text) for k in await rows(bot, KeyResult)] == [
         (1.2e6, "+20%")
@@ -218,7 +218,8 @@ async def test_a_relative_target_is_kept_shown_and_prefilled_while_it_holds(
     text = await listed(driver, slack)
     assert "$1.03M of $1.3M" in text and "+20%" not in text
     edit = await open_edit(driver, slack, 1)
-    assert field(edit, "kr0_target")["element"]["initial_value"] == "1300000"
+    sentence = field(edit, "kr0_sentence")["element"]["initial_value"]
+    assert sentence == "Increase revenue this quarter from $1M to $1.3M"
 
 
 async def test_a_relative_target_reads_absolute_once_its_start_moves(
@@ -228,7 +229,7 @@ async def test_a_relative_target_reads_absolute_once_its_start_moves(
     edit = await open_edit(driver, slack, 1)
     # a new start keeps +20% (so the target moves with it, and a reason is asked)
     response = await submit(driver, edit, {"kr0_start": "1100000"})
-    assert "Say why" in response.json()["errors"]["reason"]
+    assert "Say why" in response.json()["errors"]["kr0_why"]
     await save_edit(driver, slack, edit, {"kr0_start": "1100000", "reason": "Restated"})
     [row] = await rows(bot, KeyResult)
     assert (row.start_value, row.target_value, row.target_text) == (1.1e6, 1.32e6, "+20%")

@@ -79,7 +79,7 @@ async def test_a_removed_key_result_does_not_come_back(
     saved(await submit(driver, lenas_modal, kr(1, "", "", "")))  # Lena removes Deals
 
     errors = refused(await submit(driver, leads_modal, {"title": "Win the Nordics!"}, user=LEAD))
-    assert errors == {"kr1_title": f"Lena removed the key result Deals at 08:00 — {REOPEN}"}
+    assert errors == {"kr1_sentence": f"Lena removed the key result Deals at 08:00 — {REOPEN}"}
     objective, krs, _ = await stored(bot)
     assert (objective.title, objective.version, objective.updated_by) == ("Win the Nordics", 2, ME)
     assert [(k.title, k.archived_at is not None) for k in krs] == [
@@ -109,7 +109,7 @@ async def test_a_newer_target_is_not_reverted_under_another_reason(
     errors = refused(
         await submit(driver, leads_modal, {"title": "Win the Nordics", "reason": "typo"}, user=LEAD)
     )
-    assert errors == {"kr1_target": f"Lena set the target of Deals to 150 at 10:42 — {REOPEN}"}
+    assert errors == {"kr1_sentence": f"Lena set the target of Deals to 150 at 10:42 — {REOPEN}"}
     _, krs, revisions = await stored(bot)
     assert krs[1].target_value == 150
     assert [(r.old_target, r.new_target, r.reason, r.changed_by) for r in revisions] == [
@@ -140,5 +140,5 @@ async def test_two_saves_of_one_version_at_once_apply_one(
     ]
     winner, new_target = ("Lena", "2.5M") if loser == LEAD else ("Sam", "3M")
     assert errors == {
-        "kr0_target": f"{winner} set the target of New ARR to {new_target} at 08:00 — {REOPEN}"
+        "kr0_sentence": f"{winner} set the target of New ARR to {new_target} at 08:00 — {REOPEN}"
     }

@@ -14,9 +14,11 @@ from blocks.checkin_modal import CheckInItem, checkin_modal, read_checkin, value
 from blocks.cycle_close import GRADE_COLOURS, kr_score_line
 from blocks.kr_format import kr_value
 from blocks.kr_history import kr_history_modal
-from blocks.objective_form import due_errors, kind_choice, kr_block, read_form, row_values
+from blocks.kr_row import RowFields, check_fields, kind_choice
+from blocks.objective_form import due_errors, kr_block
 from blocks.quota_lines import counted_for, period_block, quota_close
 from okr.digest import assemble_close
+from okr.drafts import ObjectiveDraft
 from okr.due_dates import DueDay
 from okr.outline import CheckInNote
 from okr.progress import KRKind
@@ -164,74 +166,50 @@ def test_an_empty_count_reports_nothing_but_a_modal_of_nothing_is_refused() -> N
     assert errors == {} and [a.kr_id for a in answers] == [7]
 
 
-# --- the /okr set form ----------------------------------------------------------------------
+# --- the /okr set form: a line's fields, as Details sets them ----------------------------------
 
 
-def _form(row: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "title": {"value": {"type": "plain_text_input", "value": "Fill the pipeline"}},
-        "level": {"value": {"type": "static_select", "selected_option": {"value": "personal"}}},
-        "cycle": {"value": {"type": "static_select", "selected_option": {"value": "1"}}},
-    }
-    for name, value in row.items():
-        if name in ("kind", "unit"):
-            values[kr_block(0, name)] = {
-                "value": {"type": "static_select", "selected_option": {"value": value}}
-            }
-        else:
-            values[kr_block(0, name)] = {"value": {"type": "plain_text_input", "value": value}}
-    return values
+def _checked(**texts: str) -> tuple[Any, dict[str, str]]:
+    return check_fields(
+        RowFields(**texts), title="Prospects contacted", row=0, owner_id="U0AAA1", kr_id=None
+    )
 
 
 def test_a_quota_is_set_with_its_period_in_the_kind_menu() -> None:
-    draft, errors = read_form(
-        _form({"title": "Prospects contacted", "kind": "quota_week", "target": "50"}),
-        author_id="U0AAA1",
-    )
-    assert errors == {} and draft is not None
-    [kr] = draft.krs
+    kr, errors = _checked(kind="quota_week", target="50")
+    assert errors == {} and kr is not None
     assert (kr.kind, kr.period, kr.target, kr.start) == (KRKind.QUOTA, "week", 50, 0)
     assert kind_choice("quota", "month") == "quota_month"
-    assert row_values("quota", "month", 0.0, 10.0, None) == ("quota_month", "", "10")
-    assert row_values("milestone", None, 0.0, 1.0, date(2026, 12, 15)) == (
-        "milestone",
-        "",
-        "2026-12-15",
-    )
 
 
 @pytest.mark.parametrize(
-    ("row", "block", "message"),
+    ("row", "field", "message"),
     [
         ({"kind": "quota_week", "target": "-5"}, "target", "A quota is a number above 0."),
         ({"kind": "quota_week", "target": "0"}, "target", "A quota is a number above 0."),
         ({"kind": "quota_month", "target": ""}, "target", "Enter the quota"),
         ({"kind": "quota_week", "start": "10", "target": "50"}, "start", "A quota starts"),
         ({"kind": "quota", "target": "50"}, "kind", "Pick how this number should move."),
-        ({"kind": "milestone", "target": "soon"}, "target", "“soon” is not a date"),
+        ({"kind": "milestone", "due": "soon"}, "due", "“soon” is not a date"),
     ],
 )
-def test_bad_quota_and_due_date_rows(row: dict[str, str], block: str, message: str) -> None:
-    draft, errors = read_form(_form({"title": "KR", **row}), author_id="U0AAA1")
-    assert draft is None
-    assert errors[kr_block(0, block)].startswith(message)
+def test_bad_quota_and_due_date_rows(row: dict[str, str], field: str, message: str) -> None:
+    kr, errors = _checked(**row)
+    assert kr is None
+    assert errors[field].startswith(message)
 
 
 def test_a_due_date_outside_the_cycle_is_a_field_error() -> None:
-    draft, errors = read_form(
-        _form({"title": "Launch", "kind": "milestone", "target": "15 Feb"}), author_id="U0AAA1"
-    )
-    assert errors == {} and draft is not None and draft.krs[0].due == DueDay(2, 15)
+    kr, errors = _checked(kind="milestone", due="15 Feb")
+    assert errors == {} and kr is not None and kr.due == DueDay(2, 15)
+    draft = ObjectiveDraft("Launch", "", "personal", None, 1, None, (kr,))
     assert due_errors(draft, date(2026, 10, 1), date(2026, 12, 31), "FY2027 Q2") == {
-        kr_block(
-            0, "target"
-        ): "The due date must fall within FY2027 Q2 (1 Oct 2026 to 31 Dec 2026)."
+        kr_block(0): "The due date must fall within FY2027 Q2 (1 Oct 2026 to 31 Dec 2026)."
     }
-    inside, _ = read_form(
-        _form({"title": "Launch", "kind": "milestone", "target": "15 Dec"}), author_id="U0AAA1"
-    )
+    inside, _ = _checked(kind="milestone", due="15 Dec")
     assert inside is not None
-    assert due_errors(inside, date(2026, 10, 1), date(2026, 12, 31), "FY2027 Q2") == {}
+    draft = ObjectiveDraft("Launch", "", "personal", None, 1, None, (inside,))
+    assert due_errors(draft, date(2026, 10, 1), date(2026, 12, 31), "FY2027 Q2") == {}
 
 
 def test_a_counts_history_names_the_week_it_counts_for() -> None:

@@ -5,6 +5,7 @@ labelled fields, and the prompt's done state repeating what was sent (issue 10).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -24,11 +25,15 @@ from blocks.checkin_modal import (
 )
 from blocks.kr_format import kr_value
 from blocks.kr_history import kr_history_modal
+from blocks.kr_row import RowFields, fields_of
 from blocks.labels import MAX_LABEL, field_label
-from blocks.objective_form import Choice, FormState, objective_modal, row_values
+from blocks.objective_form import Choice, FormState, objective_modal
 from blocks.prompt import MAX_ECHOED, Sent, prompt_done
 from okr.display import Measure, target_text
+from okr.drafts import KRDraft
+from okr.kr_sentence import KRReading, kr_sentence, read_kr
 from okr.outline import KRLine
+from okr.periods import Period
 from okr.progress import KRKind
 from okr.relative_target import MAX_TEXT_CHARS, relative_target, still_relative
 from okr.values import Unit, parse_value
@@ -90,29 +95,39 @@ def test_surfaces_that_show_the_target_in_full_say_how_it_was_typed() -> None:
     assert "→" not in kr_value(replace(line, relative_target=None), full=True)
 
 
+def _edit_line(**stored: Any) -> RowFields:
+    """What an edit line's sentence reads back as: the fields Details would show."""
+    kr = KRDraft(
+        row=0,
+        title=stored.pop("title", "Prospects contacted"),
+        unit=Unit.NUMBER,
+        currency=None,
+        owner_id="U0AAA1",
+        baseline=None,
+        weight=1.0,
+        **stored,
+    )
+    reading = read_kr(kr_sentence(kr), cycle_start=date(2026, 10, 1), cycle_end=date(2026, 12, 31))
+    assert isinstance(reading, KRReading), reading
+    return fields_of(reading)
+
+
 def test_an_edit_row_brings_back_the_word_and_the_relative_form() -> None:
-    assert row_values("increase", None, 0.0, 38.0, None, word="prospects") == (
-        "increase",
-        "0 prospects",
-        "38 prospects",
+    line = _edit_line(kind=KRKind.INCREASE, start=0.0, target=38.0, unit_word="prospects")
+    assert (line.kind, line.start, line.target) == ("increase", "0 prospects", "38 prospects")
+    line = _edit_line(
+        kind=KRKind.QUOTA, start=0.0, target=50.0, unit_word="calls", period=Period.WEEK
     )
-    assert row_values("quota", "week", 0.0, 50.0, None, word="calls") == (
-        "quota_week",
-        "",
-        "50 calls",
+    assert (line.kind, line.start, line.target) == ("quota_week", "", "50 calls")
+    line = _edit_line(
+        title="Revenue", kind=KRKind.INCREASE, start=1e6, target=1.2e6, relative_target="+20%"
     )
-    assert row_values("increase", None, 1e6, 1.2e6, None, relative="+20%") == (
-        "increase",
-        "1000000",
-        "+20%",
-    )
+    assert (line.start, line.target) == ("1M", "+20%")
     # the target moved on (an absolute one was typed, or the start changed): the number
-    assert row_values("increase", None, 1e6, 1.3e6, None, relative="+20%")[2] == "1300000"
-    # a threshold stored with its target as start: +20% of the baseline would not read back
-    assert (
-        row_values("stay_above", None, 60.0, 60.0, None, relative="+20%", baseline=50.0)[2] == "60"
+    line = _edit_line(
+        title="Revenue", kind=KRKind.INCREASE, start=1e6, target=1.3e6, relative_target="+20%"
     )
-    assert row_values("decrease", None, 5.0, 4.25, None, relative="-15%")[2] == "-15%"
+    assert line.target == "1.3M"
 
 
 # --- the check-in modal ------------------------------------------------------------------------
@@ -258,5 +273,12 @@ def test_no_label_of_the_set_modal_says_optional_either() -> None:
         FormState(author_id="U0AAA1", cycles=[Choice("1", "Q4 2026")], cycle_id=1)
     )
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
-    assert "KR 1: baseline" in labels and "KR 1: weight" in labels
+    assert "Key result 1" in labels and "Key result 5" in labels
     assert not any("optional" in label.lower() for label in labels)
+    placeholders = [
+        b["element"].get("placeholder", {}).get("text", "")
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "plain_text_input"
+    ]
+    # an empty field never looks filled in: every example says it is one
+    assert all(p.startswith("e.g. ") for p in placeholders if p)
