@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR = {"okr": 0, "blocks": 1, "storage": 1, "handlers": 2, "scheduler": 2, "bot": 3}
 #: What the pure floors may import besides the standard library and lower floors.
-PURE_ALLOWED = {"okr": set(), "blocks": {"slack_sdk.models"}}
+PURE_ALLOWED = {"okr": {"holidays"}, "blocks": {"slack_sdk.models"}}
 
 
 def _imports(path: Path) -> list[str]:
