@@ -45,6 +45,7 @@ from slack_sdk.models.blocks.block_elements import (
 from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
+from okr.calendar import country_code
 from okr.rhythm import is_hhmm, parse_hhmm
 from okr.team_rhythm import DEFAULT_RHYTHM, WEEKDAYS, TeamRhythm, is_weekday
 
@@ -66,6 +67,7 @@ NUDGE_DAY_BLOCK = "team_nudge_day"
 NUDGE_TIME_BLOCK = "team_nudge_time"
 DIGEST_DAY_BLOCK = "team_digest_day"
 DIGEST_TIME_BLOCK = "team_digest_time"
+HOLIDAYS_BLOCK = "team_holidays"
 
 NAME_ACTION = "name"
 CHANNEL_ACTION = "channel"
@@ -78,6 +80,7 @@ NUDGE_DAY_ACTION = "nudge_day"
 NUDGE_TIME_ACTION = "nudge_time"
 DIGEST_DAY_ACTION = "digest_day"
 DIGEST_TIME_ACTION = "digest_time"
+HOLIDAYS_ACTION = "holiday_country"
 
 #: The value of the reminder checkbox's one option.
 NUDGE_ON = "on"
@@ -115,6 +118,7 @@ _INPUTS = (
     NUDGE_TIME_BLOCK,
     DIGEST_DAY_BLOCK,
     DIGEST_TIME_BLOCK,
+    HOLIDAYS_BLOCK,
 )
 
 _WEEKDAY_VALUES = tuple(str(day) for day in range(len(WEEKDAYS)))
@@ -145,6 +149,7 @@ class TeamSettings:
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
     rhythm: TeamRhythm = DEFAULT_RHYTHM
+    holiday_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,8 @@ class TeamForm:
     members: tuple[str, ...]
     timezone: str | None
     rhythm: TeamRhythm = DEFAULT_RHYTHM
+    #: The `holidays` country code whose public holidays the team does not work (None: none).
+    holiday_country: str | None = None
 
 
 # --------------------------------------------------------------------------- time zones
@@ -345,6 +352,7 @@ def team_modal(
         )
     )
     blocks.extend(_rhythm_blocks(settings.rhythm, settings.team_id))
+    blocks.append(_holidays_input(settings.holiday_country, settings.team_id))
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -355,6 +363,48 @@ def team_modal(
         blocks=blocks,
     )
     return view.to_dict()
+
+
+def _holidays_input(country: str | None, team_id: int | None) -> InputBlock:
+    return InputBlock(
+        block_id=block_id(HOLIDAYS_BLOCK, team_id),
+        label="Public holidays of (country code)",
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=HOLIDAYS_ACTION,
+            initial_value=country or None,
+            max_length=8,
+            placeholder="e.g. CN, US, DE",
+        ),
+        hint=(
+            "On those holidays no prompt, reminder or digest goes out; the check-in moves to "
+            "the next working day. To skip one week, type /okr pause next week."
+        ),
+    )
+
+
+def holidays_error(typed: str) -> str:
+    return (
+        f"No country calendar has the code “{truncate(typed, 20)}”: type a country code "
+        "such as CN, US, DE or GB, or leave it empty for none."
+    )
+
+
+def _read_country(
+    values: Mapping[str, Any], block: str, fallback: str | None, errors: dict[str, str]
+) -> str | None:
+    """The holiday country typed (as its `holidays` code); `fallback` when the block is
+    missing (a modal from before the field) or what was typed is no country's code."""
+    if block not in values:
+        return fallback
+    typed = str(_state(values, block, HOLIDAYS_ACTION).get("value") or "").strip()
+    if not typed:
+        return None
+    code = country_code(typed)
+    if code is None:
+        errors[block] = holidays_error(typed)
+        return fallback
+    return code
 
 
 def _weekday_option(day: int) -> Option:
@@ -636,10 +686,14 @@ def read_rhythm(
 
 
 def read_team_form(
-    values: Mapping[str, Any], team_id: int | None = None, current: TeamRhythm | None = None
+    values: Mapping[str, Any],
+    team_id: int | None = None,
+    current: TeamRhythm | None = None,
+    current_country: str | None = None,
 ) -> tuple[TeamForm, dict[str, str]]:
     """The submitted form and field errors by block id (empty when it may be saved).
-    `current` is the rhythm to keep where a submission lacks its fields (see read_rhythm)."""
+    `current` is the rhythm (`current_country` the holiday country) to keep where a
+    submission lacks its fields (see read_rhythm)."""
     rhythm, rhythm_errors = read_rhythm(values, team_id, current)
     errors: dict[str, str] = {}
     ids = {base: field_block(values, base, team_id) for base in _INPUTS}
@@ -665,7 +719,8 @@ def read_team_form(
         errors[ids[TIMEZONE_BLOCK]] = "Pick a time zone from the list (type a city to search)."
         timezone = None
     errors.update(rhythm_errors)  # below the other fields in the modal
-    form = TeamForm(name, channel_id, leads, members, timezone, rhythm)
+    country = _read_country(values, ids[HOLIDAYS_BLOCK], current_country, errors)
+    form = TeamForm(name, channel_id, leads, members, timezone, rhythm, country)
     return form, errors
 
 

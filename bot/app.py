@@ -20,6 +20,7 @@ from handlers import (
     objective_edit,
     objective_set,
     okr_command,
+    pause,
     team,
 )
 from handlers import rhythm as rhythm_handlers
@@ -41,6 +42,7 @@ MODULES = (
     team,
     cycle,
     rhythm_handlers,
+    pause,
     okr_command,
     app_home,
     fallback,
@@ -59,6 +61,7 @@ def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
             *team.VERBS,
             *cycle.VERBS,
             *rhythm_handlers.VERBS,
+            *pause.VERBS,
         ]
     )
     home = app_home.Home(deps, [verb.help for verb in verbs])

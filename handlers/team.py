@@ -38,6 +38,7 @@ from handlers.viewer import user_of, workspace_of
 from storage.context import Deps
 from storage.engine import IntegrityError
 from storage.models import Team
+from storage.team_calendar import set_holiday_country
 from storage.teams import (
     TeamNotFound,
     get_team,
@@ -89,6 +90,7 @@ async def settings_of(deps: Deps, ws: str, team: Team) -> modal.TeamSettings:
         members=tuple(members),
         timezone=team.timezone,
         rhythm=rhythm_of(team),
+        holiday_country=team.holiday_country,
     )
 
 
@@ -198,7 +200,8 @@ async def on_submit(
         # Fields missing from the submission (a modal opened before they existed) keep
         # the team's values.
         current = rhythm_of(existing) if existing is not None else None
-        form, errors = modal.read_team_form(values, meta.team_id, current)
+        country = existing.holiday_country if existing is not None else None
+        form, errors = modal.read_team_form(values, meta.team_id, current, country)
         same_name = await team_by_name(session, ws, form.name) if form.name else None
     if existing is not None and not await can_edit_team(
         client, deps, ws, user_id, team_id=existing.id or 0
@@ -248,6 +251,7 @@ async def store_and_notify(
                 now=now,
                 rhythm=form.rhythm,
             )
+            await set_holiday_country(session, team, form.holiday_country)
             await session.commit()
     except (IntegrityError, TeamNotFound) as exc:
         log.warning("team %r not saved for %s/%s: %r", form.name, ws, user_id, exc)

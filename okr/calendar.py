@@ -126,3 +126,57 @@ def digest_wanted(
         replaced_by_close(digest_day, close_days)
         or empty_first_week(digest_day, cycle_start, reported)
     )
+
+
+# --------------------------------------------------------------------------- pausing a week
+
+#: `/okr pause`'s week words, and its word to lift pauses.
+THIS_WEEK, NEXT_WEEK, OFF = "this week", "next week", "off"
+
+
+@dataclass(frozen=True)
+class PauseAsk:
+    """What `/okr pause ...` asks: a week (its words or a day in it), lifting the pauses
+    (`off`), or neither (show them); and the team named after it, if any."""
+
+    when: str | date | None
+    off: bool
+    team: str
+
+
+def read_pause(text: str) -> PauseAsk:
+    """ "next week Nordics" -> (next week, team "Nordics"); "2026-12-07" -> that day's
+    week; "off" -> lift; "" -> show. ValueError for a date that is no date."""
+    words = text.split()
+    lowered = [w.lower() for w in words]
+    if lowered[:1] == [OFF]:
+        return PauseAsk(None, True, " ".join(words[1:]))
+    if " ".join(lowered[:2]) in (THIS_WEEK, NEXT_WEEK):
+        return PauseAsk(" ".join(lowered[:2]), False, " ".join(words[2:]))
+    if words and words[0][:1].isdigit():
+        try:
+            day = date.fromisoformat(words[0])
+        except ValueError:
+            raise ValueError(f"{words[0]} is not a date like 2026-12-07") from None
+        return PauseAsk(day, False, " ".join(words[1:]))
+    return PauseAsk(None, False, " ".join(words))
+
+
+def paused_monday(when: str | date, today: date) -> date:
+    """The Monday of the week asked for, seen from `today` (the team's local date)."""
+    if when == THIS_WEEK:
+        return week_start(today)
+    if when == NEXT_WEEK:
+        return week_start(today) + timedelta(days=7)
+    assert isinstance(when, date)
+    return week_start(when)
+
+
+def pause_problem(monday: date, today: date, cycle_start: date, cycle_end: date) -> str | None:
+    """Why that week cannot be paused: it is over, or it lies outside the current cycle
+    (its prompts belong to a cycle not started, whose leads may see it otherwise)."""
+    if monday < week_start(today):
+        return "over"
+    if monday + timedelta(days=6) < cycle_start or monday > cycle_end:
+        return "outside"
+    return None

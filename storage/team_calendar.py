@@ -96,3 +96,10 @@ async def reported_in_cycle(
         .limit(1)
     )
     return row.first() is not None
+
+
+async def set_holiday_country(session: AsyncSession, team: Team, country: str | None) -> None:
+    """The country whose public holidays the team does not work (None: none). No commit."""
+    team.holiday_country = country
+    session.add(team)
+    await session.flush()
