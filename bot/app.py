@@ -15,6 +15,7 @@ from handlers import (
     checkin,
     context,
     cycle,
+    export,
     fallback,
     listing,
     objective_edit,
@@ -43,6 +44,7 @@ MODULES = (
     cycle,
     rhythm_handlers,
     pause,
+    export,
     okr_command,
     app_home,
     fallback,
@@ -62,6 +64,7 @@ def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
             *cycle.VERBS,
             *rhythm_handlers.VERBS,
             *pause.VERBS,
+            *export.VERBS,
         ]
     )
     home = app_home.Home(deps, [verb.help for verb in verbs])
