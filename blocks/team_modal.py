@@ -46,6 +46,7 @@ from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
 from okr.calendar import country_code
+from okr.local_times import AWAKE_TEXT, asleep, digest_times, own_time_outside, place, times_line
 from okr.rhythm import is_hhmm, parse_hhmm
 from okr.team_rhythm import DEFAULT_RHYTHM, WEEKDAYS, TeamRhythm, is_weekday
 
@@ -68,6 +69,7 @@ NUDGE_TIME_BLOCK = "team_nudge_time"
 DIGEST_DAY_BLOCK = "team_digest_day"
 DIGEST_TIME_BLOCK = "team_digest_time"
 HOLIDAYS_BLOCK = "team_holidays"
+LOCAL_TIMES_BLOCK = "team_local_times"
 
 NAME_ACTION = "name"
 CHANNEL_ACTION = "channel"
@@ -150,6 +152,8 @@ class TeamSettings:
     timezone: str = "UTC"
     rhythm: TeamRhythm = DEFAULT_RHYTHM
     holiday_country: str | None = None
+    #: (user, IANA zone) of the leads and members whose Slack zone the bot knows.
+    zones: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -352,6 +356,11 @@ def team_modal(
         )
     )
     blocks.extend(_rhythm_blocks(settings.rhythm, settings.team_id))
+    blocks.append(
+        local_times_block(
+            settings.rhythm, settings.timezone, dict(settings.zones), now, settings.team_id
+        )
+    )
     blocks.append(_holidays_input(settings.holiday_country, settings.team_id))
     view = View(
         type="modal",
@@ -363,6 +372,63 @@ def team_modal(
         blocks=blocks,
     )
     return view.to_dict()
+
+
+#: The inputs whose change redraws the local times (their blocks dispatch an action).
+LOCAL_TIME_INPUTS = (CHECKIN_TIME_BLOCK, NUDGE_TIME_BLOCK, DIGEST_DAY_BLOCK, DIGEST_TIME_BLOCK)
+MAX_MENTIONS = 8
+
+
+def local_times_text(
+    rhythm: TeamRhythm, team_zone: str, zones: Mapping[str, str], now: datetime
+) -> str:
+    """The digest's local time for each zone of the team, and a warning for each time that
+    reaches someone outside 08:00–19:00 (a warning: saving is still allowed)."""
+    times = digest_times(rhythm, team_zone, zones, now)
+    lines = [times_line("Digest", times)]
+    for t in asleep(times):
+        who = ", ".join(f"<@{u}>" for u in t.people[:MAX_MENTIONS])
+        if len(t.people) > MAX_MENTIONS:
+            who += f" and {len(t.people) - MAX_MENTIONS} more"
+        lines.append(
+            f":warning: The digest reaches {who} at {t.at:%H:%M} ({escape(place(t.zone))}), "
+            f"outside {AWAKE_TEXT}."
+        )
+    own = [("Check-ins", rhythm.checkin_time)]
+    if rhythm.nudge_enabled:
+        own.append(("Reminders", rhythm.nudge_time))
+    for label, at in own:
+        if is_hhmm(at) and own_time_outside(at):
+            lines.append(
+                f":warning: {label} reach everyone at {at} their own time, outside {AWAKE_TEXT}."
+            )
+    return truncate("\n".join(lines), 3000)
+
+
+def local_times_block(
+    rhythm: TeamRhythm,
+    team_zone: str,
+    zones: Mapping[str, str],
+    now: datetime,
+    team_id: int | None = None,
+) -> dict[str, Any]:
+    """The context block under the rhythm that says `local_times_text`."""
+    text = local_times_text(rhythm, team_zone, zones, now)
+    block = ContextBlock(
+        block_id=block_id(LOCAL_TIMES_BLOCK, team_id), elements=[MarkdownTextObject(text=text)]
+    )
+    return block.to_dict()
+
+
+def with_local_times(view: Mapping[str, Any], block: dict[str, Any]) -> dict[str, Any]:
+    """`view` (as Slack sent it in an action) with its local-times block replaced, ready
+    for views.update: what was typed stays, since no other block id changes."""
+    blocks = [
+        block if str(b.get("block_id", "")).startswith(LOCAL_TIMES_BLOCK + ".") else b
+        for b in view["blocks"]
+    ]
+    keys = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    return {**{k: view[k] for k in keys if k in view}, "blocks": blocks}
 
 
 def _holidays_input(country: str | None, team_id: int | None) -> InputBlock:
@@ -418,6 +484,7 @@ def _day_input(
     return InputBlock(
         block_id=block_id(base, team_id),
         label=label,
+        dispatch_action=base in LOCAL_TIME_INPUTS,
         element=StaticSelectElement(
             action_id=action,
             options=[_weekday_option(d) for d in range(len(WEEKDAYS))],
@@ -440,6 +507,7 @@ def _time_input(
         label=label,
         element=TimePickerElement(action_id=action, initial_time=_hhmm_or(at, default)),
         hint=hint,
+        dispatch_action=base in LOCAL_TIME_INPUTS,
     )
 
 
@@ -792,6 +860,7 @@ def team_saved_message(
     timezone: str,
     channel_problem: str | None = None,
     rhythm: TeamRhythm | None = None,
+    local_times: str | None = None,
 ) -> dict[str, Any]:
     """The confirmation to whoever saved the team; `channel_problem` if the post failed."""
     verb = "created" if created else "updated"
@@ -804,6 +873,8 @@ def team_saved_message(
     )
     if rhythm is not None:
         text += f"\n{rhythm_summary(rhythm)}"
+    if local_times:
+        text += f"\n{local_times}"
     if channel_problem:
         text += f"\n:warning: {channel_problem}"
     return {
