@@ -19,6 +19,7 @@ from storage.teams import get_team
 from tests.clock import FakeClock
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
+from tests.forms import fill
 from tests.scenario import BOB, LEAD, ME, SIMPLE, count, create, dms, run, seed_team
 from tests.scenarios.test_rhythm_flow import first_reading, team_with_okrs
 from tests.scenarios.test_teams import _errors, _open, _opened, _submit_filled, _teams
@@ -240,3 +241,53 @@ async def test_an_unknown_holiday_country_is_a_field_error_and_nothing_is_stored
     assert errors == {"team_holidays.new": errors["team_holidays.new"]}
     assert "No country calendar has the code “XX”" in errors["team_holidays.new"]
     assert await _teams(bot) == []
+
+
+async def test_the_team_modal_shows_and_redraws_each_members_local_digest_time(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    slack.add_user(LEAD, tz="Asia/Shanghai")
+    team_id = await seed_team(bot)
+    slack.add_channel("CSALES", name="sales")
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        team = await session.get(Team, team_id)
+        assert team is not None
+        team.timezone = "Asia/Shanghai"
+        session.add(team)
+        await session.commit()
+    for user in (ME, BOB):  # the bot has met them: their zones are cached
+        await driver.command(text="list", user_id=user)
+    await slack.wait_for("users.info", count=2)
+    view = _opened(await _open(driver, slack, user_id=LEAD))
+    [line] = [b for b in view["blocks"] if b.get("block_id") == f"team_local_times.{team_id}"]
+    shown = line["elements"][0]["text"]
+    assert shown.startswith("Digest Fri 16:00 Shanghai · 09:00 Stockholm · 03:00 New York ⚠")
+    assert f"reaches <@{BOB}> at 03:00 (New York)" in shown
+
+    # The lead moves the digest to 21:00: the line is redrawn for the time now chosen.
+    state = fill(view, {f"team_digest_time.{team_id}": "21:00"})
+    before = len(slack.calls_to("views.update"))
+    response = await driver.block_action(
+        "digest_time",
+        user_id=LEAD,
+        block_id=f"team_digest_time.{team_id}",
+        action_type="timepicker",
+        selected_time="21:00",
+        view=view,
+        state_values=state,
+    )
+    assert response.status == 200
+    [update] = (await slack.wait_for("views.update", count=before + 1))[before:]
+    redrawn = json.dumps(update.args["view"], ensure_ascii=False)
+    assert "Digest Fri 21:00 Shanghai ⚠ · 14:00 Stockholm · 08:00 New York" in redrawn
+    assert f"reaches <@{LEAD}> at 21:00 (Shanghai)" in redrawn
+
+    # Saved anyway (a warning, not a refusal); the saved message repeats it.
+    response = await driver.view_submission(view["callback_id"], state, user_id=LEAD, view=view)
+    assert response.json() in (None, {})
+    [saved] = await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == LEAD)
+    assert "Digest Fri 21:00 Shanghai ⚠ · 14:00 Stockholm · 08:00 New York" in saved.args["text"]
+    async with bot.deps.sessions() as session:
+        stored = await session.get(Team, team_id, populate_existing=True)
+    assert stored is not None and stored.digest_time == "21:00"
