@@ -14,8 +14,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.export import CheckInRow, KeyResultRow, ObjectiveRow, RevisionRow
-from storage.models import CheckIn, Cycle, KeyResult, TargetRevision
+from storage.checkins import live_checkins
+from storage.models import Cycle, TargetRevision
 from storage.objectives import (
+    key_results_of,
     objectives_of_cycle,
     objectives_of_teams,
     objectives_owned_or_with_krs_of,
@@ -61,9 +63,12 @@ async def export_rows(
         objectives = await objectives_owned_or_with_krs_of(session, workspace_id, owner, cycle.id)
     else:
         objectives = await objectives_of_cycle(session, workspace_id, cycle.id)
-    krs = await _key_results(session, workspace_id, [o.id for o in objectives if o.id])
+    by_objective_krs = await key_results_of(
+        session, workspace_id, [o.id for o in objectives if o.id]
+    )
+    krs = [kr for group in by_objective_krs.values() for kr in group]
     kr_ids = [kr.id for kr in krs if kr.id is not None]
-    checkins = await _check_ins(session, workspace_id, kr_ids)
+    checkins = await live_checkins(session, workspace_id, kr_ids)
     revisions = await _revisions(session, workspace_id, kr_ids)
     teams = await teams_by_id(session, workspace_id, {o.team_id for o in objectives if o.team_id})
     users = {o.owner_id for o in objectives} | {kr.owner_id for kr in krs}
@@ -132,40 +137,6 @@ async def export_rows(
         for o in objectives
         if o.id is not None
     ]
-
-
-async def _key_results(
-    session: AsyncSession, workspace_id: str, objective_ids: Sequence[int]
-) -> list[KeyResult]:
-    if not objective_ids:
-        return []
-    rows = await session.exec(
-        select(KeyResult)
-        .where(
-            KeyResult.workspace_id == workspace_id,
-            col(KeyResult.objective_id).in_(list(objective_ids)),
-            col(KeyResult.archived_at).is_(None),
-        )
-        .order_by(col(KeyResult.objective_id), col(KeyResult.position), col(KeyResult.id))
-    )
-    return list(rows)
-
-
-async def _check_ins(
-    session: AsyncSession, workspace_id: str, kr_ids: Sequence[int]
-) -> list[CheckIn]:
-    if not kr_ids:
-        return []
-    rows = await session.exec(
-        select(CheckIn)
-        .where(
-            CheckIn.workspace_id == workspace_id,
-            col(CheckIn.key_result_id).in_(list(kr_ids)),
-            col(CheckIn.deleted_at).is_(None),
-        )
-        .order_by(col(CheckIn.created_at), col(CheckIn.id))
-    )
-    return list(rows)
 
 
 async def _revisions(

@@ -163,19 +163,26 @@ async def test_cycle_close_replaces_the_digest_of_its_week(
     assert (row.status, row.error) == ("skipped", "replaced by the cycle-close summary")
 
 
-async def test_a_cycles_empty_first_week_has_no_digest(
-    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
-) -> None:
-    clock.set(datetime(2027, 1, 2, 10, tzinfo=UTC))  # FY2027 Q1 began on Friday 1 Jan
+async def _new_year_team(bot: Runtime, slack: FakeSlack, clock: FakeClock) -> int:
+    """Nordics on 2 Jan 2027 (FY2027 Q1 began on Friday 1 Jan), its digest on Mondays at
+    16:00: 4 Jan is the cycle's fourth day, and not the week of Q4's close."""
+    clock.set(datetime(2027, 1, 2, 10, tzinfo=UTC))
     team_id = await seed_team(bot)
     slack.add_channel("CSALES", name="sales")
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         team = await session.get(Team, team_id)
         assert team is not None
-        team.digest_weekday = 0  # Monday 16:00: 4 Jan is the cycle's fourth day
+        team.digest_weekday = 0
         session.add(team)
         await session.commit()
+    return team_id
+
+
+async def test_a_cycles_empty_first_week_has_no_digest(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    team_id = await _new_year_team(bot, slack, clock)
     await _team_objective(driver, slack, team_id)
     slack.reset()
     first_monday = datetime(2027, 1, 4, 16, 0, tzinfo=UTC)
@@ -194,16 +201,7 @@ async def test_a_cycles_empty_first_week_has_no_digest(
 async def test_a_first_week_with_a_reading_has_its_digest(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2027, 1, 2, 10, tzinfo=UTC))
-    team_id = await seed_team(bot)
-    slack.add_channel("CSALES", name="sales")
-    assert bot.deps is not None
-    async with bot.deps.sessions() as session:
-        team = await session.get(Team, team_id)
-        assert team is not None
-        team.digest_weekday = 0
-        session.add(team)
-        await session.commit()
+    team_id = await _new_year_team(bot, slack, clock)
     await _team_objective(driver, slack, team_id)
     await first_reading(driver, slack, ME, 1)
     slack.reset()
