@@ -73,5 +73,9 @@ def which_team_text(teams: Sequence[str]) -> str:
     return f"You lead several teams ({listed}): add the team's name, e.g. `{example}`."
 
 
+def name_a_team_text() -> str:
+    return "Add the team's name: `/okr pause next week <team>`. Nothing changed."
+
+
 def unknown_team_text(name: str) -> str:
     return f"There is no team called *{escape(name)}*. Nothing changed."

@@ -85,7 +85,7 @@ async def _team(request: CommandRequest, name: str, admin: bool) -> tuple[Team |
         return led[0], ""
     if led:
         return None, text.which_team_text([t.name for t in led])
-    return None, text.not_lead_text(None)
+    return None, text.name_a_team_text() if admin else text.not_lead_text(None)
 
 
 async def _say(request: CommandRequest, message: str) -> None:
