@@ -10,10 +10,14 @@ import pytest
 
 from okr.calendar import (
     NO_DAYS_OFF,
+    PauseAsk,
     WorkCalendar,
     country_code,
     digest_wanted,
     empty_first_week,
+    pause_problem,
+    paused_monday,
+    read_pause,
     replaced_by_close,
     working_slot,
 )
@@ -104,3 +108,35 @@ def test_an_empty_first_week_has_no_digest_until_someone_reports() -> None:
     assert not empty_first_week(date(2027, 1, 8), start, reported=False)
     assert not digest_wanted(date(2027, 1, 8), start, True, [date(2027, 1, 4)])
     assert digest_wanted(date(2027, 1, 8), start, False, [date(2026, 10, 1)])
+
+
+@pytest.mark.parametrize(
+    ("typed", "when", "off", "team"),
+    [
+        ("next week", "next week", False, ""),
+        ("This Week EMEA Sales", "this week", False, "EMEA Sales"),
+        ("2026-12-07 Nordics", date(2026, 12, 7), False, "Nordics"),
+        ("off", None, True, ""),
+        ("off Nordics", None, True, "Nordics"),
+        ("", None, False, ""),
+        ("Nordics", None, False, "Nordics"),
+    ],
+)
+def test_reading_pause(typed: str, when: object, off: bool, team: str) -> None:
+    assert read_pause(typed) == PauseAsk(when, off, team)  # type: ignore[arg-type]
+
+
+def test_a_date_that_is_no_date_is_refused() -> None:
+    with pytest.raises(ValueError, match="is not a date like"):
+        read_pause("2026-13-01")
+
+
+def test_which_week_and_whether_it_may_be_paused() -> None:
+    today = date(2026, 12, 30)  # a Wednesday, FY2026 Q4 ends on Thursday 31 Dec
+    q4 = (date(2026, 10, 1), date(2026, 12, 31))
+    assert paused_monday("this week", today) == date(2026, 12, 28)
+    assert paused_monday("next week", today) == date(2027, 1, 4)
+    assert paused_monday(date(2026, 12, 31), today) == date(2026, 12, 28)
+    assert pause_problem(date(2026, 12, 28), today, *q4) is None
+    assert pause_problem(date(2027, 1, 4), today, *q4) == "outside"
+    assert pause_problem(date(2026, 12, 21), today, *q4) == "over"
