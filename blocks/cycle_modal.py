@@ -23,6 +23,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 from slack_sdk.models.blocks.block_elements import (
+    ConversationFilter,
+    ConversationSelectElement,
     DatePickerElement,
     PlainTextInputElement,
     StaticSelectElement,
@@ -40,11 +42,13 @@ FISCAL_BLOCK = "fiscal_start"
 NAME_BLOCK = "cycle_name"
 START_BLOCK = "cycle_start"
 END_BLOCK = "cycle_end"
+COMPANY_BLOCK = "company_channel"
 
 FISCAL_ACTION = "month"
 NAME_ACTION = "name"
 START_ACTION = "date"
 END_ACTION = "date"
+COMPANY_ACTION = "channel"
 
 MAX_LISTED = 10
 MONTHS = tuple(calendar.month_name[m] for m in range(1, 13))
@@ -80,6 +84,8 @@ class CycleForm:
     name: str
     start: date | None
     end: date | None
+    #: Where the company objectives' cycle-close summary goes (None: the admins, by DM).
+    company_channel: str | None = None
 
     @property
     def wants_custom(self) -> bool:
@@ -91,9 +97,14 @@ def _month_option(month: int) -> Option:
 
 
 def cycle_modal(
-    *, fiscal_start_month: int, current: CycleSpan, custom: Sequence[CycleSpan] = ()
+    *,
+    fiscal_start_month: int,
+    current: CycleSpan,
+    custom: Sequence[CycleSpan] = (),
+    company_channel: str | None = None,
 ) -> dict[str, Any]:
-    """The modal: `current` is today's cycle, `custom` the custom cycles not ended yet."""
+    """The modal: `current` is today's cycle, `custom` the custom cycles not ended yet,
+    `company_channel` where the company objectives' summary goes."""
     blocks: list[Any] = [
         SectionBlock(
             text=MarkdownTextObject(
@@ -112,6 +123,26 @@ def cycle_modal(
                 initial_option=_month_option(fiscal_start_month),
             ),
             hint="Quarters count from this month. Quarters already in use keep their dates.",
+        ),
+        InputBlock(
+            block_id=COMPANY_BLOCK,
+            label="Channel for the company objectives' results",
+            optional=True,
+            element=ConversationSelectElement(
+                action_id=COMPANY_ACTION,
+                initial_conversation=company_channel,
+                placeholder="Pick a channel, e.g. #general",
+                filter=ConversationFilter(
+                    include=["public", "private"],
+                    exclude_bot_users=True,
+                    exclude_external_shared_channels=True,
+                ),
+            ),
+            hint=(
+                "At each cycle's close I post there the company objectives' scores with the "
+                "team objectives aligned to them (invite me first: /invite @okr-bot). Empty: "
+                "I send it to the workspace admins by DM."
+            ),
         ),
         DividerBlock(),
         SectionBlock(
@@ -198,7 +229,9 @@ def read_cycle_form(values: Mapping[str, Any]) -> tuple[CycleForm, dict[str, str
         errors[START_BLOCK] = "Pick the first day with the date picker."
     if bad_end:
         errors[END_BLOCK] = "Pick the last day with the date picker."
-    return CycleForm(month, name, start, end), errors
+    channel = _entry(values, COMPANY_BLOCK, COMPANY_ACTION).get("selected_conversation")
+    company = channel if isinstance(channel, str) and channel else None
+    return CycleForm(month, name, start, end, company), errors
 
 
 def custom_cycle_errors(form: CycleForm, existing: Iterable[ExistingCycle]) -> dict[str, str]:
@@ -210,7 +243,12 @@ def custom_cycle_errors(form: CycleForm, existing: Iterable[ExistingCycle]) -> d
 
 
 def cycle_saved_message(
-    *, fiscal_start_month: int, month_changed: bool, custom: CycleSpan | None, current: CycleSpan
+    *,
+    fiscal_start_month: int,
+    month_changed: bool,
+    custom: CycleSpan | None,
+    current: CycleSpan,
+    company_channel: str | None = None,
 ) -> dict[str, Any]:
     """The confirmation to the admin who saved the modal."""
     month = MONTHS[fiscal_start_month - 1]
@@ -222,5 +260,11 @@ def cycle_saved_message(
     if custom is not None:
         lines.append(f"Custom cycle {span_text(custom)} created.")
     lines.append(f"Current cycle: {span_text(current)}.")
+    lines.append(
+        f"The company objectives' results go to <#{company_channel}> at each cycle's close."
+        if company_channel
+        else "The company objectives' results go to the workspace admins by DM at each "
+        "cycle's close."
+    )
     text = truncate("\n".join(lines), 3000)
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}

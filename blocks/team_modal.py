@@ -45,6 +45,8 @@ from slack_sdk.models.blocks.block_elements import (
 from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
+from okr.calendar import country_code
+from okr.local_times import AWAKE_TEXT, asleep, digest_times, own_time_outside, place, times_line
 from okr.rhythm import is_hhmm, parse_hhmm
 from okr.team_rhythm import DEFAULT_RHYTHM, WEEKDAYS, TeamRhythm, is_weekday
 
@@ -66,6 +68,8 @@ NUDGE_DAY_BLOCK = "team_nudge_day"
 NUDGE_TIME_BLOCK = "team_nudge_time"
 DIGEST_DAY_BLOCK = "team_digest_day"
 DIGEST_TIME_BLOCK = "team_digest_time"
+HOLIDAYS_BLOCK = "team_holidays"
+LOCAL_TIMES_BLOCK = "team_local_times"
 
 NAME_ACTION = "name"
 CHANNEL_ACTION = "channel"
@@ -78,6 +82,7 @@ NUDGE_DAY_ACTION = "nudge_day"
 NUDGE_TIME_ACTION = "nudge_time"
 DIGEST_DAY_ACTION = "digest_day"
 DIGEST_TIME_ACTION = "digest_time"
+HOLIDAYS_ACTION = "holiday_country"
 
 #: The value of the reminder checkbox's one option.
 NUDGE_ON = "on"
@@ -115,6 +120,7 @@ _INPUTS = (
     NUDGE_TIME_BLOCK,
     DIGEST_DAY_BLOCK,
     DIGEST_TIME_BLOCK,
+    HOLIDAYS_BLOCK,
 )
 
 _WEEKDAY_VALUES = tuple(str(day) for day in range(len(WEEKDAYS)))
@@ -145,6 +151,9 @@ class TeamSettings:
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
     rhythm: TeamRhythm = DEFAULT_RHYTHM
+    holiday_country: str | None = None
+    #: (user, IANA zone) of the leads and members whose Slack zone the bot knows.
+    zones: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,8 @@ class TeamForm:
     members: tuple[str, ...]
     timezone: str | None
     rhythm: TeamRhythm = DEFAULT_RHYTHM
+    #: The `holidays` country code whose public holidays the team does not work (None: none).
+    holiday_country: str | None = None
 
 
 # --------------------------------------------------------------------------- time zones
@@ -345,6 +356,12 @@ def team_modal(
         )
     )
     blocks.extend(_rhythm_blocks(settings.rhythm, settings.team_id))
+    blocks.append(
+        local_times_block(
+            settings.rhythm, settings.timezone, dict(settings.zones), now, settings.team_id
+        )
+    )
+    blocks.append(_holidays_input(settings.holiday_country, settings.team_id))
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -355,6 +372,105 @@ def team_modal(
         blocks=blocks,
     )
     return view.to_dict()
+
+
+#: The inputs whose change redraws the local times (their blocks dispatch an action).
+LOCAL_TIME_INPUTS = (CHECKIN_TIME_BLOCK, NUDGE_TIME_BLOCK, DIGEST_DAY_BLOCK, DIGEST_TIME_BLOCK)
+MAX_MENTIONS = 8
+
+
+def local_times_text(
+    rhythm: TeamRhythm, team_zone: str, zones: Mapping[str, str], now: datetime
+) -> str:
+    """The digest's local time for each zone of the team, and a warning for each time that
+    reaches someone outside 08:00–19:00 (a warning: saving is still allowed)."""
+    times = digest_times(rhythm, team_zone, zones, now)
+    lines = [times_line("Digest", times)]
+    for t in asleep(times):
+        who = ", ".join(f"<@{u}>" for u in t.people[:MAX_MENTIONS])
+        if len(t.people) > MAX_MENTIONS:
+            who += f" and {len(t.people) - MAX_MENTIONS} more"
+        lines.append(
+            f":warning: The digest reaches {who} at {t.at:%H:%M} ({escape(place(t.zone))}), "
+            f"outside {AWAKE_TEXT}."
+        )
+    own = [("Check-ins", rhythm.checkin_time)]
+    if rhythm.nudge_enabled:
+        own.append(("Reminders", rhythm.nudge_time))
+    for label, at in own:
+        if is_hhmm(at) and own_time_outside(at):
+            lines.append(
+                f":warning: {label} reach everyone at {at} their own time, outside {AWAKE_TEXT}."
+            )
+    return truncate("\n".join(lines), 3000)
+
+
+def local_times_block(
+    rhythm: TeamRhythm,
+    team_zone: str,
+    zones: Mapping[str, str],
+    now: datetime,
+    team_id: int | None = None,
+) -> dict[str, Any]:
+    """The context block under the rhythm that says `local_times_text`."""
+    text = local_times_text(rhythm, team_zone, zones, now)
+    block = ContextBlock(
+        block_id=block_id(LOCAL_TIMES_BLOCK, team_id), elements=[MarkdownTextObject(text=text)]
+    )
+    return block.to_dict()
+
+
+def with_local_times(view: Mapping[str, Any], block: dict[str, Any]) -> dict[str, Any]:
+    """`view` (as Slack sent it in an action) with its local-times block replaced, ready
+    for views.update: what was typed stays, since no other block id changes."""
+    blocks = [
+        block if str(b.get("block_id", "")).startswith(LOCAL_TIMES_BLOCK + ".") else b
+        for b in view["blocks"]
+    ]
+    keys = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    return {**{k: view[k] for k in keys if k in view}, "blocks": blocks}
+
+
+def _holidays_input(country: str | None, team_id: int | None) -> InputBlock:
+    return InputBlock(
+        block_id=block_id(HOLIDAYS_BLOCK, team_id),
+        label="Public holidays of (country code)",
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=HOLIDAYS_ACTION,
+            initial_value=country or None,
+            max_length=8,
+            placeholder="e.g. CN, US, DE",
+        ),
+        hint=(
+            "On those holidays no prompt, reminder or digest goes out; the check-in moves to "
+            "the next working day. To skip one week, type /okr pause next week."
+        ),
+    )
+
+
+def holidays_error(typed: str) -> str:
+    return (
+        f"No country calendar has the code “{truncate(typed, 20)}”: type a country code "
+        "such as CN, US, DE or GB, or leave it empty for none."
+    )
+
+
+def _read_country(
+    values: Mapping[str, Any], block: str, fallback: str | None, errors: dict[str, str]
+) -> str | None:
+    """The holiday country typed (as its `holidays` code); `fallback` when the block is
+    missing (a modal from before the field) or what was typed is no country's code."""
+    if block not in values:
+        return fallback
+    typed = str(_state(values, block, HOLIDAYS_ACTION).get("value") or "").strip()
+    if not typed:
+        return None
+    code = country_code(typed)
+    if code is None:
+        errors[block] = holidays_error(typed)
+        return fallback
+    return code
 
 
 def _weekday_option(day: int) -> Option:
@@ -368,6 +484,7 @@ def _day_input(
     return InputBlock(
         block_id=block_id(base, team_id),
         label=label,
+        dispatch_action=base in LOCAL_TIME_INPUTS,
         element=StaticSelectElement(
             action_id=action,
             options=[_weekday_option(d) for d in range(len(WEEKDAYS))],
@@ -390,6 +507,7 @@ def _time_input(
         label=label,
         element=TimePickerElement(action_id=action, initial_time=_hhmm_or(at, default)),
         hint=hint,
+        dispatch_action=base in LOCAL_TIME_INPUTS,
     )
 
 
@@ -636,10 +754,14 @@ def read_rhythm(
 
 
 def read_team_form(
-    values: Mapping[str, Any], team_id: int | None = None, current: TeamRhythm | None = None
+    values: Mapping[str, Any],
+    team_id: int | None = None,
+    current: TeamRhythm | None = None,
+    current_country: str | None = None,
 ) -> tuple[TeamForm, dict[str, str]]:
     """The submitted form and field errors by block id (empty when it may be saved).
-    `current` is the rhythm to keep where a submission lacks its fields (see read_rhythm)."""
+    `current` is the rhythm (`current_country` the holiday country) to keep where a
+    submission lacks its fields (see read_rhythm)."""
     rhythm, rhythm_errors = read_rhythm(values, team_id, current)
     errors: dict[str, str] = {}
     ids = {base: field_block(values, base, team_id) for base in _INPUTS}
@@ -665,7 +787,8 @@ def read_team_form(
         errors[ids[TIMEZONE_BLOCK]] = "Pick a time zone from the list (type a city to search)."
         timezone = None
     errors.update(rhythm_errors)  # below the other fields in the modal
-    form = TeamForm(name, channel_id, leads, members, timezone, rhythm)
+    country = _read_country(values, ids[HOLIDAYS_BLOCK], current_country, errors)
+    form = TeamForm(name, channel_id, leads, members, timezone, rhythm, country)
     return form, errors
 
 
@@ -737,6 +860,7 @@ def team_saved_message(
     timezone: str,
     channel_problem: str | None = None,
     rhythm: TeamRhythm | None = None,
+    local_times: str | None = None,
 ) -> dict[str, Any]:
     """The confirmation to whoever saved the team; `channel_problem` if the post failed."""
     verb = "created" if created else "updated"
@@ -749,6 +873,8 @@ def team_saved_message(
     )
     if rhythm is not None:
         text += f"\n{rhythm_summary(rhythm)}"
+    if local_times:
+        text += f"\n{local_times}"
     if channel_problem:
         text += f"\n:warning: {channel_problem}"
     return {

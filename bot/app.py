@@ -15,12 +15,14 @@ from handlers import (
     checkin,
     context,
     cycle,
+    export,
     fallback,
     kr_rows,
     listing,
     objective_edit,
     objective_set,
     okr_command,
+    pause,
     team,
 )
 from handlers import rhythm as rhythm_handlers
@@ -43,6 +45,8 @@ MODULES = (
     team,
     cycle,
     rhythm_handlers,
+    pause,
+    export,
     okr_command,
     app_home,
     fallback,
@@ -61,6 +65,8 @@ def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
             *team.VERBS,
             *cycle.VERBS,
             *rhythm_handlers.VERBS,
+            *pause.VERBS,
+            *export.VERBS,
         ]
     )
     home = app_home.Home(deps, [verb.help for verb in verbs])

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import logs
+from bot import export_cli, logs
 from bot.config import ConfigError, Settings, load_settings, normalise_database_url
 from bot.doctor import run_doctor
 from bot.runtime import Runtime, StartupError, _reason, serve
@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("job", choices=NAMES, help="the job to run (see below)")
     run.add_argument("--team", help="only this team (by name)")
     run.add_argument("--at", type=_instant, help="ISO-8601 time to run as of (default: now)")
+    export = sub.add_parser("export", help="write a cycle's OKRs and check-ins as CSV or JSON")
+    export.add_argument("--format", choices=export_cli.FORMATS, default="csv")
+    export.add_argument("--cycle", help="the cycle by name, e.g. 'FY2027 Q1' (default: current)")
+    export.add_argument("--team", help="only this team (by name)")
+    export.add_argument("--workspace", help="the workspace id, when several share the database")
+    export.add_argument("--out", help="the file to write (default: standard output)")
     return parser
 
 
@@ -104,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
             print(f"{args.job} as of {at.isoformat()}: {summary or 'nothing due'}")
             return 0
+        if command == "export":
+            return _export(settings, args)
         if command == "migrate":
             asyncio.run(_migrate(settings.database_url))
             print(f"database migrated to {head_revision()}")
@@ -151,6 +159,28 @@ async def _migrate(url: str) -> None:
         ) from exc
     finally:
         await engine.dispose()
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    """`okr-bot export`: the file to --out (and one line saying what it holds), or stdout."""
+    done = asyncio.run(
+        export_cli.export(
+            settings,
+            fmt=args.format,
+            now=datetime.now(UTC),
+            cycle=args.cycle,
+            team=args.team,
+            workspace=args.workspace,
+        )
+    )
+    if args.out is None:
+        sys.stdout.buffer.write(done.body)
+        sys.stdout.flush()
+        return 0
+    with open(args.out, "wb") as out:
+        out.write(done.body)
+    print(f"{done.cycle}: {done.objectives} objectives written to {args.out}")
+    return 0
 
 
 def _doctor() -> int:

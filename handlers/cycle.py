@@ -1,4 +1,5 @@
-"""`/okr cycle`: workspace admins set the fiscal-year start month and add custom cycles.
+"""`/okr cycle`: workspace admins set the fiscal-year start month, add custom cycles and
+pick the company channel (where the company objectives' cycle-close summary goes).
 
 Others get an ephemeral "only workspace admins" answer. A submission is validated before
 the ack (admin again, month, custom cycle rules against the stored cycles); on errors the
@@ -19,7 +20,7 @@ from blocks.team_modal import known_zone
 from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import is_admin, person
-from handlers.team import dm
+from handlers.team import channel_error, dm
 from handlers.viewer import user_of, workspace_of
 from okr.cycles import CycleSpan, today_in
 from storage.context import Deps
@@ -32,7 +33,7 @@ from storage.cycles import (
 )
 from storage.engine import IntegrityError
 from storage.models import Cycle
-from storage.workspaces import ensure_workspace
+from storage.workspaces import ensure_workspace, set_company_channel
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ async def cycle_verb(request: CommandRequest) -> None:
         fiscal_start_month=workspace.fiscal_year_start_month,
         current=span_of(current),
         custom=[span_of(c) for c in upcoming],
+        company_channel=workspace.company_channel_id,
     )
     await client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
@@ -85,6 +87,10 @@ async def on_submit(
             existing = await cycle_conflicts(session, ws, form.name, form.start, form.end)
         for block, message in modal.custom_cycle_errors(form, existing).items():
             errors.setdefault(block, message)
+    if form.company_channel and modal.COMPANY_BLOCK not in errors:
+        problem = await channel_error(client, form.company_channel)
+        if problem:
+            errors[modal.COMPANY_BLOCK] = problem
     if errors or form.fiscal_start_month is None:
         await ack(response_action="errors", errors=errors)
         return
@@ -95,6 +101,8 @@ async def on_submit(
             workspace = await ensure_workspace(session, ws, deps.clock())
             changed = workspace.fiscal_year_start_month != form.fiscal_start_month
             await set_fiscal_start(session, ws, form.fiscal_start_month)
+            if modal.COMPANY_BLOCK in values:  # a modal from before the field keeps it
+                await set_company_channel(session, ws, form.company_channel)
             custom = None
             if form.wants_custom and form.start is not None and form.end is not None:
                 custom = await create_custom_cycle(session, ws, form.name, form.start, form.end)
@@ -113,6 +121,7 @@ async def on_submit(
         month_changed=changed,
         custom=span_of(custom) if custom is not None else None,
         current=span_of(current),
+        company_channel=form.company_channel,
     )
     await dm(client, user_id, message)
 

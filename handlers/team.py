@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -38,6 +39,8 @@ from handlers.viewer import user_of, workspace_of
 from storage.context import Deps
 from storage.engine import IntegrityError
 from storage.models import Team
+from storage.rhythm import people
+from storage.team_calendar import set_holiday_country
 from storage.teams import (
     TeamNotFound,
     get_team,
@@ -57,8 +60,25 @@ log = logging.getLogger(__name__)
 #: How Slack sends a channel typed into a slash command: <#C123|name> (or <#C123>).
 CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 
+#: The rhythm inputs that redraw the local times when changed (modal.LOCAL_TIME_INPUTS).
+RHYTHM_ACTIONS = re.compile(
+    "^("
+    + "|".join(
+        (
+            modal.CHECKIN_TIME_ACTION,
+            modal.NUDGE_TIME_ACTION,
+            modal.DIGEST_DAY_ACTION,
+            modal.DIGEST_TIME_ACTION,
+        )
+    )
+    + ")$"
+)
+RHYTHM_BLOCKS = re.compile(r"^(" + "|".join(modal.LOCAL_TIME_INPUTS) + r")\.")
+
 #: Seconds the channel check may take before the ack; Slack allows 3 s for the whole ack.
 CHANNEL_CHECK_BUDGET_S = 1.5
+#: Members whose zone the saved message looks up at most (users.info each, after the ack).
+MAX_LOOKUPS = 50
 
 
 def unescape(text: str) -> str:
@@ -77,11 +97,21 @@ async def choices(
     return picked[: modal.MAX_PICK_TEAMS], len(picked)
 
 
+async def zones_of(deps: Deps, ws: str, users: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(user, zone) of the people whose Slack time zone the bot has cached."""
+    async with deps.sessions() as session:
+        known = await people(session, ws, users)
+    return tuple(
+        (u, str(known[u].tz)) for u in users if u in known and modal.known_zone(known[u].tz)
+    )
+
+
 async def settings_of(deps: Deps, ws: str, team: Team) -> modal.TeamSettings:
     assert team.id is not None
     async with deps.sessions() as session:
         leads, members = await team_roster(session, ws, team.id)
     return modal.TeamSettings(
+        zones=await zones_of(deps, ws, members),
         team_id=team.id,
         name=team.name,
         channel_id=team.channel_id,
@@ -89,6 +119,7 @@ async def settings_of(deps: Deps, ws: str, team: Team) -> modal.TeamSettings:
         members=tuple(members),
         timezone=team.timezone,
         rhythm=rhythm_of(team),
+        holiday_country=team.holiday_country,
     )
 
 
@@ -98,7 +129,10 @@ async def new_settings(
     """A new team's modal: the author as lead, in their Slack time zone."""
     author = await person(client, deps, ws, user_id)
     tz = author.tz if modal.known_zone(author.tz) else deps.default_timezone
-    return modal.TeamSettings(name=name[: modal.MAX_NAME], leads=(user_id,), timezone=tz)
+    zones = ((user_id, tz),) if author.tz else ()
+    return modal.TeamSettings(
+        name=name[: modal.MAX_NAME], leads=(user_id,), timezone=tz, zones=zones
+    )
 
 
 async def team_verb(request: CommandRequest) -> None:
@@ -170,6 +204,31 @@ async def on_pick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         log.info("team picker: views.update failed: %s", exc.response.get("error"))
 
 
+async def on_rhythm_change(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx
+) -> None:
+    """A day or time of the rhythm changed in the open modal: redraw the line saying when
+    the digest reaches each member, and the warnings, for the times now chosen."""
+    await ack()
+    view = body.get("view") or {}
+    values = (view.get("state") or {}).get("values") or {}
+    try:
+        meta = modal.read_metadata(view.get("private_metadata"))
+    except ValueError:
+        return
+    form, _ = modal.read_team_form(values, meta.team_id)
+    roster = [*form.leads, *form.members]
+    zones = dict(await zones_of(ctx.deps, workspace_of(body), roster))
+    zone = form.timezone or ctx.deps.default_timezone
+    block = modal.local_times_block(form.rhythm, zone, zones, ctx.deps.clock(), meta.team_id)
+    try:
+        await client.views_update(
+            view_id=view.get("id"), hash=view.get("hash"), view=modal.with_local_times(view, block)
+        )
+    except SlackApiError as exc:
+        log.info("team rhythm redraw: views.update failed: %s", exc.response.get("error"))
+
+
 async def on_timezone_options(ack: AsyncAck, body: dict[str, Any], ctx: Ctx) -> None:
     await ack(options=modal.timezone_options(str(body.get("value") or ""), ctx.deps.clock()))
 
@@ -198,7 +257,8 @@ async def on_submit(
         # Fields missing from the submission (a modal opened before they existed) keep
         # the team's values.
         current = rhythm_of(existing) if existing is not None else None
-        form, errors = modal.read_team_form(values, meta.team_id, current)
+        country = existing.holiday_country if existing is not None else None
+        form, errors = modal.read_team_form(values, meta.team_id, current, country)
         same_name = await team_by_name(session, ws, form.name) if form.name else None
     if existing is not None and not await can_edit_team(
         client, deps, ws, user_id, team_id=existing.id or 0
@@ -248,6 +308,7 @@ async def store_and_notify(
                 now=now,
                 rhythm=form.rhythm,
             )
+            await set_holiday_country(session, team, form.holiday_country)
             await session.commit()
     except (IntegrityError, TeamNotFound) as exc:
         log.warning("team %r not saved for %s/%s: %r", form.name, ws, user_id, exc)
@@ -257,6 +318,7 @@ async def store_and_notify(
         )
         await dm(client, user_id, {"text": text})
         return
+    roster = [*form.leads, *form.members]
     problem = None
     if form.channel_id and (old is None or old.channel_id != form.channel_id):
         error = await post(
@@ -279,8 +341,23 @@ async def store_and_notify(
         timezone=team.timezone,
         channel_problem=problem,
         rhythm=form.rhythm,
+        local_times=modal.local_times_text(
+            form.rhythm, team.timezone, await _fresh_zones(client, deps, ws, roster), now
+        ),
     )
     await dm(client, user_id, message)
+
+
+async def _fresh_zones(
+    client: AsyncWebClient, deps: Deps, ws: str, users: Sequence[str]
+) -> dict[str, str]:
+    """Each member's Slack time zone, looked up when not cached (after the ack)."""
+    found = {}
+    for user in users[:MAX_LOOKUPS]:
+        tz = (await person(client, deps, ws, user)).tz
+        if modal.known_zone(tz):
+            found[user] = str(tz)
+    return found
 
 
 async def lead_timezone(client: AsyncWebClient, deps: Deps, ws: str, leads: tuple[str, ...]) -> str:
@@ -305,6 +382,7 @@ VERBS = (
 def register(app: AsyncApp, ctx: Ctx) -> None:
     app.action(modal.PICK_ACTION)(on_pick)
     app.options(modal.TIMEZONE_ACTION)(on_timezone_options)
+    app.action({"action_id": RHYTHM_ACTIONS, "block_id": RHYTHM_BLOCKS})(on_rhythm_change)
     app.view(modal.CALLBACK_ID)(on_submit)
 
 

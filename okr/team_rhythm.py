@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from okr.rhythm import Slot, is_hhmm, parse_hhmm, weekly_slot
+from okr.calendar import NO_DAYS_OFF, WorkCalendar, working_slot
+from okr.rhythm import Slot, is_hhmm, parse_hhmm
 
 #: Weekday names by `datetime.weekday()`: 0 is Monday.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -50,17 +51,24 @@ class TeamRhythm:
             found.append((wrong, ORDER_ERROR))
         return found
 
-    def checkin_slot(self, now: datetime, zone_name: str) -> Slot:
-        """This week's check-in prompt, read in `zone_name` (the owner's own zone)."""
-        return weekly_slot(now, zone_name, self.checkin_weekday, self.checkin_time)
+    def checkin_slot(
+        self, now: datetime, zone_name: str, calendar: WorkCalendar = NO_DAYS_OFF
+    ) -> Slot | None:
+        """This week's check-in prompt, read in `zone_name` (the owner's own zone), moved
+        off a holiday; None in a paused week (okr.calendar)."""
+        return working_slot(now, zone_name, self.checkin_weekday, self.checkin_time, calendar)
 
-    def nudge_slot(self, now: datetime, zone_name: str) -> Slot:
+    def nudge_slot(
+        self, now: datetime, zone_name: str, calendar: WorkCalendar = NO_DAYS_OFF
+    ) -> Slot | None:
         """This week's reminder to owners who have not checked in."""
-        return weekly_slot(now, zone_name, self.nudge_weekday, self.nudge_time)
+        return working_slot(now, zone_name, self.nudge_weekday, self.nudge_time, calendar)
 
-    def digest_slot(self, now: datetime, zone_name: str) -> Slot:
+    def digest_slot(
+        self, now: datetime, zone_name: str, calendar: WorkCalendar = NO_DAYS_OFF
+    ) -> Slot | None:
         """This week's digest in the team's channel, read in the team's zone."""
-        return weekly_slot(now, zone_name, self.digest_weekday, self.digest_time)
+        return working_slot(now, zone_name, self.digest_weekday, self.digest_time, calendar)
 
     def _checkin_minutes(self) -> int:
         return _minutes(self.checkin_weekday, self.checkin_time)

@@ -11,15 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from okr.calendar import NO_DAYS_OFF, WorkCalendar
 from okr.rhythm import is_resting, local_today
 from okr.team_rhythm import DEFAULT_RHYTHM, TeamRhythm
 from storage.cycles import current_cycle
 from storage.models import Cycle, KeyResult, Objective, Person, Team
 from storage.rhythm import active_krs, home_team, people
+from storage.team_calendar import calendars
 from storage.teams import list_teams, rhythm_of
 
 KRs = list[tuple[KeyResult, Objective]]
@@ -36,6 +38,8 @@ class Owner:
     person: Person | None
     krs: KRs
     cycle_name: str
+    #: Their team's holidays and paused weeks (none outside a team).
+    calendar: WorkCalendar = NO_DAYS_OFF
 
     def resting(self, now: datetime, week: str) -> bool:
         """Away, or skipping `week`: no prompt, no nudge, not counted as missing."""
@@ -90,8 +94,9 @@ class Owners:
             by_owner[kr.owner_id].append((kr, objective))
         homes = await home_team(session, workspace_id, by_owner)
         persons = await people(session, workspace_id, by_owner)
+        days_off = await calendars(session, workspace_id, teams, (now - timedelta(days=8)).date())
         found = (
-            self._owner(user_id, krs, homes.get(user_id), persons.get(user_id), cycles)
+            self._owner(user_id, krs, homes.get(user_id), persons.get(user_id), cycles, days_off)
             for user_id, krs in by_owner.items()
             if _in_team(homes.get(user_id), team_name)
         )
@@ -104,6 +109,7 @@ class Owners:
         team: Team | None,
         person: Person | None,
         cycles: Mapping[str, Cycle],
+        days_off: Mapping[int, WorkCalendar],
     ) -> Owner | None:
         """The owner as the jobs see them; None when Slack said they are gone or they own
         nothing in their team's current cycle."""
@@ -116,7 +122,8 @@ class Owners:
             return None
         zone = person.tz if person is not None and person.tz else team_zone
         rhythm = rhythm_of(team) if team else DEFAULT_RHYTHM
-        return Owner(user_id, rhythm, zone, person, mine, cycle.name)
+        calendar = days_off.get(team.id, NO_DAYS_OFF) if team and team.id else NO_DAYS_OFF
+        return Owner(user_id, rhythm, zone, person, mine, cycle.name, calendar)
 
 
 def _in_team(team: Team | None, team_name: str | None) -> bool:

@@ -83,3 +83,16 @@ async def paused_workspaces(session: AsyncSession) -> list[Workspace]:
         .order_by(col(Workspace.paused_since))
     )
     return [w for w in result.all() if w.paused]
+
+
+async def set_company_channel(
+    session: AsyncSession, workspace_id: str, channel_id: str | None
+) -> None:
+    """Where the company objectives' cycle-close summary goes (None: the admins by DM).
+    Does not commit."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Workspace)
+        .where(col(Workspace.id) == workspace_id)
+        .values(company_channel_id=channel_id)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,5 +1,6 @@
 """Check-in prompts: each owner's prompt at their team's check-in day and time, in their
-own zone, and the prompt again once a snooze of it is over."""
+own zone (on the next working day when that day is a holiday of the team's country; none
+in a week its lead paused), and the prompt again once a snooze of it is over."""
 
 from __future__ import annotations
 
@@ -45,13 +46,14 @@ async def _due_and_snoozed(
 ) -> tuple[list[Due], list[Due]]:
     """Prompts due now, and sent prompts whose snooze is over; a prompt whose window
     closed unsent (after downtime) is recorded as skipped."""
-    slots = {o.user_id: o.rhythm.checkin_slot(now, o.timezone) for o in owners}
-    sent = await deliveries(session, workspace_id, "prompt", {s.period for s in slots.values()})
+    slots = {o.user_id: o.rhythm.checkin_slot(now, o.timezone, o.calendar) for o in owners}
+    periods = {s.period for s in slots.values() if s is not None}
+    sent = await deliveries(session, workspace_id, "prompt", periods)
     due: list[Due] = []
     snoozed: list[Due] = []
     for owner in owners:
         slot = slots[owner.user_id]
-        if owner.resting(now, slot.period):
+        if slot is None or owner.resting(now, slot.period):  # a paused week, or no day left
             continue
         row = sent.get((owner.user_id, slot.period))
         if not ledger.pending(row, now):

@@ -4,9 +4,10 @@ and who has not checked in privately to each lead. `/okr digest` posts it on dem
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from blocks.digest import digest_message, missing_message
+from okr.calendar import empty_first_week, replaced_by_close
 from okr.digest import DigestData, assemble_digest
 from okr.rhythm import DIGEST_WINDOW, State, checked_in_this_week, is_resting, local_today, week_key
 from scheduler import ledger
@@ -17,7 +18,8 @@ from storage.cycles import current_cycle
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
-from storage.rhythm import deliveries, last_checkins, last_sent, people
+from storage.rhythm import deliveries, ended_cycles, last_checkins, last_sent, people
+from storage.team_calendar import calendars, reported_in_cycle
 from storage.teams import leads_of, rhythm_of
 
 
@@ -27,11 +29,18 @@ async def deliver(
     """The digests due now; one whose window closed unsent is recorded as skipped."""
     async with ctx.deps.sessions() as session:
         teams = await teams_for(session, workspace_id, team, with_channel=True)
-        slots = {t.id: rhythm_of(t).digest_slot(now, t.timezone) for t in teams}
+        days_off = await calendars(session, workspace_id, teams, (now - timedelta(days=8)).date())
+        slots = {
+            t.id: slot
+            for t in teams
+            if (slot := rhythm_of(t).digest_slot(now, t.timezone, days_off[t.id])) is not None
+        }
         sent = await deliveries(session, workspace_id, "digest", {s.period for s in slots.values()})
     outcomes = []
     for t in teams:
-        slot = slots[t.id]
+        slot = slots.get(t.id)
+        if slot is None:  # a paused week, or a holiday with no working day left in it
+            continue
         key = ledger.DeliveryKey(workspace_id, "digest", f"team:{t.id}", slot.period)
         if not ledger.pending(sent.get((key.recipient, slot.period)), now):
             continue
@@ -39,8 +48,36 @@ async def deliver(
         if state is State.STALE:
             await ctx.sender.skip_stale(key, slot, now)
         elif state is State.DUE:
+            reason = await _not_wanted(ctx, workspace_id, t, slot.due)
+            if reason is not None:
+                await ledger.mark_skipped(ctx.deps.sessions, key, now=now, reason=reason)
+                continue
             outcomes += await post_digest(ctx, workspace_id, t, now, slot.period)
     return outcomes
+
+
+async def _not_wanted(ctx: Context, workspace_id: str, team: Team, due: datetime) -> str | None:
+    """Why this week's digest is not posted (okr.calendar's rules), or None: a cycle-close
+    summary goes out this week instead, or the cycle's first week has nothing reported."""
+    assert team.id is not None
+    day = local_today(due, team.timezone)
+    async with ctx.deps.sessions() as session:
+        ended = await ended_cycles(
+            session,
+            workspace_id,
+            due - timedelta(days=8),
+            due + timedelta(days=7),
+        )
+        closes = [c.end_date + timedelta(days=1) for c in ended]
+        if replaced_by_close(day, closes):
+            return "replaced by the cycle-close summary"
+        cycle = await current_cycle(session, workspace_id, day)
+        await session.commit()
+        assert cycle.id is not None
+        reported = await reported_in_cycle(session, workspace_id, team.id, cycle.id)
+    if empty_first_week(day, cycle.start_date, reported):
+        return "the cycle's first week, nothing reported yet"
+    return None
 
 
 async def digest_now(ctx: Context, workspace_id: str, team: Team, now: datetime) -> bool:

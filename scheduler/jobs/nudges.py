@@ -1,5 +1,5 @@
-"""The reminder: one nudge on the team's nudge day to owners who were prompted this week
-and have not checked in yet."""
+"""The reminder: one nudge on the team's nudge day (the next working day after a holiday,
+none in a paused week) to owners who were prompted this week and have not checked in yet."""
 
 from __future__ import annotations
 
@@ -26,15 +26,20 @@ async def deliver(
             for o in await ctx.owners.of(session, workspace_id, now, team)
             if o.rhythm.nudge_enabled
         ]
-        slots = {o.user_id: o.rhythm.nudge_slot(now, o.timezone) for o in owners}
+        slots = {
+            o.user_id: slot
+            for o in owners
+            if (slot := o.rhythm.nudge_slot(now, o.timezone, o.calendar)) is not None
+        }
         periods = {s.period for s in slots.values()}
         prompted = await deliveries(session, workspace_id, "prompt", periods)
         nudged = await deliveries(session, workspace_id, "nudge", periods)
-        checked = await last_checkins(session, workspace_id, [o.user_id for o in owners])
+        checked = await last_checkins(session, workspace_id, list(slots))
     items = [
         _nudge(ctx, workspace_id, owner, slots[owner.user_id], now)
         for owner in owners
-        if _wanted(owner, slots[owner.user_id], prompted, nudged, checked.get(owner.user_id), now)
+        if owner.user_id in slots
+        and _wanted(owner, slots[owner.user_id], prompted, nudged, checked.get(owner.user_id), now)
     ]
     return await ctx.sender.deliver_to_people(workspace_id, items)
 
@@ -47,13 +52,15 @@ def _wanted(
     last_checkin: datetime | None,
     now: datetime,
 ) -> bool:
-    """Due now and not nudged yet; prompted this week, not resting, not checked in."""
+    """Due now and not nudged yet; prompted this week before the reminder's time (a prompt
+    a holiday moved past it gets no reminder minutes later), not resting, not checked in."""
     prompt = prompted.get((owner.user_id, slot.period))
     return (
         slot.state(now, PROMPT_WINDOW) is State.DUE
         and ledger.pending(nudged.get((owner.user_id, slot.period)), now)
         and prompt is not None
         and prompt.status == ledger.SENT
+        and (prompt.sent_at is None or prompt.sent_at <= slot.due)
         and not owner.resting(now, slot.period)
         and not checked_in_this_week(last_checkin, now, owner.timezone)
     )
