@@ -70,6 +70,7 @@ from okr.digest import (
     DigestKudos,
     KRStory,
     ObjectiveDigest,
+    WeekPoint,
     Win,
     objective_status,
 )
@@ -320,21 +321,31 @@ def _pct(fraction: float) -> float:
     return fraction * 100 if math.isfinite(fraction) else 0.0
 
 
-def trend_chart(data: DigestData) -> dict[str, Any] | None:
+def trend_chart(points: Sequence[WeekPoint]) -> dict[str, Any] | None:
     """Line chart: the team's progress against pace by cycle week, beside expected."""
-    if len(data.trend) < 2:
+    if len(points) < 2:
         return None
     return charts.series_chart(
         "line",
         "Team progress vs expected, by week",
-        [f"W{point.week}" for point in data.trend],
+        [f"W{point.week}" for point in points],
         [
-            ("Progress %", [_pct(point.progress) for point in data.trend]),
-            ("Expected %", [_pct(point.expected) for point in data.trend]),
+            ("Progress %", [_pct(point.progress) for point in points]),
+            ("Expected %", [_pct(point.expected) for point in points]),
         ],
         x_label="Week of the cycle",
         y_label="% of the cycle's goals",
     )
+
+
+def trend_text(points: Sequence[WeekPoint], weeks: int = CHART_TEXT_WEEKS) -> str:
+    """The trend chart in words: the last `weeks` weeks; empty without a trend."""
+    if len(points) < 2:
+        return ""
+    shown = " · ".join(
+        f"W{p.week} {percent(p.progress)} ({percent(p.expected)})" for p in points[-weeks:]
+    )
+    return f":chart_with_upwards_trend: Progress by week (expected): {shown}"
 
 
 def _rep_name(data: DigestData, owner_id: str) -> str:
@@ -358,13 +369,7 @@ def quota_chart(data: DigestData) -> dict[str, Any] | None:
 
 def charts_text(data: DigestData) -> list[str]:
     """What the charts show, in words (kept when the charts are not drawn)."""
-    lines = []
-    if len(data.trend) >= 2:
-        recent = data.trend[-CHART_TEXT_WEEKS:]
-        weeks = " · ".join(
-            f"W{p.week} {percent(p.progress)} ({percent(p.expected)})" for p in recent
-        )
-        lines.append(f":chart_with_upwards_trend: Progress by week (expected): {weeks}")
+    lines = [trend_text(data.trend)] if len(data.trend) >= 2 else []
     if data.quota_reps:
         shown = data.quota_reps[:CHART_TEXT_REPS]
         reps = " · ".join(
@@ -425,7 +430,7 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
         context(f":memo: {participation_text(data)}"),
     ]
     if with_charts:
-        blocks += [c for c in (trend_chart(data), quota_chart(data)) if c is not None]
+        blocks += [c for c in (trend_chart(data.trend), quota_chart(data)) if c is not None]
     described = charts_text(data)
     if described:
         blocks.append(context("\n".join(described)))
@@ -557,3 +562,21 @@ def _pack_inline(items: Sequence[str], max_blocks: int) -> tuple[list[str], int]
     if current:
         texts.append(current)
     return texts, placed
+
+
+# --- a thread under the digest ---------------------------------------------------------------
+
+
+def discuss_message(title: str, owner_id: str, asked_by: str) -> dict[str, Any]:
+    """The first message of the thread a *Discuss* button opens under the digest: it
+    mentions the KR's owner so they see the question."""
+    kr = user_text(title, KR_CHARS)
+    owner, asker = mention(owner_id), mention(asked_by)
+    if owner_id == asked_by:
+        text = f":speech_balloon: {owner} opened a thread on *{kr}*: what would help?"
+    else:
+        text = (
+            f":speech_balloon: {owner}, {asker} would like to talk about *{kr}*: "
+            "where it stands and what would help."
+        )
+    return {"text": guard(text, 1000), "blocks": [section(text)]}

@@ -15,6 +15,7 @@ from handlers import (
     checkin,
     context,
     cycle,
+    discuss,
     fallback,
     listing,
     objective_edit,
@@ -43,6 +44,7 @@ MODULES = (
     rhythm_handlers,
     okr_command,
     app_home,
+    discuss,
     fallback,
 )
 
