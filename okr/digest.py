@@ -22,9 +22,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from okr.cycles import today_in, zone
+from okr.cycles import zone
 from okr.outline import CheckInNote, KRLine, ObjectiveCard, cycle_days, readings_of
-from okr.periods import Period, PeriodSpan, cycle_periods, period_of_day
+from okr.periods import Period
 from okr.progress import (
     EPS,
     TOO_EARLY_EXPECTED,
@@ -52,7 +52,7 @@ WELL_AHEAD = 1.25
 it is no longer too early to tell (expected >= 0.1, DESIGN.md's "too early")."""
 FORECAST_READINGS = 3
 """Readings a trend needs before the digest says where it lands at cycle end."""
-LAST_WEEK = timedelta(days=7)
+WEEK = LAST_WEEK = timedelta(days=7)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -214,40 +214,40 @@ class DigestData:
     """Owner id -> display name, for chart labels (a chart cannot show a mention)."""
 
 
-def _cycle_week_spans(
-    cycle_start: datetime, cycle_end: datetime, timezone: str
-) -> tuple[date, date, tuple[PeriodSpan, ...]]:
-    """The cycle's first and last local day and its weeks (the quota rule)."""
-    first, last = cycle_days(_aware(cycle_start), _aware(cycle_end), timezone)
-    return first, last, cycle_periods(first, last, Period.WEEK)
+def _wall(moment: datetime, zone_of: datetime, timezone: str | None) -> datetime:
+    """`moment` as naive wall-clock time in `timezone` (else `zone_of`'s time zone), so day
+    counts are calendar days even across a DST change."""
+    tz = zone(timezone) if timezone else _aware(zone_of).tzinfo
+    return _aware(moment).astimezone(tz).replace(tzinfo=None)
 
 
-def cycle_weeks(cycle_start: datetime, cycle_end: datetime, timezone: str = "UTC") -> int:
-    """Weeks in the cycle, counted as its quotas count them: Monday-to-Sunday weeks in the
-    team's time zone, each belonging to the cycle that holds its Thursday (13 for most
-    quarters; 14 when a quarter holds 14 Thursdays). At least 1."""
-    _, _, spans = _cycle_week_spans(cycle_start, cycle_end, timezone)
-    return max(1, len(spans))
+DST_SLACK_DAYS = 2 / 24
+"""Bounds given in UTC of a cycle of whole local days are off by a DST hour at most."""
+
+
+def _days(start: datetime, moment: datetime, timezone: str | None) -> float:
+    """Calendar days from `start` to `moment` (local wall-clock time)."""
+    seconds = (_wall(moment, start, timezone) - _wall(start, start, timezone)).total_seconds()
+    return seconds / 86_400
+
+
+def cycle_weeks(cycle_start: datetime, cycle_end: datetime, timezone: str | None = None) -> int:
+    """Weeks in the cycle: its days / 7 rounded, at least 1: 13 for a quarter of 90 to 94
+    days (ceil said 14 for a 92-day one). A remainder of up to three days belongs to the last
+    week. Days are calendar days in `timezone` (else the zone `cycle_start` is given in):
+    bounds that a DST change put an hour off whole days are rounded."""
+    days = _days(cycle_start, cycle_end, timezone)
+    if days >= 1 and abs(days - round(days)) <= DST_SLACK_DAYS:
+        days = round(days)
+    return max(1, math.floor(days / 7 + 0.5 + EPS))
 
 
 def week_of_cycle(
-    cycle_start: datetime, cycle_end: datetime, at: datetime, timezone: str = "UTC"
+    cycle_start: datetime, cycle_end: datetime, at: datetime, timezone: str | None = None
 ) -> int:
-    """1-based week of the cycle `at` falls in (its Monday-to-Sunday week among
-    `cycle_weeks`), within 1..weeks: the days before the first whole week belong to week 1."""
-    first, last, spans = _cycle_week_spans(cycle_start, cycle_end, timezone)
-    if not spans:
-        return 1
-    today = min(max(_local_day(at, timezone), first), last)
-    span = period_of_day(today, Period.WEEK)
-    for index, candidate in enumerate(spans):
-        if candidate.key == span.key:
-            return index + 1
-    return 1 if today < spans[0].first else len(spans)
-
-
-def _local_day(moment: datetime, timezone: str) -> date:
-    return today_in(timezone, _aware(moment))
+    """1-based week of the cycle `at` falls in (days 0-6 are week 1), within 1..weeks."""
+    week = math.floor(_days(cycle_start, at, timezone) / 7) + 1
+    return min(max(1, week), cycle_weeks(cycle_start, cycle_end, timezone))
 
 
 def objective_status(progress_now: float, expected: float) -> Status | None:
@@ -532,15 +532,13 @@ def weekly_trend(
     cards = [card for card in cards if not card.archived and card.krs]
     if not cards:
         return ()
-    _, _, spans = _cycle_week_spans(cycle_start, cycle_end, timezone)
     now = _aware(at)
+    weeks = cycle_weeks(cycle_start, cycle_end, timezone)
     current = week_of_cycle(cycle_start, cycle_end, at, timezone)
-    moments: list[datetime] = []
-    for span in spans[:current]:
-        end = _end_of_day(span.last, timezone)
-        moments.append(min(end, now))
-    if not moments:
-        return ()
+    moments = [
+        min(_aware(cycle_end) if week == weeks else _aware(cycle_start) + week * WEEK, now)
+        for week in range(1, current + 1)
+    ]
     expected = [expected_progress(cycle_start, cycle_end, m) for m in moments]
     sums = [0.0] * len(moments)
     for card in cards:
@@ -557,10 +555,6 @@ def weekly_trend(
         WeekPoint(index + 1, sums[index] / len(cards), expected[index])
         for index in range(len(moments))
     )
-
-
-def _end_of_day(day: date, timezone: str) -> datetime:
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone(timezone))
 
 
 def _progress_series(kr: KRLine, moments: Sequence[datetime]) -> list[float]:

@@ -161,10 +161,10 @@ def test_progress_at_for_decrease_stay_and_milestone() -> None:
 
 
 def test_week_numbering_is_one_based_and_clamped() -> None:
-    assert cycle_weeks(START, END) == 13  # 91 days from a Monday
+    assert cycle_weeks(START, END) == 13  # 91 days
     assert cycle_weeks(START, START + timedelta(days=28)) == 4
-    # 29 days end on a Monday whose week's Thursday is in the next cycle: still 4 weeks
-    assert cycle_weeks(START, START + timedelta(days=29)) == 4
+    assert cycle_weeks(START, START + timedelta(days=29)) == 4  # a spare day joins week 4
+    assert cycle_weeks(START, START + timedelta(days=32)) == 5  # 4 spare days: a 5th week
     assert cycle_weeks(START, START + timedelta(hours=5)) == 1
     assert week_of_cycle(START, END, START) == 1
     assert week_of_cycle(START, END, day(6) + timedelta(hours=23)) == 1
@@ -178,41 +178,31 @@ def test_week_numbering_is_one_based_and_clamped() -> None:
     assert data.expected == pytest.approx(EXPECTED)
 
 
-@pytest.mark.parametrize(
-    ("first", "last", "weeks"),
-    [
-        # 92 days, Wednesday to Wednesday: 13 Mondays-to-Sundays hold their Thursday in it
-        # (ceil(92 / 7) said 14, the "week 2 of 14" of a 13-week quarter)
-        ((2026, 7, 1), (2026, 9, 30), 13),
-        ((2025, 10, 1), (2025, 12, 31), 13),
-        # Thursday 1 October to Thursday 31 December 2026: 14 Thursdays, 14 weeks
-        ((2026, 10, 1), (2026, 12, 31), 14),
-    ],
-)
-def test_a_quarter_has_the_weeks_its_quotas_have(
-    first: tuple[int, int, int], last: tuple[int, int, int], weeks: int
-) -> None:
-    start = datetime(*first, tzinfo=UTC)
-    end = datetime(*last, tzinfo=UTC) + timedelta(days=1)
-    assert cycle_weeks(start, end) == weeks
-    assert week_of_cycle(start, end, start) == 1
-    assert week_of_cycle(start, end, start + timedelta(days=7)) == 2
-    assert week_of_cycle(start, end, end - timedelta(hours=1)) == weeks
+@pytest.mark.parametrize("days", [90, 91, 92])
+def test_a_quarter_is_13_weeks_and_its_last_days_are_week_13(days: int) -> None:
+    # 1 October to 31 December is 92 days: ceil(92 / 7) said "week 2 of 14"
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    end = start + timedelta(days=days)
+    assert cycle_weeks(start, end) == 13
+    assert week_of_cycle(start, end, start + timedelta(days=8)) == 2
+    assert week_of_cycle(start, end, end - timedelta(hours=1)) == 13
 
 
-def test_weeks_are_the_teams_calendar_weeks_across_dst() -> None:
+def test_weeks_count_calendar_days_across_dst() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     start = datetime(2024, 3, 18, tzinfo=berlin)  # DST begins on 31 March
     end = datetime(2024, 4, 15, tzinfo=berlin)  # 28 calendar days, 27 d 23 h of real time
-    assert cycle_weeks(start, end, "Europe/Berlin") == 4
+    assert cycle_weeks(start, end) == 4
     # Monday 8 April 00:00 in Berlin (22:00 UTC the day before) is day 21: week 4
     at = datetime(2024, 4, 7, 22, 0, tzinfo=UTC)
-    assert week_of_cycle(start, end, at, "UTC") == 3  # still Sunday in UTC
-    assert week_of_cycle(start, end, at, "Europe/Berlin") == 4
-    # DST ends on 27 October: 28 local days are 28 d 1 h, still 4 weeks
+    assert week_of_cycle(start.astimezone(UTC), end.astimezone(UTC), at) == 3  # UTC-based
+    assert week_of_cycle(start, end, at) == 4
+    # the team's zone decides, whatever zone the bounds are given in
+    assert week_of_cycle(start.astimezone(UTC), end.astimezone(UTC), at, "Europe/Berlin") == 4
+    # DST ends on 27 October: 28 local days are 28 d 1 h, still 4 weeks when given in UTC
     autumn = datetime(2024, 10, 14, tzinfo=berlin).astimezone(UTC)
-    november = datetime(2024, 11, 11, tzinfo=berlin).astimezone(UTC)
-    assert cycle_weeks(autumn, november, "Europe/Berlin") == 4
+    assert cycle_weeks(autumn, datetime(2024, 11, 11, tzinfo=berlin).astimezone(UTC)) == 4
+    assert cycle_weeks(autumn, autumn + timedelta(days=32, hours=5)) == 5
 
 
 # --- objectives -----------------------------------------------------------------------------
