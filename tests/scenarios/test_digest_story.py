@@ -265,3 +265,33 @@ async def test_a_refused_chart_posts_the_digest_once_without_it_and_is_remembere
     assert (await run(bot, "digests", friday + timedelta(days=7), clock)).get("sent") == 2
     [later] = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
     assert later.ok and chart_blocks(later) == []
+
+
+async def test_cycle_close_carries_the_cycles_trend_and_falls_back_the_same_way(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    ids_ = await team_of_three(bot, driver, slack, clock)
+    arr = f"kr{ids_['New ARR']}"
+    for week, value in enumerate(("300k", "500k", "900k")):
+        when = MONDAY + timedelta(weeks=3 * week, hours=2)
+        await report(driver, slack, clock, when, ME, **{arr: {"value": value}})
+    slack.reset()
+    new_year = datetime(2027, 1, 1, 16, 0, tzinfo=UTC)  # the day after, at digest time
+    slack.fail(
+        "chat.postMessage",
+        error="invalid_blocks",
+        times=1,
+        match=lambda a: "data_visualization" in json.dumps(a.get("blocks")),
+    )
+    assert await run(bot, "cycle-close", new_year, clock) == {"sent": 1}
+    tried = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == CHANNEL]
+    assert [c.ok for c in tried] == [False, True]
+    [refused] = chart_blocks(tried[0])
+    assert charts.chart_problems(refused) == [] and refused["chart"]["type"] == "line"
+    # 13 weeks: the last one ends with the cycle; the chart's points are its weeks
+    assert refused["chart"]["axis_config"]["categories"] == [f"W{w}" for w in range(1, 14)]
+    [summary] = channel_posts(slack)
+    assert chart_blocks(summary) == []
+    text = body_of(summary)
+    assert "Progress by week (expected): W1 0% (8%)" in text and "W13 " in text
+    assert ids.RETRO_OPEN in text
