@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from okr.cycles import zone
 from okr.outline import CheckInNote, KRLine, ObjectiveCard, cycle_days, readings_of
@@ -148,9 +149,19 @@ class KRStory:
     """The owner's latest note this cycle (raw text; the builder escapes and cuts it)."""
     new_note: bool
     """That note came since the previous digest."""
-    forecast: float | None
-    """Where the least-squares line through its check-ins lands at cycle end (increase /
-    decrease with at least `FORECAST_READINGS` readings); None otherwise."""
+    cycle_start: datetime
+    cycle_end: datetime
+
+    @cached_property
+    def forecast(self) -> float | None:
+        """Where the least-squares line through its check-ins lands at cycle end (increase /
+        decrease with at least `FORECAST_READINGS` readings); None otherwise. Worked out when
+        read: a digest shows a few dozen of the stories it finds."""
+        kr = self.kr
+        if not kr.kind.moves or len(kr.checkins) < FORECAST_READINGS:
+            return None
+        points = [(note.at, note.value) for note in kr.checkins]
+        return forecast(kr.kind, kr.start, kr.target, points, self.cycle_start, self.cycle_end)
 
 
 @dataclass(frozen=True)
@@ -487,10 +498,6 @@ def _story(
         change = after[-1].value - before[-1].value
         if kr.kind is KRKind.MILESTONE:
             change = float((after[-1].value >= 1) - (before[-1].value >= 1))
-    ahead = None
-    if kr.kind.moves and len(notes) >= FORECAST_READINGS:
-        points = [(note.at, note.value) for note in notes]
-        ahead = forecast(kr.kind, kr.start, kr.target, points, cycle_start, cycle_end)
     return KRStory(
         card=card,
         kr=kr,
@@ -499,7 +506,8 @@ def _story(
         first_reading=bool(after) and not before,
         note=latest_note.note if latest_note is not None else None,
         new_note=latest_note is not None and _aware(latest_note.at) > limit,
-        forecast=ahead,
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
     )
 
 
@@ -540,20 +548,25 @@ def weekly_trend(
         for week in range(1, current + 1)
     ]
     expected = [expected_progress(cycle_start, cycle_end, m) for m in moments]
-    sums = [0.0] * len(moments)
+    count = len(moments)
+    sums = [0.0] * count
     for card in cards:
-        totals = [0.0] * len(moments)
+        totals = [0.0] * count
         weight_sum = 0.0
         for kr in card.krs:
             weight = 1.0 if kr.weight is None else float(kr.weight)
             weight_sum += weight
-            for index, value in enumerate(_progress_series(kr, moments)):
-                totals[index] += paced(kr.kind, value, expected[index]) * weight
-        for index in range(len(moments)):
+            series = _progress_series(kr, moments)
+            if kr.kind.holds or kr.kind.per_period:  # `paced`, inlined: the hot loop
+                for index in range(count):
+                    totals[index] += clamp01(series[index]) * expected[index] * weight
+            else:
+                for index in range(count):
+                    totals[index] += clamp01(series[index]) * weight
+        for index in range(count):
             sums[index] += totals[index] / weight_sum if weight_sum > 0 else 0.0
     return tuple(
-        WeekPoint(index + 1, sums[index] / len(cards), expected[index])
-        for index in range(len(moments))
+        WeekPoint(index + 1, sums[index] / len(cards), expected[index]) for index in range(count)
     )
 
 
@@ -576,9 +589,10 @@ def _progress_series(kr: KRLine, moments: Sequence[datetime]) -> list[float]:
                 held += _holds(kr, values[counted])
                 counted += 1
             series.append(held / seen if seen else 0.0)
-        else:
+        else:  # increase / decrease: `progress`, without its checks (the KR was validated)
             value = values[seen - 1] if seen else kr.start
-            series.append(progress(kr.kind, kr.start, kr.target, value))
+            span = kr.target - kr.start
+            series.append((value - kr.start) / span if span else 0.0)
     return series
 
 
