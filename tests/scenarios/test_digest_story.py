@@ -82,6 +82,17 @@ async def report(
     assert response.status == 200 and not response.text.strip(), response.text
 
 
+async def click(driver: SlackDriver, action_id: str, user: str, prompt: Any) -> None:
+    """`user` clicks a button of their Monday prompt `prompt`."""
+    await driver.block_action(
+        action_id,
+        value="",
+        user_id=user,
+        channel_id=prompt.response["channel"],
+        message={"ts": prompt.response["ts"], "text": "prompt"},
+    )
+
+
 def channel_posts(slack: FakeSlack) -> list[Any]:
     return [c for c in slack.calls_to("chat.postMessage") if c.ok and c.args["channel"] == CHANNEL]
 
@@ -131,26 +142,14 @@ async def test_the_digest_tells_the_story_in_units(
     assert (await run(bot, "checkins", monday, clock)) == {"sent": 3}
     [carol_prompt], [bob_prompt] = dms(slack, CAROL), dms(slack, BOB)
     opens = len(slack.calls_to("views.open"))
-    await driver.block_action(
-        ids.AWAY,
-        value="",
-        user_id=CAROL,
-        channel_id=carol_prompt.response["channel"],
-        message={"ts": carol_prompt.response["ts"], "text": "prompt"},
-    )
+    await click(driver, ids.AWAY, CAROL, carol_prompt)
     [*_, opened] = await slack.wait_for("views.open", count=opens + 1)
     answer = {"away_until": {"away_until": {"type": "datepicker", "selected_date": "2026-11-30"}}}
     away = await driver.view_submission(
         ids.AWAY_VIEW, answer, user_id=CAROL, view=opened.response["view"]
     )
     assert away.status == 200
-    await driver.block_action(
-        ids.NO_CHANGE,
-        value="",
-        user_id=BOB,
-        channel_id=bob_prompt.response["channel"],
-        message={"ts": bob_prompt.response["ts"], "text": "prompt"},
-    )
+    await click(driver, ids.NO_CHANGE, BOB, bob_prompt)
     await slack.wait_for("chat.update", match=lambda a: a.get("ts") == bob_prompt.response["ts"])
     note = "Two mid-market accounts   churned\nafter the price increase <!channel>"
     await report(

@@ -30,25 +30,34 @@ def noted(id: int, points: list[tuple[float, float, str]], **kw: object):  # typ
     return base.__class__(**{**base.__dict__, "checkins": notes})
 
 
-def test_an_owners_at_risk_call_on_a_milestone_is_told_under_at_risk() -> None:
-    launch = kr_line(
+def one_kr(
+    title: str, kind: str, unit: str, target: float, history: tuple[CheckInNote, ...], **kw: object
+):  # type: ignore[no-untyped-def]
+    """A KR of the cycle as of now, its current value and confidence the latest reading's."""
+    return kr_line(
         id=1,
-        title="Partner program live",
-        kind="milestone",
-        unit="number",
+        title=title,
+        kind=kind,
+        unit=unit,
         currency=None,
-        start=0,
-        target=1,
-        original_target=1,
-        current=0,
+        start=target,
+        target=target,
+        original_target=target,
+        current=history[-1].value,
         owner_id="U0AAA1",
         weight=1,
-        confidence="at_risk",
-        history=(CheckInNote(1, 0.0, "at_risk", "Legal review slipped", "U0AAA1", day(50)),),
+        confidence=history[-1].confidence,
+        history=history,
         cycle_start=START,
         cycle_end=END,
         at=NOW,
+        **kw,  # type: ignore[arg-type]
     )
+
+
+def test_an_owners_at_risk_call_on_a_milestone_is_told_under_at_risk() -> None:
+    said = CheckInNote(1, 0.0, "at_risk", "Legal review slipped", "U0AAA1", day(50))
+    launch = one_kr("Partner program live", "milestone", "number", 1, (said,))
     assert launch.status is Status.ON_TRACK  # 58 % of the way to its due date: on track
     data = digest([card(1, launch)])
     assert [k.id for _, k in data.at_risk] == [1]
@@ -79,27 +88,11 @@ def test_stories_are_what_moved_or_has_a_new_note_with_the_change_in_units() -> 
 
 
 def test_a_percent_changes_in_points_and_a_ceiling_going_up_is_worse() -> None:
-    churn = kr_line(
-        id=1,
-        title="Churn",
-        kind="stay_below",
-        unit="percent",
-        currency=None,
-        start=3,
-        target=3,
-        original_target=3,
-        current=3.4,
-        owner_id="U0AAA1",
-        weight=1,
-        confidence=None,
-        history=(
-            CheckInNote(1, 2.8, None, "", "U0AAA1", day(40)),
-            CheckInNote(2, 3.4, None, "", "U0AAA1", day(50)),
-        ),
-        cycle_start=START,
-        cycle_end=END,
-        at=NOW,
+    readings = (
+        CheckInNote(1, 2.8, None, "", "U0AAA1", day(40)),
+        CheckInNote(2, 3.4, None, "", "U0AAA1", day(50)),
     )
+    churn = one_kr("Churn", "stay_below", "percent", 3, readings)
     [story] = digest([card(1, churn)]).stories
     assert "▲ 0.6 pts since last week (worse)" in story_text(story, None)
 

@@ -397,7 +397,8 @@ def test_missing_message_everyone_checked_in_and_nobody_due() -> None:
         DigestData(**{**data.__dict__, "checked_in": 0, "owners": 0, "missing": ()})
     )
     check_message(nobody)
-    assert "No key-result owners were due" in texts(nobody["blocks"])
+    assert "No key-result owners were due to check in this week." in texts(nobody["blocks"])
+    assert ".." not in texts(nobody["blocks"])  # the "this week.." typo
 
 
 def test_missing_message_with_500_people_stays_within_limits() -> None:
