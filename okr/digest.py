@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from itertools import pairwise
 
 from okr.cycles import zone
 from okr.outline import CheckInNote, KRLine, ObjectiveCard, cycle_days, readings_of
@@ -60,11 +61,22 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _in_order(kr: KRLine) -> tuple[CheckInNote, ...]:
+    """The KR's check-ins oldest first (stable for equal times). Storage hands them out in
+    order, so this is one pass of comparisons; anything else is sorted."""
+    notes = kr.checkins
+    try:
+        if all(a.at <= b.at for a, b in pairwise(notes)):
+            return notes
+    except TypeError:  # naive beside aware times: compare them as UTC
+        pass
+    return tuple(sorted(notes, key=lambda note: _aware(note.at)))
+
+
 def _seen(kr: KRLine, moment: datetime) -> list[CheckInNote]:
     """The KR's check-ins at or before `moment`, oldest first (stable for equal times)."""
     limit = _aware(moment)
-    notes = [note for note in kr.checkins if _aware(note.at) <= limit]
-    return sorted(notes, key=lambda note: _aware(note.at))
+    return [note for note in _in_order(kr) if _aware(note.at) <= limit]
 
 
 def value_at(kr: KRLine, moment: datetime) -> float:
@@ -487,7 +499,7 @@ def _story(
     cycle_end: datetime,
 ) -> KRStory:
     limit = _aware(since)
-    notes = sorted(kr.checkins, key=lambda note: _aware(note.at))
+    notes = _in_order(kr)
     before = [note for note in notes if _aware(note.at) <= limit]
     after = [note for note in notes if _aware(note.at) > limit]
     latest_note = next((note for note in reversed(notes) if note.note.strip()), None)
@@ -574,25 +586,26 @@ def _progress_series(kr: KRLine, moments: Sequence[datetime]) -> list[float]:
     """Raw progress of `kr` at each of `moments` (ascending), as `progress_at` gives it."""
     if kr.kind.per_period:
         return [progress_at(kr, m) for m in moments]
-    notes = sorted(kr.checkins, key=lambda note: _aware(note.at))
+    notes = _in_order(kr)
     times = [_aware(note.at) for note in notes]
     values = [note.value for note in notes]
+    milestone, holds = kr.kind is KRKind.MILESTONE, kr.kind.holds
+    start, span = kr.start, kr.target - kr.start
     series: list[float] = []
     held = 0
     counted = 0
     for moment in moments:
         seen = bisect_right(times, _aware(moment))
-        if kr.kind is KRKind.MILESTONE:
+        if milestone:
             series.append(1.0 if seen and values[seen - 1] >= 1 else 0.0)
-        elif kr.kind.holds:
+        elif holds:
             while counted < seen:
                 held += _holds(kr, values[counted])
                 counted += 1
             series.append(held / seen if seen else 0.0)
         else:  # increase / decrease: `progress`, without its checks (the KR was validated)
-            value = values[seen - 1] if seen else kr.start
-            span = kr.target - kr.start
-            series.append((value - kr.start) / span if span else 0.0)
+            value = values[seen - 1] if seen else start
+            series.append((value - start) / span if span else 0.0)
     return series
 
 

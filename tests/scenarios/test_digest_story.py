@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from blocks import charts, ids
 from bot.runtime import Runtime
+from storage.kudos import add_kudos
 from storage.models import Delivery, KeyResult, Workspace
 from tests.clock import FakeClock
 from tests.driver import SlackDriver
@@ -64,7 +65,7 @@ async def team_of_three(
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         rows = (await session.exec(select(KeyResult).order_by(col(KeyResult.id)))).all()
-    return {row.title: row.id or 0 for row in rows}
+    return {"team": team_id} | {row.title: row.id or 0 for row in rows}
 
 
 async def report(
@@ -164,6 +165,20 @@ async def test_the_digest_tells_the_story_in_units(
         },
     )
 
+    # the lead's kudos of the week (posted by `/okr kudos`, kept in storage.kudos)
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        await add_kudos(
+            session,
+            "T0001",
+            team_id=ids_["team"],
+            giver=LEAD,
+            receiver=ME,
+            text="for the Acme renewal <!here>",
+            now=monday + timedelta(days=2),
+        )
+        await session.commit()
+
     slack.reset()
     friday = first_friday + timedelta(days=7)
     assert (await run(bot, "digests", friday, clock)).get("sent") == 2
@@ -188,6 +203,8 @@ async def test_the_digest_tells_the_story_in_units(
     assert "on pace for $1.15M by 31 Dec" in story
     assert "_“Two mid-market accounts churned after the price increase &lt;!channel&gt;”_" in story
     assert "<!channel>" not in text
+    kudos = section_with(digest, "*Kudos this week*")["text"]["text"]
+    assert f"• <@{LEAD}> to <@{ME}>: “for the Acme renewal &lt;!here&gt;”" in kudos
     # a steady 42 % against an expected 55 % is no win
     assert "*Wins*" not in text
     # the trend chart is within Slack's limits and said in words too
