@@ -500,7 +500,7 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
         texts, placed = pack_sections(lines, max_blocks=1, heading="*Kudos this week* :clap:")
         blocks.extend(section(t) for t in texts)
         if len(data.kudos) > placed:
-            blocks.append(_more(len(data.kudos) - placed, "more kudos", ""))
+            blocks.append(context(f"and {len(data.kudos) - placed:,} more kudos"))
 
     blocks.append(context(LEGEND))
     fallback = (
