@@ -19,7 +19,7 @@ Summary layout (at most 18 blocks and ~36,000 characters, whatever the team's si
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -35,12 +35,21 @@ from slack_sdk.models.blocks.block_elements import PlainTextInputElement
 from slack_sdk.models.views import View
 
 from blocks import ids
-from blocks.digest import context, divider, header, pack_sections, section, team_cycle
+from blocks.digest import (
+    context,
+    divider,
+    header,
+    pack_sections,
+    section,
+    team_cycle,
+    trend_chart,
+    trend_text,
+)
 from blocks.kr_format import clip, final_numbers, guard, mention, plural, user_text
 from blocks.prompt import day_text
 from blocks.quota_lines import quota_close
 from blocks.view_state import element
-from okr.digest import CloseData, KRScore, ObjectiveScore
+from okr.digest import CloseData, KRScore, ObjectiveScore, WeekPoint
 from okr.display import score_text as display_score
 from okr.progress import Grade, KRKind
 
@@ -48,6 +57,8 @@ ACTIONS_BLOCK = "close_actions"
 PLANNING_ACTIONS_BLOCK = "planning_actions"
 MAX_OBJECTIVE_SECTIONS = 12
 MAX_KRS_PER_OBJECTIVE = 8
+CLOSE_TREND_WEEKS = 20
+"""The summary says every week of the trend in words (a chart draws at most 20 too)."""
 OBJECTIVE_CHARS = 120
 KR_CHARS = 90
 
@@ -112,8 +123,17 @@ def objective_entry(item: ObjectiveScore) -> str:
     return "\n".join(lines)
 
 
-def close_summary(data: CloseData, *, team_id: int, cycle_id: int) -> dict[str, Any]:
-    """The cycle-end channel summary (see the module docstring)."""
+def close_summary(
+    data: CloseData,
+    *,
+    team_id: int,
+    cycle_id: int,
+    trend: Sequence[WeekPoint] = (),
+    with_charts: bool = True,
+) -> dict[str, Any]:
+    """The cycle-end channel summary (see the module docstring). `trend` is the cycle's
+    progress against pace week by week: a line chart (unless `with_charts` is False, for a
+    workspace that refused charts) and, always, the same in words."""
     title = f"{team_cycle(data.team_name, data.cycle_name)} · final scores"
     if data.average is not None:
         average = (
@@ -126,8 +146,13 @@ def close_summary(data: CloseData, *, team_id: int, cycle_id: int) -> dict[str, 
         header(title),
         section(f"*{data.calibration.message}*\n{average}"),
         context(LEGEND),
-        divider(),
     ]
+    chart = trend_chart(trend) if with_charts else None
+    if chart is not None:
+        blocks.append(chart)
+    if trend:
+        blocks.append(context(trend_text(trend, weeks=CLOSE_TREND_WEEKS)))
+    blocks.append(divider())
     if data.objectives:
         entries = [objective_entry(o) for o in data.objectives]
         texts, placed = pack_sections(entries, max_blocks=MAX_OBJECTIVE_SECTIONS)

@@ -1,19 +1,29 @@
 """The team digest (channel post) and the team leads' private missing-check-ins DM.
 
-Digest layout (at most 20 blocks, whatever the team's size):
+Digest layout (at most 45 blocks, whatever the team's size):
 
 - header "{team} · {cycle} · week N of M";
-- a section: overall progress bar and percent vs expected, with the suggested status;
-- a context: the check-in rate ("12 of 14 checked in this week"), never who is missing;
+- a section: overall progress against pace, percent vs expected, the suggested status;
+- a context: participation as counts only ("4 of 5 updated this week · 1 no change · 1
+  away"), never who;
+- up to two native charts (blocks.charts): the team's progress by week against expected
+  (line), and each rep's quota attainment this week (bar) where weekly quotas exist; then a
+  context saying the same in words, kept when the charts are left out;
 - a divider, then the objectives, one line each (bold title, bar, percent, change since the
   last digest in percentage points, suggested status), packed up to `OBJECTIVES_PER_SECTION`
   lines per section, at most `MAX_OBJECTIVES` objectives, then "and N more objectives";
-- a divider, "At risk": KR, owner mention, value and percent, suggested status beside the
-  owner's confidence; worst first, at most `MAX_AT_RISK` (packed `AT_RISK_PER_SECTION` per
-  section), then "and N more";
-- when there are any, a divider and "Wins": KRs that reached their target and the biggest
-  movers, naming their owners (at most `MAX_WINS`);
+- a divider, "At risk" (by the suggestion or the owner's own call): one section per KR with
+  its story and a *Discuss* button (a thread under the digest mentioning the owner), worst
+  first, at most `MAX_AT_RISK`, then "and N more";
+- "Moved or noted": every other KR that moved or has a new note, with its story, packed;
+- "Wins" (targets reached, quotas met, moves well ahead of pace), one section each with a
+  *Give kudos* button; then the week's kudos;
 - a context legend.
+
+A KR's story: owner, value in its unit, the change since last week in its unit (points for
+a percent) saying whether it is better or worse, from three readings on where its trend
+lands at cycle end, the suggestion beside the owner's confidence, the latest note quoted on
+one line.
 
 The names of people who have not checked in never appear in the digest: `missing_message`
 lists them (as mentions) in a DM to the team leads.
@@ -23,9 +33,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -33,6 +45,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from blocks import charts, ids
 from blocks.kr_format import (
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
@@ -41,6 +54,7 @@ from blocks.kr_format import (
     kr_value,
     measured,
     mention,
+    one_line,
     percent,
     plural,
     progress_bar,
@@ -48,8 +62,22 @@ from blocks.kr_format import (
     status_pair,
     user_text,
 )
-from okr.digest import REACHED, DigestData, ObjectiveDigest, Win, objective_status
+from blocks.mrkdwn import escape
+from okr.digest import (
+    QUOTA_MET,
+    REACHED,
+    DigestData,
+    DigestKudos,
+    KRStory,
+    ObjectiveDigest,
+    WeekPoint,
+    Win,
+    objective_status,
+)
+from okr.display import change_text, pair_text
 from okr.outline import KRLine, ObjectiveCard
+from okr.progress import KRKind
+from okr.values import with_word
 
 SECTION_BUDGET = MAX_SECTION_TEXT - 100
 """Characters a packed section may use (a margin under Slack's 3,000)."""
@@ -58,19 +86,26 @@ CYCLE_CHARS = 60
 OBJECTIVE_CHARS = 100
 KR_CHARS = 100
 CONTEXT_OBJECTIVE_CHARS = 60
+NOTE_CHARS = 140
+"""A note is quoted on one line: cut at a word near this many characters."""
 
-MAX_OBJECTIVES = 50
+MAX_OBJECTIVES = 40
 OBJECTIVES_PER_SECTION = 10
-MAX_AT_RISK = 15
-AT_RISK_PER_SECTION = 5
-MAX_WINS = 12
-WINS_PER_SECTION = 6
+MAX_AT_RISK = 8
+MAX_UPDATES = 12
+UPDATES_PER_SECTION = 4
+MAX_WINS = 6
+MAX_KUDOS = 10
 MAX_MISSING = 400
 MISSING_SECTIONS = 6
+CHART_TEXT_WEEKS = 4
+CHART_TEXT_REPS = 8
 
 LEGEND = (
-    "Bars show progress; ▲▼ is the change since the last digest in percentage points. "
-    "Statuses are the bot's suggestion from pace, shown beside the owner's own confidence."
+    "Bars show progress against pace: a threshold to hold or a quota counts for the weeks "
+    "so far. ▲▼ beside an objective is its change since the last digest in percentage "
+    "points. Statuses are the bot's suggestion from pace, shown beside the owner's own "
+    "confidence."
 )
 
 
@@ -151,10 +186,200 @@ def week_text(data: DigestData) -> str:
 
 
 def rate_text(data: DigestData) -> str:
-    """`12 of 14 checked in this week`."""
+    """`12 of 14 checked in this week` (no closing period: callers add their own)."""
     if data.owners == 0:
-        return "No key-result owners were due to check in this week."
+        return "No key-result owners were due to check in this week"
     return f"{data.checked_in:,} of {data.owners:,} checked in this week"
+
+
+def updated_count(data: DigestData) -> int:
+    """Owners due this week with a real update (checked in, and not only *No change*)."""
+    return data.updated if data.updated is not None else data.checked_in - data.no_change
+
+
+def participation_text(data: DigestData) -> str:
+    """`4 of 5 updated this week · 1 no change · 1 away`: counts only, never names."""
+    if data.owners == 0:
+        text = "No key-result owners were due to check in this week"
+    else:
+        text = f"{updated_count(data):,} of {data.owners:,} updated this week"
+        if data.no_change:
+            text += f" · {data.no_change:,} no change"
+    if data.away:
+        text += f" · {data.away:,} away"
+    return text
+
+
+# --- one key result's story -----------------------------------------------------------------
+
+
+def note_text(note: str, limit: int = NOTE_CHARS) -> str:
+    """The note on one line, cut at a word where it can be (`…` marks a cut), escaped."""
+    line = one_line(note)
+    if len(line) > limit:
+        cut = line[:limit]
+        space = cut.rfind(" ")
+        if space >= limit * 0.6:
+            cut = cut[:space]
+        line = cut.rstrip(" ,;:.-") + "…"
+    return escape(line)
+
+
+def _story_change(story: KRStory) -> str:
+    kr = story.kr
+    if story.first_reading and story.change is None:
+        return "first reading"
+    if story.change is None or not math.isfinite(story.change):
+        return ""
+    if kr.kind is KRKind.MILESTONE:
+        if story.change == 0:
+            return ""
+        return "done since last week" if story.change > 0 else "reopened since last week"
+    since = f"on last {kr.period.value}" if kr.period is not None else "since last week"
+    return escape(change_text(story.change, kr.measure, kr.kind, since=since))
+
+
+def forecast_text(kr: KRLine, value: float | None, last_day: date | None) -> str:
+    """`on pace for $1.15M by 31 Dec`: the trend's value at cycle end, never rounded onto a
+    target it misses (okr.display.pair_text)."""
+    if value is None or not math.isfinite(value):
+        return ""
+    shown, _ = pair_text(value, kr.target, kr.measure.bare)
+    if kr.unit_word:
+        shown = with_word(shown, kr.unit_word)
+    when = f" by {last_day.day} {last_day:%b}" if last_day is not None else " by cycle end"
+    return f"on pace for {escape(shown)}{when}"
+
+
+def story_text(story: KRStory, last_day: date | None) -> str:
+    """The KR, its owner and objective; its value, change and forecast; the suggestion
+    beside the owner's confidence; the latest note quoted on one line."""
+    kr = story.kr
+    objective = user_text(story.card.title, CONTEXT_OBJECTIVE_CHARS)
+    facts = [kr_value(kr)]
+    if measured(kr) and kr.kind.moves:
+        facts.append(percent(kr.progress))
+    for extra in (_story_change(story), forecast_text(kr, story.forecast, last_day)):
+        if extra:
+            facts.append(extra)
+    lines = [
+        f"• *{user_text(kr.title, KR_CHARS)}* · {mention(kr.owner_id)} · _{objective}_",
+        f"      {' · '.join(facts)}",
+        f"      {status_pair(kr)}",
+    ]
+    if story.note:
+        lines.append(f"      _“{note_text(story.note)}”_")
+    return "\n".join(lines)
+
+
+def _button(text: str, action_id: str, value: str) -> ButtonElement:
+    return ButtonElement(text=text, action_id=action_id, value=value)
+
+
+def at_risk_line(card: ObjectiveCard, kr: KRLine) -> str:
+    """Two lines: the KR, its owner and objective; value, percent and the status pair."""
+    objective = user_text(card.title, CONTEXT_OBJECTIVE_CHARS)
+    return (
+        f"• *{user_text(kr.title, KR_CHARS)}* · {mention(kr.owner_id)} · _{objective}_\n"
+        f"      {kr_value(kr)}{_percent_of(kr)} · {status_pair(kr)}"
+    )
+
+
+def _percent_of(kr: KRLine) -> str:
+    """` · 35%`, or nothing for a KR without a reading (no percent to report yet)."""
+    return f" · {percent(kr.progress)}" if measured(kr) else ""
+
+
+def win_line(win: Win) -> str:
+    """`:dart: <@U1> reached the target of *Close $2M*: $2.1M of $2M`, a quota met, or a
+    move well ahead of pace (`$1.5M of $2M · 75% · expected 50%`)."""
+    title = user_text(win.kr.title, KR_CHARS)
+    who = mention(win.kr.owner_id)
+    if win.kind == REACHED:
+        return f":dart: {who} reached the target of *{title}*: {kr_value(win.kr)}"
+    if win.kind == QUOTA_MET:
+        return f":white_check_mark: {who} met the quota of *{title}*: {kr_value(win.kr)}"
+    return (
+        f":rocket: {who} is well ahead of pace on *{title}*: {kr_value(win.kr)}"
+        f" · {percent(win.kr.progress)} · expected {percent(win.kr.expected)}"
+    )
+
+
+def kudos_line(kudos: DigestKudos) -> str:
+    """`• <@U1> to <@U2>: “for the Acme deal”`."""
+    return f"• {mention(kudos.giver)} to {mention(kudos.receiver)}: “{note_text(kudos.text)}”"
+
+
+def _more(hidden: int, what: str, hint: str = "") -> dict[str, Any]:
+    return context(f"and {plural(hidden, what)}{hint}")
+
+
+# --- the charts -----------------------------------------------------------------------------
+
+
+def _pct(fraction: float) -> float:
+    return fraction * 100 if math.isfinite(fraction) else 0.0
+
+
+def trend_chart(points: Sequence[WeekPoint]) -> dict[str, Any] | None:
+    """Line chart: the team's progress against pace by cycle week, beside expected."""
+    if len(points) < 2:
+        return None
+    return charts.series_chart(
+        "line",
+        "Team progress vs expected, by week",
+        [f"W{point.week}" for point in points],
+        [
+            ("Progress %", [_pct(point.progress) for point in points]),
+            ("Expected %", [_pct(point.expected) for point in points]),
+        ],
+        x_label="Week of the cycle",
+        y_label="% of the cycle's goals",
+    )
+
+
+def trend_text(points: Sequence[WeekPoint], weeks: int = CHART_TEXT_WEEKS) -> str:
+    """The trend chart in words: the last `weeks` weeks; empty without a trend."""
+    if len(points) < 2:
+        return ""
+    shown = " · ".join(
+        f"W{p.week} {percent(p.progress)} ({percent(p.expected)})" for p in points[-weeks:]
+    )
+    return f":chart_with_upwards_trend: Progress by week (expected): {shown}"
+
+
+def _rep_name(data: DigestData, owner_id: str) -> str:
+    return one_line(data.names.get(owner_id) or "") or owner_id
+
+
+def quota_chart(data: DigestData) -> dict[str, Any] | None:
+    """Bar chart: each rep's quota attainment this week (highest first)."""
+    if not data.quota_reps:
+        return None
+    return charts.series_chart(
+        "bar",
+        "Quota attained this week",
+        [_rep_name(data, rep.owner_id) for rep in data.quota_reps],
+        [("Quota met %", [_pct(rep.attainment) for rep in data.quota_reps])],
+        x_label="Rep",
+        y_label="% of weekly quota",
+        keep="first",
+    )
+
+
+def charts_text(data: DigestData) -> list[str]:
+    """What the charts show, in words (kept when the charts are not drawn)."""
+    lines = [trend_text(data.trend)] if len(data.trend) >= 2 else []
+    if data.quota_reps:
+        shown = data.quota_reps[:CHART_TEXT_REPS]
+        reps = " · ".join(
+            f"{charts.cut(_rep_name(data, r.owner_id), 30)} {percent(r.attainment)}" for r in shown
+        )
+        rest = len(data.quota_reps) - len(shown)
+        lines.append(
+            f":bar_chart: Quota this week: {reps}" + (f" · and {rest:,} more" if rest else "")
+        )
+    return lines
 
 
 # --- the digest -----------------------------------------------------------------------------
@@ -173,36 +398,26 @@ def objective_line(item: ObjectiveDigest) -> str:
     return f"*{user_text(item.card.title, OBJECTIVE_CHARS)}*  " + " · ".join(parts)
 
 
-def at_risk_line(card: ObjectiveCard, kr: KRLine) -> str:
-    """Two lines: the KR, its owner and objective; value, percent and the status pair."""
-    objective = user_text(card.title, CONTEXT_OBJECTIVE_CHARS)
-    return (
-        f"• *{user_text(kr.title, KR_CHARS)}* · {mention(kr.owner_id)} · _{objective}_\n"
-        f"      {kr_value(kr)}{_percent_of(kr)} · {status_pair(kr)}"
-    )
+def _story_sections(
+    stories: Sequence[KRStory], heading: str, last_day: date | None, button: str | None
+) -> list[dict[str, Any]]:
+    """One section per story, the heading on the first, a *Discuss* button beside each when
+    `button` (its action id) is given."""
+    blocks = []
+    for index, story in enumerate(stories):
+        text = story_text(story, last_day)
+        if index == 0:
+            text = f"{heading}\n{text}"
+        block = SectionBlock(text=MarkdownTextObject(text=guard(text)))
+        if button is not None:
+            block.accessory = _button("Discuss", button, str(story.kr.id))
+        blocks.append(block.to_dict())
+    return blocks
 
 
-def _percent_of(kr: KRLine) -> str:
-    """` · 35%`, or nothing for a KR without a reading (no percent to report yet)."""
-    return f" · {percent(kr.progress)}" if measured(kr) else ""
-
-
-def win_line(win: Win) -> str:
-    """`:dart: <@U1> reached *Close $2M*: $2.1M of $2M` or a mover's `▲ 15 pts`."""
-    title = user_text(win.kr.title, KR_CHARS)
-    who = mention(win.kr.owner_id)
-    if win.kind == REACHED:
-        return f":dart: {who} reached the target of *{title}*: {kr_value(win.kr)}"
-    gained = change_label(win.change) or "moved"
-    return f":rocket: {who} moved *{title}* {gained}, now {percent(win.kr.progress)}"
-
-
-def _more(hidden: int, what: str, hint: str = "") -> dict[str, Any]:
-    return context(f"and {plural(hidden, what)}{hint}")
-
-
-def digest_message(data: DigestData) -> dict[str, Any]:
-    """The public digest (see the module docstring); never names who is missing."""
+def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, Any]:
+    """The public digest (see the module docstring); never names who is missing.
+    `with_charts` False leaves the charts out (a workspace that refused them)."""
     heading = f"{team_cycle(data.team_name, data.cycle_name)} · {week_text(data)}"
     status = objective_status(data.overall, data.expected) if data.objectives else None
     overall = (
@@ -212,9 +427,14 @@ def digest_message(data: DigestData) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         header(heading),
         section(overall),
-        context(f":memo: {rate_text(data)}"),
-        divider(),
+        context(f":memo: {participation_text(data)}"),
     ]
+    if with_charts:
+        blocks += [c for c in (trend_chart(data.trend), quota_chart(data)) if c is not None]
+    described = charts_text(data)
+    if described:
+        blocks.append(context("\n".join(described)))
+    blocks.append(divider())
 
     items = data.objectives
     if items:
@@ -234,39 +454,64 @@ def digest_message(data: DigestData) -> dict[str, Any]:
         blocks.append(section("*Objectives*\nNo objectives for this team in this cycle yet."))
 
     blocks.append(divider())
-    if data.at_risk:
+    risky = [story for story in data.stories if story.at_risk]
+    if data.at_risk and not risky:  # built without stories: the plain lines
         lines = [at_risk_line(card, kr) for card, kr in data.at_risk[:MAX_AT_RISK]]
-        texts, placed = pack_sections(
-            lines,
-            max_blocks=math.ceil(MAX_AT_RISK / AT_RISK_PER_SECTION),
-            per_block=AT_RISK_PER_SECTION,
-            heading=f"*At risk* ({len(data.at_risk):,})",
-        )
+        texts, _ = pack_sections(lines, max_blocks=MAX_AT_RISK, heading=_risk_heading(data))
         blocks.extend(section(t) for t in texts)
-        if len(data.at_risk) > placed:
-            blocks.append(_more(len(data.at_risk) - placed, "more key result", " at risk"))
+        shown = min(len(data.at_risk), MAX_AT_RISK)
+    elif risky:
+        blocks += _story_sections(
+            risky[:MAX_AT_RISK], _risk_heading(data), data.cycle_last_day, ids.DIGEST_DISCUSS
+        )
+        shown = min(len(risky), MAX_AT_RISK)
     else:
         blocks.append(section("*At risk*\nNo key result is at risk or off track. :raised_hands:"))
+        shown = 0
+    if len(data.at_risk) > shown:
+        blocks.append(_more(len(data.at_risk) - shown, "more key result", " at risk"))
+
+    others = [story for story in data.stories if not story.at_risk]
+    if others:
+        blocks.append(divider())
+        lines = [story_text(story, data.cycle_last_day) for story in others[:MAX_UPDATES]]
+        texts, placed = pack_sections(
+            lines,
+            max_blocks=math.ceil(MAX_UPDATES / UPDATES_PER_SECTION),
+            per_block=UPDATES_PER_SECTION,
+            heading=f"*Moved or noted* ({len(others):,})",
+        )
+        blocks.extend(section(t) for t in texts)
+        if len(others) > placed:
+            blocks.append(_more(len(others) - placed, "more key result", " moved or noted"))
 
     if data.wins:
         blocks.append(divider())
-        lines = [win_line(w) for w in data.wins[:MAX_WINS]]
-        texts, placed = pack_sections(
-            lines,
-            max_blocks=math.ceil(MAX_WINS / WINS_PER_SECTION),
-            per_block=WINS_PER_SECTION,
-            heading="*Wins* :tada:",
-        )
+        for index, win in enumerate(data.wins[:MAX_WINS]):
+            text = win_line(win) if index else f"*Wins* :tada:\n{win_line(win)}"
+            block = SectionBlock(text=MarkdownTextObject(text=guard(text)))
+            block.accessory = _button("Give kudos", ids.KUDOS_GIVE, str(win.kr.id))
+            blocks.append(block.to_dict())
+        if len(data.wins) > MAX_WINS:
+            blocks.append(_more(len(data.wins) - MAX_WINS, "more win"))
+
+    if data.kudos:
+        lines = [kudos_line(k) for k in data.kudos[:MAX_KUDOS]]
+        texts, placed = pack_sections(lines, max_blocks=1, heading="*Kudos this week* :clap:")
         blocks.extend(section(t) for t in texts)
-        if len(data.wins) > placed:
-            blocks.append(_more(len(data.wins) - placed, "more win"))
+        if len(data.kudos) > placed:
+            blocks.append(context(f"and {len(data.kudos) - placed:,} more kudos"))
 
     blocks.append(context(LEGEND))
     fallback = (
         f"{heading}: {percent(data.overall)} overall (expected {percent(data.expected)}), "
-        f"{len(data.at_risk):,} at risk, {rate_text(data)}"
+        f"{len(data.at_risk):,} at risk, {participation_text(data)}"
     )
-    return {"text": guard(fallback, 1000), "blocks": blocks}
+    return {"text": guard(fallback, 1000), "blocks": charts.at_most_two(blocks)}
+
+
+def _risk_heading(data: DigestData) -> str:
+    return f"*At risk* ({len(data.at_risk):,})"
 
 
 # --- the leads' DM --------------------------------------------------------------------------
@@ -317,3 +562,21 @@ def _pack_inline(items: Sequence[str], max_blocks: int) -> tuple[list[str], int]
     if current:
         texts.append(current)
     return texts, placed
+
+
+# --- a thread under the digest ---------------------------------------------------------------
+
+
+def discuss_message(title: str, owner_id: str, asked_by: str) -> dict[str, Any]:
+    """The first message of the thread a *Discuss* button opens under the digest: it
+    mentions the KR's owner so they see the question."""
+    kr = user_text(title, KR_CHARS)
+    owner, asker = mention(owner_id), mention(asked_by)
+    if owner_id == asked_by:
+        text = f":speech_balloon: {owner} opened a thread on *{kr}*: what would help?"
+    else:
+        text = (
+            f":speech_balloon: {owner}, {asker} would like to talk about *{kr}*: "
+            "where it stands and what would help."
+        )
+    return {"text": guard(text, 1000), "blocks": [section(text)]}

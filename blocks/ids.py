@@ -18,6 +18,8 @@ SNOOZE = "prompt_snooze"  # overflow on the Monday prompt: "later" / "tomorrow" 
 AWAY = "prompt_away"  # opens the "away until" modal
 RETRO_OPEN = "retro_open"  # value: JSON {"team": id, "cycle": id}
 ALIGN_TO = "align_to"  # external select of objectives to align to (options listener)
+DIGEST_DISCUSS = "digest_discuss"  # on an at-risk KR in the digest; value: KR id
+KUDOS_GIVE = "kudos_give"  # beside a win in the digest; value: KR id
 
 # Modals
 SET_OBJECTIVE_VIEW = "objective_set"

@@ -15,6 +15,7 @@ from handlers import (
     checkin,
     context,
     cycle,
+    discuss,
     export,
     fallback,
     kr_rows,
@@ -49,6 +50,7 @@ MODULES = (
     export,
     okr_command,
     app_home,
+    discuss,
     fallback,
 )
 

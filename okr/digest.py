@@ -17,13 +17,19 @@ Conventions:
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from itertools import pairwise
 
-from okr.outline import CheckInNote, KRLine, ObjectiveCard, readings_of
+from okr.cycles import zone
+from okr.outline import CheckInNote, KRLine, ObjectiveCard, cycle_days, readings_of
+from okr.periods import Period
 from okr.progress import (
     EPS,
+    TOO_EARLY_EXPECTED,
     Calibration,
     Grade,
     KRKind,
@@ -33,6 +39,7 @@ from okr.progress import (
     clamp01,
     counts_as_at_risk,
     expected_progress,
+    forecast,
     grade,
     objective_progress,
     progress,
@@ -42,19 +49,34 @@ from okr.progress import (
 )
 from okr.quota import summarise
 
-MAX_MOVERS = 3
-"""Biggest positive movers listed among the wins (besides every KR that reached target)."""
+WELL_AHEAD = 1.25
+"""A move is a win when it leaves the KR this far ahead of pace (progress / expected), once
+it is no longer too early to tell (expected >= 0.1, DESIGN.md's "too early")."""
+FORECAST_READINGS = 3
+"""Readings a trend needs before the digest says where it lands at cycle end."""
+WEEK = LAST_WEEK = timedelta(days=7)
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _in_order(kr: KRLine) -> tuple[CheckInNote, ...]:
+    """The KR's check-ins oldest first (stable for equal times). Storage hands them out in
+    order, so this is one pass of comparisons; anything else is sorted."""
+    notes = kr.checkins
+    try:
+        if all(a.at <= b.at for a, b in pairwise(notes)):
+            return notes
+    except TypeError:  # naive beside aware times: compare them as UTC
+        pass
+    return tuple(sorted(notes, key=lambda note: _aware(note.at)))
+
+
 def _seen(kr: KRLine, moment: datetime) -> list[CheckInNote]:
     """The KR's check-ins at or before `moment`, oldest first (stable for equal times)."""
     limit = _aware(moment)
-    notes = [note for note in kr.checkins if _aware(note.at) <= limit]
-    return sorted(notes, key=lambda note: _aware(note.at))
+    return [note for note in _in_order(kr) if _aware(note.at) <= limit]
 
 
 def value_at(kr: KRLine, moment: datetime) -> float:
@@ -93,7 +115,8 @@ class ObjectiveDigest:
 
     card: ObjectiveCard
     progress: float
-    """Weighted mean of its KRs' clamped progress, now."""
+    """Its progress against pace now (`paced_progress`: weighted mean of its KRs' clamped
+    progress, a threshold or quota counting for the share of the cycle gone)."""
     previous: float | None
     """The same as of the previous digest; None on the first digest of the cycle."""
     change: float | None
@@ -105,17 +128,79 @@ class ObjectiveDigest:
 
 @dataclass(frozen=True)
 class Win:
-    """A KR worth praising: it reached its target, or moved the most since the last digest."""
+    """A KR worth praising: it reached its target, met its quota, or moved well ahead of
+    pace."""
 
     card: ObjectiveCard
     kr: KRLine
-    kind: str  # "reached" | "mover"
+    kind: str  # REACHED | QUOTA_MET | AHEAD
     change: float
-    """Raw progress gained since the previous digest (or the cycle start)."""
+    """Raw progress gained since the previous digest (or a week ago)."""
 
 
 REACHED = "reached"
-MOVER = "mover"
+QUOTA_MET = "quota_met"
+AHEAD = "ahead"
+
+
+@dataclass(frozen=True)
+class KRStory:
+    """One KR the digest tells about: it moved, is at risk, or has a new note."""
+
+    card: ObjectiveCard
+    kr: KRLine
+    at_risk: bool
+    """By the bot's suggestion or its owner's own call (okr.progress.counts_as_at_risk)."""
+    change: float | None
+    """Value now minus the value at the last reading before the previous digest (a quota:
+    this period's count minus the previous period's; a milestone: 1 done, -1 reopened);
+    None when there is no earlier reading to compare with."""
+    first_reading: bool
+    """Its first reading came since the previous digest."""
+    note: str | None
+    """The owner's latest note this cycle (raw text; the builder escapes and cuts it)."""
+    new_note: bool
+    """That note came since the previous digest."""
+    cycle_start: datetime
+    cycle_end: datetime
+
+    @cached_property
+    def forecast(self) -> float | None:
+        """Where the least-squares line through its check-ins lands at cycle end (increase /
+        decrease with at least `FORECAST_READINGS` readings); None otherwise. Worked out when
+        read: a digest shows a few dozen of the stories it finds."""
+        kr = self.kr
+        if not kr.kind.moves or len(kr.checkins) < FORECAST_READINGS:
+            return None
+        points = [(note.at, note.value) for note in kr.checkins]
+        return forecast(kr.kind, kr.start, kr.target, points, self.cycle_start, self.cycle_end)
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """The team's progress against pace at the end of one cycle week (or now)."""
+
+    week: int
+    progress: float
+    expected: float
+
+
+@dataclass(frozen=True)
+class RepQuota:
+    """One rep's quota attainment this week: mean count / quota over their weekly quotas."""
+
+    owner_id: str
+    attainment: float
+    quotas: int
+
+
+@dataclass(frozen=True)
+class DigestKudos:
+    """A kudos given in the team's channel this week."""
+
+    giver: str
+    receiver: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -134,33 +219,58 @@ class DigestData:
     checked_in: int
     owners: int
     missing: tuple[str, ...]
+    stories: tuple[KRStory, ...] = ()
+    """At-risk KRs first (worst first, as `at_risk`), then the others that moved or have a
+    new note, in objective order; wins are told as wins, not again here."""
+    updated: int | None = None
+    """Owners due this week with a real update (No change is not one); None: all who
+    checked in, less `no_change`."""
+    no_change: int = 0
+    """Owners due this week whose only check-ins were *No change*."""
+    away: int = 0
+    """Owners away or skipping this week (not due, not missing)."""
+    trend: tuple[WeekPoint, ...] = ()
+    quota_reps: tuple[RepQuota, ...] = ()
+    kudos: tuple[DigestKudos, ...] = ()
+    cycle_last_day: date | None = None
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Owner id -> display name, for chart labels (a chart cannot show a mention)."""
 
 
-def _wall(moment: datetime, zone_of: datetime) -> datetime:
-    """`moment` as naive wall-clock time in `zone_of`'s time zone, so day counts are calendar
-    days even across a DST change."""
-    return _aware(moment).astimezone(_aware(zone_of).tzinfo).replace(tzinfo=None)
+def _wall(moment: datetime, zone_of: datetime, timezone: str | None) -> datetime:
+    """`moment` as naive wall-clock time in `timezone` (else `zone_of`'s time zone), so day
+    counts are calendar days even across a DST change."""
+    tz = zone(timezone) if timezone else _aware(zone_of).tzinfo
+    return _aware(moment).astimezone(tz).replace(tzinfo=None)
 
 
 DST_SLACK_DAYS = 2 / 24
 """Bounds given in UTC of a cycle of whole local days are off by a DST hour at most."""
 
 
-def cycle_weeks(cycle_start: datetime, cycle_end: datetime) -> int:
-    """Weeks in the cycle: ceil(days / 7), at least 1 (13 for a 91-day quarter). Days are
-    calendar days: bounds in UTC that a DST change put an hour off whole days are rounded."""
-    days = (_wall(cycle_end, cycle_start) - _wall(cycle_start, cycle_start)).total_seconds()
-    days /= 86_400
+def _days(start: datetime, moment: datetime, timezone: str | None) -> float:
+    """Calendar days from `start` to `moment` (local wall-clock time)."""
+    seconds = (_wall(moment, start, timezone) - _wall(start, start, timezone)).total_seconds()
+    return seconds / 86_400
+
+
+def cycle_weeks(cycle_start: datetime, cycle_end: datetime, timezone: str | None = None) -> int:
+    """Weeks in the cycle: its days / 7 rounded, at least 1: 13 for a quarter of 90 to 94
+    days (ceil said 14 for a 92-day one). A remainder of up to three days belongs to the last
+    week. Days are calendar days in `timezone` (else the zone `cycle_start` is given in):
+    bounds that a DST change put an hour off whole days are rounded."""
+    days = _days(cycle_start, cycle_end, timezone)
     if days >= 1 and abs(days - round(days)) <= DST_SLACK_DAYS:
         days = round(days)
-    return max(1, math.ceil(days / 7 - EPS))
+    return max(1, math.floor(days / 7 + 0.5 + EPS))
 
 
-def week_of_cycle(cycle_start: datetime, cycle_end: datetime, at: datetime) -> int:
+def week_of_cycle(
+    cycle_start: datetime, cycle_end: datetime, at: datetime, timezone: str | None = None
+) -> int:
     """1-based week of the cycle `at` falls in (days 0-6 are week 1), within 1..weeks."""
-    elapsed = (_wall(at, cycle_start) - _wall(cycle_start, cycle_start)).total_seconds()
-    week = math.floor(elapsed / (7 * 86_400)) + 1
-    return min(max(1, week), cycle_weeks(cycle_start, cycle_end))
+    week = math.floor(_days(cycle_start, at, timezone) / 7) + 1
+    return min(max(1, week), cycle_weeks(cycle_start, cycle_end, timezone))
 
 
 def objective_status(progress_now: float, expected: float) -> Status | None:
@@ -168,8 +278,27 @@ def objective_status(progress_now: float, expected: float) -> Status | None:
     return suggested_status(KRKind.INCREASE, progress_now, expected)
 
 
-def _objective_progress_at(card: ObjectiveCard, moment: datetime) -> float:
-    return objective_progress((progress_at(kr, moment), kr.weight) for kr in card.krs)
+def paced(kind: KRKind, raw: float, expected: float) -> float:
+    """A KR's part in progress against pace: its clamped progress, but for a threshold to
+    hold or a quota (whose progress is a share so far: of readings that held, of quota met)
+    that share times the elapsed share of the cycle. Held every week so far is exactly on
+    pace, never 100 % of the cycle after one reading; at cycle end (expected 1) it is the
+    KR's score, as DESIGN.md grades it."""
+    value = clamp01(raw)
+    if kind.holds or kind.per_period:
+        return value * clamp01(expected)
+    return value
+
+
+def paced_progress(card: ObjectiveCard, expected: float) -> float:
+    """An objective's progress against pace now (`paced` per KR, weighted)."""
+    return objective_progress((paced(kr.kind, kr.progress, expected), kr.weight) for kr in card.krs)
+
+
+def _objective_progress_at(card: ObjectiveCard, moment: datetime, expected: float) -> float:
+    return objective_progress(
+        (paced(kr.kind, progress_at(kr, moment), expected), kr.weight) for kr in card.krs
+    )
 
 
 def _reached_since(kr: KRLine, since: datetime) -> bool:
@@ -191,33 +320,53 @@ def assemble_digest(
     since: datetime | None,
     checked_in: Collection[str],
     owners: Collection[str],
+    no_change: Collection[str] = (),
+    away: int = 0,
+    timezone: str = "UTC",
+    kudos: Sequence[DigestKudos] = (),
+    names: Mapping[str, str] | None = None,
 ) -> DigestData:
     """The digest as of `at` for a team's `cards` (computed as of `at`).
 
-    - week: 1-based week of the cycle; weeks = ceil(days / 7).
-    - overall: mean of the objectives' progress, weight 1 each (each already a weighted mean
-      of clamped KR progress); objectives without key results are left out of it.
+    - week: the week of the cycle in the team's `timezone` (`week_of_cycle`).
+    - overall: mean of the objectives' progress against pace, weight 1 each; objectives
+      without key results are left out of it. Progress against pace (`paced`) counts a
+      threshold or quota KR for its share held / met times the share of the cycle gone.
     - per objective: progress now, as of `since` (the previous digest) and the change; no
       previous / change when `since` is None or before the cycle start.
     - at_risk: KRs whose suggested status or owner's confidence is off track or at risk
       (okr.progress.counts_as_at_risk), off track (by either) first, then the lowest progress
-      first (all KRs of a cycle share `expected`, so that is the lowest ratio).
-    - wins: KRs (increase / decrease / milestone) at target now but not as of `since`
-      ("reached"), then the `MAX_MOVERS` increase / decrease KRs with the biggest positive
-      progress change since then ("mover"; reached ones excluded). Without a usable `since`
-      (first digest) both are measured from the cycle start.
+      first.
+    - stories: the at-risk KRs, then every other KR that moved or has a new note since the
+      previous digest (a week ago on the first one), with its change, latest note and,
+      from `FORECAST_READINGS` readings on, its forecast.
+    - wins: KRs (increase / decrease / milestone) at target now but not then (`REACHED`);
+      weekly or monthly quotas whose latest period, reported since then, met the quota
+      (`QUOTA_MET`); increase / decrease KRs that moved forward since then and now stand at
+      least `WELL_AHEAD` times their pace, once it is not too early to tell (`AHEAD`).
     - owners are the KR owners expected to check in this week (the caller leaves out members
-      who are away); checked_in counts those of them who did; missing lists the others, sorted.
+      who are away, and counts them in `away`); checked_in counts those of them who checked
+      in at all, `no_change` those whose only check-ins were *No change* (not an update);
+      missing lists the others, sorted.
     """
     cards = [card for card in cards if not card.archived]
     expected = expected_progress(cycle_start, cycle_end, at)
     previous_at = since if since is not None and _aware(since) >= _aware(cycle_start) else None
-    baseline = previous_at if previous_at is not None else cycle_start
+    baseline = (
+        previous_at if previous_at is not None else max(_aware(cycle_start), _aware(at) - LAST_WEEK)
+    )
 
     objectives: list[ObjectiveDigest] = []
+    before_expected = (
+        expected_progress(cycle_start, cycle_end, previous_at) if previous_at is not None else 0
+    )
     for card in cards:
-        now = objective_progress((kr.progress, kr.weight) for kr in card.krs)
-        before = _objective_progress_at(card, previous_at) if previous_at is not None else None
+        now = paced_progress(card, expected)
+        before = (
+            _objective_progress_at(card, previous_at, before_expected)
+            if previous_at is not None
+            else None
+        )
         objectives.append(
             ObjectiveDigest(
                 card=card,
@@ -239,16 +388,19 @@ def assemble_digest(
     flagged.sort(key=lambda item: (_severity(item[2]), _rank(item[2].progress), item[0]))
     at_risk = tuple((card, kr) for _, card, kr in flagged)
 
-    wins = _wins(cards, baseline)
+    wins = _wins(cards, baseline, expected)
+    stories = _stories(at_risk, cards, baseline, {w.kr.id for w in wins}, cycle_start, cycle_end)
 
     owner_set = {o for o in owners if o}
     done = set(checked_in)
     missing = tuple(sorted(owner_set - done))
+    only_no_change = (owner_set & done) & set(no_change)
+    _, last_day = cycle_days(_aware(cycle_start), _aware(cycle_end), timezone)
     return DigestData(
         team_name=team_name,
         cycle_name=cycle_name,
-        week=week_of_cycle(cycle_start, cycle_end, at),
-        weeks=cycle_weeks(cycle_start, cycle_end),
+        week=week_of_cycle(cycle_start, cycle_end, at, timezone),
+        weeks=cycle_weeks(cycle_start, cycle_end, timezone),
         overall=overall,
         expected=expected,
         objectives=tuple(objectives),
@@ -257,6 +409,15 @@ def assemble_digest(
         checked_in=len(owner_set) - len(missing),
         owners=len(owner_set),
         missing=missing,
+        stories=stories,
+        updated=len(owner_set) - len(missing) - len(only_no_change),
+        no_change=len(only_no_change),
+        away=max(0, away),
+        trend=weekly_trend(cards, cycle_start, cycle_end, at, timezone),
+        quota_reps=quota_attainment(cards),
+        kudos=tuple(kudos),
+        cycle_last_day=last_day,
+        names=dict(names or {}),
     )
 
 
@@ -269,18 +430,210 @@ def _rank(value: float) -> float:
     return value if math.isfinite(value) else 0.0
 
 
-def _wins(cards: Iterable[ObjectiveCard], since: datetime) -> tuple[Win, ...]:
+def _wins(cards: Iterable[ObjectiveCard], since: datetime, expected: float) -> tuple[Win, ...]:
     reached: list[Win] = []
-    movers: list[tuple[float, int, Win]] = []
+    met: list[Win] = []
+    ahead: list[tuple[float, int, Win]] = []
     for card in cards:
         for kr in card.krs:
+            if kr.kind.per_period:
+                if _quota_met_since(kr, since):
+                    met.append(Win(card, kr, QUOTA_MET, 0.0))
+                continue
             change = _rank(kr.progress) - _rank(progress_at(kr, since))
             if _reached_since(kr, since):
                 reached.append(Win(card, kr, REACHED, change))
-            elif kr.kind.moves and change > EPS:
-                movers.append((change, len(movers), Win(card, kr, MOVER, change)))
-    movers.sort(key=lambda item: (-item[0], item[1]))
-    return tuple(reached) + tuple(win for _, _, win in movers[:MAX_MOVERS])
+            elif kr.kind.moves and change > EPS and _well_ahead(kr, expected):
+                ahead.append((change, len(ahead), Win(card, kr, AHEAD, change)))
+    ahead.sort(key=lambda item: (-item[0], item[1]))
+    return tuple(reached) + tuple(met) + tuple(win for _, _, win in ahead)
+
+
+def _well_ahead(kr: KRLine, expected: float) -> bool:
+    """Well ahead of pace, and late enough in the cycle for pace to mean something."""
+    if expected < TOO_EARLY_EXPECTED - EPS:
+        return False
+    return _rank(kr.progress) >= WELL_AHEAD * expected - EPS
+
+
+def _quota_met_since(kr: KRLine, since: datetime) -> bool:
+    """The quota's latest reported period met the quota, by a reading made since `since`."""
+    summary = kr.quota
+    if summary is None or not summary.reported:
+        return False
+    latest = summary.reported[-1]
+    if latest.count is None or latest.count < summary.quota:
+        return False
+    limit = _aware(since)
+    return any(
+        note.period_key == latest.span.key and _aware(note.at) > limit for note in kr.checkins
+    )
+
+
+def _stories(
+    at_risk: Sequence[tuple[ObjectiveCard, KRLine]],
+    cards: Sequence[ObjectiveCard],
+    since: datetime,
+    wins: Collection[int],
+    cycle_start: datetime,
+    cycle_end: datetime,
+) -> tuple[KRStory, ...]:
+    risky = {kr.id for _, kr in at_risk}
+    told = [_story(card, kr, since, True, cycle_start, cycle_end) for card, kr in at_risk]
+    for card in cards:
+        for kr in card.krs:
+            if kr.id in risky or kr.id in wins:
+                continue
+            story = _story(card, kr, since, False, cycle_start, cycle_end)
+            if story.first_reading or story.new_note or (story.change or 0.0) != 0.0:
+                told.append(story)
+    return tuple(told)
+
+
+def _story(
+    card: ObjectiveCard,
+    kr: KRLine,
+    since: datetime,
+    at_risk: bool,
+    cycle_start: datetime,
+    cycle_end: datetime,
+) -> KRStory:
+    limit = _aware(since)
+    notes = _in_order(kr)
+    before = [note for note in notes if _aware(note.at) <= limit]
+    after = [note for note in notes if _aware(note.at) > limit]
+    latest_note = next((note for note in reversed(notes) if note.note.strip()), None)
+    change: float | None = None
+    if kr.kind.per_period:
+        change = _quota_change(kr) if after else None
+    elif before and after:
+        change = after[-1].value - before[-1].value
+        if kr.kind is KRKind.MILESTONE:
+            change = float((after[-1].value >= 1) - (before[-1].value >= 1))
+    return KRStory(
+        card=card,
+        kr=kr,
+        at_risk=at_risk,
+        change=change,
+        first_reading=bool(after) and not before,
+        note=latest_note.note if latest_note is not None else None,
+        new_note=latest_note is not None and _aware(latest_note.at) > limit,
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+    )
+
+
+def _quota_change(kr: KRLine) -> float | None:
+    """This period's count minus the previous period's, when both have one."""
+    summary = kr.quota
+    if summary is None:
+        return None
+    results = summary.results
+    for index in range(len(results) - 1, 0, -1):
+        if results[index].count is not None:
+            previous = results[index - 1].count
+            return None if previous is None else results[index].count - previous  # type: ignore[operator]
+    return None
+
+
+# --- what the charts draw -------------------------------------------------------------------
+
+
+def weekly_trend(
+    cards: Sequence[ObjectiveCard],
+    cycle_start: datetime,
+    cycle_end: datetime,
+    at: datetime,
+    timezone: str = "UTC",
+) -> tuple[WeekPoint, ...]:
+    """The team's overall progress against pace at the end of each cycle week so far (the
+    current week: as of `at`), beside the expected progress then. Each KR's readings are
+    sorted once and swept week by week, so a 13-week cycle costs about one pass per KR."""
+    cards = [card for card in cards if not card.archived and card.krs]
+    if not cards:
+        return ()
+    now = _aware(at)
+    weeks = cycle_weeks(cycle_start, cycle_end, timezone)
+    current = week_of_cycle(cycle_start, cycle_end, at, timezone)
+    moments = [
+        min(_aware(cycle_end) if week == weeks else _aware(cycle_start) + week * WEEK, now)
+        for week in range(1, current + 1)
+    ]
+    expected = [expected_progress(cycle_start, cycle_end, m) for m in moments]
+    count = len(moments)
+    sums = [0.0] * count
+    for card in cards:
+        totals = [0.0] * count
+        weight_sum = 0.0
+        for kr in card.krs:
+            weight = 1.0 if kr.weight is None else float(kr.weight)
+            weight_sum += weight
+            series = _progress_series(kr, moments)
+            if kr.kind.holds or kr.kind.per_period:  # `paced`, inlined: the hot loop
+                for index in range(count):
+                    totals[index] += clamp01(series[index]) * expected[index] * weight
+            else:
+                for index in range(count):
+                    totals[index] += clamp01(series[index]) * weight
+        for index in range(count):
+            sums[index] += totals[index] / weight_sum if weight_sum > 0 else 0.0
+    return tuple(
+        WeekPoint(index + 1, sums[index] / len(cards), expected[index]) for index in range(count)
+    )
+
+
+def _progress_series(kr: KRLine, moments: Sequence[datetime]) -> list[float]:
+    """Raw progress of `kr` at each of `moments` (ascending), as `progress_at` gives it."""
+    if kr.kind.per_period:
+        return [progress_at(kr, m) for m in moments]
+    notes = _in_order(kr)
+    times = [_aware(note.at) for note in notes]
+    values = [note.value for note in notes]
+    milestone, holds = kr.kind is KRKind.MILESTONE, kr.kind.holds
+    start, span = kr.start, kr.target - kr.start
+    series: list[float] = []
+    held = 0
+    counted = 0
+    for moment in moments:
+        seen = bisect_right(times, _aware(moment))
+        if milestone:
+            series.append(1.0 if seen and values[seen - 1] >= 1 else 0.0)
+        elif holds:
+            while counted < seen:
+                held += _holds(kr, values[counted])
+                counted += 1
+            series.append(held / seen if seen else 0.0)
+        else:  # increase / decrease: `progress`, without its checks (the KR was validated)
+            value = values[seen - 1] if seen else start
+            series.append((value - start) / span if span else 0.0)
+    return series
+
+
+def _holds(kr: KRLine, value: float) -> bool:
+    return value >= kr.target if kr.kind is KRKind.STAY_ABOVE else value <= kr.target
+
+
+def quota_attainment(cards: Sequence[ObjectiveCard]) -> tuple[RepQuota, ...]:
+    """Each owner's attainment of their weekly quotas this week (count / quota, clamped,
+    averaged over their weekly quota KRs; a quota without a count this week counts 0),
+    highest first."""
+    per_owner: dict[str, list[float]] = {}
+    for card in cards:
+        if card.archived:
+            continue
+        for kr in card.krs:
+            summary = kr.quota
+            if not kr.kind.per_period or summary is None or kr.period is not Period.WEEK:
+                continue
+            count = summary.current.count
+            share = clamp01(count / summary.quota) if count is not None and summary.quota > 0 else 0
+            per_owner.setdefault(kr.owner_id, []).append(share)
+    reps = [
+        RepQuota(owner, math.fsum(shares) / len(shares), len(shares))
+        for owner, shares in per_owner.items()
+    ]
+    reps.sort(key=lambda rep: (-rep.attainment, rep.owner_id))
+    return tuple(reps)
 
 
 # --- the cycle-end summary ------------------------------------------------------------------

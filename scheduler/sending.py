@@ -11,10 +11,11 @@ it twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from okr.rhythm import Slot
@@ -58,13 +59,38 @@ class Sender:
         self.owner = ledger.process_owner()
         self._given_up: dict[str, list[GivenUp]] = {}
 
-    def post(self, key: ledger.DeliveryKey, channel: str, message: Message) -> Item:
+    def post(
+        self,
+        key: ledger.DeliveryKey,
+        channel: str,
+        message: Message,
+        *,
+        plain: Message | None = None,
+        on_refused: Callable[[], Awaitable[None]] | None = None,
+    ) -> Item:
         """A ledger item posting `message` to `channel` (a user id posts to their DM); a
-        callable message is built only when its claim is won."""
+        callable message is built only when its claim is won.
+
+        `plain` is the same message without the blocks Slack may not know (charts): when
+        Slack answers `invalid_blocks`, which posts nothing, `on_refused` is awaited and
+        `plain` is posted instead, within the same claim, so the key still sends one
+        message."""
         metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key_text(key)}}
 
         async def send() -> Any:
             body = message() if callable(message) else message
+            await self.pacer.wait()
+            try:
+                return await self.client.chat_postMessage(
+                    channel=channel, metadata=metadata, **body
+                )
+            except SlackApiError as exc:
+                if plain is None or exc.response.get("error") != "invalid_blocks":
+                    raise
+                log.warning("Slack refused %s's blocks (%s): posting it plain", key, exc)
+            if on_refused is not None:
+                await on_refused()
+            body = plain() if callable(plain) else plain
             await self.pacer.wait()
             return await self.client.chat_postMessage(channel=channel, metadata=metadata, **body)
 

@@ -487,3 +487,11 @@ async def objectives_of_krs(
         .order_by(col(Objective.id))
     )
     return list(rows)
+
+
+async def key_result_in(
+    session: AsyncSession, workspace_id: str, key_result_id: int
+) -> KeyResult | None:
+    """One key result of the workspace by id (archived ones too: a message may outlive it)."""
+    kr = await session.get(KeyResult, key_result_id)
+    return kr if kr is not None and kr.workspace_id == workspace_id else None

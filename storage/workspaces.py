@@ -96,3 +96,22 @@ async def set_company_channel(
         .values(company_channel_id=channel_id)
         .execution_options(synchronize_session=False)
     )
+
+
+async def charts_refused(session: AsyncSession, workspace_id: str) -> bool:
+    """Whether Slack refused a chart (`invalid_blocks`) from this workspace before: its
+    messages then go without charts."""
+    workspace = await session.get(Workspace, workspace_id)
+    return workspace is not None and workspace.charts_refused_at is not None
+
+
+async def refuse_charts(session: AsyncSession, workspace_id: str, now: datetime) -> bool:
+    """Remember that Slack refused a chart from this workspace; True the first time (the
+    caller logs it once). Does not commit."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Workspace)
+        .where(col(Workspace.id) == workspace_id, col(Workspace.charts_refused_at).is_(None))
+        .values(charts_refused_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import product
+from typing import Any
 
 from blocks.company_close import company_close_message
 from blocks.cycle_close import close_summary
 from okr.company_close import COMPANY, assemble_company_close, company_close_slot
-from okr.digest import assemble_close
+from okr.digest import assemble_close, weekly_trend
 from okr.rhythm import CLOSE_WINDOW, State, close_slot
 from scheduler import ledger
 from scheduler.channel_problems import reports_to_leads
+from scheduler.chart_posts import chart_post
 from scheduler.deliver import Outcome
 from scheduler.job import Context, ScheduledJob, teams_for
 from storage.models import Cycle, Team
 from storage.objectives import objectives_of_cycle, objectives_of_teams
-from storage.outlines import objective_cards
+from storage.outlines import cycle_window, objective_cards
 from storage.rhythm import admins, close_cycles, deliveries, ended_cycles
 from storage.teams import leads_of, rhythm_of
 from storage.workspaces import get_workspace
@@ -118,9 +120,18 @@ async def _close(
         )
         leads = (await leads_of(session, workspace_id, [team.id])).get(team.id, [])
     data = assemble_close(team_name=team.name, cycle_name=cycle.name, cards=cards)
-    message = close_summary(data, team_id=team.id, cycle_id=cycle.id)
+    start, end = cycle_window(cycle, team.timezone)
+    trend = weekly_trend(cards, start, end, min(ctx.deps.clock(), end), team.timezone)
+    team_id, cycle_id = team.id, cycle.id
+
+    def message(with_charts: bool) -> dict[str, Any]:
+        return close_summary(
+            data, team_id=team_id, cycle_id=cycle_id, trend=trend, with_charts=with_charts
+        )
+
     sender = ctx.sender
-    [posted] = await sender.deliver([sender.post(key, team.channel_id, message)])
+    post = await chart_post(ctx, workspace_id, key, team.channel_id, message)
+    [posted] = await sender.deliver([post])
     reports = reports_to_leads(sender, workspace_id, team, leads, posted, key.period)
     return [posted, *await sender.deliver(reports)]
 

@@ -8,17 +8,34 @@ from datetime import datetime, timedelta
 
 from blocks.digest import digest_message, missing_message
 from okr.calendar import empty_first_week, replaced_by_close
-from okr.digest import DigestData, assemble_digest
-from okr.rhythm import DIGEST_WINDOW, State, checked_in_this_week, is_resting, local_today, week_key
+from okr.digest import DigestData, DigestKudos, assemble_digest
+from okr.rhythm import (
+    DIGEST_WINDOW,
+    State,
+    checked_in_this_week,
+    is_resting,
+    local_today,
+    week_began,
+    week_key,
+)
 from scheduler import ledger
 from scheduler.channel_problems import reports_to_leads
+from scheduler.chart_posts import chart_post
 from scheduler.deliver import Outcome, Result
 from scheduler.job import Context, ScheduledJob, teams_for
 from storage.cycles import current_cycle
+from storage.kudos import kudos_between
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
-from storage.rhythm import deliveries, ended_cycles, last_checkins, last_sent, people
+from storage.rhythm import (
+    deliveries,
+    ended_cycles,
+    last_checkins,
+    last_sent,
+    no_change_only,
+    people,
+)
 from storage.team_calendar import calendars, reported_in_cycle
 from storage.teams import leads_of, rhythm_of
 
@@ -97,7 +114,14 @@ async def post_digest(
     data, leads = await _digest_of(ctx, workspace_id, team, now)
     sender = ctx.sender
     key = ledger.DeliveryKey(workspace_id, "digest", f"team:{team.id}", period)
-    [posted] = await sender.deliver([sender.post(key, team.channel_id, digest_message(data))])
+    post = await chart_post(
+        ctx,
+        workspace_id,
+        key,
+        team.channel_id,
+        lambda with_charts: digest_message(data, with_charts=with_charts),
+    )
+    [posted] = await sender.deliver([post])
     items = [
         sender.post(
             ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}", period),
@@ -124,10 +148,18 @@ async def _digest_of(
             session, workspace_id, objectives, at=now, default_timezone=team.timezone
         )
         owners = {kr.owner_id for card in cards for kr in card.krs}
-        owners -= _resting(await people(session, workspace_id, owners), team, now)
+        persons = await people(session, workspace_id, owners)
+        resting = _resting(persons, team, now)
+        owners -= resting
         checked = await last_checkins(session, workspace_id, owners)
+        week_began_at = week_began(now, team.timezone)
+        repeats = await no_change_only(session, workspace_id, owners, week_began_at)
         previous = await last_sent(session, workspace_id, "digest", f"team:{team.id}")
         leads = (await leads_of(session, workspace_id, [team.id])).get(team.id, [])
+        since = previous.sent_at if previous else None
+        given = await kudos_between(
+            session, workspace_id, team.id, since or week_began_at, now + timedelta(seconds=1)
+        )
     start, end = cycle_window(cycle, team.timezone)
     data = assemble_digest(
         team_name=team.name,
@@ -136,11 +168,16 @@ async def _digest_of(
         cycle_end=end,
         cards=cards,
         at=now,
-        since=previous.sent_at if previous else None,
+        since=since,
         checked_in={
             u for u, when in checked.items() if checked_in_this_week(when, now, team.timezone)
         },
         owners=owners,
+        no_change=repeats,
+        away=len({u for u in resting if not persons[u].inactive}),
+        timezone=team.timezone,
+        kudos=[DigestKudos(k.giver, k.receiver, k.text) for k in given],
+        names={u: p.real_name for u, p in persons.items() if p.real_name},
     )
     return data, leads
 

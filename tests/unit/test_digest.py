@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from okr.digest import (
-    MOVER,
+    AHEAD,
     REACHED,
     assemble_close,
     assemble_digest,
@@ -163,7 +163,8 @@ def test_progress_at_for_decrease_stay_and_milestone() -> None:
 def test_week_numbering_is_one_based_and_clamped() -> None:
     assert cycle_weeks(START, END) == 13  # 91 days
     assert cycle_weeks(START, START + timedelta(days=28)) == 4
-    assert cycle_weeks(START, START + timedelta(days=29)) == 5  # ceil(29 / 7)
+    assert cycle_weeks(START, START + timedelta(days=29)) == 4  # a spare day joins week 4
+    assert cycle_weeks(START, START + timedelta(days=32)) == 5  # 4 spare days: a 5th week
     assert cycle_weeks(START, START + timedelta(hours=5)) == 1
     assert week_of_cycle(START, END, START) == 1
     assert week_of_cycle(START, END, day(6) + timedelta(hours=23)) == 1
@@ -177,6 +178,16 @@ def test_week_numbering_is_one_based_and_clamped() -> None:
     assert data.expected == pytest.approx(EXPECTED)
 
 
+@pytest.mark.parametrize("days", [90, 91, 92])
+def test_a_quarter_is_13_weeks_and_its_last_days_are_week_13(days: int) -> None:
+    # 1 October to 31 December is 92 days: ceil(92 / 7) said "week 2 of 14"
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    end = start + timedelta(days=days)
+    assert cycle_weeks(start, end) == 13
+    assert week_of_cycle(start, end, start + timedelta(days=8)) == 2
+    assert week_of_cycle(start, end, end - timedelta(hours=1)) == 13
+
+
 def test_weeks_count_calendar_days_across_dst() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     start = datetime(2024, 3, 18, tzinfo=berlin)  # DST begins on 31 March
@@ -186,10 +197,12 @@ def test_weeks_count_calendar_days_across_dst() -> None:
     at = datetime(2024, 4, 7, 22, 0, tzinfo=UTC)
     assert week_of_cycle(start.astimezone(UTC), end.astimezone(UTC), at) == 3  # UTC-based
     assert week_of_cycle(start, end, at) == 4
+    # the team's zone decides, whatever zone the bounds are given in
+    assert week_of_cycle(start.astimezone(UTC), end.astimezone(UTC), at, "Europe/Berlin") == 4
     # DST ends on 27 October: 28 local days are 28 d 1 h, still 4 weeks when given in UTC
     autumn = datetime(2024, 10, 14, tzinfo=berlin).astimezone(UTC)
     assert cycle_weeks(autumn, datetime(2024, 11, 11, tzinfo=berlin).astimezone(UTC)) == 4
-    assert cycle_weeks(autumn, autumn + timedelta(days=28, hours=5)) == 5
+    assert cycle_weeks(autumn, autumn + timedelta(days=32, hours=5)) == 5
 
 
 # --- objectives -----------------------------------------------------------------------------
@@ -272,35 +285,45 @@ def test_a_milestone_not_done_late_in_the_cycle_is_at_risk() -> None:
 # --- wins -----------------------------------------------------------------------------------
 
 
-def test_wins_are_targets_reached_since_the_last_digest_and_the_three_biggest_movers() -> None:
+def test_wins_are_targets_reached_quotas_met_and_moves_well_ahead_of_pace() -> None:
+    # expected 0.5824: well ahead is progress >= 1.25 x 0.5824 = 0.728
     r1 = kr(1, [(40, 60), (50, 100)])  # reached on day 50: change 0.4
     r2 = kr(2, [(48, 1)], kind="milestone", start=0, target=1)  # done on day 48: change 1.0
-    r3 = kr(3, [(40, 100), (50, 110)])  # at target before: a mover of 0.1, not "reached"
-    m1 = kr(4, [(40, 10), (50, 50)])  # +0.40
-    m2 = kr(5, [(40, 20), (52, 45)])  # +0.25
-    m3 = kr(6, [(40, 0), (52, 5)])  # +0.05
-    down = kr(7, [(40, 50), (50, 40)])  # -0.10
+    r3 = kr(3, [(40, 100), (50, 110)])  # at target before: now 1.1, +0.1, well ahead
+    a1 = kr(4, [(40, 50), (50, 80)])  # 0.8, +0.30: well ahead
+    a2 = kr(5, [(40, 70), (52, 75)])  # 0.75, +0.05: well ahead
+    slow = kr(6, [(40, 10), (52, 50)])  # +0.40 but 0.5: behind pace, no win
+    down = kr(7, [(40, 90), (50, 85)])  # ahead but moved back: no win
     held = kr(8, [(40, 2), (50, 2)], kind="stay_below", start=4, target=3)  # never a win
-    cut = kr(9, [(40, 8), (50, 6)], kind="decrease", start=10, target=0)  # 0.2 -> 0.4: +0.2
-    data = digest([card(1, r1, m3, r2), card(2, down, m1, held, r3, m2, cut)])
+    cut = kr(9, [(40, 8), (50, 1)], kind="decrease", start=10, target=0)  # 0.2 -> 0.9
+    data = digest([card(1, r1, slow, r2), card(2, down, a1, held, r3, a2, cut)])
     assert [(w.kind, w.kr.id) for w in data.wins] == [
         (REACHED, 1),
         (REACHED, 2),
-        (MOVER, 4),
-        (MOVER, 5),
-        (MOVER, 9),
+        (AHEAD, 9),
+        (AHEAD, 4),
+        (AHEAD, 3),
+        (AHEAD, 5),
     ]
-    assert [w.change for w in data.wins] == pytest.approx([0.4, 1.0, 0.4, 0.25, 0.2])
-    assert [w.card.id for w in data.wins] == [1, 1, 2, 2, 2]
+    assert [w.change for w in data.wins] == pytest.approx([0.4, 1.0, 0.7, 0.3, 0.1, 0.05])
+    assert [w.card.id for w in data.wins] == [1, 1, 2, 2, 2, 2]
 
 
-def test_first_digest_measures_wins_from_the_cycle_start() -> None:
-    r1 = kr(1, [(40, 60), (50, 100)])
-    r3 = kr(3, [(40, 100), (50, 110)])
-    m1 = kr(4, [(50, 50)])
+def test_first_digest_measures_wins_from_a_week_ago() -> None:
+    r1 = kr(1, [(40, 60), (50, 100)])  # reached since day 46
+    r3 = kr(3, [(40, 100), (50, 110)])  # at target a week ago too: ahead, not reached
+    m1 = kr(4, [(50, 50)])  # 0.5: behind pace
     data = digest([card(1, r1, r3, m1)], since=None)
-    assert [(w.kind, w.kr.id) for w in data.wins] == [(REACHED, 1), (REACHED, 3), (MOVER, 4)]
-    assert data.wins[1].change == pytest.approx(1.1)
+    assert [(w.kind, w.kr.id) for w in data.wins] == [(REACHED, 1), (AHEAD, 3)]
+    assert data.wins[1].change == pytest.approx(0.1)
+
+
+def test_no_first_week_noise_among_the_wins() -> None:
+    week_one = day(5)  # expected 5 / 91 = 0.055: too early to tell pace
+    jump = kr(1, [(1, 5), (4, 15)], at=week_one)  # +10 pts in a week: 15 %, 2.7x pace
+    done = kr(2, [(4, 1)], kind="milestone", start=0, target=1, at=week_one)
+    data = digest([card(1, jump, done)], at=week_one, since=None)
+    assert [(w.kind, w.kr.id) for w in data.wins] == [(REACHED, 2)]
 
 
 # --- check-in rate --------------------------------------------------------------------------

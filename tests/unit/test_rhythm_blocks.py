@@ -17,7 +17,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from blocks import ids
+from blocks import charts, ids
 from blocks.away_modal import away_modal, read_away
 from blocks.checkin_modal import CheckInItem
 from blocks.cycle_close import (
@@ -38,7 +38,7 @@ from blocks.prompt import (
     prompt_snoozed,
 )
 from okr.digest import (
-    MOVER,
+    AHEAD,
     REACHED,
     DigestData,
     ObjectiveDigest,
@@ -74,7 +74,11 @@ def check_blocks(blocks: Sequence[dict[str, Any]], *, max_blocks: int) -> None:
     assert 0 < len(blocks) <= max_blocks, f"{len(blocks)} blocks (limit {max_blocks})"
     block_ids = [b["block_id"] for b in blocks if "block_id" in b]
     assert len(block_ids) == len(set(block_ids)), "block_id must be unique"
+    assert sum(charts.is_chart(b) for b in blocks) <= charts.MAX_CHARTS_PER_MESSAGE
     for block in blocks:
+        if charts.is_chart(block):
+            assert charts.chart_problems(block) == [], block
+            continue
         special = block["type"] == "input" or (
             block["type"] == "actions" and any(e["type"] != "button" for e in block["elements"])
         )
@@ -186,7 +190,7 @@ def small_digest() -> tuple[DigestData, ObjectiveCard, KRLine]:
             ObjectiveDigest(c, 0.0, None, None, None),
         ),
         at_risk=((a, at_risk_kr),),
-        wins=(Win(a, reached, REACHED, 0.4), Win(a, mover, MOVER, 0.15)),
+        wins=(Win(a, reached, REACHED, 0.4), Win(a, mover, AHEAD, 0.15)),
         checked_in=12,
         owners=14,
         missing=("U0MISS1", "U0MISS2"),
@@ -344,7 +348,7 @@ def test_digest_layout_objectives_at_risk_wins_and_rate() -> None:
     assert blocks[1]["text"]["text"] == (
         "*Overall*  ▓▓▓░░░░░░░ *31%* · expected 59% · :large_yellow_circle: at risk"
     )
-    assert blocks[2]["elements"][0]["text"] == ":memo: 12 of 14 checked in this week"
+    assert blocks[2]["elements"][0]["text"] == ":memo: 12 of 14 updated this week"
     body = texts(blocks)
     assert (
         "*Objectives* (3)\n"
@@ -358,8 +362,16 @@ def test_digest_layout_objectives_at_risk_wins_and_rate() -> None:
         " · owner: :large_green_circle: on track"
     ) in body
     assert ":dart: <@U0BBB2> reached the target of *Book 40 demos*: 42 of 40" in body
-    assert ":rocket: <@U0CCC3> moved *Grow pipeline* ▲ 15 pts, now 65%" in body
+    assert (
+        ":rocket: <@U0CCC3> is well ahead of pace on *Grow pipeline*: $1.3M of $2M · 65%"
+        " · expected 59%"
+    ) in body
     assert not actions(blocks)
+    kudos = [b["accessory"] for b in blocks if b.get("accessory", {}).get("text")]
+    assert [(k["text"]["text"], k["action_id"], k["value"]) for k in kudos] == [
+        ("Give kudos", ids.KUDOS_GIVE, "2"),
+        ("Give kudos", ids.KUDOS_GIVE, "3"),
+    ]
     assert "31% overall (expected 59%)" in message["text"]
 
 
@@ -385,7 +397,8 @@ def test_missing_message_everyone_checked_in_and_nobody_due() -> None:
         DigestData(**{**data.__dict__, "checked_in": 0, "owners": 0, "missing": ()})
     )
     check_message(nobody)
-    assert "No key-result owners were due" in texts(nobody["blocks"])
+    assert "No key-result owners were due to check in this week." in texts(nobody["blocks"])
+    assert ".." not in texts(nobody["blocks"])  # the "this week.." typo
 
 
 def test_missing_message_with_500_people_stays_within_limits() -> None:
@@ -414,16 +427,18 @@ def test_digest_for_100_objectives_with_4_krs_each_within_limits() -> None:
         checked_in=owners[:7],
         owners=owners,
     )
-    assert len(data.objectives) == 100 and len(data.at_risk) == 200 and len(data.wins) == 103
+    # wins: the 100 KRs at $2.1M of $2M reached it; the 100 at $1.5M (75 %) are well ahead
+    # of the expected 59 % (1.25 x 59 % = 74 %)
+    assert len(data.objectives) == 100 and len(data.at_risk) == 200 and len(data.wins) == 200
     message = digest_message(data)
     check_message(message)
     assert_escaped(message)
-    assert len(message["blocks"]) == 20  # the most a digest ever has
+    assert len(message["blocks"]) <= 45
     body = texts(message["blocks"])
-    assert "and 50 more objectives" in body
-    assert "and 185 more key results at risk" in body
-    assert "and 91 more wins" in body
-    assert "7 of 8 checked in this week" in body
+    assert "and 60 more objectives" in body
+    assert "and 192 more key results at risk" in body
+    assert "and 194 more wins" in body
+    assert "7 of 8 updated this week" in body
     assert "U0MISS1" not in json.dumps(message)
     assert EVIL_ESCAPED in body
     header = message["blocks"][0]["text"]["text"]
