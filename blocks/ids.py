@@ -26,3 +26,8 @@ CHECK_IN_VIEW = "checkin"
 EDIT_CHECK_IN_VIEW = "checkin_edit_view"
 AWAY_VIEW = "away_view"
 RETRO_VIEW = "retro_view"
+
+# The manager's week
+NUDGE_NOW = "lead_nudge_now"  # in the lead's DM; value: JSON {"team": id, "user": "U…"}
+KUDOS_GIVE = "kudos_give"  # beside a win in the digest; value: KR id
+KUDOS_VIEW = "kudos_view"

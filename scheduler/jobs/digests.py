@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from blocks.digest import digest_message, missing_message
+from blocks.digest import digest_message, week_text
+from blocks.participation import lead_message
 from okr.digest import DigestData, assemble_digest
 from okr.rhythm import DIGEST_WINDOW, State, checked_in_this_week, is_resting, local_today, week_key
 from scheduler import ledger
@@ -17,6 +19,7 @@ from storage.cycles import current_cycle
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
+from storage.participation import team_week
 from storage.rhythm import deliveries, last_checkins, last_sent, people
 from storage.teams import leads_of, rhythm_of
 
@@ -61,11 +64,12 @@ async def post_digest(
     sender = ctx.sender
     key = ledger.DeliveryKey(workspace_id, "digest", f"team:{team.id}", period)
     [posted] = await sender.deliver([sender.post(key, team.channel_id, digest_message(data))])
+    to_leads = await _lead_dm(ctx, workspace_id, team, now, data) if leads else {}
     items = [
         sender.post(
             ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}", period),
             lead,
-            missing_message(data),
+            to_leads,
         )
         for lead in leads
     ]
@@ -106,6 +110,23 @@ async def _digest_of(
         owners=owners,
     )
     return data, leads
+
+
+async def _lead_dm(
+    ctx: Context, workspace_id: str, team: Team, now: datetime, data: DigestData
+) -> dict[str, Any]:
+    """The leads' DM: each KR owner of the digest's objectives this week, by name."""
+    assert team.id is not None
+    cards = [o.card for o in data.objectives]
+    async with ctx.deps.sessions() as session:
+        members = await team_week(session, workspace_id, cards, now, team.timezone)
+    return lead_message(
+        team_id=team.id,
+        team_name=team.name,
+        cycle_name=data.cycle_name,
+        week_label=week_text(data),
+        members=members,
+    )
 
 
 def _resting(persons: Mapping[str, Person], team: Team, now: datetime) -> set[str]:
