@@ -158,7 +158,7 @@ def test_the_leads_dm_of_500_people_stays_within_limits() -> None:
     # the first 20 missing get a section each; the hostile "id" gets no button
     assert len([b for b in message["blocks"] if b.get("accessory")]) == 19
     body = texts(message["blocks"])
-    assert "And: <@U0P00095>" in body and "<@U0P00499> · updated" in body
+    assert "And:\n<@U0P00095>" in body and "<@U0P00499> · updated" in body
 
 
 def test_nudge_target_refuses_what_is_not_a_button_value() -> None:
