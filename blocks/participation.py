@@ -33,6 +33,7 @@ from blocks.kr_format import (
     plural,
     user_text,
 )
+from blocks.view_state import json_object
 from okr.participation import MemberWeek, Standing, count
 
 MAX_NUDGE_BUTTONS = 20
@@ -124,12 +125,7 @@ def nudge_button(team_id: int, user_id: str) -> ButtonElement:
 
 def nudge_target(value: str) -> tuple[int, str] | None:
     """(team id, user id) from a *Nudge now* button's value; None when it is not one."""
-    try:
-        raw = json.loads(value)
-    except (TypeError, ValueError):
-        return None
-    if not isinstance(raw, dict):
-        return None
+    raw = json_object(value)
     team, user = raw.get("team"), raw.get("user")
     if isinstance(team, int) and not isinstance(team, bool) and isinstance(user, str) and user:
         return team, user

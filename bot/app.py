@@ -16,6 +16,8 @@ from handlers import (
     context,
     cycle,
     fallback,
+    kudos,
+    lead_nudge,
     listing,
     objective_edit,
     objective_set,
@@ -23,7 +25,7 @@ from handlers import (
     team,
 )
 from handlers import rhythm as rhythm_handlers
-from handlers.context import Ctx, DigestNow
+from handlers.context import Ctx, DigestNow, NudgeNow
 from handlers.failures import FriendlyApp
 from storage.context import Deps
 
@@ -43,11 +45,13 @@ MODULES = (
     rhythm_handlers,
     okr_command,
     app_home,
+    lead_nudge,
+    kudos,
     fallback,
 )
 
 
-def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
+def build_context(deps: Deps, digest_now: DigestNow, nudge_now: NudgeNow) -> Ctx:
     """What the listeners share, each built once: the `/okr` verb table (in the order the
     help lists them), the Home refresher that lists them, and the check-in service with
     the rhythm's hook that turns a prompt to done."""
@@ -59,11 +63,19 @@ def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
             *team.VERBS,
             *cycle.VERBS,
             *rhythm_handlers.VERBS,
+            *kudos.VERBS,
         ]
     )
     home = app_home.Home(deps, [verb.help for verb in verbs])
     checkins = checkin.CheckIns(deps, home, after=[rhythm_handlers.turn_prompts_done])
-    return Ctx(deps=deps, home=home, checkins=checkins, verbs=verbs, digest_now=digest_now)
+    return Ctx(
+        deps=deps,
+        home=home,
+        checkins=checkins,
+        verbs=verbs,
+        digest_now=digest_now,
+        nudge_now=nudge_now,
+    )
 
 
 def build_app(

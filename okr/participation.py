@@ -156,3 +156,15 @@ def _member(
 
 def count(members: Iterable[MemberWeek], standing: Standing) -> int:
     return sum(1 for m in members if m.standing is standing)
+
+
+class NudgeAnswer(StrEnum):
+    """What a lead's *Nudge now* did: the week's one nudge sent, or why not."""
+
+    SENT = "sent"
+    ALREADY = "already"
+    AWAY = "away"
+    SKIPPED = "skipped"
+    CHECKED_IN = "checked_in"
+    NOT_OWNER = "not_owner"
+    FAILED = "failed"
