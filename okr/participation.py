@@ -168,3 +168,20 @@ class NudgeAnswer(StrEnum):
     CHECKED_IN = "checked_in"
     NOT_OWNER = "not_owner"
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    """A person's check-in of this week: when (the latest), and whether it was only
+    *No change* clicks (shown apart from an update)."""
+
+    at: datetime
+    no_change: bool
+
+
+def checked_in(checkins: Iterable[WeekCheckIn]) -> CheckedIn | None:
+    """This week's check-in from the person's check-ins of the week; None before it."""
+    mine = list(checkins)
+    if not mine:
+        return None
+    return CheckedIn(max(c.at for c in mine), all(c.no_change for c in mine))
