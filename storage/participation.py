@@ -5,7 +5,9 @@ week (away, skipped). One query each, however many owners."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -61,8 +63,14 @@ async def team_week(
     now: datetime,
     timezone: str,
 ) -> tuple[MemberWeek, ...]:
-    """Each KR owner of the team's `cards` this week (the week of `timezone`, the team's)."""
+    """Each KR owner of the team's `cards` this week (the week of `timezone`, the team's,
+    where the times of their check-ins are read too)."""
     owners = owners_of(cards)
-    checkins = await week_checkins(session, workspace_id, owners, week_began(now, timezone))
+    since = week_began(now, timezone)
+    local = ZoneInfo(timezone)
+    checkins = [
+        replace(c, at=c.at.astimezone(local))
+        for c in await week_checkins(session, workspace_id, owners, since)
+    ]
     said = await rests(session, workspace_id, owners, timezone)
     return member_weeks(cards=cards, checkins=checkins, rests=said, now=now, owners=owners)

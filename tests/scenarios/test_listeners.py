@@ -89,6 +89,7 @@ async def test_okr_command_runs_the_verb_its_first_word_names(
         "team",
         "cycle",
         "digest",
+        "kudos",
         "help",
     ]
 
