@@ -1,4 +1,4 @@
-"""The team digest (channel post) and the team leads' private missing-check-ins DM.
+"""The team digest (channel post); the team leads' private DM is blocks/participation.py.
 
 Digest layout (at most 45 blocks, whatever the team's size):
 
@@ -25,8 +25,8 @@ a percent) saying whether it is better or worse, from three readings on where it
 lands at cycle end, the suggestion beside the owner's confidence, the latest note quoted on
 one line.
 
-The names of people who have not checked in never appear in the digest: `missing_message`
-lists them (as mentions) in a DM to the team leads.
+The names of people who have not checked in never appear in the digest: the leads' DM
+(`blocks.participation.lead_message`) names them.
 """
 
 from __future__ import annotations
@@ -96,8 +96,6 @@ MAX_UPDATES = 12
 UPDATES_PER_SECTION = 4
 MAX_WINS = 6
 MAX_KUDOS = 10
-MAX_MISSING = 400
-MISSING_SECTIONS = 6
 CHART_TEXT_WEEKS = 4
 CHART_TEXT_REPS = 8
 
@@ -512,56 +510,6 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
 
 def _risk_heading(data: DigestData) -> str:
     return f"*At risk* ({len(data.at_risk):,})"
-
-
-# --- the leads' DM --------------------------------------------------------------------------
-
-
-def missing_message(data: DigestData) -> dict[str, Any]:
-    """The private DM to the team leads: who has not checked in (mentions) and the rate."""
-    heading = f"*Check-ins · {team_cycle(data.team_name, data.cycle_name)} · {week_text(data)}*"
-    blocks = [section(f"{heading}\n{rate_text(data)}.")]
-    if data.missing:
-        mentions = [mention(user) for user in data.missing[:MAX_MISSING]]
-        texts, placed = _pack_inline(mentions, MISSING_SECTIONS)
-        texts[0] = f"*Not checked in yet* ({len(data.missing):,}): {texts[0]}"
-        blocks.extend(section(t) for t in texts)
-        if len(data.missing) > placed:
-            blocks.append(_more(len(data.missing) - placed, "more"))
-        blocks.append(
-            context(
-                "Only the team leads get this list; the channel digest shows the rate only. "
-                "Members who are away are not counted."
-            )
-        )
-        fallback = f"{plural(len(data.missing), 'person', 'people')} not checked in yet"
-    elif data.owners:
-        blocks.append(section("Everyone checked in 🎉"))
-        fallback = "Everyone checked in 🎉"
-    else:
-        fallback = "No check-ins were due this week"
-    team = user_text(data.team_name, TEAM_CHARS, "Team")
-    return {"text": guard(f"{team}: {fallback}", 1000), "blocks": blocks}
-
-
-def _pack_inline(items: Sequence[str], max_blocks: int) -> tuple[list[str], int]:
-    """Comma-separated `items` packed into at most `max_blocks` texts within the budget."""
-    texts: list[str] = []
-    current = ""
-    placed = 0
-    budget = SECTION_BUDGET - 60  # room for the heading on the first text
-    for item in items:
-        candidate = f"{current}, {item}" if current else item
-        if current and len(candidate) > budget:
-            texts.append(current)
-            if len(texts) >= max_blocks:
-                return texts, placed
-            candidate = item
-        current = candidate
-        placed += 1
-    if current:
-        texts.append(current)
-    return texts, placed
 
 
 # --- a thread under the digest ---------------------------------------------------------------

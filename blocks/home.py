@@ -1,19 +1,24 @@
-"""The App Home tab: my key results with pace, my team's objectives, quick actions.
+"""The App Home tab: the team's objectives with all their key results, the viewer's own
+first; where this week's check-in stands; for a lead, the team this week.
 
-Layout: a header "Your OKRs · {cycle}", an actions block (block_id `home_actions`) with "New
-OKR" (`ids.NEW_OKR`) and, when the user owns KRs, "Check in" (`ids.CHECK_IN`) and "No change
-this week" (`ids.NO_CHANGE`); then "My key
-results", one section per KR (objective, value vs target, bar, "72% · expected 60%", trend,
-suggested status beside "you: …", a History button when its target was revised); then "My
-team's objectives" as objective cards (Edit buttons on `editable_ids`). The whole view stays
-within 100 blocks: when both lists cannot fit, my KRs get at least half of the room, the rest
-is cut with "and N more … — type /okr list". Someone with nothing yet gets the welcome text,
-the command list and the "New OKR" button.
+Layout: a header "Your OKRs · {cycle}"; for an owner of key results a line saying whether
+this week's check-in is in ("Checked in Mon 28 Dec ✓", "No change reported Mon 28 Dec ✓",
+"Not checked in this week yet"); an actions block (block_id `home_actions`): *Check in*
+(`ids.CHECK_IN`, the primary button) and *No change this week* (`ids.NO_CHANGE`) until the
+check-in is in, then *Edit* (the check-in modal again, with this week's values), and *New
+OKR* (`ids.NEW_OKR`, never primary); for a lead, "{team} this week" panels (who updated, who
+is away or skipped, who is missing, latest notes); then "Yours": the objectives the viewer
+owns or holds a key result in, each with all its key results (theirs with pace, "you:"
+beside their confidence); then "Your team's objectives": the others. Every objective appears
+once. The whole view stays within 100 blocks: objectives are cut in order with "and N more
+objectives — type /okr list". Someone with nothing yet gets the welcome text, the command
+list and *New OKR*.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -29,20 +34,24 @@ from slack_sdk.models.views import View
 
 from blocks import ids
 from blocks.help import VerbHelp
-from blocks.kr_format import (
-    MAX_HEADER_TEXT,
-    MAX_VIEW_BLOCKS,
-    TITLE_CHARS,
-    clip,
-    one_line,
-    plural,
-    user_text,
-)
+from blocks.kr_format import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, TEAM_CHARS, clip, one_line, plural
 from blocks.mrkdwn import escape, truncate
-from blocks.objective_card import kr_section, objective_block_count, objective_blocks
-from okr.outline import KRLine, ObjectiveCard
+from blocks.objective_card import edit_button, kr_section, more_context, objective_text
+from blocks.participation import panel_sections, short_day
+from okr.outline import ObjectiveCard
+from okr.participation import CheckedIn, MemberWeek
 
+PANEL_SECTIONS = 3
+"""Sections a lead's panel of one team may take."""
 MIN_CARD_ROOM = 2
+
+
+@dataclass(frozen=True)
+class TeamPanel:
+    """A team the viewer leads, and each of its owners' week."""
+
+    team_name: str
+    members: tuple[MemberWeek, ...]
 
 
 def _heading(cycle_name: str | None) -> str:
@@ -50,11 +59,24 @@ def _heading(cycle_name: str | None) -> str:
     return clip(f"Your OKRs · {cycle}" if cycle else "Your OKRs", MAX_HEADER_TEXT)
 
 
-def _actions(with_check_in: bool) -> ActionsBlock:
-    buttons = [ButtonElement(text="New OKR", action_id=ids.NEW_OKR, style="primary")]
-    if with_check_in:
-        buttons.append(ButtonElement(text="Check in", action_id=ids.CHECK_IN))
+def checked_in_text(week: CheckedIn | None) -> str:
+    """`Checked in Mon 28 Dec ✓` (`week.at` in the viewer's zone), or not yet."""
+    if week is None:
+        return "Not checked in this week yet."
+    if week.no_change:
+        return f"No change reported {short_day(week.at)} ✓"
+    return f"Checked in {short_day(week.at)} ✓"
+
+
+def _actions(*, owns_krs: bool, week: CheckedIn | None) -> ActionsBlock:
+    """*Check in* is primary until this week's check-in is in; then *Edit*."""
+    buttons: list[ButtonElement] = []
+    if owns_krs and week is None:
+        buttons.append(ButtonElement(text="Check in", action_id=ids.CHECK_IN, style="primary"))
         buttons.append(ButtonElement(text="No change this week", action_id=ids.NO_CHANGE))
+    elif owns_krs:
+        buttons.append(ButtonElement(text="Edit check-in", action_id=ids.CHECK_IN))
+    buttons.append(ButtonElement(text="New OKR", action_id=ids.NEW_OKR))
     return ActionsBlock(block_id="home_actions", elements=buttons)
 
 
@@ -75,7 +97,7 @@ def _welcome(cycle_name: str | None, verbs: Sequence[VerbHelp]) -> list[Any]:
                 )
             )
         ),
-        _actions(with_check_in=False),
+        _actions(owns_krs=False, week=None),
         DividerBlock(),
     ]
     if commands:
@@ -84,77 +106,110 @@ def _welcome(cycle_name: str | None, verbs: Sequence[VerbHelp]) -> list[Any]:
     return blocks
 
 
-def _split_room(room: int, kr_need: int, team_need: int, has_team: bool) -> tuple[int, int]:
-    """Blocks for my KRs and for the team cards out of `room`."""
-    if not has_team:
-        return min(kr_need, room), 0
-    if kr_need + team_need <= room:
-        return kr_need, room - kr_need
-    kr_room = min(kr_need, max(room - team_need, room // 2))
-    return kr_room, room - kr_room
+def is_own(card: ObjectiveCard, user_id: str) -> bool:
+    """The viewer owns the objective or one of its key results."""
+    return card.owner_id == user_id or any(kr.owner_id == user_id for kr in card.krs)
+
+
+def card_blocks(
+    card: ObjectiveCard, user_id: str, *, show_edit: bool, max_blocks: int | None = None
+) -> list[dict[str, Any]]:
+    """One objective with all its key results; the viewer's own with their pace and "you".
+    Cut to `max_blocks` (the first key results kept, "and N more key results")."""
+    header = SectionBlock(
+        text=MarkdownTextObject(text=objective_text(card)),
+        accessory=edit_button(card) if show_edit else None,
+    )
+    krs = list(card.krs)
+    hidden = 0
+    if max_blocks is not None and 1 + len(krs) > max_blocks:
+        keep = max(0, max(MIN_CARD_ROOM, max_blocks) - 2)
+        hidden, krs = len(krs) - keep, krs[:keep]
+    blocks: list[Any] = [header]
+    for kr in krs:
+        if kr.owner_id == user_id:
+            blocks.append(kr_section(kr, owner_word="you", show_owner=False, show_pace=True))
+        else:
+            blocks.append(kr_section(kr))
+    if hidden:
+        blocks.append(more_context(f"and {plural(hidden, 'more key result')}"))
+    return [b.to_dict() for b in blocks]
+
+
+def _cards_within(
+    cards: Sequence[ObjectiveCard],
+    user_id: str,
+    editable: Collection[int],
+    room: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """The cards' blocks in order, dividers between them, within `room`; how many fit."""
+    rendered: list[dict[str, Any]] = []
+    placed = 0
+    for card in cards:
+        cost = 1 + len(card.krs) + (1 if placed else 0)
+        if len(rendered) + cost > room:
+            break
+        if placed:
+            rendered.append(DividerBlock().to_dict())
+        rendered.extend(card_blocks(card, user_id, show_edit=card.id in editable))
+        placed += 1
+    if not placed and cards and room >= MIN_CARD_ROOM:
+        card = cards[0]
+        rendered.extend(card_blocks(card, user_id, show_edit=card.id in editable, max_blocks=room))
+        placed = 1
+    return rendered, placed
 
 
 def home_view(
     *,
-    my_krs: Sequence[tuple[ObjectiveCard, KRLine]],
-    team_cards: Sequence[ObjectiveCard],
+    user_id: str,
+    cards: Sequence[ObjectiveCard],
     editable_ids: Collection[int],
     cycle_name: str | None,
     verbs: Sequence[VerbHelp],
+    week: CheckedIn | None = None,
+    panels: Sequence[TeamPanel] = (),
 ) -> dict[str, Any]:
-    """The Home tab view (type "home") for one user; see the module docstring for the layout.
+    """The Home tab view (type "home") of `user_id`; see the module docstring.
 
-    `my_krs` are the user's KRs with the objective each belongs to; `team_cards` the
-    objectives of the user's team(s); `verbs` the `/okr` commands shown to newcomers."""
-    if not my_krs and not team_cards:
+    `cards` are the viewer's objectives and their teams' (each once); `week` their check-in
+    of this week (its time in their zone), None before it; `panels` the teams they lead."""
+    if not cards:
         return View(type="home", blocks=_welcome(cycle_name, verbs)).to_dict()
+    owns_krs = any(kr.owner_id == user_id for card in cards for kr in card.krs)
+    head: list[Any] = [HeaderBlock(text=_heading(cycle_name))]
+    if owns_krs:
+        head.append(SectionBlock(text=MarkdownTextObject(text=checked_in_text(week))))
+    head.append(_actions(owns_krs=owns_krs, week=week))
+    blocks: list[dict[str, Any]] = [b.to_dict() for b in head]
 
-    blocks: list[Any] = [HeaderBlock(text=_heading(cycle_name)), _actions(bool(my_krs))]
-    blocks.append(HeaderBlock(text="My key results"))
-    fixed = len(blocks) + (2 if team_cards else 0)  # + divider and heading before the team
-    reserve = 2  # an "and N more" line under each list
-    room = MAX_VIEW_BLOCKS - fixed - reserve
-    costs = [objective_block_count(card) for card in team_cards]
-    team_need = sum(costs) + max(0, len(costs) - 1)
-    kr_room, team_room = _split_room(room, max(1, len(my_krs)), team_need, bool(team_cards))
+    own = [c for c in cards if is_own(c, user_id)]
+    others = [c for c in cards if not is_own(c, user_id)]
+    groups = [
+        (title, group)
+        for title, group in (("Yours", own), ("Your team's objectives", others))
+        if group
+    ]
+    reserve = 3 * len(groups)  # a divider, a header and an "and N more" line each
+    for panel in panels:
+        if MAX_VIEW_BLOCKS - len(blocks) - reserve < PANEL_SECTIONS + 2 + MIN_CARD_ROOM:
+            break
+        name = one_line(panel.team_name)[:TEAM_CHARS]
+        blocks.append(DividerBlock().to_dict())
+        blocks.append(HeaderBlock(text=clip(f"{name} this week", MAX_HEADER_TEXT)).to_dict())
+        blocks.extend(panel_sections(panel.members, max_blocks=PANEL_SECTIONS))
 
-    if not my_krs:
-        blocks.append(_context("You own no key results this cycle."))
-    shown = my_krs[:kr_room]
-    for card, kr in shown:
-        objective = f"_{user_text(card.title, TITLE_CHARS)}_"
-        blocks.append(
-            kr_section(
-                kr, context_line=objective, owner_word="you", show_owner=False, show_pace=True
-            )
-        )
-    if len(my_krs) > len(shown):
-        hidden = len(my_krs) - len(shown)
-        blocks.append(_context(f"and {plural(hidden, 'more key result')} — type `/okr list`"))
-
-    rendered: list[dict[str, Any]] = [b.to_dict() for b in blocks]
-    if team_cards:
-        rendered.append(DividerBlock().to_dict())
-        rendered.append(HeaderBlock(text="My team's objectives").to_dict())
-        editable = set(editable_ids)
-        used = placed = 0
-        for card, cost in zip(team_cards, costs, strict=True):
-            extra = cost + (1 if placed else 0)
-            if used + extra > team_room:
-                break
-            if placed:
-                rendered.append(DividerBlock().to_dict())
-            rendered.extend(objective_blocks(card, show_edit=card.id in editable))
-            used += extra
-            placed += 1
-        if not placed and team_room >= MIN_CARD_ROOM:
-            card = team_cards[0]
-            rendered.extend(
-                objective_blocks(card, show_edit=card.id in editable, max_blocks=team_room)
-            )
-            placed = 1
-        if placed < len(team_cards):
-            hidden = len(team_cards) - placed
-            more = f"and {plural(hidden, 'more objective')} — type `/okr list`"
-            rendered.append(_context(more).to_dict())
-    return View(type="home", blocks=rendered).to_dict()
+    editable = set(editable_ids)
+    for index, (title, group) in enumerate(groups):
+        blocks.append(DividerBlock().to_dict())
+        blocks.append(HeaderBlock(text=title).to_dict())
+        later = 3 * (len(groups) - index - 1)
+        room = MAX_VIEW_BLOCKS - len(blocks) - 1 - later
+        if index == 0 and len(groups) > 1:
+            room -= MIN_CARD_ROOM  # leave the team's objectives a foothold
+        rendered, placed = _cards_within(group, user_id, editable, room)
+        blocks.extend(rendered)
+        if placed < len(group):
+            more = f"and {plural(len(group) - placed, 'more objective')} — type `/okr list`"
+            blocks.append(_context(more).to_dict())
+    return View(type="home", blocks=blocks).to_dict()

@@ -32,3 +32,7 @@ KR_SENTENCE = "kr_sentence"  # Enter in a key-result line of the objective modal
 KR_DETAILS = "kr_details"  # value: the row; pushes the row's Details modal
 PICK_TEMPLATE = "template_pick"  # the objective modal's "Start from a template" select
 KR_DETAILS_VIEW = "kr_details_view"
+
+# The manager's week
+NUDGE_NOW = "lead_nudge_now"  # in the lead's DM; value: JSON {"team": id, "user": "U…"}
+KUDOS_VIEW = "kudos_view"

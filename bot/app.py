@@ -19,6 +19,8 @@ from handlers import (
     export,
     fallback,
     kr_rows,
+    kudos,
+    lead_nudge,
     listing,
     objective_edit,
     objective_set,
@@ -27,7 +29,7 @@ from handlers import (
     team,
 )
 from handlers import rhythm as rhythm_handlers
-from handlers.context import Ctx, DigestNow
+from handlers.context import Ctx, DigestNow, NudgeNow
 from handlers.failures import FriendlyApp
 from storage.context import Deps
 
@@ -51,11 +53,13 @@ MODULES = (
     okr_command,
     app_home,
     discuss,
+    lead_nudge,
+    kudos,
     fallback,
 )
 
 
-def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
+def build_context(deps: Deps, digest_now: DigestNow, nudge_now: NudgeNow) -> Ctx:
     """What the listeners share, each built once: the `/okr` verb table (in the order the
     help lists them), the Home refresher that lists them, and the check-in service with
     the rhythm's hook that turns a prompt to done."""
@@ -69,11 +73,19 @@ def build_context(deps: Deps, digest_now: DigestNow) -> Ctx:
             *rhythm_handlers.VERBS,
             *pause.VERBS,
             *export.VERBS,
+            *kudos.VERBS,
         ]
     )
     home = app_home.Home(deps, [verb.help for verb in verbs])
     checkins = checkin.CheckIns(deps, home, after=[rhythm_handlers.turn_prompts_done])
-    return Ctx(deps=deps, home=home, checkins=checkins, verbs=verbs, digest_now=digest_now)
+    return Ctx(
+        deps=deps,
+        home=home,
+        checkins=checkins,
+        verbs=verbs,
+        digest_now=digest_now,
+        nudge_now=nudge_now,
+    )
 
 
 def build_app(

@@ -110,7 +110,7 @@ class Runtime:
             retry_sleep=self._retry_sleep,
         )
         self.rhythm = Scheduler(self.deps, self.client, pacer)
-        self.ctx = build_context(self.deps, self.rhythm.digest_now)
+        self.ctx = build_context(self.deps, self.rhythm.digest_now, self.rhythm.nudge_now)
         self.app = build_app(
             signing_secret=settings.slack_signing_secret,
             client=self.client,

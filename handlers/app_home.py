@@ -1,23 +1,29 @@
-"""The Home tab: my key results with progress and pace, my team's objectives, quick
-actions. Published when a person opens it and again whenever their OKRs change."""
+"""The Home tab: the team's objectives with all their key results (the viewer's own first),
+whether this week's check-in is in, and for a lead the team's week. Published when a person
+opens it and again whenever their OKRs change."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.help import VerbHelp
-from blocks.home import home_view
+from blocks.home import TeamPanel, home_view
 from handlers.context import Ctx
 from handlers.viewer import load_viewer
+from okr.participation import checked_in
+from okr.rhythm import week_began
 from storage.context import Deps
 from storage.objectives import objectives_of_teams, objectives_owned_or_with_krs_of
 from storage.outlines import objective_cards
+from storage.participation import team_week, week_checkins
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +40,10 @@ class Home:
     async def render(
         self, client: AsyncWebClient, workspace_id: str, user_id: str
     ) -> dict[str, Any]:
-        """The Home view of one person, from the database (a fixed number of queries)."""
+        """The Home view of one person, from the database: a fixed number of queries, and
+        two more per team they lead (its week)."""
         deps = self.deps
+        now = deps.clock()
         async with deps.sessions() as session:
             viewer = await load_viewer(session, client, deps, workspace_id, user_id)
             cycle_id = viewer.cycle.id
@@ -52,17 +60,35 @@ class Home:
                 session,
                 workspace_id,
                 [*mine, *team_objectives],
-                at=deps.clock(),
+                at=now,
                 default_timezone=deps.default_timezone,
             )
-        my_cards = cards[: len(mine)]
-        my_krs = [(card, kr) for card in my_cards for kr in card.krs if kr.owner_id == user_id]
+            since = week_began(now, viewer.timezone)
+            week = checked_in(await week_checkins(session, workspace_id, [user_id], since))
+            panels = [
+                TeamPanel(
+                    team.name,
+                    await team_week(
+                        session,
+                        workspace_id,
+                        [c for c in cards if c.team_id == team.id],
+                        now,
+                        team.timezone,
+                    ),
+                )
+                for team in viewer.teams
+                if team.id in viewer.led_team_ids
+            ]
+        if week is not None:
+            week = replace(week, at=week.at.astimezone(ZoneInfo(viewer.timezone)))
         return home_view(
-            my_krs=my_krs,
-            team_cards=[*[c for c in my_cards if c.owner_id == user_id], *cards[len(mine) :]],
+            user_id=user_id,
+            cards=cards,
             editable_ids=viewer.editable(cards),
             cycle_name=viewer.cycle.name,
             verbs=self.verbs,
+            week=week,
+            panels=panels,
         )
 
     async def publish(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> None:

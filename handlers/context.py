@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
+from okr.participation import NudgeAnswer
 from storage.context import Deps
 from storage.models import Team
 
@@ -41,6 +42,9 @@ if TYPE_CHECKING:  # these modules name Ctx in their listeners' signatures
 
 #: Posts this week's digest of a team now; True when it went out (the scheduler's rhythm).
 DigestNow = Callable[[str, Team, datetime], Awaitable[bool]]
+
+#: Sends a member this week's one nudge now (a lead's *Nudge now*), or says why not.
+NudgeNow = Callable[[str, str, datetime], Awaitable[NudgeAnswer]]
 
 #: The key of `Ctx` in Bolt's context, and so the name of the listeners' parameter.
 KEY = "ctx"
@@ -56,6 +60,7 @@ class Ctx:
     #: The /okr verbs in the order the help lists them, `help` last.
     verbs: Sequence[Verb]
     digest_now: DigestNow
+    nudge_now: NudgeNow
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:

@@ -14,9 +14,10 @@ from datetime import datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from okr.participation import NudgeAnswer
 from scheduler import runner
 from scheduler.job import Context, run_job
-from scheduler.jobs import JOBS, digests, job_named
+from scheduler.jobs import JOBS, digests, job_named, nudges
 from scheduler.owners import Owners
 from scheduler.pacing import Pacer
 from scheduler.pauses import resume_accepted
@@ -82,3 +83,7 @@ class Scheduler:
     async def digest_now(self, workspace_id: str, team: Team, now: datetime) -> bool:
         """`/okr digest`: see `digests.digest_now`."""
         return await digests.digest_now(self.context, workspace_id, team, now)
+
+    async def nudge_now(self, workspace_id: str, user_id: str, now: datetime) -> NudgeAnswer:
+        """A lead's *Nudge now*: see `nudges.nudge_now`."""
+        return await nudges.nudge_now(self.context, workspace_id, user_id, now)

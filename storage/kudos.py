@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Kudos
+from storage.models import KeyResult, Kudos
 
 
 async def add_kudos(
@@ -51,3 +51,28 @@ async def kudos_between(
         .order_by(col(Kudos.created_at), col(Kudos.id))
     )
     return list(rows.all())
+
+
+async def record_post(
+    session: AsyncSession, kudos: Kudos, channel_id: str | None, message_ts: str | None
+) -> None:
+    """Where the kudos was posted (the caller commits)."""
+    kudos.channel_id = channel_id
+    kudos.message_ts = message_ts
+    session.add(kudos)
+    await session.flush()
+
+
+async def key_result_for_kudos(
+    session: AsyncSession, workspace_id: str, kr_id: int
+) -> KeyResult | None:
+    """The key result a *Give kudos* button names, unless it is gone or archived."""
+    return (
+        await session.exec(
+            select(KeyResult).where(
+                KeyResult.workspace_id == workspace_id,
+                KeyResult.id == kr_id,
+                col(KeyResult.archived_at).is_(None),
+            )
+        )
+    ).first()

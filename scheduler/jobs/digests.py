@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
-from blocks.digest import digest_message, missing_message
+from blocks.digest import digest_message, week_text
+from blocks.participation import lead_message
 from okr.calendar import empty_first_week, replaced_by_close
 from okr.digest import DigestData, DigestKudos, assemble_digest
 from okr.rhythm import (
@@ -28,6 +30,7 @@ from storage.kudos import kudos_between
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
+from storage.participation import team_week
 from storage.rhythm import (
     deliveries,
     ended_cycles,
@@ -122,11 +125,12 @@ async def post_digest(
         lambda with_charts: digest_message(data, with_charts=with_charts),
     )
     [posted] = await sender.deliver([post])
+    to_leads = await _lead_dm(ctx, workspace_id, team, now, data) if leads else {}
     items = [
         sender.post(
             ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}", period),
             lead,
-            missing_message(data),
+            to_leads,
         )
         for lead in leads
     ]
@@ -180,6 +184,23 @@ async def _digest_of(
         names={u: p.real_name for u, p in persons.items() if p.real_name},
     )
     return data, leads
+
+
+async def _lead_dm(
+    ctx: Context, workspace_id: str, team: Team, now: datetime, data: DigestData
+) -> dict[str, Any]:
+    """The leads' DM: each KR owner of the digest's objectives this week, by name."""
+    assert team.id is not None
+    cards = [o.card for o in data.objectives]
+    async with ctx.deps.sessions() as session:
+        members = await team_week(session, workspace_id, cards, now, team.timezone)
+    return lead_message(
+        team_id=team.id,
+        team_name=team.name,
+        cycle_name=data.cycle_name,
+        week_label=week_text(data),
+        members=members,
+    )
 
 
 def _resting(persons: Mapping[str, Person], team: Team, now: datetime) -> set[str]:

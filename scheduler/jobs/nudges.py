@@ -7,9 +7,17 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from blocks.prompt import nudge_message
-from okr.rhythm import PROMPT_WINDOW, Slot, State, checked_in_this_week, week_label
+from okr.participation import NudgeAnswer
+from okr.rhythm import (
+    PROMPT_WINDOW,
+    Slot,
+    State,
+    checked_in_this_week,
+    is_away,
+    week_label,
+)
 from scheduler import ledger
-from scheduler.deliver import Item, Outcome
+from scheduler.deliver import Item, Outcome, Result
 from scheduler.job import Context, ScheduledJob
 from scheduler.owners import Owner
 from storage.models import Delivery
@@ -74,6 +82,33 @@ def _nudge(ctx: Context, workspace_id: str, owner: Owner, slot: Slot, now: datet
         count=len(owner.krs),
     )
     return ctx.sender.post(key, owner.user_id, message)
+
+
+async def nudge_now(ctx: Context, workspace_id: str, user_id: str, now: datetime) -> NudgeAnswer:
+    """A lead's *Nudge now*: this week's one nudge to `user_id` now, through the same ledger
+    key as the scheduled one, so it is never sent twice; or why not (away, skipping,
+    checked in, owns nothing this cycle)."""
+    async with ctx.deps.sessions() as session:
+        found = await ctx.owners.of(session, workspace_id, now, None)
+        checked = await last_checkins(session, workspace_id, [user_id])
+    owner = next((o for o in found if o.user_id == user_id), None)
+    if owner is None:
+        return NudgeAnswer.NOT_OWNER
+    slot = owner.rhythm.nudge_slot(now, owner.timezone)
+    person = owner.person
+    if person is not None and is_away(person.away_until, now, owner.timezone):
+        return NudgeAnswer.AWAY
+    if owner.resting(now, slot.period):
+        return NudgeAnswer.SKIPPED
+    if checked_in_this_week(checked.get(user_id), now, owner.timezone):
+        return NudgeAnswer.CHECKED_IN
+    item = _nudge(ctx, workspace_id, owner, slot, now)
+    [outcome] = await ctx.sender.deliver_to_people(workspace_id, [item])
+    if outcome.result is Result.SENT:
+        return NudgeAnswer.SENT
+    if outcome.result is Result.ALREADY_DONE:
+        return NudgeAnswer.ALREADY
+    return NudgeAnswer.FAILED
 
 
 JOB = ScheduledJob("nudges", "one reminder to owners who have not checked in yet", deliver)

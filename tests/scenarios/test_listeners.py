@@ -91,6 +91,7 @@ async def test_okr_command_runs_the_verb_its_first_word_names(
         "digest",
         "pause",
         "export",
+        "kudos",
         "help",
     ]
 

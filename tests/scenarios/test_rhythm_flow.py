@@ -214,7 +214,11 @@ async def test_digest_in_channel_and_missing_privately_to_leads(
     text = json.dumps(public.args)
     assert "1 of 2" in text and "Nordics" in text
     [private] = dms(slack, LEAD)
-    assert f"<@{BOB}>" in json.dumps(private.args) and f"<@{ME}>" not in json.dumps(private.args)
+    text = json.dumps(private.args, ensure_ascii=False)
+    assert "1 of 2 updated · 1 missing" in text
+    assert f"<@{ME}> · updated" in text  # the leads read everyone's week, by name
+    nudges = [b["accessory"] for b in private.args["blocks"] if b.get("accessory")]
+    assert [json.loads(b["value"])["user"] for b in nudges] == [BOB]
     assert await run(bot, "digests", friday + timedelta(hours=1), clock) == {}
 
 

@@ -1,5 +1,5 @@
-"""The weekly rhythm's builders: prompt and its states, nudge, away modal, digest, missing
-check-ins DM, cycle-close summary, retrospective, planning reminder and delivery problems.
+"""The weekly rhythm's builders: prompt and its states, nudge, away modal, digest,
+cycle-close summary, retrospective, planning reminder and delivery problems.
 
 Every payload is checked with slack_sdk's own models (as tests/test_blocks_display.py does,
 plus the overflow menu, input blocks and date pickers those helpers do not cover) and for
@@ -28,7 +28,7 @@ from blocks.cycle_close import (
     retro_post,
 )
 from blocks.delivery_errors import delivery_problem
-from blocks.digest import digest_message, missing_message, pack_sections
+from blocks.digest import digest_message, pack_sections
 from blocks.prompt import (
     nudge_message,
     prompt_away,
@@ -375,42 +375,11 @@ def test_digest_layout_objectives_at_risk_wins_and_rate() -> None:
     assert "31% overall (expected 59%)" in message["text"]
 
 
-def test_digest_never_names_who_is_missing_but_the_leads_dm_does() -> None:
+def test_digest_never_names_who_is_missing() -> None:
+    """Names go to the leads only (blocks.participation, tests/unit/test_participation.py)."""
     data, _, _ = small_digest()
     public = json.dumps(digest_message(data))
     assert "U0MISS1" not in public and "U0MISS2" not in public
-    private = missing_message(data)
-    check_message(private)
-    assert_escaped(private)
-    body = texts(private["blocks"])
-    assert "12 of 14 checked in this week" in body
-    assert "*Not checked in yet* (2): <@U0MISS1>, <@U0MISS2>" in body
-    assert "U0MISS" not in private["text"]  # the notification preview names nobody
-
-
-def test_missing_message_everyone_checked_in_and_nobody_due() -> None:
-    data, _, _ = small_digest()
-    everyone = missing_message(DigestData(**{**data.__dict__, "checked_in": 14, "missing": ()}))
-    check_message(everyone)
-    assert "Everyone checked in 🎉" in texts(everyone["blocks"])
-    nobody = missing_message(
-        DigestData(**{**data.__dict__, "checked_in": 0, "owners": 0, "missing": ()})
-    )
-    check_message(nobody)
-    assert "No key-result owners were due to check in this week." in texts(nobody["blocks"])
-    assert ".." not in texts(nobody["blocks"])  # the "this week.." typo
-
-
-def test_missing_message_with_500_people_stays_within_limits() -> None:
-    data, _, _ = small_digest()
-    people = (*(f"U0P{i:05d}" for i in range(500)), "<!channel>")
-    many = missing_message(
-        DigestData(**{**data.__dict__, "team_name": EVIL, "owners": 600, "missing": people})
-    )
-    check_message(many)
-    assert_escaped(many)
-    body = texts(many["blocks"])
-    assert "<@U0P00000>" in body and "and 101 more" in body
 
 
 def test_digest_for_100_objectives_with_4_krs_each_within_limits() -> None:
