@@ -112,7 +112,8 @@ function addMessage(m) {
   else list.push(m);
   S.fresh.add(`${m.channel}/${m.ts}`);
   const visible = S.current?.kind === "channel" && S.current.id === m.channel;
-  if (!visible && !(m.thread_ts && m.thread_ts !== m.ts)) S.unread[m.channel] = (S.unread[m.channel] || 0) + 1;
+  const member = m.channel === S.state.dm || S.channels.get(m.channel)?.is_member !== false;
+  if (!visible && member && !(m.thread_ts && m.thread_ts !== m.ts)) S.unread[m.channel] = (S.unread[m.channel] || 0) + 1;
 }
 
 function onEvent(ev) {

@@ -1,0 +1,243 @@
+"""The sandbox page in headless Chromium, against the real bot with the demo quarter: a rep
+checks in from the Monday prompt, the lead reads the Friday digest, `/okr set` end to end,
+and Block Kit charts drawn as SVG. Each screen checked is saved under SCREENSHOTS."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from slack_sdk.web.async_client import AsyncWebClient
+
+from sandbox.workspace import LIN, RAVI
+from tests.browser.harness import RunningSandbox, SandboxPage, bumped
+
+CHECK_IN = '[data-action-id="checkin_open"]'
+OBJECTIVE = "Grow the East pipeline"
+
+
+def _number(text: str) -> str:
+    match = re.search(r"\d+(?:[.,]\d+)?", text)
+    assert match, f"no number in {text!r}"
+    return match.group()
+
+
+def _value_field(page: SandboxPage) -> tuple[str, str]:
+    """The label and prefilled value of the first KR value field holding a reading."""
+    for block in page.inputs():
+        fields = block.find_elements(By.CSS_SELECTOR, "input.bk-text-input")
+        label = page.label(block)
+        if fields and fields[0].get_attribute("value") and "target" in label.lower():
+            return label, fields[0].get_attribute("value") or ""
+    raise AssertionError(
+        f"no KR value field with a reading: {[page.label(b) for b in page.inputs()]}"
+    )
+
+
+def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
+    page.open(RAVI.id)
+    page.jump("monday")
+    page.open_dm()
+    prompt = page.wait(
+        lambda: [m for m in page.messages() if m.find_elements(By.CSS_SELECTOR, CHECK_IN)][-1:],
+        message="the Monday prompt with its Check in button",
+    )[0]
+    channel, ts = prompt.get_attribute("data-channel"), prompt.get_attribute("data-ts")
+    page.shot("1-rep-monday-prompt", tall=True)
+
+    page.button("Check in", within=prompt).click()
+    page.modal()
+    label, reading = _value_field(page)
+    page.type_into(page.input_labelled(label), "lots")
+    page.submit_modal()
+    error = page.wait(lambda: page.error(page.input_labelled(label)), message="a field error")
+    assert error, "the bad value got no field error"
+    typed = page.input_labelled(label).find_element(By.CSS_SELECTOR, ".bk-text-input")
+    assert typed.get_attribute("value") == "lots", "the page lost what was typed"
+    page.shot("2-rep-checkin-field-error")
+
+    new_value = bumped(reading)
+    page.type_into(page.input_labelled(label), new_value)
+    page.submit_modal()
+    page.no_modal()
+
+    def done() -> WebElement | None:
+        message = page.message(channel, ts)
+        if message is None or message.find_elements(By.CSS_SELECTOR, CHECK_IN):
+            return None
+        return message if "Checked in" in message.text else None
+
+    message = page.wait(done, message="the prompt turned to its done state")
+    assert _number(new_value) in message.text, message.text
+    page.shot("3-rep-prompt-done", tall=True)
+
+    page.open_home()
+    page.wait(lambda: _number(new_value) in page.home_text(), message="the Home tab updated")
+    page.shot("4-rep-home-after-checkin", tall=True)
+    assert not page.page_errors()
+
+
+def test_lead_reads_the_friday_digest(page: SandboxPage) -> None:
+    page.open(LIN.id)
+    page.jump("friday")
+    page.open_channel("sales-east")
+    digest = page.wait(
+        lambda: page.bot_messages_with("Overall")[-1:], message="the digest in #sales-east"
+    )[0]
+    page.shot("5-lead-friday-digest", tall=True)
+    assert "Sales East" in digest.text
+    for chart in digest.find_elements(By.CSS_SELECTOR, ".bk-data-visualization"):
+        drawn = chart.find_elements(By.CSS_SELECTOR, "svg path, svg rect.dv-bar, svg circle")
+        assert drawn, f"the digest's chart {chart.text!r} drew nothing"
+    assert not page.page_errors()
+
+
+def _fill(page: SandboxPage, block: WebElement, label: str) -> None:
+    """A sensible answer for one field of the objective form, found by its label only:
+    every required field left empty, and the first key result's title, start and target."""
+    low = label.lower()
+    required = "(optional)" not in low
+    if block.find_elements(By.CSS_SELECTOR, ".bk-select"):
+        chosen = block.find_elements(By.CSS_SELECTOR, ".bk-select.has-value, .bk-chip")
+        if required and not chosen:
+            page.choose(block)
+        return
+    field = block.find_elements(By.CSS_SELECTOR, ".bk-text-input")
+    if not field or field[0].get_attribute("value"):
+        return
+    first_kr = re.search(r"\b(kr 1|key result 1)\b", low)
+    if first_kr and "start" in low:
+        text = "$100K"
+    elif first_kr and "target" in low:
+        text = "$500K"
+    elif first_kr and ("title" in low or low.startswith("key result 1")):
+        text = "New pipeline created"
+    elif required and "objective" in low:
+        text = OBJECTIVE
+    elif required:
+        text = "10"
+    else:
+        return
+    page.type_into(block, text)
+
+
+def test_okr_set_end_to_end(page: SandboxPage) -> None:
+    page.open(RAVI.id)
+    page.open_dm()
+    page.send("/okr set")
+    page.modal()
+    page.shot("6-okr-set-modal")
+    # The first key result and every required field; the form is found by its labels only.
+    for block in page.inputs():
+        _fill(page, block, page.label(block))
+    page.shot("7-okr-set-filled")
+    page.submit_modal()
+    page.wait(
+        lambda: not page.driver.find_elements(By.CSS_SELECTOR, ".modal") or page.field_errors(),
+        message="the modal to close",
+    )
+    assert not page.field_errors(), page.field_errors()
+    page.wait(
+        lambda: page.bot_messages_with(OBJECTIVE)[-1:],
+        message="the confirmation DM",
+    )[0]
+    page.shot("8-okr-set-confirmation", tall=True)
+    assert not page.page_errors()
+
+
+CHART_BLOCKS: list[dict[str, Any]] = [
+    {
+        "type": "data_visualization",
+        "title": "Revenue by week",
+        "chart": {
+            "type": "line",
+            "series": [
+                {
+                    "name": "Actual",
+                    "data": [
+                        {"label": f"W{i}", "value": v}
+                        for i, v in enumerate([120, 260, 410, 530], 1)
+                    ],
+                },
+                {
+                    "name": "Expected",
+                    "data": [{"label": f"W{i}", "value": 150 * i} for i in range(1, 5)],
+                },
+            ],
+            "axis_config": {
+                "categories": ["W1", "W2", "W3", "W4"],
+                "x_label": "Week",
+                "y_label": "USD (K)",
+            },
+        },
+    },
+    {
+        "type": "data_visualization",
+        "title": "Prospects contacted",
+        "chart": {
+            "type": "bar",
+            "series": [
+                {
+                    "name": "Ravi",
+                    "data": [{"label": "W1", "value": 40}, {"label": "W2", "value": 52}],
+                }
+            ],
+            "axis_config": {"categories": ["W1", "W2"]},
+        },
+    },
+    {
+        "type": "data_visualization",
+        "title": "Check-ins this week",
+        "chart": {
+            "type": "pie",
+            "segments": [{"label": "Checked in", "value": 7}, {"label": "Missing", "value": 2}],
+        },
+    },
+    {
+        "type": "data_table",
+        "caption": "Team progress",
+        "rows": [
+            [{"type": "raw_text", "text": "Owner"}, {"type": "raw_text", "text": "Progress"}],
+            [
+                {"type": "raw_text", "text": "Ravi Patel"},
+                {"type": "raw_number", "text": "86%", "number": 86},
+            ],
+        ],
+    },
+]
+
+
+def test_chart_blocks_are_drawn_as_svg(page: SandboxPage, sandbox: RunningSandbox) -> None:
+    """A message with charts, posted by the bot's token through the stand-in's Web API."""
+    page.open(RAVI.id)
+    page.open_dm()
+
+    async def post() -> dict[str, Any]:
+        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        answer = await client.chat_postMessage(
+            channel=sandbox.box.dm(RAVI.id), text="Charts", blocks=CHART_BLOCKS
+        )
+        return answer.data  # type: ignore[return-value]
+
+    ts = sandbox.call(post())["ts"]
+    message = page.wait(
+        lambda: page.message(sandbox.box.dm(RAVI.id), ts), message="the chart message"
+    )
+    charts = message.find_elements(By.CSS_SELECTOR, ".bk-data-visualization")
+    assert [c.find_element(By.CSS_SELECTOR, ".dv-title").text for c in charts] == [
+        "Revenue by week",
+        "Prospects contacted",
+        "Check-ins this week",
+    ]
+    line, bar, pie = charts
+    assert len(line.find_elements(By.CSS_SELECTOR, "path.dv-line")) == 2
+    assert len(line.find_elements(By.CSS_SELECTOR, "circle.dv-point")) == 8
+    assert "Week" in line.text and "Expected" in line.text
+    assert len(bar.find_elements(By.CSS_SELECTOR, "rect.dv-bar")) == 2
+    assert len(pie.find_elements(By.CSS_SELECTOR, ".dv-slice")) == 2
+    assert "Checked in (78%)" in pie.text
+    cells = [td.text for td in message.find_elements(By.CSS_SELECTOR, ".bk-table td")]
+    assert cells == ["Ravi Patel", "86%"]
+    page.shot("9-chart-blocks", tall=True)
