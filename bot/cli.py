@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot import logs
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, normalise_database_url
 from bot.doctor import run_doctor
 from bot.runtime import Runtime, StartupError, _reason, serve
 from scheduler.jobs import JOBS, NAMES
@@ -33,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="migrate the database, then serve Slack (Socket Mode or HTTP)")
     sub.add_parser("migrate", help="upgrade the database schema to the latest migration")
     sub.add_parser("doctor", help="check settings, database, Slack token and scopes")
+    sandbox = sub.add_parser(
+        "sandbox", help="try the bot without Slack: a local page that plays Slack (no settings)"
+    )
+    sandbox.add_argument("--port", type=int, default=3000, help="the page's port (default 3000)")
+    sandbox.add_argument("--database", metavar="URL", help="keep the data here (default: temp)")
+    sandbox.add_argument("--demo", action="store_true", help="start with a quarter of OKRs")
+    sandbox.add_argument(
+        "--host", help="listen on this address instead of 127.0.0.1 (no authentication!)"
+    )
     jobs = sub.add_parser("jobs", help="run a scheduled job now (operators, tests)")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="run", required=True)
     run = jobs_sub.add_parser(
@@ -69,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "doctor":
         return _doctor()
+    if command == "sandbox":
+        return _sandbox(args)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -137,6 +149,27 @@ def _doctor() -> int:
     failed = [c for c in checks if not c.ok]
     print(f"{len(checks) - len(failed)} of {len(checks)} checks passed")
     return 1 if failed else 0
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    """`okr-bot sandbox`: needs no Slack settings, so none are read."""
+    from sandbox.cli import serve_sandbox
+    from sandbox.server import HostRefused
+
+    logs.configure(logging.WARNING)
+    try:
+        url = normalise_database_url(args.database) if args.database else None
+    except ValueError as exc:
+        return _fail(f"--database {args.database!r}: {exc}")
+    try:
+        asyncio.run(serve_sandbox(port=args.port, host=args.host, database_url=url, demo=args.demo))
+    except (StartupError, HostRefused) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"port {args.port} cannot be used ({exc.strerror}): pick another --port.")
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 def _fail(line: str) -> int:
