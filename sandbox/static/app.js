@@ -228,6 +228,7 @@ function renderAll() {
   renderThread();
   renderModal();
   window.sandbox.ready = true;
+  window.sandbox.readyAt ??= performance.now();
 }
 
 function renderPeople() {
