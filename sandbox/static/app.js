@@ -53,12 +53,15 @@ async function post(path, body) {
 function errorText(answer) {
   const e = answer?.error;
   if (!e) return BOT_DIDNT_RESPOND;
+  if (e.includes(BOT_DIDNT_RESPOND)) return e;
   return /respond|timeout|dispatch_failed|internal|5\d\d/i.test(e) ? `${BOT_DIDNT_RESPOND} (${e})` : e;
 }
 
 async function load() {
   const url = S.me ? `/api/state?user=${encodeURIComponent(S.me)}` : "/api/state";
-  const res = await fetch(url);
+  const early = window.sandboxFirstState;
+  window.sandboxFirstState = null;
+  const res = (early?.url === url && (await early.answer)) || (await fetch(url));
   if (!res.ok) throw new Error(`the sandbox server answered ${res.status} for its state`);
   const state = await res.json();
   S.state = state;
@@ -161,6 +164,10 @@ function onEvent(ev) {
 
 /** A bot failure, shown where Slack shows it: in the open modal, else as a Slackbot note. */
 function reportError(text) {
+  // The server both answers the failed POST and pushes an error event: show it once.
+  const recent = Date.now() - (reportError.last?.at || 0) < 3000;
+  if (recent && (reportError.last.text.includes(text) || text.includes(reportError.last.text))) return;
+  reportError.last = { text, at: Date.now() };
   window.sandbox.errors.push(text);
   const modal = $(".modal");
   if (modal) {

@@ -173,7 +173,7 @@ class SandboxPage:
         try:
             return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(attempt)
         except TimeoutException as exc:
-            self.shot("timeout")
+            self.shot("failed-timeout")
             raise AssertionError(
                 f"timed out waiting for {message or what}; page errors: {self.page_errors()}"
             ) from exc
@@ -192,11 +192,15 @@ class SandboxPage:
         size = self.driver.get_window_size()
         if tall:
             hidden = self.js(
-                "const b=document.getElementById('pane-body');"
-                "return b ? b.scrollHeight - b.clientHeight : 0"
+                "const m = document.querySelector('.modal-body');"
+                "const b = m || document.getElementById('pane-body');"
+                "return b ? (b.scrollHeight - b.clientHeight) * (m ? 1.15 : 1) : 0"
             )
             self.driver.set_window_size(size["width"], min(size["height"] + int(hidden), 4000))
-            self.js("const b=document.getElementById('pane-body'); if (b) b.scrollTop = 0")
+            self.js(
+                "for (const b of document.querySelectorAll('#pane-body, .modal-body'))"
+                " b.scrollTop = 0"
+            )
         try:
             self.driver.save_screenshot(str(path))
         finally:

@@ -56,7 +56,7 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
     assert error, "the bad value got no field error"
     typed = page.input_labelled(label).find_element(By.CSS_SELECTOR, ".bk-text-input")
     assert typed.get_attribute("value") == "lots", "the page lost what was typed"
-    page.shot("2-rep-checkin-field-error")
+    page.shot("2-rep-checkin-field-error", tall=True)
 
     new_value = bumped(reading)
     page.type_into(page.input_labelled(label), new_value)
@@ -128,11 +128,11 @@ def test_okr_set_end_to_end(page: SandboxPage) -> None:
     page.open_dm()
     page.send("/okr set")
     page.modal()
-    page.shot("6-okr-set-modal")
+    page.shot("6-okr-set-modal", tall=True)
     # The first key result and every required field; the form is found by its labels only.
     for block in page.inputs():
         _fill(page, block, page.label(block))
-    page.shot("7-okr-set-filled")
+    page.shot("7-okr-set-filled", tall=True)
     page.submit_modal()
     page.wait(
         lambda: not page.driver.find_elements(By.CSS_SELECTOR, ".modal") or page.field_errors(),
@@ -241,3 +241,28 @@ def test_chart_blocks_are_drawn_as_svg(page: SandboxPage, sandbox: RunningSandbo
     cells = [td.text for td in message.find_elements(By.CSS_SELECTOR, ".bk-table td")]
     assert cells == ["Ravi Patel", "86%"]
     page.shot("9-chart-blocks", tall=True)
+
+
+def test_a_bot_that_does_not_answer_shows_as_slack_shows_it(
+    page: SandboxPage, sandbox: RunningSandbox
+) -> None:
+    """The bot unreachable (its address closed): the page says "okr-bot didn't respond"
+    where the command was typed, and stays usable; never a blank page."""
+    page.open(RAVI.id)
+    page.open_dm()
+    requests = sandbox.box.requests
+    bot_url = requests.url
+    requests.url = "http://127.0.0.1:9/slack/events"  # nothing listens on the discard port
+    try:
+        page.send("/okr help")
+        failure = page.wait(
+            lambda: page.driver.find_elements(By.CSS_SELECTOR, "#messages .message.is-error"),
+            message="the error note",
+        )[0]
+    finally:
+        requests.url = bot_url
+    assert "okr-bot didn't respond" in failure.text
+    assert "Only visible to you" in failure.text
+    page.shot("10-bot-did-not-respond")
+    page.send("/okr help")
+    page.wait(lambda: page.bot_messages_with("/okr"), message="help once the bot is back")
