@@ -311,7 +311,7 @@ function renderMain() {
   const composer = $("#composer");
   window.sandbox.renders++;
   if (S.current?.kind === "home") {
-    head.replaceChildren(h("span", {}, "🎯 okr-bot"), h("span", { class: "app-badge" }, "APP"), h("div", { class: "tabs" }, h("span", { class: "is-active" }, "Home"), h("span", {}, "Messages"), h("span", {}, "About")));
+    head.replaceChildren(h("span", {}, "🎯 okr-bot"), h("span", { class: "app-badge" }, "APP"), h("div", { class: "tabs" }, h("span", { class: "is-active" }, "Home"), h("span", { class: "tab-link", onclick: () => openChannel(S.state.dm) }, "Messages")));
     composer.hidden = true;
     const view = S.state.home;
     body.replaceChildren(view ? h("div", { class: "home", "data-view-id": view.id || "" }, surfaceBlocks(view.blocks, { surface: "home", view })) : h("div", { class: "empty" }, "okr-bot has not published a Home tab for you yet."));
@@ -410,6 +410,11 @@ function surfaceBlocks(blocks, { surface, message, view, prior, errors }) {
       addMessage(answer.ephemeral);
       renderMainIfChannel(answer.ephemeral.channel);
     }
+  };
+  ctx.onEdited = (blockId) => {
+    if (!view) return;
+    if (S.localErrors[view.id]) delete S.localErrors[view.id][blockId];
+    if (view.errors) delete view.errors[blockId];
   };
   const el = renderBlocks(blocks, ctx);
   el.sandboxCtx = ctx;

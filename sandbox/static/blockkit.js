@@ -132,6 +132,15 @@ function input(block, ctx) {
     block.hint ? h("div", { class: "bk-hint", html: plainToHtml(block.hint) }) : null,
     h("div", { class: "bk-error", role: "alert" }, error || ""),
   );
+  // Like Slack, a field's error goes once the person changes the field.
+  const clear = () => {
+    if (!el.classList.contains("has-error")) return;
+    el.classList.remove("has-error");
+    el.querySelector(".bk-error").textContent = "";
+    ctx.onEdited?.(block.block_id);
+  };
+  el.addEventListener("input", clear);
+  el.addEventListener("change", clear);
   return el;
 }
 
@@ -425,6 +434,7 @@ function selectMenu(el, block, ctx, opts) {
   };
   const changed = () => {
     draw();
+    node.dispatchEvent(new Event("change", { bubbles: true }));
     if (opts.dispatch) fire(ctx, el, { ...baseAction(el, block), ...read() }, node);
   };
   const pick = (o) => {

@@ -5,13 +5,15 @@ and Block Kit charts drawn as SVG. Each screen checked is saved under SCREENSHOT
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from slack_sdk.web.async_client import AsyncWebClient
 
-from sandbox.workspace import LIN, RAVI
+from sandbox.workspace import ANNA, LIN, RAVI, SALES_EAST_CHANNEL
 from tests.browser.harness import RunningSandbox, SandboxPage, bumped
 
 CHECK_IN = '[data-action-id="checkin_open"]'
@@ -266,3 +268,132 @@ def test_a_bot_that_does_not_answer_shows_as_slack_shows_it(
     page.shot("10-bot-did-not-respond")
     page.send("/okr help")
     page.wait(lambda: page.bot_messages_with("/okr"), message="help once the bot is back")
+
+
+def _plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
+def _options(*names: str) -> list[dict[str, Any]]:
+    return [{"text": _plain(n), "value": n.lower()} for n in names]
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": {"action_id": "v", **element},
+        **extra,
+    }
+
+
+EVERY_INPUT_VIEW: dict[str, Any] = {
+    "type": "modal",
+    "callback_id": "sandbox_page_test",
+    "title": _plain("Every input"),
+    "submit": _plain("Send"),
+    "close": _plain("Cancel"),
+    "blocks": [
+        _input("name", "Name", {"type": "plain_text_input"}),
+        _input("notes", "Notes", {"type": "plain_text_input", "multiline": True}, optional=True),
+        _input("count", "Count", {"type": "number_input", "is_decimal_allowed": False}),
+        _input("kind", "Kind", {"type": "static_select", "options": _options("Revenue", "Quota")}),
+        _input("owner", "Owner", {"type": "users_select"}),
+        _input("members", "Members", {"type": "multi_users_select"}),
+        _input("channel", "Channel", {"type": "conversations_select"}),
+        _input("due", "Due", {"type": "datepicker", "initial_date": "2026-12-15"}),
+        _input("at", "At", {"type": "timepicker", "initial_time": "09:00"}),
+        _input("mood", "Confidence", {"type": "radio_buttons", "options": _options("On", "Off")}),
+        _input("days", "Days", {"type": "checkboxes", "options": _options("Mon", "Tue")}),
+    ],
+}
+
+
+def test_every_input_element_reports_its_state(page: SandboxPage, sandbox: RunningSandbox) -> None:
+    """A modal opened through the stand-in's views.open with every input element: Slack's
+    own required-field check, then each element's value in view_submission's state."""
+    page.open(RAVI.id)
+
+    async def open_view() -> str:
+        sandbox.box.api.remember_trigger("page-test-trigger", RAVI.id)
+        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        answer = await client.views_open(trigger_id="page-test-trigger", view=EVERY_INPUT_VIEW)
+        return str(answer["view"]["id"])
+
+    view_id = sandbox.call(open_view())
+    page.modal()
+    page.submit_modal()
+    page.wait(lambda: page.error(page.input_labelled("Name")), message="the required-field note")
+    assert "Notes" not in page.field_errors()
+    page.shot("11-every-input-required", tall=True)
+
+    page.type_into(page.input_labelled("Name"), "Ravi")
+    assert not page.error(page.input_labelled("Name")), "the note stays once the field is typed"
+    page.type_into(page.input_labelled("Notes"), "two lines\nof notes")
+    page.type_into(page.input_labelled("Count"), "12")
+    page.choose(page.input_labelled("Kind"), "Quota")
+    page.choose(page.input_labelled("Owner"), "Lin Wei")
+    page.choose(page.input_labelled("Members"), "Anna Schmidt")
+    page.choose(page.input_labelled("Members"), "Ravi Patel")
+    page.choose(page.input_labelled("Channel"), "sales-east")
+    page.input_labelled("Confidence").find_elements(By.CSS_SELECTOR, "input")[1].click()
+    page.input_labelled("Days").find_elements(By.CSS_SELECTOR, "input")[0].click()
+    page.shot("12-every-input-filled", tall=True)
+    page.submit_modal()
+    page.no_modal()
+
+    values = sandbox.box.api.views[view_id]["state"]["values"]
+    assert values["name"]["v"] == {"type": "plain_text_input", "value": "Ravi"}
+    assert values["notes"]["v"]["value"] == "two lines\nof notes"
+    assert values["count"]["v"] == {"type": "number_input", "value": "12"}
+    assert values["kind"]["v"]["selected_option"]["value"] == "quota"
+    assert values["owner"]["v"]["selected_user"] == LIN.id
+    assert values["members"]["v"]["selected_users"] == [ANNA.id, RAVI.id]
+    assert values["channel"]["v"]["selected_conversation"] == SALES_EAST_CHANNEL
+    assert values["due"]["v"] == {"type": "datepicker", "selected_date": "2026-12-15"}
+    assert values["at"]["v"] == {"type": "timepicker", "selected_time": "09:00"}
+    assert values["mood"]["v"]["selected_option"]["value"] == "off"
+    assert [o["value"] for o in values["days"]["v"]["selected_options"]] == ["mon"]
+
+
+def _slack_time(ts: int, zone: str) -> str:
+    """`{date_short} at {time}` as Slack's client writes it in `zone` (en-US)."""
+    at = datetime.fromtimestamp(ts, ZoneInfo(zone))
+    hour = at.hour % 12 or 12
+    return f"{at:%b} {at.day}, {at.year} at {hour}:{at:%M} {'AM' if at.hour < 12 else 'PM'}"
+
+
+def test_mrkdwn_shows_names_emoji_and_dates_in_the_viewers_zone(
+    page: SandboxPage, sandbox: RunningSandbox
+) -> None:
+    """One message in #general through the stand-in, read by a rep in New York and a rep in
+    Berlin: the same `<!date^…>` reads in each one's own zone."""
+    ts = 1796203800  # 2026-12-02 13:30 UTC
+    text = (
+        "*bold* _italic_ ~strike~ `code` <https://example.com/x|a link> <@U0LINWEI> "
+        f"<#C0SALESEAST> <!date^{ts}^{{date_short}} at {{time}}|a date> :tada: :no_such_emoji:"
+        "\n&gt; quoted"
+    )
+
+    async def post() -> str:
+        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        answer = await client.chat_postMessage(channel="C0GENERAL", text=text)
+        return str(answer["ts"])
+
+    posted = sandbox.call(post())
+    for person in (RAVI, ANNA):
+        page.open(person.id)
+        page.open_channel("general")
+        message = page.wait(lambda: page.message("C0GENERAL", posted), message="the message")
+        body = message.find_element(By.CSS_SELECTOR, ".message-text")
+        html = body.get_attribute("innerHTML")
+        for piece in ("<b>bold</b>", "<i>italic</i>", "<s>strike</s>", "<code>code</code>"):
+            assert piece in html, html
+        link = body.find_element(By.CSS_SELECTOR, "a")
+        assert (link.text, link.get_attribute("href")) == ("a link", "https://example.com/x")
+        assert "@Lin Wei" in body.text and "#sales-east" in body.text
+        assert _slack_time(ts, person.tz) in body.text, (person.tz, body.text)
+        assert "🎉" in body.text and ":no_such_emoji:" in body.text
+        assert body.find_element(By.CSS_SELECTOR, "blockquote").text == "quoted"
+    page.shot("13-mrkdwn-in-berlin")
