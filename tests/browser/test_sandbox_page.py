@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,15 +28,22 @@ def _number(text: str) -> str:
 
 
 def _value_field(page: SandboxPage) -> tuple[str, str]:
-    """The label and prefilled value of the first KR value field holding a reading."""
+    """The label of the first KR value field (a text field named after its target), and a
+    right new value for it in the KR's own format: its reading raised a little, else half
+    the target."""
     for block in page.inputs():
         fields = block.find_elements(By.CSS_SELECTOR, "input.bk-text-input")
         label = page.label(block)
-        if fields and fields[0].get_attribute("value") and "target" in label.lower():
-            return label, fields[0].get_attribute("value") or ""
-    raise AssertionError(
-        f"no KR value field with a reading: {[page.label(b) for b in page.inputs()]}"
-    )
+        target = re.search(r"target (\S+)", label)
+        if not fields or target is None:
+            continue
+        reading = fields[0].get_attribute("value") or ""
+        if reading:
+            return label, bumped(reading)
+        number = _number(target.group(1))
+        half = Decimal(number.replace(",", ".")) / 2
+        return label, target.group(1).replace(number, f"{half.normalize():f}", 1)
+    raise AssertionError(f"no KR value field: {[page.label(b) for b in page.inputs()]}")
 
 
 def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
@@ -51,7 +59,7 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
 
     page.button("Check in", within=prompt).click()
     page.modal()
-    label, reading = _value_field(page)
+    label, new_value = _value_field(page)
     page.type_into(page.input_labelled(label), "lots")
     page.submit_modal()
     error = page.wait(lambda: page.error(page.input_labelled(label)), message="a field error")
@@ -60,7 +68,6 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
     assert typed.get_attribute("value") == "lots", "the page lost what was typed"
     page.shot("2-rep-checkin-field-error", tall=True)
 
-    new_value = bumped(reading)
     page.type_into(page.input_labelled(label), new_value)
     page.submit_modal()
     page.no_modal()
