@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from okr.rhythm import local_instant, parse_hhmm, week_start
+from okr.cycles import next_quarter, quarter_for
+from okr.rhythm import PLANNING_LEAD, local_instant, parse_hhmm, week_start
 from okr.team_rhythm import TeamRhythm
 
 #: How long after a due time the tick runs (the page's jumps say 09:05 for a 09:00 prompt).
@@ -66,18 +67,26 @@ class TeamTimes:
     rhythm: TeamRhythm
 
 
+#: Moments closer than this share one tick (at the latest of them): everything the tick
+#: delivers stays due for 24 h (okr.rhythm's windows), so nothing goes stale, and the
+#: prompt, the reminder and the digest of a week stay days apart, in order.
+SHARED_TICK = timedelta(hours=12)
+
+
 def tick_moments(
     start: datetime,
     end: datetime,
     teams: Iterable[TeamTimes],
     zones: Iterable[str],
+    one_off_days: Iterable[date] = (),
 ) -> list[datetime]:
     """The moments in (start, end] at which the tick must run so everything due on the
-    way is delivered in order, then `end` itself. Prompts, reminders and digests are due
-    at a team's weekly times in each person's zone; cycle close and planning reminders at
-    the team's digest and check-in time in the team's zone, on any day."""
-    teams = list(teams)
+    way is delivered in order, ending with `end` itself. Prompts, reminders and digests
+    are due at a team's weekly times in each person's zone; a cycle's close and the next
+    quarter's planning reminder on `one_off_days`, at the team's digest and check-in time
+    in the team's zone."""
     zones = set(zones)
+    one_off = set(one_off_days)
     moments: set[datetime] = {end}
     first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -86,15 +95,42 @@ def tick_moments(
         weekly = [(r.checkin_weekday, r.checkin_time), (r.digest_weekday, r.digest_time)]
         if r.nudge_enabled:
             weekly.append((r.nudge_weekday, r.nudge_time))
-        for zone_name in zones | {team.timezone}:
-            for day in days:
-                for weekday, at in weekly:
-                    if day.weekday() == weekday:
-                        moments.add(_local(day, at, zone_name) + AFTER_DUE)
         for day in days:
-            for at in (r.digest_time, r.checkin_time):
-                moments.add(_local(day, at, team.timezone) + AFTER_DUE)
-    return sorted(m for m in moments if start < m <= end)
+            for weekday, at in weekly:
+                if day.weekday() == weekday:
+                    moments |= {_local(day, at, z) + AFTER_DUE for z in zones | {team.timezone}}
+            if day in one_off:
+                moments |= {
+                    _local(day, at, team.timezone) + AFTER_DUE
+                    for at in (r.digest_time, r.checkin_time)
+                }
+    return _shared(sorted(m for m in moments if start < m <= end))
+
+
+def _shared(moments: list[datetime]) -> list[datetime]:
+    """One tick for each run of moments within SHARED_TICK of its first, at its last."""
+    out: list[datetime] = []
+    run_start: datetime | None = None
+    for moment in moments:
+        if run_start is not None and moment - run_start <= SHARED_TICK:
+            out[-1] = moment
+            continue
+        run_start = moment
+        out.append(moment)
+    return out
+
+
+def close_and_planning_days(start: date, end: date, fiscal_start_month: int) -> set[date]:
+    """Days in [start, end] a quarter closes on (the day after it ends) or its planning
+    reminder is due (PLANNING_LEAD before the next one starts)."""
+    days: set[date] = set()
+    day = start
+    while day <= end + PLANNING_LEAD:
+        quarter = quarter_for(day, fiscal_start_month)
+        upcoming = next_quarter(quarter, fiscal_start_month)
+        days |= {upcoming.start, upcoming.start - PLANNING_LEAD}
+        day = upcoming.start
+    return {d for d in days if start <= d <= end}
 
 
 def _local(day: date, at: str, zone_name: str) -> datetime:

@@ -28,11 +28,19 @@ from bot.config import Settings
 from bot.runtime import Runtime
 from okr.rhythm import local_today
 from sandbox import workspace
-from sandbox.clock import WEEKLY_JUMPS, SandboxClock, TeamTimes, next_weekly, tick_moments
+from sandbox.clock import (
+    WEEKLY_JUMPS,
+    SandboxClock,
+    TeamTimes,
+    close_and_planning_days,
+    next_weekly,
+    tick_moments,
+)
+from sandbox.demo import seed_demo, week_nine
 from sandbox.signed import DriverResponse, SignedRequests
 from sandbox.slack_api import Change, SlackApi
 from storage.context import Deps
-from storage.cycles import current_cycle
+from storage.cycles import current_cycle, fiscal_start_month
 from storage.teams import list_teams, rhythm_of, teams_of_user
 
 log = logging.getLogger(__name__)
@@ -83,6 +91,7 @@ class Sandbox:
         #: One tick at a time: the minute ticker and a clock jump never interleave.
         self._tick_lock = asyncio.Lock()
         self._names = itertools.count(1)
+        self._stopping = False
         self.error_listeners: list[Callable[[str | None, str], None]] = []
 
     # ------------------------------------------------------------------ lifecycle
@@ -124,19 +133,22 @@ class Sandbox:
         return self
 
     async def _seed(self) -> None:
+        """The workspace's teams, and with `demo` the quarter (the clock then in its week
+        9); no tick runs before it is all stored."""
         deps = self.deps
-        if self.demo:
-            from sandbox.demo import seed_demo, week_nine
-
-            self.clock.set(await week_nine(deps, self.clock()))
+        async with self._tick_lock:
             await workspace.seed_teams(deps, self.clock())
-            await seed_demo(deps, self.clock())
-        else:
-            await workspace.seed_teams(deps, self.clock())
-        assert self.runtime is not None and self.runtime.rhythm is not None
-        await self.runtime.rhythm.refresh_people(self.clock())
+            if self.demo:
+                self.clock.set(await week_nine(deps, self.clock()))
+                await seed_demo(deps, self.clock())
+            assert self.runtime is not None and self.runtime.rhythm is not None
+            await self.runtime.rhythm.refresh_people(self.clock())
 
     async def stop(self) -> None:
+        """Stop the bot (after a tick in flight ends), then the stand-in."""
+        self._stopping = True
+        async with self._tick_lock:
+            pass
         if self.requests is not None:
             await self.requests.close()
             self.requests = None
@@ -165,9 +177,11 @@ class Sandbox:
     # ------------------------------------------------------------------ the clock
 
     async def _minute_tick(self, _deps: Deps, now: datetime) -> None:
-        assert self.runtime is not None and self.runtime.rhythm is not None
+        """The bot's own minute tick, at the sandbox's time (never during a jump)."""
         async with self._tick_lock:
-            await self.runtime.rhythm.tick(now)
+            if self._stopping or self.runtime is None or self.runtime.rhythm is None:
+                return
+            await self.runtime.rhythm.tick(self.clock())
 
     async def jump(
         self, to: str | None = None, *, at: datetime | None = None, viewer: str | None = None
@@ -211,11 +225,17 @@ class Sandbox:
         return local + timedelta(minutes=5)
 
     async def _moments(self, start: datetime, end: datetime) -> list[datetime]:
+        ws = workspace.WORKSPACE_ID
         async with self.deps.sessions() as session:
-            teams = await list_teams(session, workspace.WORKSPACE_ID)
+            teams = await list_teams(session, ws)
+            month = await fiscal_start_month(session, ws)
+            cycle = await current_cycle(session, ws, start.date())
+            await session.commit()
         times = [TeamTimes(t.timezone, rhythm_of(t)) for t in teams]
         zones = {u["tz"] for u in self.api.users.values() if not u["is_bot"]}
-        return tick_moments(start, end, times, zones)
+        days = close_and_planning_days(start.date(), end.date() + timedelta(days=1), month)
+        days.add(cycle.end_date + timedelta(days=1))
+        return tick_moments(start, end, times, zones, days)
 
     def _zone_of(self, user: str | None) -> str:
         found = self.api.users.get(user or "")
