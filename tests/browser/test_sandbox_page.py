@@ -376,7 +376,7 @@ def test_mrkdwn_shows_names_emoji_and_dates_in_the_viewers_zone(
 ) -> None:
     """One message in #general through the stand-in, read by a rep in New York and a rep in
     Berlin: the same `<!date^…>` reads in each one's own zone."""
-    ts = 1796203800  # 2026-12-02 13:30 UTC
+    ts = 1796203800  # 2026-12-02 09:30 UTC
     text = (
         "*bold* _italic_ ~strike~ `code` <https://example.com/x|a link> <@U0LINWEI> "
         f"<#C0SALESEAST> <!date^{ts}^{{date_short}} at {{time}}|a date> :tada: :no_such_emoji:"
