@@ -378,6 +378,9 @@ function messageEl(m, { continued = false, replies = [], inThread = false } = {}
     content.append(h("div", { class: "thread-link", onclick: () => openThread(m.channel, m.ts) }, `${count} ${count === 1 ? "reply" : "replies"}`));
   }
   el.append(avatar(m), content);
+  if (!inThread && !m.ephemeral && !m.is_error) {
+    el.append(h("div", { class: "message-actions" }, h("button", { type: "button", class: "reply-in-thread", title: "Reply in thread", onclick: () => openThread(m.channel, m.ts) }, "💬")));
+  }
   return el;
 }
 
@@ -390,7 +393,8 @@ function surfaceBlocks(blocks, { surface, message, view, prior, errors }) {
     prior: prior || null,
     errors: errors || null,
     onOptions: async (q) => {
-      const answer = await post("/api/options", { view_id: view?.id, ...q }).catch((err) => ({ ok: false, error: err.message }));
+      const body = { view_id: view?.id, ...q, state: { values: collectState(ctx.fields) } };
+      const answer = await post("/api/options", body).catch((err) => ({ ok: false, error: err.message }));
       if (!answer.ok) reportError(errorText(answer));
       return answer;
     },

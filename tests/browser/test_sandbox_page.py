@@ -141,6 +141,11 @@ def test_okr_set_end_to_end(page: SandboxPage) -> None:
     # The first key result and every required field; the form is found by its labels only.
     for block in page.inputs():
         _fill(page, block, page.label(block))
+    # The objective it aligns to: suggestions the bot answers while the field is open.
+    aligned = [b for b in page.inputs() if "align" in page.label(b).lower()]
+    if aligned:
+        parent = page.choose(aligned[0])
+        assert parent, "no suggestion to align to"
     page.shot("7-okr-set-filled", tall=True)
     page.submit_modal()
     page.wait(
@@ -404,3 +409,32 @@ def test_mrkdwn_shows_names_emoji_and_dates_in_the_viewers_zone(
         assert "🎉" in body.text and ":no_such_emoji:" in body.text
         assert body.find_element(By.CSS_SELECTOR, "blockquote").text == "quoted"
     page.shot("13-mrkdwn-in-berlin")
+
+
+def test_a_thread_opens_beside_the_channel_and_takes_replies(
+    page: SandboxPage, sandbox: RunningSandbox
+) -> None:
+    """A bot message with a reply: "1 reply" opens the thread pane; a reply typed there joins
+    it and the count follows."""
+
+    async def post() -> str:
+        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        parent = await client.chat_postMessage(channel="C0SALESEAST", text="Retrospective")
+        await client.chat_postMessage(
+            channel="C0SALESEAST", thread_ts=parent["ts"], text="What went well?"
+        )
+        return str(parent["ts"])
+
+    parent = sandbox.call(post())
+    page.open(LIN.id)
+    page.open_channel("sales-east")
+    message = page.wait(lambda: page.message("C0SALESEAST", parent), message="the parent")
+    assert "What went well?" not in message.text  # replies stay in the thread
+    message.find_element(By.CSS_SELECTOR, ".thread-link").click()
+    pane = page.driver.find_element(By.ID, "thread")
+    page.wait(lambda: "What went well?" in pane.text, message="the thread pane")
+    reply = pane.find_element(By.ID, "thread-input")
+    reply.send_keys("Two new hospital accounts\n")
+    page.wait(lambda: "Two new hospital accounts" in pane.text, message="the reply")
+    page.wait(lambda: "2 replies" in (page.message("C0SALESEAST", parent) or message).text)
+    page.shot("14-thread")
