@@ -121,6 +121,8 @@ def home_opener(page: SandboxPage) -> dict[str, Any]:
 def run(n: int) -> None:
     with RunningSandbox(demo=True) as sb, chrome() as browser:
         page = SandboxPage(browser, sb.url)
+        # A newcomer's browser is already running: warm the browser (not the page) first.
+        browser.get("data:text/html,<p>a browser already open</p>")
         loads = []
         for _ in range(LOADS):
             wall = page.open(RAVI.id)
@@ -174,9 +176,9 @@ def report(
     first_wall, first_page = loads[0]
     later = statistics.median(w for w, _ in loads[1:]) if len(loads) > 1 else first_wall
     print(
-        f"first page load: {first_wall * 1000:.0f} ms to the first state drawn "
-        f"({first_page * 1000:.0f} ms in the page from navigation start); "
-        f"later loads p50 {later * 1000:.0f} ms (target < 1000 ms)"
+        f"first page load (browser open, nothing cached): {first_page * 1000:.0f} ms from "
+        f"navigation start to the first state drawn ({first_wall * 1000:.0f} ms as the "
+        f"driver sees it); later loads p50 {later * 1000:.0f} ms (target < 1000 ms)"
     )
 
 
