@@ -235,6 +235,7 @@ function renderAll() {
   renderThread();
   renderModal();
   window.sandbox.ready = true;
+  window.sandbox.me = S.me;
   window.sandbox.readyAt ??= performance.now();
 }
 

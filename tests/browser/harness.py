@@ -27,6 +27,7 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 T = TypeVar("T")
@@ -227,6 +228,18 @@ class SandboxPage:
         self.driver.find_element(By.CSS_SELECTOR, f'#dm-list [data-channel="{dm}"]').click()
         self.wait(
             lambda: self.js("return document.querySelector('#messages')?.dataset.channel") == dm
+        )
+
+    def switch_person(self, user: str) -> None:
+        """Pick another person in the sidebar's *Viewing as*."""
+        Select(self.driver.find_element(By.ID, "person")).select_by_value(user)
+        self.wait(
+            lambda: (
+                self.js("return document.getElementById('person').value") == user
+                and self.js("return window.sandbox.renders") > 0
+                and user in (self.js("return location.search") or "")
+            ),
+            message=f"the page as {user}",
         )
 
     def showing(self) -> str | None:

@@ -394,8 +394,10 @@ def test_mrkdwn_shows_names_emoji_and_dates_in_the_viewers_zone(
         return str(answer["ts"])
 
     posted = sandbox.call(post())
+    page.open(RAVI.id)
     for person in (RAVI, ANNA):
-        page.open(person.id)
+        page.switch_person(person.id)
+        assert person.tz in page.driver.find_element(By.ID, "clock-now").text
         page.open_channel("general")
         message = page.wait(lambda: page.message("C0GENERAL", posted), message="the message")
         body = message.find_element(By.CSS_SELECTOR, ".message-text")
@@ -438,3 +440,18 @@ def test_a_thread_opens_beside_the_channel_and_takes_replies(
     page.wait(lambda: "Two new hospital accounts" in pane.text, message="the reply")
     page.wait(lambda: "2 replies" in (page.message("C0SALESEAST", parent) or message).text)
     page.shot("14-thread")
+
+
+def test_lead_reads_the_cycle_close(page: SandboxPage) -> None:
+    """End of cycle: the scheduler runs every digest and the close on the way, and the
+    team channel ends with the cycle's final scores and *Write retrospective*."""
+    page.open(LIN.id)
+    page.jump("cycle_end")
+    page.open_channel("sales-east")
+    close = page.wait(
+        lambda: page.bot_messages_with("final scores")[-1:], message="the cycle close"
+    )[0]
+    assert page.button("Write retrospective", within=close)
+    page.driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", close)
+    page.shot("15-lead-cycle-close")
+    assert not page.page_errors()
