@@ -83,6 +83,7 @@ function connect() {
   let dropped = false;
   source.onmessage = (e) => {
     window.sandbox.events++;
+    window.sandbox.eventAt = performance.now();
     try {
       onEvent(JSON.parse(e.data));
     } catch (err) {

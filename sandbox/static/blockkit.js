@@ -227,10 +227,12 @@ export function confirmDialog(confirm, ctx) {
 
 async function fire(ctx, el, action, node) {
   if (el.confirm && !(await confirmDialog(el.confirm, ctx))) return;
-  node?.classList.add("is-busy");
+  // Like Slack, show the wait only when the bot is slow (and spare a restyle when it is not).
+  const busy = setTimeout(() => node?.classList.add("is-busy"), 300);
   try {
     await ctx.onAction?.(action);
   } finally {
+    clearTimeout(busy);
     node?.classList.remove("is-busy");
   }
 }
