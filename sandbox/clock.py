@@ -2,9 +2,10 @@
 
 The bot runs with this clock injected (as tests inject theirs), and time keeps flowing
 from wherever it was set, so the minute tick goes on working between jumps. A jump to
-Friday 16:05 runs the scheduler's tick at each moment something could fall due on the
-way (each team's check-in, reminder and digest time in each person's zone, each day's
-close and planning time in the team's zone), not at every minute of the week.
+Friday 16:05 runs, at each moment something could fall due on the way (each team's
+check-in and reminder time in each person's zone, its digest time, a quarter's close and
+planning day), the registry's job that delivers it, as `okr-bot jobs run` does; then the
+whole tick at the destination. Not every minute of the week.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo
 from okr.cycles import next_quarter, quarter_for
 from okr.rhythm import PLANNING_LEAD, local_instant, parse_hhmm, week_start
 from okr.team_rhythm import TeamRhythm
+from scheduler.jobs import JOBS, checkins, cycle_close, digests, nudges
+from scheduler.jobs import planning as planning_job
 
 #: How long after a due time the tick runs (the page's jumps say 09:05 for a 09:00 prompt).
 AFTER_DUE = timedelta(minutes=5)
@@ -67,70 +70,71 @@ class TeamTimes:
     rhythm: TeamRhythm
 
 
-#: Moments closer than this share one tick (at the latest of them): everything the tick
-#: delivers stays due for 24 h (okr.rhythm's windows), so nothing goes stale, and the
-#: prompt, the reminder and the digest of a week stay days apart, in order.
-SHARED_TICK = timedelta(hours=12)
+#: A job due at a moment, by its registry name.
+Due = tuple[datetime, tuple[str, ...]]
 
 
-def tick_moments(
+def due_runs(
     start: datetime,
     end: datetime,
     teams: Iterable[TeamTimes],
     zones: Iterable[str],
-    one_off_days: Iterable[date] = (),
-) -> list[datetime]:
-    """The moments in (start, end] at which the tick must run so everything due on the
-    way is delivered in order, ending with `end` itself. Prompts, reminders and digests
-    are due at a team's weekly times in each person's zone; a cycle's close and the next
-    quarter's planning reminder on `one_off_days`, at the team's digest and check-in time
-    in the team's zone."""
+    close_days: Iterable[date] = (),
+    planning_days: Iterable[date] = (),
+) -> list[Due]:
+    """The moments in (start, end) something may fall due at, each with the jobs to run
+    then, in time order: prompts, reminders and digests at a team's weekly times in each
+    person's zone (and the team's); a cycle's close at the team's digest time on
+    `close_days` and the planning reminder at its check-in time on `planning_days`, in the
+    team's zone. Running only those jobs at those moments delivers everything on time, in
+    order, without running the whole tick at every minute on the way."""
     zones = set(zones)
-    one_off = set(one_off_days)
-    moments: set[datetime] = {end}
+    closing, planning = set(close_days), set(planning_days)
+    found: dict[datetime, set[str]] = {}
+
+    def due(moment: datetime, job: str) -> None:
+        if start < moment < end:
+            found.setdefault(moment, set()).add(job)
+
     first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    for team in teams:
-        r = team.rhythm
-        weekly = [(r.checkin_weekday, r.checkin_time), (r.digest_weekday, r.digest_time)]
-        if r.nudge_enabled:
-            weekly.append((r.nudge_weekday, r.nudge_time))
-        for day in days:
-            for weekday, at in weekly:
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        for team in teams:
+            r = team.rhythm
+            weekly = [(r.checkin_weekday, r.checkin_time, checkins.JOB.name)]
+            if r.nudge_enabled:
+                weekly.append((r.nudge_weekday, r.nudge_time, nudges.JOB.name))
+            for weekday, at, job in weekly:
                 if day.weekday() == weekday:
-                    moments |= {_local(day, at, z) + AFTER_DUE for z in zones | {team.timezone}}
-            if day in one_off:
-                moments |= {
-                    _local(day, at, team.timezone) + AFTER_DUE
-                    for at in (r.digest_time, r.checkin_time)
-                }
-    return _shared(sorted(m for m in moments if start < m <= end))
+                    for zone in zones | {team.timezone}:
+                        due(_local(day, at, zone) + AFTER_DUE, job)
+            if day.weekday() == r.digest_weekday:
+                due(_local(day, r.digest_time, team.timezone) + AFTER_DUE, digests.JOB.name)
+            if day in closing:
+                due(_local(day, r.digest_time, team.timezone) + AFTER_DUE, cycle_close.JOB.name)
+            if day in planning:
+                due(_local(day, r.checkin_time, team.timezone) + AFTER_DUE, planning_job.JOB.name)
+    order = {job.name: i for i, job in enumerate(JOBS)}
+    return [
+        (moment, tuple(sorted(found[moment], key=order.__getitem__))) for moment in sorted(found)
+    ]
 
 
-def _shared(moments: list[datetime]) -> list[datetime]:
-    """One tick for each run of moments within SHARED_TICK of its first, at its last."""
-    out: list[datetime] = []
-    run_start: datetime | None = None
-    for moment in moments:
-        if run_start is not None and moment - run_start <= SHARED_TICK:
-            out[-1] = moment
-            continue
-        run_start = moment
-        out.append(moment)
-    return out
-
-
-def close_and_planning_days(start: date, end: date, fiscal_start_month: int) -> set[date]:
-    """Days in [start, end] a quarter closes on (the day after it ends) or its planning
-    reminder is due (PLANNING_LEAD before the next one starts)."""
-    days: set[date] = set()
+def quarter_days(start: date, end: date, fiscal_start_month: int) -> tuple[set[date], set[date]]:
+    """(days a quarter closes on: the day after it ends, days a planning reminder is due
+    on: PLANNING_LEAD before a quarter starts), within [start, end]."""
+    closing: set[date] = set()
+    planning: set[date] = set()
     day = start
     while day <= end + PLANNING_LEAD:
-        quarter = quarter_for(day, fiscal_start_month)
-        upcoming = next_quarter(quarter, fiscal_start_month)
-        days |= {upcoming.start, upcoming.start - PLANNING_LEAD}
+        upcoming = next_quarter(quarter_for(day, fiscal_start_month), fiscal_start_month)
+        closing.add(upcoming.start)
+        planning.add(upcoming.start - PLANNING_LEAD)
         day = upcoming.start
-    return {d for d in days if start <= d <= end}
+    return (
+        {d for d in closing if start <= d <= end},
+        {d for d in planning if start <= d <= end},
+    )
 
 
 def _local(day: date, at: str, zone_name: str) -> datetime:

@@ -79,42 +79,30 @@ class KRSeed:
         )
 
 
-COMPANY_KRS = (
-    KRSeed("New-business revenue", KRKind.INCREASE, Unit.CURRENCY, 0, 4_000_000, SAM.id),
-)
-TEAM_REVENUE = KRSeed(
-    "East region new revenue", KRKind.INCREASE, Unit.CURRENCY, 0, 1_500_000, LIN.id
-)
+def revenue(title: str, target: float, owner: str) -> KRSeed:
+    """New revenue in USD, from zero."""
+    return KRSeed(title, KRKind.INCREASE, Unit.CURRENCY, 0, target, owner)
+
+
+def quota(title: str, target: float, owner: str, word: str, period: Period) -> KRSeed:
+    """A count to reach every week or month."""
+    return KRSeed(title, KRKind.QUOTA, Unit.NUMBER, 0, target, owner, word, period)
+
+
+COMPANY_KRS = (revenue("New-business revenue", 4_000_000, SAM.id),)
+TEAM_REVENUE = revenue("East region new revenue", 1_500_000, LIN.id)
 REVISED_TARGET = 1_200_000
 TEAM_KRS = (
     TEAM_REVENUE,
     KRSeed("Keep churn below 3%", KRKind.STAY_BELOW, Unit.PERCENT, 2.4, 3, LIN.id),
 )
 RAVI_KRS = (
-    KRSeed(
-        "Contact 50 new prospects every week",
-        KRKind.QUOTA,
-        Unit.NUMBER,
-        0,
-        50,
-        RAVI.id,
-        unit_word="prospects",
-        period=Period.WEEK,
-    ),
-    KRSeed("Close new deals in New England", KRKind.INCREASE, Unit.CURRENCY, 0, 450_000, RAVI.id),
+    quota("Contact 50 new prospects every week", 50, RAVI.id, "prospects", Period.WEEK),
+    revenue("Close new deals in New England", 450_000, RAVI.id),
 )
 ANNA_KRS = (
-    KRSeed(
-        "Sign 10 contracts per month",
-        KRKind.QUOTA,
-        Unit.NUMBER,
-        0,
-        10,
-        ANNA.id,
-        unit_word="contracts",
-        period=Period.MONTH,
-    ),
-    KRSeed("Close new deals in DACH", KRKind.INCREASE, Unit.CURRENCY, 0, 400_000, ANNA.id),
+    quota("Sign 10 contracts per month", 10, ANNA.id, "contracts", Period.MONTH),
+    revenue("Close new deals in DACH", 400_000, ANNA.id),
 )
 
 #: Each person's Friday check-ins, weeks 1..8: (reading of their first KR, of their second,
@@ -125,7 +113,7 @@ RAVI_WEEKS: Sequence[tuple[float, float, str, str] | None] = (
     (34, 0, "on_track", "First week back on the Boston list, lots of voicemail."),
     (46, 18_000, "on_track", "Closed Harbor Dental's starter plan. Calls are picking up."),
     (52, 41_000, "on_track", "Hit the number. Two demos booked with hospital groups."),
-    (49, 41_000, "at_risk", "One short, Thanksgiving week ate Thursday and Friday."),
+    (49, 41_000, "at_risk", "One short, lost Thursday to the customer offsite."),
     (55, 96_000, "on_track", "Mass General pilot signed, 55k. Best week so far."),
     (38, 96_000, "at_risk", "Sick two days. Pipeline is fine, contact count is not."),
     (51, 132_000, "on_track", "Back on track. Providence deal in legal review."),
@@ -135,11 +123,11 @@ ANNA_WEEKS: Sequence[tuple[float, float, str, str] | None] = (
     (2, 22_000, "on_track", "Two renewals in Munich, both upgraded to the Pro plan."),
     (5, 47_000, "on_track", "Three new contracts from the Hamburg trade fair leads."),
     (7, 70_000, "on_track", "Vienna logistics group signed, 23k."),
-    (9, 81_000, "at_risk", "Month ends Friday, one contract still with procurement."),
+    (9, 81_000, "at_risk", "One contract still with procurement, chasing it."),
     None,  # away: Berlin sales summit, then two days off
     (1, 96_000, "on_track", "Back. First contract of the month from Zurich."),
     (4, 128_000, "on_track", "Three signed this week, all from the summit."),
-    (6, 151_000, "at_risk", "Two deals slipped to December, I'll chase them Monday."),
+    (6, 151_000, "at_risk", "Two deals slipped to next month, I'll chase them Monday."),
 )
 LIN_WEEKS: Sequence[tuple[float, float, str, str]] = (
     (24_000, 2.2, "on_track", "Quarter kick-off done, everyone has their numbers."),
@@ -149,7 +137,7 @@ LIN_WEEKS: Sequence[tuple[float, float, str, str]] = (
     (219_000, 2.6, "at_risk", "Renewal calls with the top ten accounts this week."),
     (262_000, 2.8, "at_risk", "Shenzhen renewal slipped to next quarter, target revised."),
     (318_000, 2.7, "on_track", "Churn back down after the save campaign."),
-    (366_000, 2.7, "on_track", "Steady. Pushing the team on December closes."),
+    (366_000, 2.7, "on_track", "Steady. Pushing the team on closes before quarter end."),
 )
 
 

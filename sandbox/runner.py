@@ -16,7 +16,7 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,12 @@ from okr.rhythm import local_today
 from sandbox import workspace
 from sandbox.clock import (
     WEEKLY_JUMPS,
+    Due,
     SandboxClock,
     TeamTimes,
-    close_and_planning_days,
+    due_runs,
     next_weekly,
-    tick_moments,
+    quarter_days,
 )
 from sandbox.demo import seed_demo, week_nine
 from sandbox.signed import DriverResponse, SignedRequests
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 #: How long the page waits for the bot before saying it did not respond (Slack: 3 s).
 BOT_TIMEOUT_S = 3.0
 NO_RESPONSE = "okr-bot didn't respond"
+#: How many response_urls the stand-in keeps serving (the newest ones).
+MAX_RESPONSE_URLS = 2000
 
 
 class BotError(Exception):
@@ -186,17 +189,21 @@ class Sandbox:
     async def jump(
         self, to: str | None = None, *, at: datetime | None = None, viewer: str | None = None
     ) -> datetime:
-        """Move the clock to `at`, or to a named jump in `viewer`'s zone, running the
-        tick at every moment something could fall due on the way."""
+        """Move the clock to `at`, or to a named jump in `viewer`'s zone: at each moment
+        something falls due on the way the job that delivers it runs (the clock set
+        there), then the whole tick at the destination."""
         start = self.clock()
         target = at if at is not None else await self._jump_target(str(to), viewer, start)
-        assert self.runtime is not None and self.runtime.rhythm is not None
+        rhythm = self.runtime.rhythm if self.runtime is not None else None
+        assert rhythm is not None
         async with self._tick_lock:
-            moments = await self._moments(start, target) if target > start else [target]
-            for moment in moments:
+            await rhythm.refresh_people(start)
+            for moment, jobs in await self._due_on_the_way(start, target):
                 self.clock.set(moment)
-                await self.runtime.rhythm.tick(moment)
+                for job in jobs:
+                    await rhythm.run(job, moment)
             self.clock.set(target)
+            await rhythm.tick(target)
         return target
 
     async def _jump_target(self, to: str, viewer: str | None, now: datetime) -> datetime:
@@ -224,7 +231,7 @@ class Sandbox:
         local = datetime(day.year, day.month, day.day, hours, minutes, tzinfo=ZoneInfo(zone))
         return local + timedelta(minutes=5)
 
-    async def _moments(self, start: datetime, end: datetime) -> list[datetime]:
+    async def _due_on_the_way(self, start: datetime, end: datetime) -> list[Due]:
         ws = workspace.WORKSPACE_ID
         async with self.deps.sessions() as session:
             teams = await list_teams(session, ws)
@@ -233,9 +240,9 @@ class Sandbox:
             await session.commit()
         times = [TeamTimes(t.timezone, rhythm_of(t)) for t in teams]
         zones = {u["tz"] for u in self.api.users.values() if not u["is_bot"]}
-        days = close_and_planning_days(start.date(), end.date() + timedelta(days=1), month)
-        days.add(cycle.end_date + timedelta(days=1))
-        return tick_moments(start, end, times, zones, days)
+        closing, planning = quarter_days(start.date(), end.date() + timedelta(days=1), month)
+        closing.add(cycle.end_date + timedelta(days=1))  # a custom cycle's too
+        return due_runs(start, end, times, zones, closing, planning)
 
     def _zone_of(self, user: str | None) -> str:
         found = self.api.users.get(user or "")
@@ -253,16 +260,22 @@ class Sandbox:
         return trigger
 
     def _response_url(self, user: str, channel: str, ts: str = "") -> str:
+        """A response_url whose posts the stand-in applies where the request came from."""
         name = f"page-{next(self._names)}"
-        self.api.response_targets[name] = {"user": user, "channel": channel, "ts": ts}
+        targets = self.api.response_targets
+        targets[name] = {"user": user, "channel": channel, "ts": ts}
+        if len(targets) > MAX_RESPONSE_URLS:  # Slack's expire after 30 minutes
+            targets.pop(next(iter(targets)))
         return self.api.response_url(name)
 
-    async def _send(self, user: str, what: str, request: Any) -> DriverResponse:
+    async def _send(
+        self, user: str, what: str, request: Awaitable[DriverResponse]
+    ) -> DriverResponse:
         """Await a signed request; a 5xx or no answer in time is a BotError, told to the
         terminal and to the person's page."""
         started = time.monotonic()
         try:
-            response: DriverResponse = await request
+            response = await request
         except (TimeoutError, aiohttp.ClientError) as exc:
             self._bot_error(
                 user,
@@ -437,9 +450,13 @@ class Sandbox:
         block_id: str | None,
         value: str,
         view_id: str | None = None,
+        state_values: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """An external select's suggestions, as the bot answers them."""
+        """An external select's suggestions, as the bot answers them; the view goes with
+        what the person has filled in so far (the bot may read it, as Slack sends it)."""
         view = self.api.views.get(view_id or "") if view_id else None
+        if view is not None and state_values is not None:
+            self.api.keep_view_state(view["id"], state_values)
         response = await self._send(
             user,
             f"options {action_id}",

@@ -113,7 +113,8 @@ class PageServer:
     @web.middleware
     async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """403 for a request to another Host name on loopback (DNS rebinding), and for a
-        POST without the page's token or from another Origin."""
+        POST without the page's token or from another Origin than the page's (the Host
+        the request was sent to)."""
         loopback = self.host in LOOPBACK
         if loopback and request.host not in self._own_hosts():
             return web.json_response({"ok": False, "error": "wrong host"}, status=403)
@@ -121,7 +122,7 @@ class PageServer:
             if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), self.token):
                 return web.json_response({"ok": False, "error": "no sandbox token"}, status=403)
             origin = request.headers.get("Origin")
-            if origin is not None and origin.removeprefix("http://") not in self._own_hosts():
+            if origin is not None and origin != f"http://{request.host}":
                 return web.json_response({"ok": False, "error": "wrong origin"}, status=403)
         return await handler(request)
 
@@ -245,12 +246,14 @@ class PageServer:
 
     async def _options(self, body: dict[str, Any]) -> dict[str, Any]:
         user = self._user(body.get("user"))
+        state = body.get("state")
         answer = await self.box.options(
             user,
             str(body.get("action_id")),
             body.get("block_id"),
             str(body.get("value") or ""),
             body.get("view_id"),
+            state.get("values") if isinstance(state, dict) else None,
         )
         out: dict[str, Any] = {"options": answer.get("options", [])}
         if "option_groups" in answer:

@@ -36,17 +36,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-DEFAULT_SCOPES: tuple[str, ...] = (
-    "commands",
-    "chat:write",
-    "im:write",
-    "im:history",
-    "users:read",
-    "channels:read",
-    "groups:read",
-    "files:write",
-)
-"""The scopes auth.test reports in `x-oauth-scopes` unless `SlackApi(scopes=...)` says."""
+from bot.scopes import REQUIRED_BOT_SCOPES
+
+DEFAULT_SCOPES: tuple[str, ...] = REQUIRED_BOT_SCOPES
+"""The scopes auth.test reports in `x-oauth-scopes` (the ones the manifest asks for)
+unless `SlackApi(scopes=...)` says."""
 
 # Arguments Slack takes as JSON-encoded strings in form bodies and query strings.
 _JSON_ARGS = frozenset(
@@ -1021,6 +1015,10 @@ class SlackApi:
             view, current["id"], current["root_view_id"], current["previous_view_id"]
         )
         self.views[current["id"]] = obj
+        for user_id, home in list(self.home_views.items()):
+            if home["id"] == obj["id"]:  # a Home tab updated by its view id
+                self.home_views[user_id] = obj
+                self._changed({"type": "home", "user": user_id, "view": obj})
         self._views_changed(self._owner_of(current["id"]))
         return {"view": obj}
 
