@@ -29,6 +29,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
+from slack_sdk.web.async_client import AsyncWebClient
 
 T = TypeVar("T")
 
@@ -136,6 +137,10 @@ class RunningSandbox:
     def url(self) -> str:
         return self.page.url
 
+    def web_client(self) -> AsyncWebClient:
+        """The bot's own Web API client on the stand-in (its token), for the sandbox's loop."""
+        return AsyncWebClient(token=self.box.token, base_url=self.box.api.url)
+
 
 def bumped(value: str) -> str:
     """`$1.03M` -> `$1.04M`, `38 prospects` -> `39 prospects`: the first number raised by one
@@ -223,23 +228,33 @@ class SandboxPage:
         self.js("document.body.classList.add('is-still')")
         return elapsed
 
+    def click(self, find: Callable[[], WebElement | None], message: str = "") -> None:
+        """Find an element and click it, again if the page redrew it in between (the page
+        redraws a channel on each message, the sidebar on each unread)."""
+
+        def attempt() -> bool:
+            element = find()
+            if element is None:
+                return False
+            element.click()
+            return True
+
+        self.wait(attempt, message=message or "something to click")
+
+    def _sidebar_link(self, within: str, name: str | None = None) -> WebElement | None:
+        links = self.driver.find_elements(By.CSS_SELECTOR, f"{within} .sidebar-item")
+        return next((x for x in links if name is None or name in x.text), None)
+
     def open_dm(self) -> None:
         dm = self.js("return document.querySelector('#dm-list [data-channel]')?.dataset.channel")
-        self.driver.find_element(By.CSS_SELECTOR, f'#dm-list [data-channel="{dm}"]').click()
-        self.wait(
-            lambda: self.js("return document.querySelector('#messages')?.dataset.channel") == dm
-        )
+        self.click(lambda: self._sidebar_link("#dm-list"), "the DM in the sidebar")
+        self.wait(lambda: self.showing() == dm, message="the DM with okr-bot")
 
     def switch_person(self, user: str) -> None:
         """Pick another person in the sidebar's *Viewing as*."""
         Select(self.driver.find_element(By.ID, "person")).select_by_value(user)
         self.wait(
-            lambda: (
-                self.js("return document.getElementById('person').value") == user
-                and self.js("return window.sandbox.renders") > 0
-                and user in (self.js("return location.search") or "")
-            ),
-            message=f"the page as {user}",
+            lambda: self.js("return window.sandbox.me") == user, message=f"the page as {user}"
         )
 
     def showing(self) -> str | None:
@@ -247,12 +262,13 @@ class SandboxPage:
         return self.js("return document.querySelector('#messages')?.dataset.channel || null")
 
     def open_channel(self, name: str) -> None:
-        links = self.driver.find_elements(By.CSS_SELECTOR, "#channel-list .sidebar-item")
-        link = next((x for x in links if name in x.text), None)
-        if link is None:
-            raise AssertionError(f"no channel {name} in the sidebar")
-        channel = link.get_attribute("data-channel")
-        link.click()
+        channel = self.js(
+            "return [...document.querySelectorAll('#channel-list .sidebar-item')]"
+            ".find(x => x.textContent.includes(arguments[0]))?.dataset.channel",
+            name,
+        )
+        assert channel, f"no channel {name} in the sidebar"
+        self.click(lambda: self._sidebar_link("#channel-list", name), f"#{name}")
         self.wait(lambda: self.showing() == channel, message=f"#{name}")
 
     def open_home(self) -> WebElement:
@@ -301,18 +317,38 @@ class SandboxPage:
             if m.find_elements(By.CSS_SELECTOR, ".app-badge") and text in m.text
         ]
 
+    def newest_bot_message(self, text: str, *, with_selector: str = "") -> str | None:
+        """The ts of the newest bot message shown holding `text` (and an element matching
+        `with_selector`), read in one go in the page so a redraw cannot get in between."""
+        return self.js(
+            "const found = [...document.querySelectorAll('#messages > .message')].filter(m =>"
+            " m.querySelector('.app-badge') && m.innerText.includes(arguments[0])"
+            " && (!arguments[1] || m.querySelector(arguments[1])));"
+            "return found.length ? found[found.length - 1].dataset.ts : null",
+            text,
+            with_selector,
+        )
+
+    def message_text(self, channel: str, ts: str) -> str:
+        """What a message shows, read in one go in the page ("" when it is not shown)."""
+        return self.js(
+            "return document.querySelector(`#messages > .message[data-channel='${arguments[0]}']"
+            "[data-ts='${arguments[1]}']`)?.innerText || ''",
+            channel,
+            ts,
+        )
+
     def message(self, channel: str, ts: str) -> WebElement | None:
         found = self.driver.find_elements(
             By.CSS_SELECTOR, f'#messages > .message[data-channel="{channel}"][data-ts="{ts}"]'
         )
         return found[0] if found else None
 
-    def button(self, text: str, within: WebElement | None = None) -> WebElement:
+    def button(self, text: str, within: WebElement | None = None) -> WebElement | None:
+        """The Block Kit button reading `text` (in `within`), or None."""
         scope = within or self.driver
-        for b in scope.find_elements(By.CSS_SELECTOR, "button.bk-button"):
-            if b.text.strip() == text:
-                return b
-        raise AssertionError(f"no button {text!r}")
+        found = scope.find_elements(By.CSS_SELECTOR, "button.bk-button")
+        return next((b for b in found if b.text.strip() == text), None)
 
     # ------------------------------------------------------------------ modals
 

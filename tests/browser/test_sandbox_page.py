@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from slack_sdk.web.async_client import AsyncWebClient
 
 from sandbox.workspace import ANNA, LIN, RAVI, SALES_EAST_CHANNEL
 from tests.browser.harness import RunningSandbox, SandboxPage, bumped
@@ -50,14 +49,14 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
     page.open(RAVI.id)
     page.jump("monday")
     page.open_dm()
-    prompt = page.wait(
-        lambda: [m for m in page.messages() if m.find_elements(By.CSS_SELECTOR, CHECK_IN)][-1:],
+    ts = page.wait(
+        lambda: page.newest_bot_message("", with_selector=CHECK_IN),
         message="the Monday prompt with its Check in button",
-    )[0]
-    channel, ts = prompt.get_attribute("data-channel"), prompt.get_attribute("data-ts")
+    )
+    channel = page.showing() or ""
     page.shot("1-rep-monday-prompt", tall=True)
 
-    page.button("Check in", within=prompt).click()
+    page.click(lambda: page.button("Check in", within=page.message(channel, ts)), "Check in")
     page.modal()
     label, new_value = _value_field(page)
     page.type_into(page.input_labelled(label), "lots")
@@ -72,14 +71,13 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
     page.submit_modal()
     page.no_modal()
 
-    def done() -> WebElement | None:
-        message = page.message(channel, ts)
-        if message is None or message.find_elements(By.CSS_SELECTOR, CHECK_IN):
-            return None
-        return message if "Checked in" in message.text else None
+    def done() -> str:
+        shown = page.message_text(channel, ts)
+        still_asking = page.newest_bot_message("", with_selector=CHECK_IN) == ts
+        return shown if "Checked in" in shown and not still_asking else ""
 
-    message = page.wait(done, message="the prompt turned to its done state")
-    assert _number(new_value) in message.text, message.text
+    shown = page.wait(done, message="the prompt turned to its done state")
+    assert _number(new_value) in shown, shown
     page.shot("3-rep-prompt-done", tall=True)
 
     page.open_home()
@@ -88,18 +86,27 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
     assert not page.page_errors()
 
 
-def test_lead_reads_the_friday_digest(page: SandboxPage) -> None:
+def _lead_reads(page: SandboxPage, jump: str, text: str) -> str:
+    """As the sales lead, jump the clock; the ts of the newest bot message in #sales-east
+    holding `text`."""
     page.open(LIN.id)
-    page.jump("friday")
+    page.jump(jump)
     page.open_channel("sales-east")
-    digest = page.wait(
-        lambda: page.bot_messages_with("Overall")[-1:], message="the digest in #sales-east"
-    )[0]
+    return page.wait(lambda: page.newest_bot_message(text), message=f"{text!r} in #sales-east")
+
+
+def test_lead_reads_the_friday_digest(page: SandboxPage) -> None:
+    ts = _lead_reads(page, "friday", "Overall")
     page.shot("5-lead-friday-digest", tall=True)
-    assert "Sales East" in digest.text
-    for chart in digest.find_elements(By.CSS_SELECTOR, ".bk-data-visualization"):
-        drawn = chart.find_elements(By.CSS_SELECTOR, "svg path, svg rect.dv-bar, svg circle")
-        assert drawn, f"the digest's chart {chart.text!r} drew nothing"
+    assert "Sales East" in page.message_text(SALES_EAST_CHANNEL, ts)
+    drawn = page.js(
+        "return [...document.querySelectorAll(`.message[data-ts='${arguments[0]}']"
+        " .bk-data-visualization`)].map(c => [c.querySelector('.dv-title').textContent,"
+        " c.querySelectorAll('svg path, svg rect.dv-bar, svg circle').length])",
+        ts,
+    )
+    for title, marks in drawn:
+        assert marks, f"the digest's chart {title!r} drew nothing"
     assert not page.page_errors()
 
 
@@ -229,7 +236,7 @@ def test_chart_blocks_are_drawn_as_svg(page: SandboxPage, sandbox: RunningSandbo
     page.open_dm()
 
     async def post() -> dict[str, Any]:
-        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        client = sandbox.web_client()
         answer = await client.chat_postMessage(
             channel=sandbox.box.dm(RAVI.id), text="Charts", blocks=CHART_BLOCKS
         )
@@ -329,7 +336,7 @@ def test_every_input_element_reports_its_state(page: SandboxPage, sandbox: Runni
 
     async def open_view() -> str:
         sandbox.box.api.remember_trigger("page-test-trigger", RAVI.id)
-        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        client = sandbox.web_client()
         answer = await client.views_open(trigger_id="page-test-trigger", view=EVERY_INPUT_VIEW)
         return str(answer["view"]["id"])
 
@@ -389,7 +396,7 @@ def test_mrkdwn_shows_names_emoji_and_dates_in_the_viewers_zone(
     )
 
     async def post() -> str:
-        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        client = sandbox.web_client()
         answer = await client.chat_postMessage(channel="C0GENERAL", text=text)
         return str(answer["ts"])
 
@@ -420,7 +427,7 @@ def test_a_thread_opens_beside_the_channel_and_takes_replies(
     it and the count follows."""
 
     async def post() -> str:
-        client = AsyncWebClient(token=sandbox.box.token, base_url=sandbox.box.api.url)
+        client = sandbox.web_client()
         parent = await client.chat_postMessage(channel="C0SALESEAST", text="Retrospective")
         await client.chat_postMessage(
             channel="C0SALESEAST", thread_ts=parent["ts"], text="What went well?"
@@ -432,7 +439,9 @@ def test_a_thread_opens_beside_the_channel_and_takes_replies(
     page.open_channel("sales-east")
     message = page.wait(lambda: page.message("C0SALESEAST", parent), message="the parent")
     assert "What went well?" not in message.text  # replies stay in the thread
-    message.find_element(By.CSS_SELECTOR, ".thread-link").click()
+    page.click(
+        lambda: page.message("C0SALESEAST", parent).find_element(By.CSS_SELECTOR, ".thread-link")
+    )
     pane = page.driver.find_element(By.ID, "thread")
     page.wait(lambda: "What went well?" in pane.text, message="the thread pane")
     reply = pane.find_element(By.ID, "thread-input")
@@ -445,13 +454,8 @@ def test_a_thread_opens_beside_the_channel_and_takes_replies(
 def test_lead_reads_the_cycle_close(page: SandboxPage) -> None:
     """End of cycle: the scheduler runs every digest and the close on the way, and the
     team channel ends with the cycle's final scores and *Write retrospective*."""
-    page.open(LIN.id)
-    page.jump("cycle_end")
-    page.open_channel("sales-east")
-    close = page.wait(
-        lambda: page.bot_messages_with("final scores")[-1:], message="the cycle close"
-    )[0]
-    assert page.button("Write retrospective", within=close)
-    page.driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", close)
+    ts = _lead_reads(page, "cycle_end", "final scores")
+    assert page.button("Write retrospective", within=page.message(SALES_EAST_CHANNEL, ts))
+    page.js("document.querySelector(`.message[data-ts='${arguments[0]}']`).scrollIntoView()", ts)
     page.shot("15-lead-cycle-close")
     assert not page.page_errors()
