@@ -2,7 +2,7 @@
 // It talks to the sandbox server only (protocol: GET /api/state, SSE /api/events, POST
 // /api/command|action|submit|close|options|home|clock|message), never to the bot directly.
 import { closeMenus, clientErrors, collectState, h, renderBlocks } from "./blockkit.js";
-import { escapeHtml, formatSlackDate, mrkdwnToHtml } from "./mrkdwn.js";
+import { dateFormat, escapeHtml, formatSlackDate, mrkdwnToHtml } from "./mrkdwn.js";
 
 const TOKEN = document.querySelector('meta[name="sandbox-token"]')?.content || "";
 const BOT_DIDNT_RESPOND = "okr-bot didn't respond";
@@ -206,7 +206,7 @@ function avatar(m) {
 const isBot = (m) => !!m.bot_id || m.user === S.state?.bot?.id;
 
 function timeOf(ts) {
-  return new Intl.DateTimeFormat("en-US", { timeZone: tz(), hour: "numeric", minute: "2-digit" }).format(new Date(Number(ts) * 1000));
+  return dateFormat(tz(), { hour: "numeric", minute: "2-digit" }).format(new Date(Number(ts) * 1000));
 }
 
 function dayOf(ts) {
@@ -272,7 +272,7 @@ function renderSidebar() {
 }
 
 function renderClock() {
-  const when = new Intl.DateTimeFormat("en-US", { timeZone: tz(), weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(now());
+  const when = dateFormat(tz(), { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(now());
   $("#clock-now").textContent = `🕒 ${when} (${tz()})`;
   $("#clock-now").dataset.now = S.state?.now || "";
 }

@@ -1,7 +1,7 @@
 // Slack mrkdwn -> HTML, as the Slack client shows it: *bold*, _italic_, ~strike~, `code`,
 // ```code blocks```, > quotes, list lines, <url|links>, <@U…> / <#C…> as names,
 // <!date^…> in the viewer's time zone, :emoji: as the character where known.
-import { EMOJI_CODES } from "./emoji.js";
+import { emojiCode } from "./emoji.js";
 
 const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -16,7 +16,7 @@ function unescapeSlack(text) {
 
 export function emojiChar(name) {
   const bare = name.replace(/::skin-tone-\d$/, "");
-  const code = EMOJI_CODES[bare];
+  const code = emojiCode(bare);
   if (!code) return null;
   return String.fromCodePoint(...code.split("-").map((hex) => parseInt(hex, 16)));
 }
@@ -35,13 +35,22 @@ const ORDINAL = (n) => {
   return n + (s[(v - 20) % 10] || s[v] || s[0]);
 };
 
+const FORMATS = new Map();
+
+/** One Intl.DateTimeFormat per zone and options: making one is the costly part. */
+export function dateFormat(tz, options) {
+  const key = `${tz}|${JSON.stringify(options)}`;
+  let format = FORMATS.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone: tz, ...options });
+    FORMATS.set(key, format);
+  }
+  return format;
+}
+
 function parts(date, tz, options) {
   const out = {};
-  for (const p of new Intl.DateTimeFormat("en-US", { timeZone: tz, ...options }).formatToParts(
-    date,
-  )) {
-    out[p.type] = p.value;
-  }
+  for (const p of dateFormat(tz, options).formatToParts(date)) out[p.type] = p.value;
   return out;
 }
 
@@ -76,12 +85,7 @@ export function formatSlackDate(seconds, format, tz, now) {
   const shortText = `${long.month.slice(0, 3)} ${day}, ${long.year}`;
   const longText = `${long.weekday}, ${dateText}`;
   const time = (secs) =>
-    new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hour: "numeric",
-      minute: "2-digit",
-      ...(secs ? { second: "2-digit" } : {}),
-    }).format(date);
+    dateFormat(tz, { hour: "numeric", minute: "2-digit", ...(secs ? { second: "2-digit" } : {}) }).format(date);
   const ago = () => {
     if (!now) return shortText;
     const mins = Math.round((now.getTime() - date.getTime()) / 60000);
