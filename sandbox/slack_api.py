@@ -118,7 +118,9 @@ class Call:
 
 
 @dataclass
-class _Answer:
+class Answer:
+    """What the stand-in answers a request with (a subclass's `_intercept` may give one)."""
+
     body: dict[str, Any]
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -616,7 +618,7 @@ class SlackApi:
             return auth[7:].strip()
         return None
 
-    async def _respond(self, call: Call, answer: _Answer) -> web.Response:
+    async def _respond(self, call: Call, answer: Answer) -> web.Response:
         call.status = answer.status
         call.response = answer.body
         call.response_headers = dict(answer.headers)
@@ -651,32 +653,32 @@ class SlackApi:
             return await self._respond(call, scripted)
         return await self._respond(call, self._dispatch(method, args, call))
 
-    def _intercept(self, method: str, args: dict[str, Any], call: Call) -> _Answer | None:
+    def _intercept(self, method: str, args: dict[str, Any], call: Call) -> Answer | None:
         """An answer to give instead of the normal one (None: answer normally); the tests'
         fake scripts faults, limits and delays here (setting `call.fault`/`delayed`)."""
         return None
 
-    def _dispatch(self, method: str, args: dict[str, Any], call: Call) -> _Answer:
+    def _dispatch(self, method: str, args: dict[str, Any], call: Call) -> Answer:
         if not call.token:
-            return _Answer({"ok": False, "error": "not_authed"})
+            return Answer({"ok": False, "error": "not_authed"})
         if self.valid_tokens is not None and call.token not in self.valid_tokens:
-            return _Answer({"ok": False, "error": "invalid_auth"})
+            return Answer({"ok": False, "error": "invalid_auth"})
         is_app_token = call.token.startswith("xapp-")
         if (method == "apps.connections.open") != is_app_token:
-            return _Answer({"ok": False, "error": "not_allowed_token_type"})
+            return Answer({"ok": False, "error": "not_allowed_token_type"})
         handler = self._methods().get(method)
         if handler is None:
-            return _Answer({"ok": False, "error": "unknown_method", "req_method": method})
+            return Answer({"ok": False, "error": "unknown_method", "req_method": method})
         try:
             result = handler(args)
         except SlackError as e:
             body: dict[str, Any] = {"ok": False, "error": e.error}
             if e.messages:
                 body["response_metadata"] = {"messages": e.messages}
-            return _Answer(body)
-        if isinstance(result, _Answer):
+            return Answer(body)
+        if isinstance(result, Answer):
             return result
-        return _Answer({"ok": True, **result})
+        return Answer({"ok": True, **result})
 
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
         """The files.slack.com/upload/v1/... URL: Slack answers text/plain "OK - <size>"."""
@@ -739,8 +741,8 @@ class SlackApi:
             try:
                 self._apply_response(target, call.args)
             except SlackError as e:
-                return await self._respond(call, _Answer({"ok": False, "error": e.error}))
-        return await self._respond(call, _Answer({"ok": True}))
+                return await self._respond(call, Answer({"ok": False, "error": e.error}))
+        return await self._respond(call, Answer({"ok": True}))
 
     # ------------------------------------------------------------------ Web API methods
 
@@ -765,7 +767,7 @@ class SlackApi:
             "views.update": self._views_update,
         }
 
-    def _auth_test(self, args: dict[str, Any]) -> _Answer:
+    def _auth_test(self, args: dict[str, Any]) -> Answer:
         body = {
             "ok": True,
             "url": f"https://{self.team_domain}.slack.com/",
@@ -776,7 +778,7 @@ class SlackApi:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
-        return _Answer(body, headers={"x-oauth-scopes": ",".join(self.scopes)})
+        return Answer(body, headers={"x-oauth-scopes": ",".join(self.scopes)})
 
     # chat.* ------------------------------------------------------------
 

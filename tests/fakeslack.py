@@ -29,12 +29,12 @@ from aiohttp import WSMsgType, web
 
 from sandbox.slack_api import (
     DEFAULT_SCOPES,
+    Answer,
     Call,
     Predicate,
     SlackApi,
     SlackError,
     UploadedFile,
-    _Answer,
 )
 
 __all__ = ["DEFAULT_SCOPES", "Call", "FakeSlack", "SlackError", "UploadedFile"]
@@ -239,13 +239,13 @@ class FakeSlack(SlackApi):
 
     # ------------------------------------------------------------------ internals
 
-    def _intercept(self, method: str, args: dict[str, Any], call: Call) -> _Answer | None:
+    def _intercept(self, method: str, args: dict[str, Any], call: Call) -> Answer | None:
         """A scripted delay, rate limit or fault for this call, if any."""
         call.delayed = self._take_delay(method)
         wait = self._over_limit(method, args)
         if wait is not None:
             call.fault = "http_429"
-            return _Answer(
+            return Answer(
                 {"ok": False, "error": "ratelimited"},
                 status=429,
                 headers={"Retry-After": str(wait)},
@@ -273,14 +273,14 @@ class FakeSlack(SlackApi):
         return 0.0
 
     @staticmethod
-    def _fault_answer(fault: _Fault) -> tuple[_Answer, str]:
+    def _fault_answer(fault: _Fault) -> tuple[Answer, str]:
         if fault.status == 200:
-            return _Answer({"ok": False, "error": fault.error}), f"error:{fault.error}"
+            return Answer({"ok": False, "error": fault.error}), f"error:{fault.error}"
         error = fault.error or _DEFAULT_ERRORS_BY_STATUS.get(fault.status, "fatal_error")
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = str(fault.retry_after)
-        return _Answer({"ok": False, "error": error}, fault.status, headers), f"http_{fault.status}"
+        return Answer({"ok": False, "error": error}, fault.status, headers), f"http_{fault.status}"
 
     async def _handle_socket(self, request: web.Request) -> web.StreamResponse:
         """The Socket Mode websocket: send hello, then resolve acks by envelope_id."""
