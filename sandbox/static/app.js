@@ -65,6 +65,7 @@ async function load() {
   if (!res.ok) throw new Error(`the sandbox server answered ${res.status} for its state`);
   const state = await res.json();
   S.state = state;
+  S.nowSeenAt = Date.now();
   S.me = state.me || S.me;
   localStorage.setItem("sandbox-user", S.me);
   S.people = new Map((state.people || []).map((p) => [p.id, p]));
@@ -152,6 +153,7 @@ function onEvent(ev) {
       break;
     case "clock":
       S.state.now = ev.now;
+      S.nowSeenAt = Date.now();
       renderClock();
       break;
     case "error":
@@ -177,7 +179,7 @@ function reportError(text) {
   }
   const channel = S.current?.kind === "channel" ? S.current.id : S.state?.dm;
   if (channel) {
-    (S.local[channel] ||= []).push({ channel, ts: String(Date.now() / 1000), user: "USLACKBOT", text, ephemeral: true, is_error: true });
+    (S.local[channel] ||= []).push({ channel, ts: nowTs(), user: "USLACKBOT", text, ephemeral: true, is_error: true });
     renderMainIfChannel(channel);
   }
   if (S.current?.kind === "home") showBanner(text);
@@ -187,6 +189,8 @@ function reportError(text) {
 
 const tz = () => S.people.get(S.me)?.tz || Intl.DateTimeFormat().resolvedOptions().timeZone;
 const now = () => (S.state?.now ? new Date(S.state.now) : new Date());
+/** The sandbox's time now (its clock runs on from the last state or clock event), as a ts. */
+const nowTs = () => ((now().getTime() + (Date.now() - (S.nowSeenAt || Date.now()))) / 1000).toFixed(6);
 const textCtx = () => ({ people: S.people, channels: S.channels, tz: tz(), now: now() });
 
 function personName(id) {
@@ -580,7 +584,7 @@ async function sendComposer() {
       renderMainIfChannel(channel);
     }
   } else if (slash) {
-    (S.local[channel] ||= []).push({ channel, ts: String(Date.now() / 1000), user: "USLACKBOT", ephemeral: true, text: `/${slash[1]} is not a valid command. This sandbox has only \`/okr\`.` });
+    (S.local[channel] ||= []).push({ channel, ts: nowTs(), user: "USLACKBOT", ephemeral: true, text: `/${slash[1]} is not a valid command. This sandbox has only \`/okr\`.` });
     renderMain();
     return;
   } else {
@@ -596,7 +600,10 @@ async function jumpClock(body) {
   const answer = await post("/api/clock", body).catch((err) => ({ ok: false, error: err.message }));
   buttons.forEach((b) => (b.disabled = false));
   if (answer.ok) {
-    if (answer.now) S.state.now = answer.now;
+    if (answer.now) {
+      S.state.now = answer.now;
+      S.nowSeenAt = Date.now();
+    }
     renderClock();
     setStatus("");
     await load();
