@@ -142,7 +142,12 @@ async def test_a_leads_home_lists_nothing_twice_and_has_the_team_panel(
 
     blocks = await home_of(driver, slack, LEAD)
     body = text_of(blocks)
-    for title in ("*Win the Nordics*", "*Coach the team*", "*Bob's pipeline*", "*One-to-ones held*"):
+    for title in (
+        "*Win the Nordics*",
+        "*Coach the team*",
+        "*Bob's pipeline*",
+        "*One-to-ones held*",
+    ):
         assert body.count(title) == 1, title
     assert "Nordics this week" in body
     assert "0 of 3 updated · 1 no change · 2 missing" in body
