@@ -41,6 +41,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
 from okr.outline import KRLine, ObjectiveCard
+from okr.participation import no_change_key
 from okr.permissions import can_change_checkin
 from okr.progress import KRKind, at_target
 from okr.rhythm import local_today, week_key
@@ -334,7 +335,7 @@ async def on_no_change(
             workspace_id,
             user_id,
             [Entry(a.kr.id or 0, a.kr.current_value, a.kr.confidence, "") for a in unchanged],
-            submission_key=f"nochange:{user_id}:{week}",
+            submission_key=no_change_key(user_id, week),
             now=now,
         )
         await session.commit()

@@ -31,6 +31,20 @@ class Standing(StrEnum):
     UPDATED = "updated"
 
 
+NO_CHANGE_KEY = "nochange:"
+"""How a *No change* click's check-ins are keyed: counted apart from updates."""
+
+
+def no_change_key(user_id: str, week: str) -> str:
+    """The submission key of `user_id`'s *No change* click in ISO `week` (one per week)."""
+    return f"{NO_CHANGE_KEY}{user_id}:{week}"
+
+
+def is_no_change(submission_key: str | None) -> bool:
+    """Whether a check-in came from a *No change* click rather than an update."""
+    return bool(submission_key) and str(submission_key).startswith(NO_CHANGE_KEY)
+
+
 @dataclass(frozen=True)
 class WeekCheckIn:
     """One live check-in of this week: whose, on which KR, when, and whether it was a

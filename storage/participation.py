@@ -13,13 +13,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.outline import ObjectiveCard
-from okr.participation import MemberWeek, Rest, WeekCheckIn, member_weeks, owners_of
+from okr.participation import (
+    MemberWeek,
+    Rest,
+    WeekCheckIn,
+    is_no_change,
+    member_weeks,
+    owners_of,
+)
 from okr.rhythm import week_began
 from storage.models import CheckIn
 from storage.rhythm import people
-
-#: How handlers.checkin keys a *No change* click's check-ins ("nochange:<user>:<week>").
-NO_CHANGE_KEY = "nochange:"
 
 
 async def week_checkins(
@@ -38,10 +42,18 @@ async def week_checkins(
         )
         .order_by(col(CheckIn.created_at), col(CheckIn.id))
     )
-    return [
-        WeekCheckIn(user, kr_id, at, bool(key) and str(key).startswith(NO_CHANGE_KEY))
-        for user, kr_id, at, key in rows
-    ]
+    return [WeekCheckIn(user, kr_id, at, is_no_change(key)) for user, kr_id, at, key in rows]
+
+
+async def no_change_only(
+    session: AsyncSession, workspace_id: str, user_ids: Collection[str], since: datetime
+) -> set[str]:
+    """Of `user_ids`, those whose live check-ins since `since` were all *No change* clicks
+    (at least one): checked in, but not an update."""
+    only: dict[str, bool] = {}
+    for checkin in await week_checkins(session, workspace_id, user_ids, since):
+        only[checkin.user_id] = only.get(checkin.user_id, True) and checkin.no_change
+    return {user_id for user_id, repeat in only.items() if repeat}
 
 
 async def rests(

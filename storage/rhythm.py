@@ -260,29 +260,3 @@ async def admins(
     found = {u for u in configured if not known.get(u, (False, False))[1]}
     found |= {u for u, (is_admin, inactive) in known.items() if is_admin and not inactive}
     return sorted(found)
-
-
-NO_CHANGE_KEY = "nochange:"
-"""How a *No change* click's check-ins are keyed (handlers.checkin): counted apart."""
-
-
-async def no_change_only(
-    session: AsyncSession, workspace_id: str, user_ids: Collection[str], since: datetime
-) -> set[str]:
-    """Of `user_ids`, those whose live check-ins since `since` were all *No change* clicks
-    (at least one): checked in, but not an update."""
-    if not user_ids:
-        return set()
-    rows = await session.exec(
-        select(CheckIn.user_id, CheckIn.submission_key).where(
-            CheckIn.workspace_id == workspace_id,
-            col(CheckIn.user_id).in_(list(user_ids)),
-            col(CheckIn.deleted_at).is_(None),
-            col(CheckIn.created_at) >= since,
-        )
-    )
-    only: dict[str, bool] = {}
-    for user_id, key in rows:
-        repeat = bool(key) and str(key).startswith(NO_CHANGE_KEY)
-        only[user_id] = only.get(user_id, True) and repeat
-    return {user_id for user_id, repeat in only.items() if repeat}

@@ -30,13 +30,12 @@ from storage.kudos import kudos_between
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
-from storage.participation import team_week
+from storage.participation import no_change_only, team_week
 from storage.rhythm import (
     deliveries,
     ended_cycles,
     last_checkins,
     last_sent,
-    no_change_only,
     people,
 )
 from storage.team_calendar import calendars, reported_in_cycle
