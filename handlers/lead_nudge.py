@@ -23,6 +23,7 @@ ANSWERS = {
     NudgeAnswer.ALREADY: "{who} was already nudged this week: nothing sent again.",
     NudgeAnswer.AWAY: "{who} is away: no nudge while they are.",
     NudgeAnswer.SKIPPED: "{who} skipped this week: no nudge.",
+    NudgeAnswer.PAUSED: "This week is paused for the team (`/okr pause`): no nudge to {who}.",
     NudgeAnswer.CHECKED_IN: "{who} has checked in this week since: no nudge needed.",
     NudgeAnswer.NOT_OWNER: "{who} owns no key result this cycle: nothing to nudge about.",
     NudgeAnswer.FAILED: "The nudge to {who} could not be sent (Slack refused it); "

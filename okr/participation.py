@@ -179,6 +179,7 @@ class NudgeAnswer(StrEnum):
     ALREADY = "already"
     AWAY = "away"
     SKIPPED = "skipped"
+    PAUSED = "paused"
     CHECKED_IN = "checked_in"
     NOT_OWNER = "not_owner"
     FAILED = "failed"

@@ -14,6 +14,7 @@ from okr.rhythm import (
     State,
     checked_in_this_week,
     is_away,
+    local_today,
     week_label,
 )
 from scheduler import ledger
@@ -98,6 +99,8 @@ async def nudge_now(ctx: Context, workspace_id: str, user_id: str, now: datetime
     person = owner.person
     if person is not None and is_away(person.away_until, now, owner.timezone):
         return NudgeAnswer.AWAY
+    if owner.calendar.paused(local_today(now, owner.timezone)):
+        return NudgeAnswer.PAUSED
     if owner.resting(now, slot.period):
         return NudgeAnswer.SKIPPED
     if checked_in_this_week(checked.get(user_id), now, owner.timezone):

@@ -176,5 +176,16 @@ async def test_nudge_now_sends_once_and_never_to_the_away(
     to_bob = json.dumps({"team": team_id, "user": BOB})
     assert await nudge(driver, slack, to_bob) == f"<@{BOB}> is away: no nudge while they are."
     assert len(dms(slack, BOB)) == 1  # only Monday's prompt
+    # a week the lead paused gets no nudge, not even one asked for
+    answered = len(slack.calls_to("response_url"))
+    await driver.command(text="pause this week", user_id=LEAD, response_url=slack.response_url())
+    [*_, paused] = await slack.wait_for("response_url", count=answered + 1)
+    assert "is paused" in paused.args["text"]
+    to_carol = json.dumps({"team": team_id, "user": CAROL})
+    carol_before = len(dms(slack, CAROL))
+    assert await nudge(driver, slack, to_carol) == (
+        f"This week is paused for the team (`/okr pause`): no nudge to <@{CAROL}>."
+    )
+    assert len(dms(slack, CAROL)) == carol_before
     # the scheduled nudge of the week does not come on top of it
     assert await run(bot, "nudges", MONDAY + timedelta(days=9, hours=14), clock) == {}
