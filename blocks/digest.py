@@ -356,7 +356,7 @@ def quota_chart(data: DigestData) -> dict[str, Any] | None:
         return None
     return charts.series_chart(
         "bar",
-        "Quota attained this week",
+        "Weekly quota attained, latest week",
         [_rep_name(data, rep.owner_id) for rep in data.quota_reps],
         [("Quota met %", [_pct(rep.attainment) for rep in data.quota_reps])],
         x_label="Rep",
@@ -375,7 +375,8 @@ def charts_text(data: DigestData) -> list[str]:
         )
         rest = len(data.quota_reps) - len(shown)
         lines.append(
-            f":bar_chart: Quota this week: {reps}" + (f" · and {rest:,} more" if rest else "")
+            f":bar_chart: Weekly quota, latest week: {reps}"
+            + (f" · and {rest:,} more" if rest else "")
         )
     return lines
 

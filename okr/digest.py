@@ -47,7 +47,7 @@ from okr.progress import (
     score_against,
     suggested_status,
 )
-from okr.quota import summarise
+from okr.quota import PeriodResult, QuotaSummary, summarise
 
 WELL_AHEAD = 1.25
 """A move is a win when it leaves the KR this far ahead of pace (progress / expected), once
@@ -613,9 +613,20 @@ def _holds(kr: KRLine, value: float) -> bool:
     return value >= kr.target if kr.kind is KRKind.STAY_ABOVE else value <= kr.target
 
 
+def _latest_week(summary: QuotaSummary) -> PeriodResult:
+    """The week a quota's bar shows: this week once it has a count, else the last closed
+    week the owner was not away for (counts are mostly given on Monday for last week, so a
+    Friday digest would otherwise draw every rep at 0)."""
+    current = summary.current
+    if current.count is not None:
+        return current
+    closed = [r for r in summary.results if r.closed and not r.away]
+    return closed[-1] if closed else current
+
+
 def quota_attainment(cards: Sequence[ObjectiveCard]) -> tuple[RepQuota, ...]:
-    """Each owner's attainment of their weekly quotas this week (count / quota, clamped,
-    averaged over their weekly quota KRs; a quota without a count this week counts 0),
+    """Each owner's attainment of their weekly quotas in the latest week reported (count /
+    quota, clamped, averaged over their weekly quota KRs; a week without a count counts 0),
     highest first."""
     per_owner: dict[str, list[float]] = {}
     for card in cards:
@@ -625,7 +636,7 @@ def quota_attainment(cards: Sequence[ObjectiveCard]) -> tuple[RepQuota, ...]:
             summary = kr.quota
             if not kr.kind.per_period or summary is None or kr.period is not Period.WEEK:
                 continue
-            count = summary.current.count
+            count = _latest_week(summary).count
             share = clamp01(count / summary.quota) if count is not None and summary.quota > 0 else 0
             per_owner.setdefault(kr.owner_id, []).append(share)
     reps = [

@@ -151,7 +151,7 @@ def test_the_digest_carries_two_valid_charts_and_says_them_in_words() -> None:
     assert bar["series"][0]["data"][0]["value"] == 100
     words = json.dumps(message, ensure_ascii=False)
     assert "Progress by week (expected): W1 5% (8%) · W2 10% (15%) · W3 15% (23%)" in words
-    assert "Quota this week: &lt;!channel&gt; &amp; &lt;ht… 100% · Bob Lund 97%" in words
+    assert "Weekly quota, latest week: &lt;!channel&gt; &amp; &lt;ht… 100% · Bob Lund 97%" in words
     assert "and 17 more" in words  # 8 reps in words, of 25
     plain = digest_message(data, with_charts=False)
     assert not charts.has_charts(plain)

@@ -168,6 +168,23 @@ def test_a_quota_met_this_week_is_a_win_and_the_reps_attainment_is_charted() -> 
     assert data.quota_reps == (rep,)
 
 
+def test_the_quota_bar_shows_the_latest_week_reported_not_an_empty_one() -> None:
+    # Friday of week 9: counts are given on Monday for last week, so week 8's stand
+    at = local(monday(9) + timedelta(days=4), 16)
+    met = line("quota", [(local(monday(9)), 55, WEEKS[7].key)], at, target=50, id=1)
+    [rep] = quota_attainment([card(1, met)])
+    assert rep.attainment == pytest.approx(1.0)
+    counted = line(
+        "quota",
+        [(local(monday(9)), 55, WEEKS[7].key), (local(monday(9)), 10, WEEKS[8].key)],
+        at,
+        target=50,
+        id=1,
+    )
+    [this_week] = quota_attainment([card(1, counted)])  # this week's own count once given
+    assert this_week.attainment == pytest.approx(0.2)
+
+
 def test_the_weekly_trend_is_progress_against_pace_at_each_weeks_end() -> None:
     arr = kr(1, [(3, 10), (10, 20), (17, 30)], at=day(20))
     [first, second, third] = weekly_trend([card(1, arr)], START, END, day(20))
