@@ -8,6 +8,7 @@
 (3) Time to build one digest for a team with 100 objectives and 12 weeks of check-ins.
 
     .venv/bin/python bench/fanout.py [--owners 5000] [--cap 100] [--skip-postgres]
+                                     [--digest-only]
 """
 
 from __future__ import annotations
@@ -225,32 +226,11 @@ async def digest_build(url: str, runs: int = 20) -> float:
     return statistics.median(times)
 
 
-async def main(owners: int, cap: float, skip_postgres: bool) -> None:
+async def main(owners: int, cap: float, skip_postgres: bool, digest_only: bool = False) -> None:
     databases: list[tuple[str, str | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"(1) {owners} owners x 3 KRs in {TEAMS} teams; the fake Slack answers at once")
-        rows = {"sqlite": await fan_out(f"sqlite+aiosqlite:///{tmp}/a.db", owners, cap=None)}
-        if not skip_postgres:
-            with postgres_database() as url:
-                if url is not None:
-                    rows["postgresql"] = await fan_out(url, owners, cap=None)
-        for name, r in rows.items():
-            print(
-                f"    {name:10} {r['seconds']:7.1f} s  {r['sent'] / r['seconds']:6.0f}/s  "
-                f"delivered {r['delivered']}  duplicates {r['duplicates']}  "
-                f"peak RSS {r['peak_rss_mb']:.0f} MB (+{r['rss_growth_mb']:.0f} MB)"
-            )
-        print(
-            f"(2) rate limit: {cap:g} chat.postMessage a second for the workspace, 1 a "
-            "second per channel; the bot paces at 98 % of it"
-        )
-        r = await fan_out(f"sqlite+aiosqlite:///{tmp}/b.db", owners, cap=cap)
-        minimum = owners / cap
-        print(
-            f"    sqlite      {r['seconds']:7.1f} s against a minimum of {minimum:.1f} s: "
-            f"ratio {r['seconds'] / minimum:.3f}x; delivered {r['delivered']}, "
-            f"duplicates {r['duplicates']}, 429s answered {r['rate_limited']:.0f}"
-        )
+        if not digest_only:
+            await deliveries(tmp, owners, cap, skip_postgres)
         databases.append(("sqlite", f"sqlite+aiosqlite:///{tmp}/c.db"))
         print("(3) one digest: a team of 100 objectives x 3 KRs, 12 weekly check-ins each")
         print(f"    sqlite      median {await digest_build(databases[0][1] or '') * 1000:.1f} ms")
@@ -260,10 +240,38 @@ async def main(owners: int, cap: float, skip_postgres: bool) -> None:
                     print(f"    postgresql  median {await digest_build(url) * 1000:.1f} ms")
 
 
+async def deliveries(tmp: str, owners: int, cap: float, skip_postgres: bool) -> None:
+    """Figures (1) and (2): the Monday fan-out, at once and under a rate limit."""
+    print(f"(1) {owners} owners x 3 KRs in {TEAMS} teams; the fake Slack answers at once")
+    rows = {"sqlite": await fan_out(f"sqlite+aiosqlite:///{tmp}/a.db", owners, cap=None)}
+    if not skip_postgres:
+        with postgres_database() as url:
+            if url is not None:
+                rows["postgresql"] = await fan_out(url, owners, cap=None)
+    for name, r in rows.items():
+        print(
+            f"    {name:10} {r['seconds']:7.1f} s  {r['sent'] / r['seconds']:6.0f}/s  "
+            f"delivered {r['delivered']}  duplicates {r['duplicates']}  "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB (+{r['rss_growth_mb']:.0f} MB)"
+        )
+    print(
+        f"(2) rate limit: {cap:g} chat.postMessage a second for the workspace, 1 a "
+        "second per channel; the bot paces at 98 % of it"
+    )
+    r = await fan_out(f"sqlite+aiosqlite:///{tmp}/b.db", owners, cap=cap)
+    minimum = owners / cap
+    print(
+        f"    sqlite      {r['seconds']:7.1f} s against a minimum of {minimum:.1f} s: "
+        f"ratio {r['seconds'] / minimum:.3f}x; delivered {r['delivered']}, "
+        f"duplicates {r['duplicates']}, 429s answered {r['rate_limited']:.0f}"
+    )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--owners", type=int, default=5000)
     parser.add_argument("--cap", type=float, default=100.0)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--digest-only", action="store_true", help="only figure (3)")
     args = parser.parse_args()
-    asyncio.run(main(args.owners, args.cap, args.skip_postgres))
+    asyncio.run(main(args.owners, args.cap, args.skip_postgres, args.digest_only))
