@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="a folder of *.toml templates to check (default: OKR_TEMPLATES_DIR)",
     )
+    catalog = sub.add_parser(
+        "catalog", help="update and compile the Chinese translations (translators)"
+    )
+    catalog.add_argument(
+        "--check", action="store_true", help="only report untranslated or mismatched entries"
+    )
     jobs = sub.add_parser("jobs", help="run a scheduled job now (operators, tests)")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", metavar="run", required=True)
     run = jobs_sub.add_parser(
@@ -98,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sandbox(args)
     if command == "templates":
         return _templates(args.dir)
+    if command == "catalog":
+        from bot.catalog import main as catalog_main
+
+        return catalog_main(check_only=args.check)
     try:
         settings = load_settings()
     except ConfigError as exc:

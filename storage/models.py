@@ -84,6 +84,8 @@ class Person(SQLModel, table=True):
     real_name: str = Field(default="", max_length=255)
     tz: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
+    # `/okr lang zh|en` ("zh" / "en"); None: follow `locale` (`/okr lang auto`).
+    lang: str | None = Field(default=None, max_length=8)
     is_admin: bool = Field(default=False)
     inactive: bool = Field(default=False)
     away_until: date | None = Field(default=None)
@@ -125,6 +127,9 @@ class Team(SQLModel, table=True):
     # The country whose public holidays get no prompts, nudges or digest (`holidays`
     # package code, "CN", "US", "DE"); none: every weekday is a working day.
     holiday_country: str | None = Field(default=None, max_length=8)
+    # The language of what the bot posts into the team's channel ("en" / "zh"); a new
+    # team takes its creator's.
+    lang: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     archived_at: datetime | None = _when()
@@ -312,6 +317,42 @@ class Kudos(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class KRDependency(SQLModel, table=True):
+    """A key result (or a whole objective) that depends on another team's key result.
+
+    Exactly one of `downstream_kr_id` / `downstream_objective_id` is set. `upstream_status`
+    is the upstream KR's status as last seen by the warning job, and `status_changes`
+    counts its changes, so each change is one ledger key and warned about once."""
+
+    __tablename__ = "kr_dependencies"
+    __table_args__ = (
+        sa.UniqueConstraint("downstream_kr_id", "upstream_kr_id"),
+        sa.UniqueConstraint("downstream_objective_id", "upstream_kr_id"),
+        sa.CheckConstraint(
+            "(downstream_kr_id IS NULL) <> (downstream_objective_id IS NULL)",
+            name="one_downstream",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = _ws()
+    downstream_kr_id: int | None = Field(
+        default=None, foreign_key="key_results.id", index=True, ondelete="CASCADE"
+    )
+    downstream_objective_id: int | None = Field(
+        default=None, foreign_key="objectives.id", index=True, ondelete="CASCADE"
+    )
+    upstream_kr_id: int = Field(foreign_key="key_results.id", index=True, ondelete="CASCADE")
+    # "What we need": one line, e.g. "200 MQLs a month from campaigns".
+    need: str = Field(default="", max_length=150)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    acknowledged_by: str | None = Field(default=None, max_length=32)
+    acknowledged_at: datetime | None = _when()
+    upstream_status: str | None = Field(default=None, max_length=16)
+    status_changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class TargetRevision(SQLModel, table=True):

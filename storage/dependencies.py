@@ -1,0 +1,159 @@
+"""Dependencies between teams' key results: kept, read both ways, acknowledged, removed.
+
+One row says "this KR (or this whole objective) depends on that other team's KR". Each
+read takes a set of ids and is one SQL statement, so a list, a Home tab or a digest with
+many KRs costs the same number of queries as one with a few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import KeyResult, KRDependency, Objective
+
+
+@dataclass(frozen=True)
+class DependencyEnd:
+    """One side of a dependency as a line shows it: the KR, its objective and team."""
+
+    kr: KeyResult
+    objective: Objective
+
+
+@dataclass(frozen=True)
+class DependencyView:
+    """A dependency with both its ends loaded (the downstream end is an objective's when
+    the whole objective depends, then `downstream_kr` is None)."""
+
+    dependency: KRDependency
+    upstream: DependencyEnd
+    downstream_objective: Objective
+    downstream_kr: KeyResult | None
+
+
+async def add_dependency(
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    upstream_kr_id: int,
+    created_by: str,
+    now: datetime,
+    downstream_kr_id: int | None = None,
+    downstream_objective_id: int | None = None,
+    need: str = "",
+) -> KRDependency:
+    """Keep one dependency (the caller validated it with `okr.dependencies` and commits)."""
+    if (downstream_kr_id is None) == (downstream_objective_id is None):
+        raise ValueError("a dependency has exactly one downstream end")
+    row = KRDependency(
+        workspace_id=workspace_id,
+        downstream_kr_id=downstream_kr_id,
+        downstream_objective_id=downstream_objective_id,
+        upstream_kr_id=upstream_kr_id,
+        need=need,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get_dependency(
+    session: AsyncSession, workspace_id: str, dependency_id: int
+) -> KRDependency | None:
+    row = await session.get(KRDependency, dependency_id)
+    return row if row is not None and row.workspace_id == workspace_id else None
+
+
+async def remove_dependency(session: AsyncSession, workspace_id: str, dependency_id: int) -> bool:
+    """Delete one dependency; False when there was none (the caller commits)."""
+    row = await get_dependency(session, workspace_id, dependency_id)
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True
+
+
+async def acknowledge(
+    session: AsyncSession, workspace_id: str, dependency_id: int, user_id: str, now: datetime
+) -> KRDependency | None:
+    """Mark a dependency acknowledged by the upstream side (first acknowledgement kept)."""
+    row = await get_dependency(session, workspace_id, dependency_id)
+    if row is not None and row.acknowledged_at is None:
+        row.acknowledged_by = user_id
+        row.acknowledged_at = now
+        session.add(row)
+        await session.flush()
+    return row
+
+
+async def dependencies_touching(
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    kr_ids: Collection[int] = (),
+    objective_ids: Collection[int] = (),
+) -> list[DependencyView]:
+    """Every dependency with either end among `kr_ids` (upstream or downstream KR) or whose
+    downstream is one of `objective_ids`, or whose downstream KR belongs to one of them:
+    one statement, both ends loaded. Archived KRs' and objectives' links are left out."""
+    if not kr_ids and not objective_ids:
+        return []
+    up_kr = aliased(KeyResult)
+    up_obj = aliased(Objective)
+    down_kr = aliased(KeyResult)
+    down_obj = aliased(Objective)
+    ids, objectives = list(kr_ids), list(objective_ids)
+    statement = (
+        select(KRDependency, up_kr, up_obj, down_obj, down_kr)
+        .join(up_kr, col(up_kr.id) == KRDependency.upstream_kr_id)
+        .join(up_obj, col(up_obj.id) == up_kr.objective_id)
+        .outerjoin(down_kr, col(down_kr.id) == KRDependency.downstream_kr_id)
+        .join(
+            down_obj,
+            or_(
+                col(down_obj.id) == KRDependency.downstream_objective_id,
+                col(down_obj.id) == down_kr.objective_id,
+            ),
+        )
+        .where(
+            KRDependency.workspace_id == workspace_id,
+            col(up_kr.archived_at).is_(None),
+            col(up_obj.archived_at).is_(None),
+            col(down_obj.archived_at).is_(None),
+            col(down_kr.archived_at).is_(None),
+            or_(
+                col(KRDependency.upstream_kr_id).in_(ids),
+                col(KRDependency.downstream_kr_id).in_(ids),
+                col(down_obj.id).in_(objectives),
+            ),
+        )
+        .order_by(col(KRDependency.id))
+    )
+    rows = (await session.exec(statement)).all()
+    return [
+        DependencyView(dep, DependencyEnd(kr, obj), dobj, dkr) for dep, kr, obj, dobj, dkr in rows
+    ]
+
+
+async def dependencies_in_cycle(
+    session: AsyncSession, workspace_id: str, cycle_id: int
+) -> list[DependencyView]:
+    """Every live dependency whose downstream objective is in `cycle_id` (the company map,
+    the monthly review, the warning job): one statement."""
+    ids = select(Objective.id).where(
+        Objective.workspace_id == workspace_id,
+        Objective.cycle_id == cycle_id,
+        col(Objective.archived_at).is_(None),
+    )
+    objective_ids: Sequence[int] = [i for i in (await session.exec(ids)).all() if i is not None]
+    return await dependencies_touching(session, workspace_id, objective_ids=objective_ids)
