@@ -43,7 +43,8 @@ from blocks.objective_card import (
     more_krs_text,
     objective_text,
 )
-from blocks.participation import panel_sections, short_day
+from blocks.participation import panel_sections
+from okr.dates import weekday_day_month
 from okr.i18n import N_, _, ngettext
 from okr.outline import ObjectiveCard
 from okr.participation import CheckedIn, MemberWeek
@@ -74,8 +75,8 @@ def checked_in_text(week: CheckedIn | None) -> str:
     if week is None:
         return _("Not checked in this week yet.")
     if week.no_change:
-        return _("No change reported {day} ✓").format(day=short_day(week.at))
-    return _("Checked in {day} ✓").format(day=short_day(week.at))
+        return _("No change reported {day} ✓").format(day=weekday_day_month(week.at.date()))
+    return _("Checked in {day} ✓").format(day=weekday_day_month(week.at.date()))
 
 
 def _actions(*, owns_krs: bool, week: CheckedIn | None) -> ActionsBlock:
