@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from okr.field_errors import FieldError
+from okr.i18n import N_, _
 
 EPS = 1e-9
 """Tolerance for comparing ratios and scores with the rule boundaries."""
@@ -87,15 +88,17 @@ class Calibration(StrEnum):
     @property
     def message(self) -> str:
         """A sentence for the digest / cycle report."""
-        return _CALIBRATION_MESSAGES[self]
+        return _(_CALIBRATION_MESSAGES[self])
 
 
 _CALIBRATION_MESSAGES = {
-    Calibration.TOO_LOW: "Targets were likely too low: most key results scored 0.9 or more.",
-    Calibration.TOO_HIGH: "Targets were likely too high: most key results scored 0.3 or less.",
-    Calibration.HEALTHY: "Targets were well calibrated: the average score is in the 0.6-0.8 band.",
-    Calibration.MIXED: "Scores are mixed: the average is outside the healthy 0.6-0.8 band.",
-    Calibration.NO_DATA: "No scored key results yet.",
+    Calibration.TOO_LOW: N_("Targets were likely too low: most key results scored 0.9 or more."),
+    Calibration.TOO_HIGH: N_("Targets were likely too high: most key results scored 0.3 or less."),
+    Calibration.HEALTHY: N_(
+        "Targets were well calibrated: the average score is in the 0.6-0.8 band."
+    ),
+    Calibration.MIXED: N_("Scores are mixed: the average is outside the healthy 0.6-0.8 band."),
+    Calibration.NO_DATA: N_("No scored key results yet."),
 }
 
 
