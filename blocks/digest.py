@@ -332,9 +332,9 @@ def kudos_line(kudos: DigestKudos) -> str:
     )
 
 
-def _more(hidden: int, singular: str, plural_form: str) -> dict[str, Any]:
-    """`and 3 more objectives`: `singular`/`plural_form` are whole sentences with `{n}`."""
-    return context(ngettext(singular, plural_form, hidden).format(n=hidden))
+def _more(hidden: int, sentence: str) -> dict[str, Any]:
+    """`and 3 more objectives`: `sentence` is the translated form for `hidden`, with `{n}`."""
+    return context(sentence.format(n=hidden))
 
 
 # --- the charts -----------------------------------------------------------------------------
@@ -481,8 +481,11 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
             blocks.append(
                 _more(
                     len(items) - placed,
-                    N_("and {n:,} more objective · `/okr list` shows them all"),
-                    N_("and {n:,} more objectives · `/okr list` shows them all"),
+                    ngettext(
+                        "and {n:,} more objective · `/okr list` shows them all",
+                        "and {n:,} more objectives · `/okr list` shows them all",
+                        len(items) - placed,
+                    ),
                 )
             )
     else:
@@ -509,8 +512,11 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
         blocks.append(
             _more(
                 len(data.at_risk) - shown,
-                N_("and {n:,} more key result at risk"),
-                N_("and {n:,} more key results at risk"),
+                ngettext(
+                    "and {n:,} more key result at risk",
+                    "and {n:,} more key results at risk",
+                    len(data.at_risk) - shown,
+                ),
             )
         )
 
@@ -529,8 +535,11 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
             blocks.append(
                 _more(
                     len(others) - placed,
-                    N_("and {n:,} more key result moved or noted"),
-                    N_("and {n:,} more key results moved or noted"),
+                    ngettext(
+                        "and {n:,} more key result moved or noted",
+                        "and {n:,} more key results moved or noted",
+                        len(others) - placed,
+                    ),
                 )
             )
 
@@ -545,8 +554,9 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
             blocks.append(
                 _more(
                     len(data.wins) - MAX_WINS,
-                    N_("and {n:,} more win"),
-                    N_("and {n:,} more wins"),
+                    ngettext(
+                        "and {n:,} more win", "and {n:,} more wins", len(data.wins) - MAX_WINS
+                    ),
                 )
             )
 
