@@ -546,7 +546,7 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
     if data.wins:
         blocks.append(divider())
         for index, win in enumerate(data.wins[:MAX_WINS]):
-            text = win_line(win) if index else f"{_('*Wins* :tada:')}\n{win_line(win)}"
+            text = win_line(win) if index else _("*Wins* :tada:") + "\n" + win_line(win)
             block = SectionBlock(text=MarkdownTextObject(text=guard(text)))
             block.accessory = _button(_("Give kudos"), ids.KUDOS_GIVE, str(win.kr.id))
             blocks.append(block.to_dict())
