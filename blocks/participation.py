@@ -61,7 +61,7 @@ COUNT_WORDS = (
 
 def short_day(day: date | datetime) -> str:
     """`Mon 28 Dec` / `12月28日 周一`."""
-    return weekday_day_month(day if isinstance(day, date) else day.date())
+    return weekday_day_month(day)
 
 
 def and_more(hidden: int) -> str:
