@@ -118,6 +118,27 @@ def english_left(payload: Any, krs: list[KRLine] = (), extra: tuple[str, ...] = 
     return left
 
 
+MARKED = re.compile(r"\*[^*\n]+\*|(?<![A-Za-z0-9])_[^_\n]+_(?![A-Za-z0-9])")
+MASKED = re.compile(r":[a-z0-9_+-]+:|<[@#!][^>]*>|`[^`]*`")
+BESIDE_MARK = set(" \n\t!\"#$%&'()+,-./:;<=>?@[\\]^`{|}~")
+
+
+def unrendered_marks(payload: Any) -> list[str]:
+    """Bold and italic spans Slack would show as raw `*` / `_`: it renders them only
+    between spaces or ASCII punctuation, not beside a Chinese character or full-width
+    punctuation."""
+    bad: list[str] = []
+    for text in shown_strings(payload):
+        masked = MASKED.sub(lambda m: "x" * len(m.group()), text)
+        for found in MARKED.finditer(masked):
+            start, end = found.span()
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            if before not in BESIDE_MARK or after not in BESIDE_MARK:
+                bad.append(text[max(0, start - 8) : end + 8])
+    return bad
+
+
 def has_chinese(payload: Any) -> bool:
     return any(re.search(r"[\u4e00-\u9fff]", s) for s in shown_strings(payload))
 
@@ -258,6 +279,7 @@ def test_no_english_sentence_reaches_a_chinese_reader(surface: str) -> None:
         message, krs = messages()[surface]()
         left = english_left(message, krs, extra=(day_text(date(2024, 6, 30)),))
     assert not left, (surface, left, json.dumps(message, ensure_ascii=False)[:3000])
+    assert not unrendered_marks(message), (surface, unrendered_marks(message))
 
 
 def test_the_digest_says_it_all_in_chinese_with_its_charts() -> None:
@@ -269,7 +291,7 @@ def test_the_digest_says_it_all_in_chinese_with_its_charts() -> None:
     assert drawn[0]["chart"]["axis_config"]["categories"][0] == "第1周"
     assert [s["name"] for s in drawn[0]["chart"]["series"]] == ["进度 %", "预期 %"]
     assert drawn[1]["chart"]["axis_config"]["categories"] == ["Li Wei", "Bob Lund"]
-    for said in ("第 8/13 周", "*有风险*（", "*本周点赞* :clap:", "预期", "6月30日前将达到"):
+    for said in ("第 8/13 周", "*有风险* （", "*本周点赞* :clap:", "预期", "6月30日前将达到"):
         assert said in words, said
     assert "本周 3 人中 1 人已更新 · 1 人无变化 · 1 人休假" in words
 
@@ -306,6 +328,7 @@ def test_kudos_modal_and_errors_in_each_language() -> None:
         )
     check_modal(view)
     check_all(planning)
+    assert not unrendered_marks(view) and not unrendered_marks(planning)
     assert not english_left(view) and not english_left(
         planning, extra=("Q3 2024", day_text(date(2024, 7, 1)))
     )
@@ -316,6 +339,7 @@ def test_the_export_message_is_chinese_but_its_columns_stay_english() -> None:
         comment = sent_comment("Q2 2024", "", 3)
         unknown = unknown_text("Q9", ["Q2 2024"], ["Nordics"])
     assert "3 个目标" in comment and "`record`" in comment
+    assert not unrendered_marks({"t": comment}) and not unrendered_marks({"t": unknown})
     assert not english_left({"t": comment}) and not english_left({"t": unknown}, extra=("Q9",))
 
 
