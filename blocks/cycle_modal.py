@@ -93,7 +93,9 @@ def day_text(d: date) -> str:
 
 def span_text(span: CycleSpan) -> str:
     """`*FY2027 Q1* (1 Jan 2027 – 31 Mar 2027)`, the name escaped."""
-    return f"*{escape(span.name)}* ({day_text(span.start)} – {day_text(span.end)})"
+    return _("{name} ({first} – {last})").format(
+        name=f"*{escape(span.name)}*", first=day_text(span.start), last=day_text(span.end)
+    )
 
 
 @dataclass(frozen=True)

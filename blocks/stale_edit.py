@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from blocks.objective_form import kr_block
 from okr.dates import clock, day_month
 from okr.drafts import LastSave
-from okr.i18n import _, ngettext
+from okr.i18n import _, ngettext, pgettext
 from okr.values import format_value
 
 #: Titles are cut so the sentence stays readable under the field.
@@ -37,7 +37,9 @@ def stale_edit_errors(
         )
         for t in last.targets
     ]
-    done += [_("removed the key result {kr}").format(kr=_title(title)) for _, title in last.removed]
+    done += [
+        _("removed the key result {kr}").format(kr=_title(title)) for _kr_id, title in last.removed
+    ]
     done += [_("added the key result {kr}").format(kr=_title(title)) for title in last.added]
     what = _joined(done[:3]) if done else _("changed this objective")
     earlier = last.version - 1 - drawn_from if drawn_from is not None else 0
@@ -56,7 +58,7 @@ def stale_edit_errors(
 
 def _block_for(last: LastSave, kr_rows: Sequence[object]) -> str:
     """The row of the first KR the save touched that the modal shows, else the title."""
-    touched = [t.kr_id for t in last.targets] + [kr_id for kr_id, _ in last.removed]
+    touched = [t.kr_id for t in last.targets] + [kr_id for kr_id, _title_text in last.removed]
     for kr_id in touched:
         if kr_id in kr_rows:
             return kr_block(list(kr_rows).index(kr_id))  # the line's sentence
@@ -71,7 +73,9 @@ def _title(title: str) -> str:
 def _joined(parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
-    return _("{first} and {last}").format(first=_(", ").join(parts[:-1]), last=parts[-1])
+    return _("{first} and {last}").format(
+        first=pgettext("list of actions", ", ").join(parts[:-1]), last=parts[-1]
+    )
 
 
 def _when(at: datetime, timezone: str, now: datetime) -> str:

@@ -163,7 +163,7 @@ def day_text(day: date, lang: str) -> str:
 
 def verb_and_rest(words: str) -> tuple[str, str]:
     """The first word (casefolded) and the rest."""
-    first, _, rest = words.strip().partition(" ")
+    first, _space, rest = words.strip().partition(" ")
     return first.casefold(), rest
 
 
