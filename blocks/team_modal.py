@@ -48,7 +48,15 @@ from blocks.mrkdwn import escape, truncate
 from okr.calendar import country_code
 from okr.dates import clock
 from okr.i18n import N_, _, ngettext
-from okr.local_times import AWAKE_TEXT, asleep, digest_times, own_time_outside, place, times_line
+from okr.local_times import (
+    AWAKE_TEXT,
+    asleep,
+    city_of,
+    digest_times,
+    own_time_outside,
+    place,
+    times_line,
+)
 from okr.rhythm import is_hhmm, parse_hhmm
 from okr.team_rhythm import (
     DAY_ERROR,
@@ -253,7 +261,7 @@ def timezone_options(
     America/New_York). The exact name comes first, then exact cities, cities starting with
     the text, names starting with it, then the rest, each group alphabetically.
     """
-    words = query.lower().replace("_", " ").split()
+    words = city_of(query).lower().replace("_", " ").split()
     typed = " ".join(words)
 
     def rank(name: str) -> tuple[int, str]:

@@ -52,6 +52,13 @@ _CITY_ZH = {
 }
 
 
+def city_of(typed: str) -> str:
+    """A Chinese city name typed in a time-zone search as its zone's city (`上海` →
+    `Shanghai`); anything else as typed."""
+    name = typed.strip()
+    return next((city for city, zh in _CITY_ZH.items() if zh == name), typed)
+
+
 def awake(at: time) -> bool:
     return AWAKE_FROM <= at <= AWAKE_UNTIL
 

@@ -34,6 +34,7 @@ from blocks.team_modal import (
     read_team_form,
     team_modal,
     team_saved_message,
+    timezone_options,
 )
 from okr.cycle_rules import ExistingCycle
 from okr.cycles import CycleSpan
@@ -424,3 +425,8 @@ def test_a_stale_edit_says_who_changed_what_in_the_readers_language() -> None:
         "Lena set the target of 新签合同额 to 150 and removed the key result 拜访客户数 "
         "on 30 Nov at 10:42 (after 2 earlier changes) — reopen Edit to see it."
     )
+
+
+def test_a_chinese_city_finds_its_time_zone() -> None:
+    assert [o["value"] for o in timezone_options("上海", NOW)] == ["Asia/Shanghai"]
+    assert [o["value"] for o in timezone_options("纽约", NOW)] == ["America/New_York"]
