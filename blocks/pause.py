@@ -17,7 +17,7 @@ USAGE = N_(
 
 
 def week_text(monday: date) -> str:
-    """ "week of Mon 30 Nov 2026" / "2026年11月30日 周一 那一周" """
+    """ "week of Mon 30 Nov 2026" / "2026年11月30日 周一起的一周" """
     return _("week of {day}").format(day=weekday_day_month_year(monday))
 
 

@@ -26,7 +26,7 @@ from okr.periods import Period
 from okr.progress import KRKind
 from okr.relative_target import still_relative
 from okr.sentence_en import EN_DUE, read_en
-from okr.sentence_reading import Refused, lower_first, say
+from okr.sentence_reading import Refused, lower_first, refuse, say
 from okr.sentence_text import CJK, VALUE, names_a_number, prepare, sentence_lang
 from okr.sentence_words import EXAMPLES, MEASURE_WORDS, VERB_OF_PARTICIPLE
 from okr.sentence_zh import ZH_DUE, read_zh
@@ -60,12 +60,9 @@ def read_kr(
     grammar = sentence_lang(text or "")
     stripped = (text or "").strip()
     if not stripped:
-        problem = _problem(Refused(say(grammar, "empty"), "empty"), grammar)
+        problem = _problem(refuse(grammar, "empty"), grammar)
     elif len(stripped) > MAX_SENTENCE_CHARS:
-        count = len(stripped)
-        problem = _problem(
-            Refused(say(grammar, "long", count=count), "long", (("count", count),)), grammar
-        )
+        problem = _problem(refuse(grammar, "long", count=len(stripped)), grammar)
     else:
         try:
             reader = read_zh if grammar == "zh" else read_en
