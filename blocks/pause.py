@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from blocks.mrkdwn import escape
 from okr.dates import span, weekday_day_month, weekday_day_month_year
-from okr.i18n import N_, _
+from okr.i18n import N_, _, pgettext
 
 USAGE = N_(
     "`/okr pause this week`, `/okr pause next week` or `/okr pause 2026-12-07` (the week "
@@ -87,7 +87,7 @@ def not_lead_text(team: str | None) -> str:
 
 
 def which_team_text(teams: Sequence[str]) -> str:
-    listed = _(", ").join(f"*{escape(t)}*" for t in teams[:20])
+    listed = pgettext("between bold names", ", ").join(f"*{escape(t)}*" for t in teams[:20])
     example = f"/okr pause next week {escape(teams[0])}"
     return _("You lead several teams ({teams}): add the team's name, e.g. `{example}`.").format(
         teams=listed, example=example

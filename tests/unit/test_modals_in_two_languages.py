@@ -96,6 +96,23 @@ def english_left(text: str, typed: tuple[str, ...] = ()) -> list[str]:
     return _ENGLISH_WORDS.findall(_ALLOWED.sub(" ", text))
 
 
+_MARKED = re.compile(r"\*[^*\n]+\*|`[^`\n]+`")
+
+
+def unmarked(text: str) -> list[str]:
+    """`*bold*` and `code` that Slack leaves as typed: it formats them only with a space or
+    ASCII punctuation on each side, never beside a Chinese character or full-width mark."""
+
+    def edge(char: str) -> bool:
+        return char == "" or char.isspace() or (char.isascii() and not char.isalnum())
+
+    return [
+        m[0]
+        for m in _MARKED.finditer(text)
+        if not edge(text[m.start() - 1 : m.start()]) or not edge(text[m.end() : m.end() + 1])
+    ]
+
+
 def texts(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
     """(place, text) of every text a payload shows, its place a key of LIMITS."""
     if isinstance(node, list):
@@ -141,6 +158,7 @@ def assert_in_language(lang: str, payload: Any, typed: tuple[str, ...] = ()) -> 
     for text in shown:
         if lang == "zh":
             assert not english_left(text, typed), f"English left in {text!r}"
+            assert not unmarked(text), f"Slack shows the markers in {text!r}"
         else:
             assert not _CHINESE.search(_strip(text, typed)), f"Chinese in {text!r}"
 
