@@ -302,7 +302,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         return
     await ack()
     log.info("objective %s edited by %s", edited.objective.id, user_id)
-    await after_saved(client, user_id, _("Your change"), _announce(client, ctx, edited, draft))
+    await after_saved(client, user_id, N_("Your change"), _announce(client, ctx, edited, draft))
 
 
 async def _announce(

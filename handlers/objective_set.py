@@ -398,7 +398,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     await after_saved(
         client,
         user_id,
-        _("Your objective"),
+        N_("Your objective"),
         announce(client, ctx, saved.viewer, saved.objective, new=True, draft=draft),
     )
 
