@@ -63,7 +63,10 @@ async def save_person(
     if not user_id:
         raise ValueError("a users.info user object needs an id")
     values = {**person_values(user), "refreshed_at": now}
-    statement = upsert(session, Person, unique=["workspace_id", "user_id"], update=values)
+    # users.info tells the locale only when asked (include_locale): an answer without one
+    # keeps the one known, so a refresh that did not ask never turns a reader English.
+    update = {k: v for k, v in values.items() if k != "locale" or "locale" in user}
+    statement = upsert(session, Person, unique=["workspace_id", "user_id"], update=update)
     await session.exec(  # type: ignore[call-overload]
         statement.values(workspace_id=workspace_id, user_id=user_id, **values)
     )
