@@ -72,7 +72,8 @@ async def stored(bot: Runtime, model: type) -> list[Any]:
 async def a_quarter(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock, locale: str
 ) -> list[Any]:
-    """Set, check in, Monday prompt, Friday digest, cycle close; the ack bodies on the way."""
+    """Set, check in, list and tree, the team modal, Monday prompt, Friday digest, cycle
+    close; the ack bodies on the way."""
     team_id, help_body = await team_of_its_lead(bot, driver)
     await create(driver, slack, objective(locale, team_id), user=ME)
     await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == CHANNEL)
@@ -81,6 +82,13 @@ async def a_quarter(
     view = await open_log(driver, slack, user=ME)
     answer = await check_in(driver, slack, view, user=ME, kr1={"value": "1300000"})
     assert answer.status == 200 and not answer.text.strip(), answer.text
+    for verb in ("list", "tree"):  # answered through the response_url
+        before = len(slack.calls_to("response_url"))
+        await driver.command(text=verb, user_id=ME, channel_id=CHANNEL)
+        await slack.wait_for("response_url", count=before + 1)
+    opened = len(slack.calls_to("views.open"))
+    await driver.command(text="team Nordics", user_id=LEAD, channel_id=CHANNEL)
+    await slack.wait_for("views.open", count=opened + 1)  # the team modal
     assert await run(bot, "digests", FRIDAY_DIGEST, clock) == {"sent": 2}  # channel + lead
     assert await run(bot, "cycle-close", NEW_YEAR, clock) == {"sent": 1}
     return [help_body]

@@ -13,7 +13,7 @@ from blocks import ids
 from blocks import team_modal as modal
 from bot.runtime import Runtime
 from okr.i18n import ZH, in_lang
-from storage.models import Objective, Person, Team
+from storage.models import Objective, Person
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.payloads import chinese_in, english_in, has_chinese, shown_texts
@@ -135,27 +135,31 @@ async def test_an_unknown_verb_gets_help_with_the_closest_verb_in_english(
     assert "I don't know `xyzzy`. Here is what I can do:" in far and "Did you mean" not in far
 
 
+async def new_team(driver: SlackDriver, slack: FakeSlack, lang: str | None) -> dict[str, Any]:
+    """A Chinese lead creates a team through `/okr team`, picking `lang` as its channel
+    language (None: a modal from before the field); the modal as opened."""
+    slack.add_user("U0001", tz="Asia/Shanghai")
+    slack.add_channel("C100", name="east-sales")
+    view = _opened(await _open(driver, slack, user_id="U0001"))
+    state = _state(view)
+    if lang is not None:
+        option = {"text": {"type": "plain_text", "text": lang}, "value": lang}
+        picked = {"type": "static_select", "selected_option": option}
+        state[modal.block_id(modal.LANG_BLOCK, None)] = {modal.LANG_ACTION: picked}
+    response = await driver.view_submission(modal.CALLBACK_ID, state, user_id="U0001", view=view)
+    assert response.status == 200 and response.json() in (None, {}), response.text
+    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
+    return view
+
+
 @pytest.mark.parametrize("slack_locale", ["zh-CN"])
 async def test_a_new_team_speaks_its_creators_language_until_the_modal_changes_it(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
-    slack.add_user("U0001", tz="Asia/Shanghai")
-    slack.add_channel("C100", name="east-sales")
-    view = _opened(await _open(driver, slack, user_id="U0001"))
+    view = await new_team(driver, slack, "en")
     [select_block] = [b for b in view["blocks"] if b.get("block_id", "").startswith("team_lang")]
     assert select_block["element"]["initial_option"]["value"] == "zh"
     assert {o["text"]["text"] for o in select_block["element"]["options"]} == {"English", "中文"}
-    state = _state(view)
-    english = {"type": "plain_text", "text": "English"}
-    state[select_block["block_id"]] = {
-        modal.LANG_ACTION: {
-            "type": "static_select",
-            "selected_option": {"text": english, "value": "en"},
-        }
-    }
-    response = await driver.view_submission(modal.CALLBACK_ID, state, user_id="U0001", view=view)
-    assert response.status == 200 and response.json() in (None, {}), response.text
-    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
     [team] = await _teams(bot)
     assert team.lang == "en"
     [hello] = slack.calls_to("chat.postMessage", lambda a: a.get("channel") == "C100")
@@ -163,18 +167,9 @@ async def test_a_new_team_speaks_its_creators_language_until_the_modal_changes_i
 
 
 @pytest.mark.parametrize("slack_locale", ["zh-CN"])
-async def test_a_modal_without_the_language_field_keeps_the_team_language(
+async def test_a_modal_without_the_language_field_gives_a_new_team_its_creators(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
-    slack.add_user("U0001", tz="Asia/Shanghai")
-    slack.add_channel("C100", name="east-sales")
-    view = _opened(await _open(driver, slack, user_id="U0001"))
-    response = await driver.view_submission(
-        modal.CALLBACK_ID, _state(view), user_id="U0001", view=view
-    )
-    assert response.status == 200, response.text
-    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == "U0001")
-    assert bot.deps is not None
-    async with bot.deps.sessions() as session:
-        [team] = (await session.exec(select(Team))).all()
-    assert team.lang == "zh"  # a new team: its creator's
+    await new_team(driver, slack, None)
+    [team] = await _teams(bot)
+    assert team.lang == "zh"
