@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import KEY, Ctx
+from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import person
 from okr.i18n import EN, N_, ZH, _, lang_of_locale, reader_lang, set_lang
@@ -43,33 +43,34 @@ CHOICES: dict[str, str | None] = {
 }
 
 
+#: How many people Slack would not describe an app remembers (then it forgets them all).
+MAX_UNDESCRIBED = 10_000
+
+
 async def lang_of_reader(
-    client: AsyncWebClient, deps: Deps, workspace_id: str, user_id: str
+    client: AsyncWebClient,
+    deps: Deps,
+    workspace_id: str,
+    user_id: str,
+    undescribed: set[tuple[str, str]],
 ) -> str:
-    """The person's language: their cached row's, or, for someone never seen, Slack's."""
+    """The person's language: their cached row's, or, for someone never seen, Slack's.
+    `undescribed` are those Slack did not describe (unknown to it, or it failed): asked
+    once, not before each of their requests."""
     if not workspace_id or not user_id:
         return EN
     async with deps.sessions() as session:
         known = await lang_and_locale(session, workspace_id, user_id)
     if known is not None:
         return reader_lang(*known)
+    if (workspace_id, user_id) in undescribed:
+        return EN
     fresh = await person(client, deps, workspace_id, user_id)
+    if fresh.id is None:  # not stored: Slack did not say who they are
+        if len(undescribed) >= MAX_UNDESCRIBED:
+            undescribed.clear()
+        undescribed.add((workspace_id, user_id))
     return reader_lang(fresh.lang, fresh.locale)
-
-
-async def set_reader_lang(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
-    """Global middleware: the request's language is its reader's (English when unknown or
-    when the lookup fails; the listener then meets and reports the failure itself)."""
-    ctx: Ctx | None = context.get(KEY)
-    user_id = context.user_id or ""
-    if ctx is not None and user_id:
-        try:
-            lang = await lang_of_reader(context.client, ctx.deps, context.team_id or "", user_id)
-        except Exception as exc:
-            log.warning("no language for %s: %r", user_id, exc)
-            lang = EN
-        set_lang(lang)
-    await next()
 
 
 async def lang_verb(request: CommandRequest) -> None:
@@ -123,5 +124,23 @@ VERBS = (
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:
-    """Install the middleware; registered right after `handlers.context` (it reads `ctx`)."""
+    """Install the middleware; registered right after `handlers.context`."""
+    undescribed: set[tuple[str, str]] = set()
+
+    async def set_reader_lang(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        """The request's language is its reader's (English when unknown or when the lookup
+        fails; the listener then meets and reports the failure itself)."""
+        user_id = context.user_id or ""
+        if user_id:
+            team = context.team_id or ""
+            try:
+                lang = await lang_of_reader(context.client, ctx.deps, team, user_id, undescribed)
+            except Exception as exc:
+                log.warning("no language for %s: %r", user_id, exc)
+                lang = EN
+            set_lang(lang)
+        await next()
+
     app.use(set_reader_lang)
