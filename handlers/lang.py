@@ -96,6 +96,7 @@ async def lang_verb(request: CommandRequest) -> None:
     else:
         text = _("Done: I'll speak {language} with you from now on.")
     await request.ack(response_type="ephemeral", text=text.format(language=_(_NAMES[lang])))
+    await request.ctx.home.publish_many(request.client, request.workspace_id, {request.user_id})
 
 
 _NAMES = {EN: N_("English"), ZH: N_("Chinese")}

@@ -126,9 +126,12 @@ async def test_a_mixed_team_channel_in_its_language_each_rep_in_theirs(
     Chinese; Bob's prompt DM and Home tab are English."""
     people(slack, bob_locale="en-US")
     team_id, _help = await team_of_its_lead(bot, driver)
-    for user in (ME, BOB):
-        changes = {**objective("zh-CN", team_id), "title": f"目标 {user}"}
-        await create(driver, slack, changes, user=user)
+    await create(driver, slack, {**objective("zh-CN", team_id), "title": f"目标 {BOB}"}, user=BOB)
+    # Ming (Chinese) gives Bob a key result: Bob's Home, refreshed by Ming's change, is his
+    homes = len(slack.calls_to("views.publish", match=lambda a: a.get("user_id") == BOB))
+    shared = {**objective("zh-CN", team_id), "title": f"目标 {ME}", "kr0_owner": BOB}
+    await create(driver, slack, shared, user=ME)
+    await slack.wait_for("views.publish", count=homes + 1, match=lambda a: a.get("user_id") == BOB)
     await run(bot, "checkins", MONDAY.replace(hour=14), clock)  # 09:00 in New York
     assert await run(bot, "digests", FRIDAY_DIGEST, clock) == {"sent": 2}
     typed = ("目标 " + BOB, "目标 " + ME, *TYPED["zh-CN"])
