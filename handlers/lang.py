@@ -4,8 +4,9 @@ A global middleware sets the reader's language (okr.i18n's context variable) bef
 listener runs, so every builder below a listener speaks it without being told. Bolt runs
 global middleware one after another in the request's own task and starts the listeners
 from that task, so the language set here is theirs (a task copies the context it starts
-in). The lookup is one indexed query on the person's row; only someone the bot has never
-seen costs a users.info call (1.5 s at most), once: their row is cached after it.
+in). The lookup is remembered for a minute (handlers.lang_cache), else one indexed query on
+the person's row; only someone the bot has never seen costs a users.info call (1.5 s at
+most), once: their row is cached after it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import Ctx
+from handlers.lang_cache import LangCache
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import person
 from okr.i18n import EN, N_, ZH, _, lang_of_locale, reader_lang, set_lang
@@ -43,34 +45,27 @@ CHOICES: dict[str, str | None] = {
 }
 
 
-#: How many people Slack would not describe an app remembers (then it forgets them all).
-MAX_UNDESCRIBED = 10_000
-
-
 async def lang_of_reader(
-    client: AsyncWebClient,
-    deps: Deps,
-    workspace_id: str,
-    user_id: str,
-    undescribed: set[tuple[str, str]],
+    client: AsyncWebClient, deps: Deps, workspace_id: str, user_id: str, cache: LangCache
 ) -> str:
-    """The person's language: their cached row's, or, for someone never seen, Slack's.
-    `undescribed` are those Slack did not describe (unknown to it, or it failed): asked
-    once, not before each of their requests."""
+    """The person's language: remembered, else their cached row's, else (someone never
+    seen) Slack's, asked once: someone Slack does not describe reads English until the
+    entry expires."""
     if not workspace_id or not user_id:
         return EN
+    key = (workspace_id, user_id)
+    lang = cache.get(key)
+    if lang is not None:
+        return lang
     async with deps.sessions() as session:
         known = await lang_and_locale(session, workspace_id, user_id)
     if known is not None:
-        return reader_lang(*known)
-    if (workspace_id, user_id) in undescribed:
-        return EN
-    fresh = await person(client, deps, workspace_id, user_id)
-    if fresh.id is None:  # not stored: Slack did not say who they are
-        if len(undescribed) >= MAX_UNDESCRIBED:
-            undescribed.clear()
-        undescribed.add((workspace_id, user_id))
-    return reader_lang(fresh.lang, fresh.locale)
+        lang = reader_lang(*known)
+    else:
+        fresh = await person(client, deps, workspace_id, user_id)
+        lang = reader_lang(fresh.lang, fresh.locale)
+    cache.put(key, lang)
+    return lang
 
 
 async def lang_verb(request: CommandRequest) -> None:
@@ -90,6 +85,7 @@ async def lang_verb(request: CommandRequest) -> None:
         async with deps.sessions() as session:
             known = await lang_and_locale(session, request.workspace_id, request.user_id)
         lang = lang_of_locale(known[1] if known else None)
+    request.ctx.langs.put((request.workspace_id, request.user_id), lang)
     set_lang(lang)  # the confirmation, and anything after it, in the language chosen
     if chosen is None:
         text = _("Done: I'll follow your Slack language setting ({language}).")
@@ -126,7 +122,6 @@ VERBS = (
 
 def register(app: AsyncApp, ctx: Ctx) -> None:
     """Install the middleware; registered right after `handlers.context`."""
-    undescribed: set[tuple[str, str]] = set()
 
     async def set_reader_lang(
         context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
@@ -137,7 +132,7 @@ def register(app: AsyncApp, ctx: Ctx) -> None:
         if user_id:
             team = context.team_id or ""
             try:
-                lang = await lang_of_reader(context.client, ctx.deps, team, user_id, undescribed)
+                lang = await lang_of_reader(context.client, ctx.deps, team, user_id, ctx.langs)
             except Exception as exc:
                 log.warning("no language for %s: %r", user_id, exc)
                 lang = EN
