@@ -128,15 +128,13 @@ def register(app: AsyncApp, ctx: Ctx) -> None:
     ) -> None:
         """The request's language is its reader's (English when unknown or when the lookup
         fails; the listener then meets and reports the failure itself)."""
-        user_id = context.user_id or ""
-        if user_id:
-            team = context.team_id or ""
-            try:
-                lang = await lang_of_reader(context.client, ctx.deps, team, user_id, ctx.langs)
-            except Exception as exc:
-                log.warning("no language for %s: %r", user_id, exc)
-                lang = EN
-            set_lang(lang)
+        user_id, team = context.user_id or "", context.team_id or ""
+        try:
+            lang = await lang_of_reader(context.client, ctx.deps, team, user_id, ctx.langs)
+        except Exception as exc:
+            log.warning("no language for %s: %r", user_id, exc)
+            lang = EN
+        set_lang(lang)  # always: a task serving several requests (Socket Mode) keeps none
         await next()
 
     app.use(set_reader_lang)
