@@ -47,7 +47,7 @@ from slack_sdk.models.views import View
 from blocks.mrkdwn import escape, truncate
 from okr.calendar import country_code
 from okr.dates import clock
-from okr.i18n import N_, _, ngettext
+from okr.i18n import EN, LANGS, N_, ZH, _, ngettext
 from okr.local_times import (
     AWAKE_TEXT,
     asleep,
@@ -89,6 +89,7 @@ DIGEST_DAY_BLOCK = "team_digest_day"
 DIGEST_TIME_BLOCK = "team_digest_time"
 HOLIDAYS_BLOCK = "team_holidays"
 LOCAL_TIMES_BLOCK = "team_local_times"
+LANG_BLOCK = "team_lang"
 
 NAME_ACTION = "name"
 CHANNEL_ACTION = "channel"
@@ -102,6 +103,10 @@ NUDGE_TIME_ACTION = "nudge_time"
 DIGEST_DAY_ACTION = "digest_day"
 DIGEST_TIME_ACTION = "digest_time"
 HOLIDAYS_ACTION = "holiday_country"
+LANG_ACTION = "channel_lang"
+
+#: The channel languages offered, each named in itself (a reader of either finds theirs).
+CHANNEL_LANGS = ((EN, "English"), (ZH, "中文"))
 
 #: The value of the reminder checkbox's one option.
 NUDGE_ON = "on"
@@ -140,6 +145,7 @@ _INPUTS = (
     DIGEST_DAY_BLOCK,
     DIGEST_TIME_BLOCK,
     HOLIDAYS_BLOCK,
+    LANG_BLOCK,
 )
 
 _WEEKDAY_VALUES = tuple(str(day) for day in range(len(WEEKDAYS)))
@@ -171,6 +177,8 @@ class TeamSettings:
     timezone: str = "UTC"
     rhythm: TeamRhythm = DEFAULT_RHYTHM
     holiday_country: str | None = None
+    #: The language of the team's channel posts ("en" / "zh").
+    lang: str = EN
     #: (user, IANA zone) of the leads and members whose Slack zone the bot knows.
     zones: tuple[tuple[str, str], ...] = ()
 
@@ -213,6 +221,8 @@ class TeamForm:
     rhythm: TeamRhythm = DEFAULT_RHYTHM
     #: The `holidays` country code whose public holidays the team does not work (None: none).
     holiday_country: str | None = None
+    #: The channel posts' language (None: a modal without the field; keep the team's).
+    lang: str | None = None
 
 
 # --------------------------------------------------------------------------- time zones
@@ -383,6 +393,7 @@ def team_modal(
         )
     )
     blocks.append(_holidays_input(settings.holiday_country, settings.team_id))
+    blocks.append(_lang_input(settings.lang, settings.team_id))
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -479,6 +490,31 @@ def _holidays_input(country: str | None, team_id: int | None) -> InputBlock:
             "the next working day. To skip one week, type /okr pause next week."
         ),
     )
+
+
+def _lang_input(lang: str, team_id: int | None) -> InputBlock:
+    """The channel language select; DMs, modals and Home follow each reader's own."""
+    options = [Option(value=code, text=PlainTextObject(text=name)) for code, name in CHANNEL_LANGS]
+    return InputBlock(
+        block_id=block_id(LANG_BLOCK, team_id),
+        label=_("Channel language"),
+        element=StaticSelectElement(
+            action_id=LANG_ACTION,
+            options=options,
+            initial_option=next((o for o in options if o.value == lang), options[0]),
+        ),
+        hint=_(
+            "The language of the digest and my other posts in the team's channel. "
+            "Everyone reads their own messages and Home tab in their own language."
+        ),
+    )
+
+
+def _read_lang(values: Mapping[str, Any], block: str) -> str | None:
+    """The channel language picked; None when the modal has no such field."""
+    option = _state(values, block, LANG_ACTION).get("selected_option")
+    value = option.get("value") if isinstance(option, Mapping) else None
+    return value if value in LANGS else None
 
 
 def holidays_error(typed: str) -> str:
@@ -822,7 +858,8 @@ def read_team_form(
         timezone = None
     errors.update(rhythm_errors)  # below the other fields in the modal
     country = _read_country(values, ids[HOLIDAYS_BLOCK], current_country, errors)
-    form = TeamForm(name, channel_id, leads, members, timezone, rhythm, country)
+    lang = _read_lang(values, ids[LANG_BLOCK])
+    form = TeamForm(name, channel_id, leads, members, timezone, rhythm, country, lang)
     return form, errors
 
 

@@ -20,6 +20,7 @@ from handlers import (
     fallback,
     kr_rows,
     kudos,
+    lang,
     lead_nudge,
     listing,
     objective_edit,
@@ -36,10 +37,12 @@ from storage.context import Deps
 log = logging.getLogger(__name__)
 
 #: Every handlers module, in the order their listeners are registered: `context` first (it
-#: hands `ctx` to the others' listeners), `fallback` last, because Bolt runs the first
-#: listener that matches and the fallback matches everything.
+#: hands `ctx` to the others' listeners), `lang` next (it sets each request's language from
+#: `ctx`, before any listener runs), `fallback` last, because Bolt runs the first listener
+#: that matches and the fallback matches everything.
 MODULES = (
     context,
+    lang,
     objective_set,
     objective_edit,
     kr_rows,
@@ -74,6 +77,7 @@ def build_context(deps: Deps, digest_now: DigestNow, nudge_now: NudgeNow) -> Ctx
             *pause.VERBS,
             *export.VERBS,
             *kudos.VERBS,
+            *lang.VERBS,
         ]
     )
     home = app_home.Home(deps, [verb.help for verb in verbs])

@@ -18,12 +18,14 @@ from blocks.help import VerbHelp
 from blocks.home import TeamPanel, home_view
 from handlers.context import Ctx
 from handlers.viewer import load_viewer
+from okr.i18n import current_lang, use_lang
 from okr.participation import checked_in
 from okr.rhythm import week_began
 from storage.context import Deps
 from storage.objectives import objectives_of_teams, objectives_owned_or_with_krs_of
 from storage.outlines import objective_cards
 from storage.participation import team_week, week_checkins
+from storage.people import langs_of
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ class Home:
                 at=now,
                 default_timezone=deps.default_timezone,
             )
+            # the owner's language: a Home refreshed by someone else's change is still theirs
+            lang = (await langs_of(session, workspace_id, [user_id])).get(user_id)
             since = week_began(now, viewer.timezone)
             week = checked_in(await week_checkins(session, workspace_id, [user_id], since))
             panels = [
@@ -81,15 +85,16 @@ class Home:
             ]
         if week is not None:
             week = replace(week, at=week.at.astimezone(ZoneInfo(viewer.timezone)))
-        return home_view(
-            user_id=user_id,
-            cards=cards,
-            editable_ids=viewer.editable(cards),
-            cycle_name=viewer.cycle.name,
-            verbs=self.verbs,
-            week=week,
-            panels=panels,
-        )
+        with use_lang(lang or current_lang()):
+            return home_view(
+                user_id=user_id,
+                cards=cards,
+                editable_ids=viewer.editable(cards),
+                cycle_name=viewer.cycle.name,
+                verbs=self.verbs,
+                week=week,
+                panels=panels,
+            )
 
     async def publish(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> None:
         view = await self.render(client, workspace_id, user_id)

@@ -40,7 +40,7 @@ from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
-from okr.i18n import N_, _, ngettext
+from okr.i18n import N_, _, ngettext, use_lang
 from okr.outline import KRLine, ObjectiveCard
 from okr.participation import no_change_key
 from okr.permissions import can_change_checkin
@@ -170,9 +170,9 @@ class CheckIns:
             if team is None or not team.channel_id:
                 log.info("KR %s reached its target; no team channel to celebrate in", kr.id)
                 continue
-            await post(
-                client, team.channel_id, celebration_post(kr, card.title), what="celebration"
-            )
+            with use_lang(team.lang):  # a channel post: the team's language
+                message = celebration_post(kr, card.title)
+            await post(client, team.channel_id, message, what="celebration")
 
     async def finish(
         self,

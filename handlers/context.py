@@ -25,12 +25,13 @@ middleware, and must be registered first.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
+from handlers.lang_cache import LangCache
 from okr.participation import NudgeAnswer
 from storage.context import Deps
 from storage.models import Team
@@ -61,6 +62,8 @@ class Ctx:
     verbs: Sequence[Verb]
     digest_now: DigestNow
     nudge_now: NudgeNow
+    #: Each reader's language for a while (handlers.lang sets it per request from here).
+    langs: LangCache = field(default_factory=LangCache)
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:

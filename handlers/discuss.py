@@ -14,8 +14,9 @@ from blocks.digest import discuss_message
 from blocks.view_state import action_value, row_id
 from handlers.context import Ctx
 from handlers.viewer import user_of, workspace_of
-from okr.i18n import N_, _
+from okr.i18n import N_, _, current_lang, use_lang
 from storage.objectives import key_result_in
+from storage.teams import team_by_channel
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,19 @@ async def on_discuss(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     digest_ts = str((body.get("message") or {}).get("ts") or "")
     kr_id = row_id(action_value(body))
     kr = None
+    team = None
     if kr_id is not None:
         async with ctx.deps.sessions() as session:
             kr = await key_result_in(session, workspace_id, kr_id)
+            team = await team_by_channel(session, workspace_id, channel) if channel else None
     if not channel or not digest_ts:
         log.warning("discuss clicked without a message to thread under (kr %s)", kr_id)
         return
     if kr is None:
         await client.chat_postEphemeral(channel=channel, user=user_id, text=_(GONE))
         return
-    message = discuss_message(kr.title, kr.owner_id, user_id)
+    with use_lang(team.lang if team is not None else current_lang()):  # the channel's
+        message = discuss_message(kr.title, kr.owner_id, user_id)
     await client.chat_postMessage(channel=channel, thread_ts=digest_ts, **message)
 
 

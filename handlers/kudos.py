@@ -39,7 +39,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import USERS_INFO_TIMEOUT_S
 from handlers.posting import post
 from handlers.viewer import user_of, workspace_of
-from okr.i18n import N_, _
+from okr.i18n import N_, _, use_lang
 from storage.context import Deps
 from storage.kudos import add_kudos, key_result_for_kudos, record_post
 from storage.models import Team
@@ -139,10 +139,10 @@ async def give(
     """Post the kudos in the team's channel, then keep it with where it went; Slack's error
     when the post failed (then nothing is kept)."""
     assert team.channel_id
+    with use_lang(team.lang):  # a channel post: the team's language
+        message = kudos_post(giver, request.receiver, request.text)
     try:
-        posted = await client.chat_postMessage(
-            channel=team.channel_id, **kudos_post(giver, request.receiver, request.text)
-        )
+        posted = await client.chat_postMessage(channel=team.channel_id, **message)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or "unknown_error")
         log.warning("kudos to %s failed: %s", team.channel_id, error)

@@ -36,7 +36,7 @@ from handlers.posting import post
 from handlers.templates import TEMPLATE_WORDS, template_choices
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
-from okr.i18n import N_, _, reader_lang
+from okr.i18n import N_, _, reader_lang, use_lang
 from okr.kr_templates import locale_lang
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
@@ -227,12 +227,9 @@ async def announce(
     confirmation = set_confirmation(card, verdicts, relative)
     await post(client, viewer.user_id, confirmation, what="confirmation")
     if new and team is not None and team.channel_id:
-        await post(
-            client,
-            team.channel_id,
-            new_objective_post(card, viewer.user_id),
-            what="new-objective post",
-        )
+        with use_lang(team.lang):  # a channel post: the team's language
+            announcement = new_objective_post(card, viewer.user_id)
+        await post(client, team.channel_id, announcement, what="new-objective post")
     owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
     await ctx.home.publish_many(client, viewer.workspace_id, owners)
 

@@ -36,7 +36,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import can_edit_team, is_admin, person
 from handlers.posting import post
 from handlers.viewer import user_of, workspace_of
-from okr.i18n import N_, _
+from okr.i18n import N_, _, current_lang, use_lang
 from storage.context import Deps
 from storage.engine import IntegrityError
 from storage.models import Team
@@ -121,6 +121,7 @@ async def settings_of(deps: Deps, ws: str, team: Team) -> modal.TeamSettings:
         timezone=team.timezone,
         rhythm=rhythm_of(team),
         holiday_country=team.holiday_country,
+        lang=team.lang,
     )
 
 
@@ -132,7 +133,11 @@ async def new_settings(
     tz = author.tz if modal.known_zone(author.tz) else deps.default_timezone
     zones = ((user_id, tz),) if author.tz else ()
     return modal.TeamSettings(
-        name=name[: modal.MAX_NAME], leads=(user_id,), timezone=tz, zones=zones
+        name=name[: modal.MAX_NAME],
+        leads=(user_id,),
+        timezone=tz,
+        zones=zones,
+        lang=current_lang(),  # the author's: a new team's channel speaks it unless changed
     )
 
 
@@ -308,6 +313,7 @@ async def store_and_notify(
                 author=user_id,
                 now=now,
                 rhythm=form.rhythm,
+                lang=form.lang,
             )
             await set_holiday_country(session, team, form.holiday_country)
             await session.commit()
@@ -322,11 +328,10 @@ async def store_and_notify(
     roster = [*form.leads, *form.members]
     problem = None
     if form.channel_id and (old is None or old.channel_id != form.channel_id):
+        with use_lang(team.lang):  # a channel post: the team's language
+            hello = modal.home_channel_message(team.name, form.leads)
         error = await post(
-            client,
-            form.channel_id,
-            modal.home_channel_message(team.name, form.leads),
-            what=f"team {team.id}'s home-channel post",
+            client, form.channel_id, hello, what=f"team {team.id}'s home-channel post"
         )
         if error is not None:
             problem = _(

@@ -4,8 +4,9 @@ Stored through the project's own storage functions, as the modals would store it
 company objective, Sales East's "Grow East region revenue" under it, and the reps'
 personal objectives under that; revenue (USD), quota and threshold key results; eight
 weeks of check-ins with the reps' notes; a target revision with its reason; Anna's week
-away. The clock is put in week 9 of the cycle, so the digest, Home, list, tree and the
-cycle close have something true to show on first open.
+away. Sales East's channel speaks Chinese, as its lead Lin does, while Ravi in New York
+reads his DMs and Home in English. The clock is put in week 9 of the cycle, so the digest,
+Home, list, tree and the cycle close have something true to show on first open.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from okr.drafts import KRDraft, ObjectiveDraft
+from okr.i18n import ZH
 from okr.periods import Period, period_of
 from okr.progress import KRKind
 from okr.rhythm import local_instant, week_start
@@ -169,6 +171,10 @@ async def seed_demo(deps: Deps, now: datetime) -> None:
         if await objectives_of_cycle(session, WS, cycle.id):
             await session.commit()
             return
+        # The team works in Chinese: its channel posts are Chinese, while Ravi (New York,
+        # English Slack) reads his DMs and Home in English.
+        team.lang = ZH
+        session.add(team)
         start = _week_moment(cycle.start_date, 1, LIN.tz, 9)
 
         async def objective(

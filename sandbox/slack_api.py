@@ -159,11 +159,14 @@ class SlackApi:
         strict_channels: bool = False,
         clock: Callable[[], float] = time.time,
         keep_calls: int | None = None,
+        default_locale: str = "en-US",
     ) -> None:
         """`valid_tokens` (if given) makes any other token `invalid_auth`;
         `strict_channels` makes posting to a channel not added with `add_channel` fail
         with `channel_not_found` instead of succeeding; `keep_calls` bounds the recorded
-        calls to the newest ones (a long-running sandbox)."""
+        calls to the newest ones (a long-running sandbox); `default_locale` is the Slack
+        language of every user added without one (`zh-CN` runs a scenario in Chinese)."""
+        self.default_locale = default_locale
         self.scopes = list(scopes)
         self.team_id = team_id
         self.team_domain = team_domain
@@ -268,7 +271,7 @@ class SlackApi:
         tz: str = "America/Los_Angeles",
         tz_label: str | None = None,
         tz_offset: int | None = None,
-        locale: str = "en-US",
+        locale: str | None = None,
         is_admin: bool = False,
         is_owner: bool = False,
         deleted: bool = False,
@@ -306,7 +309,7 @@ class SlackApi:
             "is_bot": is_bot,
             "is_app_user": False,
             "updated": 1700000000,
-            "locale": locale,
+            "locale": locale or self.default_locale,
             **extra,
         }
         self.users[user_id] = user

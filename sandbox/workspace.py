@@ -29,9 +29,12 @@ class Person:
     tz: str
     title: str
     is_admin: bool = False
+    #: Their Slack language setting (users.info with include_locale).
+    locale: str = "en-US"
 
 
-LIN = Person("U0LINWEI", "lin.wei", "Lin Wei", "Asia/Shanghai", "Sales lead, East")
+#: Lin reads Chinese (her Slack is set to 简体中文); Ravi, in New York, reads English.
+LIN = Person("U0LINWEI", "lin.wei", "Lin Wei", "Asia/Shanghai", "Sales lead, East", locale="zh-CN")
 RAVI = Person("U0RAVI", "ravi.patel", "Ravi Patel", "America/New_York", "Account executive")
 ANNA = Person("U0ANNA", "anna.schmidt", "Anna Schmidt", "Europe/Berlin", "Account executive")
 MIA = Person("U0MIA", "mia.lopez", "Mia Lopez", "America/Los_Angeles", "Marketing lead")
@@ -73,7 +76,13 @@ def populate(api: SlackApi) -> None:
     """Make the stand-in know the people (users.info) and the channels, bot a member."""
     for p in PEOPLE:
         api.add_user(
-            p.id, name=p.name, real_name=p.real_name, tz=p.tz, is_admin=p.is_admin, title=p.title
+            p.id,
+            name=p.name,
+            real_name=p.real_name,
+            tz=p.tz,
+            is_admin=p.is_admin,
+            title=p.title,
+            locale=p.locale,
         )
     for channel_id, name, members in CHANNELS:
         api.add_channel(channel_id, name=name, members=(*members, BOT_USER_ID))
@@ -99,5 +108,6 @@ async def seed_teams(deps: Deps, now: datetime) -> None:
                 members=team.members,
                 author=team.leads[0],
                 now=now,
+                lang="en",  # the demo makes Sales East's channel Chinese (sandbox.demo)
             )
         await session.commit()

@@ -64,7 +64,7 @@ async def _refresh(
     """1 when `user_id`'s profile was stored afresh, else 0. A person marked inactive
     whom Slack still calls gone is asked about again a day later, not every tick."""
     try:
-        answer = await client.users_info(user=user_id)
+        answer = await client.users_info(user=user_id, include_locale=True)
     except SlackApiError as exc:
         if not inactive or exc.response.get("error") not in GONE:
             log.info("users.info for %s failed: %r", user_id, exc)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from okr.i18n import EN, reader_lang
 from storage.models import Person
 from storage.upsert import upsert
 
@@ -62,7 +63,10 @@ async def save_person(
     if not user_id:
         raise ValueError("a users.info user object needs an id")
     values = {**person_values(user), "refreshed_at": now}
-    statement = upsert(session, Person, unique=["workspace_id", "user_id"], update=values)
+    # users.info tells the locale only when asked (include_locale): an answer without one
+    # keeps the one known, so a refresh that did not ask never turns a reader English.
+    update = {k: v for k, v in values.items() if k != "locale" or "locale" in user}
+    statement = upsert(session, Person, unique=["workspace_id", "user_id"], update=update)
     await session.exec(  # type: ignore[call-overload]
         statement.values(workspace_id=workspace_id, user_id=user_id, **values)
     )
@@ -94,3 +98,45 @@ async def names_of(session: AsyncSession, workspace_id: str, user_ids: list[str]
         )
     )
     return {user: name for user, name in result.all() if name}
+
+
+async def lang_and_locale(
+    session: AsyncSession, workspace_id: str, user_id: str
+) -> tuple[str | None, str | None] | None:
+    """(`/okr lang` choice, Slack locale) of a cached person, or None when never seen: the
+    one indexed lookup that decides a request's language before its ack."""
+    result = await session.exec(
+        select(Person.lang, Person.locale).where(
+            Person.workspace_id == workspace_id, Person.user_id == user_id
+        )
+    )
+    row = result.first()
+    return None if row is None else (row[0], row[1])
+
+
+async def langs_of(session: AsyncSession, workspace_id: str, user_ids: list[str]) -> dict[str, str]:
+    """Each of these people's language ("en" / "zh"), in one query; unknown people absent."""
+    if not user_ids:
+        return {}
+    result = await session.exec(
+        select(Person.user_id, Person.lang, Person.locale).where(
+            Person.workspace_id == workspace_id, col(Person.user_id).in_(user_ids)
+        )
+    )
+    return {user: reader_lang(lang, locale) for user, lang, locale in result.all()}
+
+
+async def save_lang(
+    session: AsyncSession, workspace_id: str, user_id: str, lang: str | None
+) -> None:
+    """Store a person's `/okr lang` choice (None: follow their Slack locale again); a person
+    never seen gets a row holding only it. Does not commit."""
+    statement = upsert(session, Person, unique=["workspace_id", "user_id"], update={"lang": lang})
+    await session.exec(  # type: ignore[call-overload]
+        statement.values(workspace_id=workspace_id, user_id=user_id, lang=lang)
+    )
+
+
+def lang_of(person: Person | None) -> str:
+    """A cached person's language (English for someone never seen)."""
+    return reader_lang(person.lang, person.locale) if person is not None else EN

@@ -14,8 +14,10 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from okr.i18n import EN
 from okr.team_rhythm import DEFAULT_RHYTHM, TeamRhythm
 from storage.models import Team, TeamMember
+from storage.people import langs_of
 
 LEAD = "lead"
 MEMBER = "member"
@@ -199,8 +201,12 @@ async def save_team(
     author: str,
     now: datetime,
     rhythm: TeamRhythm | None = None,
+    lang: str | None = None,
 ) -> Team:
     """Create the team (team_id None) or update it, and replace its roster.
+
+    `lang` is the language of its channel posts; None keeps the team's, or gives a new team
+    its author's (their `/okr lang`, else their Slack locale's, else English).
 
     The rhythm is written with the rest; None keeps the team's rhythm, or gives a new team
     DEFAULT_RHYTHM. Everything happens in the caller's transaction: nothing is committed.
@@ -224,6 +230,7 @@ async def save_team(
             timezone=timezone,
             created_by=author,
             created_at=now,
+            lang=lang or (await langs_of(session, workspace_id, [author])).get(author, EN),
         )
         _write_rhythm(team, rhythm or DEFAULT_RHYTHM)
         session.add(team)
@@ -236,6 +243,8 @@ async def save_team(
         team.name = name
         team.channel_id = channel_id
         team.timezone = timezone
+        if lang is not None:
+            team.lang = lang
         if rhythm is not None:
             _write_rhythm(team, rhythm)
         session.add(team)

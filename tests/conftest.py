@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -52,10 +53,17 @@ def retry_waits() -> RecordedWaits:
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
+def slack_locale() -> str:
+    """The Slack language of the fake Slack's people: `OKR_TEST_LOCALE=zh-CN` runs any
+    scenario in Chinese; a module overrides this fixture to run in both languages."""
+    return os.environ.get("OKR_TEST_LOCALE", "en-US")
+
+
+@pytest.fixture
+async def slack(slack_locale: str) -> AsyncIterator[FakeSlack]:
     """The fake Slack; when the test ends, every `:name:` the bot sent must be an emoji Slack
     knows (an unknown one shows as its code), or the test fails here."""
-    async with FakeSlack() as fake:
+    async with FakeSlack(default_locale=slack_locale) as fake:
         yield fake
         sent = unknown(codes_in([call.args for call in fake.calls]))
         assert not sent, f"emoji Slack does not know were sent: {sorted(sent)}"

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks.checkin_modal import CheckInItem
 from blocks.prompt import prompt_message
+from okr.i18n import use_lang
 from okr.rhythm import PROMPT_WINDOW, Slot, State, checked_in_this_week, snoozed_slot, week_label
 from scheduler import ledger
 from scheduler.deliver import Item, Outcome
@@ -18,6 +19,7 @@ from scheduler.job import Context, ScheduledJob
 from scheduler.owners import Owner
 from storage.models import Delivery
 from storage.outlines import objective_cards
+from storage.people import lang_of
 from storage.rhythm import deliveries, last_checkins
 
 #: An owner and the prompt of theirs that is due.
@@ -120,9 +122,10 @@ def _prompt(
     now: datetime,
 ) -> Item:
     key = ledger.DeliveryKey(workspace_id, kind, owner.user_id, slot.period)
-    message = prompt_message(
-        cycle_name=owner.cycle_name, week_label=week_label(now, owner.timezone), items=items
-    )
+    with use_lang(lang_of(owner.person)):  # a DM: its reader's language
+        message = prompt_message(
+            cycle_name=owner.cycle_name, week_label=week_label(now, owner.timezone), items=items
+        )
     return ctx.sender.post(key, owner.user_id, message)
 
 

@@ -13,6 +13,7 @@ from blocks.company_close import company_close_message
 from blocks.cycle_close import close_summary
 from okr.company_close import COMPANY, assemble_company_close, company_close_slot
 from okr.digest import assemble_close, weekly_trend
+from okr.i18n import use_lang
 from okr.rhythm import CLOSE_WINDOW, State, close_slot
 from scheduler import ledger
 from scheduler.channel_problems import reports_to_leads
@@ -130,7 +131,8 @@ async def _close(
         )
 
     sender = ctx.sender
-    post = await chart_post(ctx, workspace_id, key, team.channel_id, message)
+    with use_lang(team.lang):  # a channel post: the team's language
+        post = await chart_post(ctx, workspace_id, key, team.channel_id, message)
     [posted] = await sender.deliver([post])
     reports = reports_to_leads(sender, workspace_id, team, leads, posted, key.period)
     return [posted, *await sender.deliver(reports)]

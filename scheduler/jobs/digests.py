@@ -11,6 +11,7 @@ from blocks.digest import digest_message, week_text
 from blocks.participation import lead_message
 from okr.calendar import empty_first_week, replaced_by_close
 from okr.digest import DigestData, DigestKudos, assemble_digest
+from okr.i18n import EN, use_lang
 from okr.rhythm import (
     DIGEST_WINDOW,
     State,
@@ -31,6 +32,7 @@ from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
 from storage.outlines import cycle_window, objective_cards
 from storage.participation import no_change_only, team_week
+from storage.people import langs_of
 from storage.rhythm import (
     deliveries,
     ended_cycles,
@@ -116,20 +118,21 @@ async def post_digest(
     data, leads = await _digest_of(ctx, workspace_id, team, now)
     sender = ctx.sender
     key = ledger.DeliveryKey(workspace_id, "digest", f"team:{team.id}", period)
-    post = await chart_post(
-        ctx,
-        workspace_id,
-        key,
-        team.channel_id,
-        lambda with_charts: digest_message(data, with_charts=with_charts),
-    )
+    with use_lang(team.lang):  # a channel post: the team's language
+        post = await chart_post(
+            ctx,
+            workspace_id,
+            key,
+            team.channel_id,
+            lambda with_charts: digest_message(data, with_charts=with_charts),
+        )
     [posted] = await sender.deliver([post])
-    to_leads = await _lead_dm(ctx, workspace_id, team, now, data) if leads else {}
+    to_leads = await _lead_dms(ctx, workspace_id, team, now, data, leads) if leads else {}
     items = [
         sender.post(
             ledger.DeliveryKey(workspace_id, "digest_leads", f"{team.id}:{lead}", period),
             lead,
-            to_leads,
+            to_leads[lead],
         )
         for lead in leads
     ]
@@ -185,21 +188,27 @@ async def _digest_of(
     return data, leads
 
 
-async def _lead_dm(
-    ctx: Context, workspace_id: str, team: Team, now: datetime, data: DigestData
-) -> dict[str, Any]:
-    """The leads' DM: each KR owner of the digest's objectives this week, by name."""
+async def _lead_dms(
+    ctx: Context, workspace_id: str, team: Team, now: datetime, data: DigestData, leads: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Each lead's DM, in their own language: each KR owner of the digest's objectives this
+    week, by name (built once per language)."""
     assert team.id is not None
     cards = [o.card for o in data.objectives]
     async with ctx.deps.sessions() as session:
         members = await team_week(session, workspace_id, cards, now, team.timezone)
-    return lead_message(
-        team_id=team.id,
-        team_name=team.name,
-        cycle_name=data.cycle_name,
-        week_label=week_text(data),
-        members=members,
-    )
+        langs = await langs_of(session, workspace_id, leads)
+    built: dict[str, dict[str, Any]] = {}
+    for lang in {langs.get(lead, EN) for lead in leads}:
+        with use_lang(lang):
+            built[lang] = lead_message(
+                team_id=team.id,
+                team_name=team.name,
+                cycle_name=data.cycle_name,
+                week_label=week_text(data),
+                members=members,
+            )
+    return {lead: built[langs.get(lead, EN)] for lead in leads}
 
 
 def _resting(persons: Mapping[str, Person], team: Team, now: datetime) -> set[str]:

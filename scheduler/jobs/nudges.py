@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from blocks.prompt import nudge_message
+from okr.i18n import use_lang
 from okr.participation import NudgeAnswer
 from okr.rhythm import (
     PROMPT_WINDOW,
@@ -22,6 +23,7 @@ from scheduler.deliver import Item, Outcome, Result
 from scheduler.job import Context, ScheduledJob
 from scheduler.owners import Owner
 from storage.models import Delivery
+from storage.people import lang_of
 from storage.rhythm import deliveries, last_checkins
 
 
@@ -77,11 +79,12 @@ def _wanted(
 
 def _nudge(ctx: Context, workspace_id: str, owner: Owner, slot: Slot, now: datetime) -> Item:
     key = ledger.DeliveryKey(workspace_id, "nudge", owner.user_id, slot.period)
-    message = nudge_message(
-        cycle_name=owner.cycle_name,
-        week_label=week_label(now, owner.timezone),
-        count=len(owner.krs),
-    )
+    with use_lang(lang_of(owner.person)):  # a DM: its reader's language
+        message = nudge_message(
+            cycle_name=owner.cycle_name,
+            week_label=week_label(now, owner.timezone),
+            count=len(owner.krs),
+        )
     return ctx.sender.post(key, owner.user_id, message)
 
 

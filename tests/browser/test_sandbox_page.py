@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 
+from blocks import ids
+from okr.i18n import ZH, _, use_lang
 from sandbox.workspace import ANNA, LIN, RAVI, SALES_EAST_CHANNEL
 from tests.browser.harness import RunningSandbox, SandboxPage, bumped
 
@@ -86,17 +88,21 @@ def test_rep_checks_in_from_the_monday_prompt(page: SandboxPage) -> None:
     assert not page.page_errors()
 
 
-def _lead_reads(page: SandboxPage, jump: str, text: str) -> str:
+def _lead_reads(page: SandboxPage, jump: str, selector: str) -> str:
     """As the sales lead, jump the clock; the ts of the newest bot message in #sales-east
-    holding `text`."""
+    holding an element matching `selector` (the demo's channel speaks Chinese, so the
+    messages are found by their shape, not by English words)."""
     page.open(LIN.id)
     page.jump(jump)
     page.open_channel("sales-east")
-    return page.wait(lambda: page.newest_bot_message(text), message=f"{text!r} in #sales-east")
+    return page.wait(
+        lambda: page.newest_bot_message("Sales East", with_selector=selector),
+        message=f"{selector!r} in #sales-east",
+    )
 
 
 def test_lead_reads_the_friday_digest(page: SandboxPage) -> None:
-    ts = _lead_reads(page, "friday", "Overall")
+    ts = _lead_reads(page, "friday", ".bk-data-visualization")  # the digest's charts
     page.shot("5-lead-friday-digest", tall=True)
     assert "Sales East" in page.message_text(SALES_EAST_CHANNEL, ts)
     drawn = page.js(
@@ -454,8 +460,10 @@ def test_a_thread_opens_beside_the_channel_and_takes_replies(
 def test_lead_reads_the_cycle_close(page: SandboxPage) -> None:
     """End of cycle: the scheduler runs every digest and the close on the way, and the
     team channel ends with the cycle's final scores and *Write retrospective*."""
-    ts = _lead_reads(page, "cycle_end", "final scores")
-    assert page.button("Write retrospective", within=page.message(SALES_EAST_CHANNEL, ts))
+    ts = _lead_reads(page, "cycle_end", f"[data-action-id='{ids.RETRO_OPEN}']")
+    with use_lang(ZH):  # Sales East's channel language in the demo
+        label = _("Write retrospective")
+    assert page.button(label, within=page.message(SALES_EAST_CHANNEL, ts))
     page.js("document.querySelector(`.message[data-ts='${arguments[0]}']`).scrollIntoView()", ts)
     page.shot("15-lead-cycle-close")
     assert not page.page_errors()

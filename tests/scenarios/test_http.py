@@ -56,8 +56,10 @@ async def test_unknown_verb_gets_help_not_silence(driver: SlackDriver, slack: Fa
     assert "I don't know `frobnicate &lt;!channel&gt; &lt;https://evil.example|bank&gt;`" in body
     assert "<!channel>" not in response.text
     assert "`/okr help`" in body
-    # Answered inside the ack: no Web API call beyond Bolt's one-time auth.test.
-    assert {c.method for c in slack.calls} <= {"auth.test"}
+    # Answered inside the ack: no Web API call beyond Bolt's one-time auth.test and the one
+    # users.info that learns the language of someone never seen (tests/scenarios/test_lang.py)
+    assert {c.method for c in slack.calls} <= {"auth.test", "users.info"}
+    assert len(slack.calls_to("users.info")) <= 1
 
 
 async def test_commands_mentioning_payload_are_read_as_commands(driver: SlackDriver) -> None:

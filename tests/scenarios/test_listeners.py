@@ -92,6 +92,7 @@ async def test_okr_command_runs_the_verb_its_first_word_names(
         "pause",
         "export",
         "kudos",
+        "lang",
         "help",
     ]
 

@@ -29,6 +29,9 @@ from sqlmodel import select
 
 from blocks import ids
 from blocks.checkin_modal import value_block
+from okr.display import Measure, pair_text
+from okr.i18n import ZH, use_lang
+from okr.values import Unit
 from sandbox import demo, workspace
 from sandbox.runner import NO_RESPONSE, Sandbox
 from sandbox.server import TOKEN_HEADER, HostRefused, PageServer
@@ -354,10 +357,13 @@ async def test_friday_brings_the_digest_from_the_demo_data(
     assert body["now"].startswith(str(box.clock().date()))
     # Friday 16:05 in Lin's zone
     assert "T08:05:00" in body["now"]
-    text = json.dumps(digest["message"]["blocks"])
-    assert "Sales East" in digest["message"]["text"] and "week 9 of" in digest["message"]["text"]
-    assert "Grow East region revenue" in text
-    assert "$366k of $1.2M" in text  # Lin's last check-in, against the revised target
+    text = json.dumps(digest["message"]["blocks"], ensure_ascii=False)
+    assert "Sales East" in digest["message"]["text"]
+    assert "Grow East region revenue" in text  # titles stay as typed
+    # Lin's last check-in, against the revised target, in the team's language (Chinese)
+    with use_lang(ZH):
+        value, target = pair_text(366_000, demo.REVISED_TARGET, Measure(Unit.CURRENCY, "USD"))
+    assert value in text and target in text, text
     assert digest["message"]["text"] in texts(await page.state(RAVI), channel)
 
 
