@@ -224,6 +224,7 @@ TYPED = (
     *LINES,
     "Asia/Shanghai",
     "FY2026 Q4",
+    "中文",  # the channel-language option names each language in itself
 )
 
 
