@@ -46,6 +46,7 @@ from slack_sdk.models.blocks import (
 )
 
 from blocks import charts, ids
+from blocks.dependency_text import waiting_blocks
 from blocks.kr_format import (
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
@@ -501,6 +502,7 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
         if len(data.kudos) > placed:
             blocks.append(context(f"and {len(data.kudos) - placed:,} more kudos"))
 
+    blocks += waiting_blocks(data.waiting)
     blocks.append(context(LEGEND))
     fallback = (
         f"{heading}: {percent(data.overall)} overall (expected {percent(data.expected)}), "
