@@ -33,11 +33,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
+from blocks.dependency_home import dependency_section
 from blocks.help import VerbHelp
 from blocks.kr_format import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, TEAM_CHARS, clip, one_line, plural
 from blocks.mrkdwn import escape, truncate
 from blocks.objective_card import edit_button, kr_section, more_context, objective_text
 from blocks.participation import panel_sections, short_day
+from okr.dependency_status import DependencyLine
 from okr.outline import ObjectiveCard
 from okr.participation import CheckedIn, MemberWeek
 
@@ -52,6 +54,8 @@ class TeamPanel:
 
     team_name: str
     members: tuple[MemberWeek, ...]
+    team_id: int | None = None
+    dependencies: tuple[DependencyLine, ...] = ()
 
 
 def _heading(cycle_name: str | None) -> str:
@@ -198,6 +202,8 @@ def home_view(
         blocks.append(DividerBlock().to_dict())
         blocks.append(HeaderBlock(text=clip(f"{name} this week", MAX_HEADER_TEXT)).to_dict())
         blocks.extend(panel_sections(panel.members, max_blocks=PANEL_SECTIONS))
+        room = MAX_VIEW_BLOCKS - len(blocks) - reserve - MIN_CARD_ROOM
+        blocks.extend(dependency_section(panel.team_id, panel.dependencies, room))
 
     editable = set(editable_ids)
     for index, (title, group) in enumerate(groups):

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from okr.dependency_status import OFF_TRACK, DependencyLine
-from storage.dependencies import DependencyView, dependencies_touching
-from storage.models import Objective
+from storage.dependencies import DependencyView, dependencies_touching, get_dependency
+from storage.models import Objective, Team
 from storage.objectives import key_results_of
 from storage.outlines import objective_cards
 from storage.teams import teams_by_id
@@ -101,3 +101,40 @@ async def waiting_on_others(
         if line.at_risk and line.downstream_team_id == team_id and line.upstream_team_id != team_id
     ]
     return tuple(sorted(waiting, key=lambda line: line.status != OFF_TRACK))
+
+
+async def dependency_line(
+    session: AsyncSession,
+    workspace_id: str,
+    dependency_id: int,
+    *,
+    at: datetime,
+    default_timezone: str,
+) -> DependencyLine | None:
+    """One dependency as a line (*Discuss* on a warning), or None when it is gone (removed,
+    another workspace's, or an end archived)."""
+    row = await get_dependency(session, workspace_id, dependency_id)
+    if row is None:
+        return None
+    views = await dependencies_touching(session, workspace_id, kr_ids=[row.upstream_kr_id])
+    found = [v for v in views if v.dependency.id == dependency_id]
+    lines = await dependency_lines(
+        session, workspace_id, found, at=at, default_timezone=default_timezone
+    )
+    return lines[0] if lines else None
+
+
+async def lead_dependencies(
+    session: AsyncSession,
+    workspace_id: str,
+    team: Team,
+    objectives: Sequence[Objective],
+    at: datetime,
+) -> tuple[DependencyLine, ...]:
+    """A lead's Home section of `team`: its dependencies both ways (of `objectives`, those
+    shown, the team's own picked out)."""
+    own = [o for o in objectives if o.team_id == team.id]
+    lines = await team_dependency_lines(
+        session, workspace_id, own, at=at, default_timezone=team.timezone
+    )
+    return tuple(lines)

@@ -46,10 +46,18 @@ async def sales_depends_on_marketing(
     slack: FakeSlack,
     clock: FakeClock,
     at: datetime = TUESDAY - timedelta(days=1),
+    company: str | None = None,
 ) -> tuple[int, int]:
     """Sales (lead SLEAD, SOWN owns "Contact prospects") depends on Marketing's "Generate
-    MQLs" (lead MLEAD, owner MOWN), set up `at`; (sales team id, dependency id)."""
+    MQLs" (lead MLEAD, owner MOWN), set up `at`, both objectives aligned to a `company`
+    objective when one is named; (sales team id, dependency id)."""
     clock.set(at)
+    align: dict[str, Any] = {}
+    if company is not None:
+        slack.add_user(SLEAD, tz="UTC", is_admin=True)  # company objectives are admins'
+        whole = {"title": company, "level": "company", **kr(0, "Revenue", "0", "10")}
+        await create(driver, slack, whole, SLEAD)
+        align = {"align": ("1", company)}
     sales = await seed_team(bot, "Sales", leads=(SLEAD,), members=(SOWN,), channel="CSALES")
     mkt = await seed_team(bot, "Marketing", leads=(MLEAD,), members=(MOWN,), channel="CMKT")
     slack.add_channel("CSALES", name="sales")
@@ -58,7 +66,8 @@ async def sales_depends_on_marketing(
         (SOWN, (sales, "Sales"), "Win new logos", kr(0, "Contact prospects", "0", "50")),
         (MOWN, (mkt, "Marketing"), "Fill the funnel", kr(0, "Generate MQLs", "0", "200")),
     ):
-        await create(driver, slack, {"title": title, "level": "team", "team": team, **line}, user)
+        changes = {"title": title, "level": "team", "team": team, **align, **line}
+        await create(driver, slack, changes, user)
     assert bot.deps is not None
     async with bot.deps.sessions() as session:
         ids = {
