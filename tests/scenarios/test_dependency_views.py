@@ -149,3 +149,19 @@ async def test_discuss_opens_a_thread_in_the_upstream_channel_mentioning_both_ow
     gone = (await slack.wait_for("chat.postEphemeral", count=told + 2))[-1]
     assert "does not exist any more" in gone.args["text"]
     assert len([c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "CMKT"]) == 1
+
+
+async def test_each_reader_gets_the_warning_in_their_language(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """The sales lead's Slack speaks Chinese: their warning is in Chinese, the owner's not."""
+    await sales_depends_on_marketing(bot, driver, slack, clock)
+    slack.add_user(SLEAD, tz="Asia/Shanghai", locale="zh-CN")
+    await home_of(driver, slack, SLEAD)  # the bot meets them (and their locale)
+    await marketing_checks_in(driver, slack, clock, TUESDAY, "at_risk", "Budget cut")
+    await run(bot, WARNINGS, TUESDAY + timedelta(minutes=1), clock)
+    [to_owner] = warnings(slack, SOWN)
+    [to_lead] = [c.args for c in dms(slack, SLEAD) if "依赖" in text_of(c.args)]
+    assert "你们团队依赖的一个关键结果现在" in text_of(to_lead) and "讨论" in text_of(to_lead)
+    assert "<@U0MKT> 的最新备注：“Budget cut”" in text_of(to_lead)
+    assert "依赖" not in text_of(to_owner)
