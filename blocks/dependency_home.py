@@ -20,7 +20,7 @@ from okr.i18n import _, ngettext
 
 
 def we_depend_line(line: DependencyLine) -> str:
-    """`⇠ Marketing · *Generate MQLs* · :yellow: at risk · acknowledged by <@U1>`."""
+    """`⇠ Marketing · *Generate MQLs* · :large_yellow_circle: at risk · acknowledged by <@U1>`."""
     return _("⇠ {team} · *{kr}* · {status} · {ack}").format(
         team=team_text(line.upstream_team),
         kr=user_text(line.upstream.title, KR_CHARS),

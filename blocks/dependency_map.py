@@ -27,7 +27,7 @@ MAP_DEPTH = 2
 
 
 def edge_line(line: DependencyLine) -> str:
-    """`• Sales · *Contact prospects* ⇠ Marketing · *Generate MQLs* · :yellow: at risk`."""
+    """`• Sales · *Contact prospects* ⇠ Marketing · *Generate MQLs* · <status label>`."""
     return _("• {team} · *{kr}* ⇠ {upstream_team} · *{upstream_kr}* · {status}").format(
         team=team_text(line.downstream_team),
         kr=user_text(line.downstream_title, KR_CHARS),
