@@ -11,6 +11,9 @@ which the recorded status is a risk. What is recorded:
 - a slip into a worse risk (on track → at risk, on track or at risk → off track);
 - a return to on track, which warns nobody but re-arms the next slip;
 - nothing for an easing within the risks (off track → at risk): its warning was given.
+
+A new dependency has recorded nothing (None reads as on track), so one made on a KR
+already at risk warns its team once, the first time the job sees it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ queries), records each upstream KR's status change with one conditional UPDATE (
 replicas record it once, `storage.dependencies.record_upstream_status`), and warns the
 downstream KR's owner and their team's leads for each recorded slip, through the ledger
 keyed by dependency, change count and person: one DM per change, however many replicas
-tick. The upstream team is not warned: it knows its own KR.
+tick. The upstream team is not warned: it knows its own KR. The check runs on the minute
+tick only (not also after each check-in): one path to the ledger keys, a minute late at
+most, and with no dependencies in a workspace it costs two queries.
 
 Review: on the first working day of each month (the team's zone and calendar: weekends,
 public holidays and paused weeks skipped), at its check-in time, one DM per lead per month.

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot.runtime import Runtime
@@ -227,3 +228,51 @@ async def test_the_monthly_review_goes_to_each_lead_on_the_first_working_day_onc
     for text in (sales_text, marketing_text):
         assert "Marketing · *Generate MQLs*" in text and "Sales · *Contact prospects*" in text
         assert "not acknowledged yet" in text
+
+
+async def statements_of(bot: Runtime, clock: FakeClock, at: datetime) -> int:
+    """The SQL statements one warning-job run executes as of `at` (nothing new to send)."""
+    assert bot.engine is not None
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    assert bot.rhythm is not None
+    clock.set(at)
+    event.listen(bot.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        assert await bot.rhythm.run(WARNINGS, at) == {}
+    finally:
+        event.remove(bot.engine.sync_engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+async def test_the_warning_check_costs_the_same_statements_for_one_dependency_or_four(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack, clock: FakeClock
+) -> None:
+    """Read every tick, so it must not grow with the dependencies: one statement per
+    table whatever their number (here with a warning owed and already sent)."""
+    await sales_depends_on_marketing(bot, driver, slack, clock)
+    await marketing_checks_in(driver, slack, clock, TUESDAY, "at_risk", "Budget cut")
+    assert await run(bot, WARNINGS, TUESDAY, clock) == {"sent": 2}
+    one = await statements_of(bot, clock, TUESDAY + timedelta(minutes=1))
+    more = {"title": "Run events", "level": "team", "team": (2, "Marketing")}
+    for row, title in enumerate(("Webinars held", "Ebooks published", "Fairs attended")):
+        more.update(kr(row, title, "0", "10", owner=MOWN))
+    await create(driver, slack, more, MOWN)
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        rows = await session.exec(select(KeyResult).order_by(col(KeyResult.id)))
+        krs = {k.title: k.id for k in rows}
+        for title in ("Webinars held", "Ebooks published", "Fairs attended"):
+            await add_dependency(
+                session,
+                "T0001",
+                upstream_kr_id=krs[title],
+                downstream_kr_id=krs["Contact prospects"],
+                created_by=SOWN,
+                now=clock(),
+            )
+        await session.commit()
+    assert await statements_of(bot, clock, TUESDAY + timedelta(minutes=2)) == one < 25
