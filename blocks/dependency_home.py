@@ -59,5 +59,5 @@ def dependency_section(
     text = texts[0]
     if placed < len(rows):
         more = len(rows) - placed
-        text += "\n" + ngettext("and {n} more", "and {n} more", more).format(n=more)
+        text += "\n" + ngettext("and {n:,} more", "and {n:,} more", more).format(n=more)
     return [section(text)]

@@ -43,7 +43,7 @@ def _part(title: str, lines: Sequence[DependencyLine]) -> list[dict[str, Any]]:
     blocks = [section(text) for text in texts]
     if placed < len(lines):
         more = len(lines) - placed
-        blocks.append(context(ngettext("and {n} more", "and {n} more", more).format(n=more)))
+        blocks.append(context(ngettext("and {n:,} more", "and {n:,} more", more).format(n=more)))
     return blocks
 
 

@@ -90,7 +90,7 @@ def waiting_blocks(lines: Sequence[DependencyLine]) -> list[dict[str, Any]]:
     shown = [waiting_line(line) for line in lines[:MAX_WAITING]]
     if len(lines) > MAX_WAITING:
         more = len(lines) - MAX_WAITING
-        shown.append(ngettext("and {n} more", "and {n} more", more).format(n=more))
+        shown.append(ngettext("and {n:,} more", "and {n:,} more", more).format(n=more))
     heading = _("*Waiting on other teams* ({n})").format(n=len(lines))
     text = guard("\n".join([heading, *shown]))
     return [DividerBlock().to_dict(), SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
