@@ -59,10 +59,17 @@ def warning_message(line: DependencyLine, status: str) -> dict[str, Any]:
 def discuss_message(line: DependencyLine, asked_by: str) -> dict[str, Any]:
     """The first message of the thread *Discuss* opens in the upstream team's channel: it
     mentions both owners (and who asked), so both sides see it."""
-    text = _(
-        ":speech_balloon: {upstream_owner}, {downstream_owner}: {asker} opened a thread on "
-        "*{kr}* ({status}), which {team} depends on. Where does it stand, and what would help?"
-    ).format(
+    if asked_by == line.downstream_owner:
+        text = _(
+            ":speech_balloon: {upstream_owner}: {asker} opened a thread on *{kr}* ({status}), "
+            "which {team} depends on. Where does it stand, and what would help?"
+        )
+    else:
+        text = _(
+            ":speech_balloon: {upstream_owner}, {downstream_owner}: {asker} opened a thread on "
+            "*{kr}* ({status}), which {team} depends on. Where does it stand, and what would help?"
+        )
+    text = text.format(
         upstream_owner=mention(line.upstream.owner_id),
         downstream_owner=mention(line.downstream_owner),
         asker=mention(asked_by),
