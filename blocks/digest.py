@@ -46,6 +46,7 @@ from slack_sdk.models.blocks import (
 )
 
 from blocks import charts, ids
+from blocks.dependency_text import waiting_blocks
 from blocks.kr_format import (
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
@@ -568,6 +569,7 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
             more = len(data.kudos) - placed
             blocks.append(context(_("and {n:,} more kudos").format(n=more)))
 
+    blocks += waiting_blocks(data.waiting)
     blocks.append(context(_(LEGEND)))
     fallback = _(
         "{heading}: {progress} overall (expected {expected}), {risky:,} at risk, {participation}"

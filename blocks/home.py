@@ -33,6 +33,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
+from blocks.dependency_home import dependency_section
 from blocks.help import VerbHelp
 from blocks.kr_format import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, TEAM_CHARS, clip, one_line
 from blocks.mrkdwn import escape, truncate
@@ -45,6 +46,7 @@ from blocks.objective_card import (
 )
 from blocks.participation import panel_sections
 from okr.dates import weekday_day_month
+from okr.dependency_status import DependencyLine
 from okr.i18n import N_, _, ngettext
 from okr.outline import ObjectiveCard
 from okr.participation import CheckedIn, MemberWeek
@@ -62,6 +64,8 @@ class TeamPanel:
 
     team_name: str
     members: tuple[MemberWeek, ...]
+    team_id: int | None = None
+    dependencies: tuple[DependencyLine, ...] = ()
 
 
 def _heading(cycle_name: str | None) -> str:
@@ -213,6 +217,8 @@ def home_view(
         this_week = _("{team} this week").format(team=name)
         blocks.append(HeaderBlock(text=clip(this_week, MAX_HEADER_TEXT)).to_dict())
         blocks.extend(panel_sections(panel.members, max_blocks=PANEL_SECTIONS))
+        room = MAX_VIEW_BLOCKS - len(blocks) - reserve - MIN_CARD_ROOM
+        blocks.extend(dependency_section(panel.team_id, panel.dependencies, room))
 
     editable = set(editable_ids)
     for index, (title, group) in enumerate(groups):

@@ -36,3 +36,7 @@ KR_DETAILS_VIEW = "kr_details_view"
 # The manager's week
 NUDGE_NOW = "lead_nudge_now"  # in the lead's DM; value: JSON {"team": id, "user": "U…"}
 KUDOS_VIEW = "kudos_view"
+
+# Dependencies between teams' key results: warnings, the company map
+DEPENDENCY_DISCUSS = "dependency_discuss"  # in a dependency warning DM; value: dependency id
+MAP_PAGE = "map_page"  # value: JSON {"page": n}

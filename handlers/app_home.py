@@ -22,6 +22,7 @@ from okr.i18n import current_lang, use_lang
 from okr.participation import checked_in
 from okr.rhythm import week_began
 from storage.context import Deps
+from storage.dependency_lines import lead_dependencies
 from storage.objectives import objectives_of_teams, objectives_owned_or_with_krs_of
 from storage.outlines import objective_cards
 from storage.participation import team_week, week_checkins
@@ -43,7 +44,7 @@ class Home:
         self, client: AsyncWebClient, workspace_id: str, user_id: str
     ) -> dict[str, Any]:
         """The Home view of one person, from the database: a fixed number of queries, and
-        two more per team they lead (its week)."""
+        a few more per team they lead (its week, its dependencies both ways)."""
         deps = self.deps
         now = deps.clock()
         async with deps.sessions() as session:
@@ -78,6 +79,10 @@ class Home:
                         [c for c in cards if c.team_id == team.id],
                         now,
                         team.timezone,
+                    ),
+                    team.id,
+                    await lead_dependencies(
+                        session, workspace_id, team, [*mine, *team_objectives], now
                     ),
                 )
                 for team in viewer.teams

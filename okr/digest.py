@@ -25,6 +25,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from okr.cycles import zone
+from okr.dependency_status import DependencyLine
 from okr.outline import CheckInNote, KRLine, ObjectiveCard, cycle_days, readings_of
 from okr.periods import Period
 from okr.progress import (
@@ -235,6 +236,8 @@ class DigestData:
     cycle_last_day: date | None = None
     names: Mapping[str, str] = field(default_factory=dict)
     """Owner id -> display name, for chart labels (a chart cannot show a mention)."""
+    waiting: tuple[DependencyLine, ...] = ()
+    """At-risk KRs of other teams this team depends on ("Waiting on other teams")."""
 
 
 def _wall(moment: datetime, zone_of: datetime, timezone: str | None) -> datetime:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -157,3 +157,40 @@ async def dependencies_in_cycle(
     )
     objective_ids: Sequence[int] = [i for i in (await session.exec(ids)).all() if i is not None]
     return await dependencies_touching(session, workspace_id, objective_ids=objective_ids)
+
+
+# --- the warning job's record of the upstream status (scheduler.jobs.dependencies) -------
+
+
+async def record_upstream_status(
+    session: AsyncSession, workspace_id: str, dependency_id: int, *, seen_changes: int, status: str
+) -> bool:
+    """Record `status` as the upstream KR's, counting one more change, only if nobody did
+    since `seen_changes` was read: one conditional UPDATE, so of two replicas seeing the
+    same change exactly one records it (True for that one; the caller commits)."""
+    result = await session.exec(  # type: ignore[call-overload]
+        update(KRDependency)
+        .where(
+            KRDependency.workspace_id == workspace_id,
+            KRDependency.id == dependency_id,
+            KRDependency.status_changes == seen_changes,
+        )
+        .values(upstream_status=status, status_changes=KRDependency.status_changes + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def dependency_states(
+    session: AsyncSession, workspace_id: str, dependency_ids: Collection[int]
+) -> dict[int, tuple[str | None, int]]:
+    """(upstream_status, status_changes) of each dependency as stored now, in one query."""
+    if not dependency_ids:
+        return {}
+    rows = await session.exec(
+        select(KRDependency.id, KRDependency.upstream_status, KRDependency.status_changes).where(
+            KRDependency.workspace_id == workspace_id,
+            col(KRDependency.id).in_(list(dependency_ids)),
+        )
+    )
+    return {i: (status, changes) for i, status, changes in rows.all() if i is not None}

@@ -7,7 +7,7 @@ tests read them from here: a new job is a new module here plus one line below.
 from __future__ import annotations
 
 from scheduler.job import ScheduledJob
-from scheduler.jobs import checkins, cycle_close, digests, nudges, planning
+from scheduler.jobs import checkins, cycle_close, dependencies, digests, nudges, planning
 
 JOBS: tuple[ScheduledJob, ...] = (
     checkins.JOB,
@@ -15,6 +15,8 @@ JOBS: tuple[ScheduledJob, ...] = (
     digests.JOB,
     cycle_close.JOB,
     planning.JOB,
+    dependencies.WARNINGS_JOB,
+    dependencies.REVIEW_JOB,
 )
 NAMES: tuple[str, ...] = tuple(job.name for job in JOBS)
 

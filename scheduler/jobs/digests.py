@@ -4,6 +4,7 @@ and who has not checked in privately to each lead. `/okr digest` posts it on dem
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from scheduler.chart_posts import chart_post
 from scheduler.deliver import Outcome, Result
 from scheduler.job import Context, ScheduledJob, teams_for
 from storage.cycles import current_cycle
+from storage.dependency_lines import waiting_on_others
 from storage.kudos import kudos_between
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
@@ -166,6 +168,9 @@ async def _digest_of(
         given = await kudos_between(
             session, workspace_id, team.id, since or week_began_at, now + timedelta(seconds=1)
         )
+        waiting = await waiting_on_others(
+            session, workspace_id, team.id, objectives, at=now, default_timezone=team.timezone
+        )
     start, end = cycle_window(cycle, team.timezone)
     data = assemble_digest(
         team_name=team.name,
@@ -185,7 +190,7 @@ async def _digest_of(
         kudos=[DigestKudos(k.giver, k.receiver, k.text) for k in given],
         names={u: p.real_name for u, p in persons.items() if p.real_name},
     )
-    return data, leads
+    return replace(data, waiting=waiting), leads
 
 
 async def _lead_dms(

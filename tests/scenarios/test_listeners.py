@@ -86,6 +86,7 @@ async def test_okr_command_runs_the_verb_its_first_word_names(
         "log",
         "list",
         "tree",
+        "map",
         "team",
         "cycle",
         "digest",

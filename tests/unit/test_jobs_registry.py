@@ -28,7 +28,15 @@ def test_jobs_run_help_lists_every_job(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_the_cli_names_stay_and_are_unique() -> None:
-    assert NAMES == ("checkins", "nudges", "digests", "cycle-close", "planning")
+    assert NAMES == (
+        "checkins",
+        "nudges",
+        "digests",
+        "cycle-close",
+        "planning",
+        "dependency-warnings",
+        "dependency-review",
+    )
     assert all(job_named(job.name) is job for job in JOBS)
     with pytest.raises(KeyError, match="checkins"):
         job_named("no-such-job")
