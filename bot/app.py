@@ -16,6 +16,7 @@ from handlers import (
     context,
     cycle,
     discuss,
+    duplicates,
     export,
     fallback,
     kr_rows,
@@ -55,6 +56,7 @@ MODULES = (
     discuss,
     lead_nudge,
     kudos,
+    duplicates,
     fallback,
 )
 

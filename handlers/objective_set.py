@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,6 +29,7 @@ from blocks.objective_form import (
 from blocks.okr_options import objective_options, team_options
 from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.duplicates import duplicate_hints, to_check
 from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import is_admin, person
@@ -189,10 +190,12 @@ async def announce(
     *,
     new: bool,
     draft: ObjectiveDraft | None = None,
+    titles_before: Mapping[int, str] | None = None,
 ) -> None:
     """After a save: the author's confirmation with the stretch check (and what each target
-    typed relative, `+20%`, became), the team channel's post (new objectives only), and fresh
-    Home tabs for everyone whose OKRs changed."""
+    typed relative, `+20%`, became) and other teams' near-identical KRs (of a new objective;
+    of an edit, its KRs whose title `titles_before` does not hold), the team channel's post
+    (new objectives only), and fresh Home tabs for everyone whose OKRs changed."""
     deps = ctx.deps
     async with deps.sessions() as session:
         [card] = await objective_cards(
@@ -210,13 +213,20 @@ async def announce(
             if (objective.team_id)
             else None
         )
+        duplicates = await duplicate_hints(
+            session,
+            viewer.workspace_id,
+            objective.cycle_id,
+            to_check(card.krs, titles_before),
+            exclude_team_ids=[objective.team_id] if objective.team_id else viewer.member_team_ids,
+        )
     # The KRs are stored in the draft's order, so row i of the draft is card.krs[i].
     relative = {
         kr.id: typed.relative_target
         for kr, typed in zip(card.krs, draft.krs if draft else (), strict=False)
         if typed.relative_target
     }
-    confirmation = set_confirmation(card, verdicts, relative)
+    confirmation = set_confirmation(card, verdicts, relative, duplicates)
     await post(client, viewer.user_id, confirmation, what="confirmation")
     if new and team is not None and team.channel_id:
         await post(
