@@ -78,6 +78,18 @@ def similarity(mine: str, theirs: str) -> float:
     )
 
 
+def is_duplicate(mine: str, theirs: str) -> bool:
+    """Whether two titles name the same work: a score of at least THRESHOLD and the
+    tokens `same_work` asks for (what `find_matches` decides for each pair)."""
+    if similarity(mine, theirs) < THRESHOLD:
+        return False
+    return _same_work(comparable(mine), comparable(theirs))
+
+
+def _same_work(mine: str, theirs: str) -> bool:
+    return same_work(tokens(default_process(mine)), tokens(default_process(theirs)))
+
+
 def _key(kr: SavedKR | Candidate) -> MeasureKey:
     return measure_key(str(kr.unit), kr.currency, str(kr.period) if kr.period else None)
 
@@ -103,9 +115,8 @@ def find_matches(saved: Sequence[SavedKR], candidates: Sequence[Candidate]) -> l
             score_cutoff=THRESHOLD,
             limit=PER_KR,
         )
-        mine = tokens(default_process(query))
         for text, score, index in hits:
-            if same_work(mine, tokens(default_process(text))):
+            if _same_work(query, text):
                 found.append(Match(kr.id, group[index].id, float(score)))
     return found
 

@@ -63,6 +63,16 @@ async def submit_and_confirm(
     return dict(calls[-1].response["message"]) | {"channel": calls[-1].response["channel"]}
 
 
+async def sales_sets(driver: SlackDriver, slack: FakeSlack, *lines: str) -> dict[str, Any]:
+    """The sales lead sets an objective (title, then KR lines) in the sales channel."""
+    return await set_objective(driver, slack, LEAD, "CSALES", *lines)
+
+
+async def marketing_mqls(driver: SlackDriver, slack: FakeSlack) -> None:
+    """Mia sets marketing's objective: "Generate 200 MQLs a month"."""
+    await set_objective(driver, slack, MIA, "CMKT", "Fill the funnel", "Generate 200 MQLs a month")
+
+
 def hints(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         b
@@ -112,12 +122,10 @@ async def test_a_near_identical_kr_gets_a_hint_whose_button_makes_the_dependency
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     marketing, sales = await teams(bot)
-    await set_objective(driver, slack, MIA, "CMKT", "Fill the funnel", "Generate 200 MQLs a month")
-    message = await set_objective(
+    await marketing_mqls(driver, slack)
+    message = await sales_sets(
         driver,
         slack,
-        LEAD,
-        "CSALES",
         "Grow East region revenue",
         "Generate 200 MQLs per month",
         "Contact 50 new prospects every week",
@@ -157,23 +165,19 @@ async def test_no_hint_for_unrelated_titles_other_measures_or_the_same_team(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await teams(bot)
-    await set_objective(driver, slack, MIA, "CMKT", "Fill the funnel", "Generate 200 MQLs a month")
-    message = await set_objective(
+    await marketing_mqls(driver, slack)
+    message = await sales_sets(
         driver,
         slack,
-        LEAD,
-        "CSALES",
         "Grow East region revenue",
         "Sign 10 contracts per month",  # an unrelated title
         "Generate 200 MQLs per week",  # the same title, another period
         "Generate 200 SQLs per month",  # one letter apart, other work
     )
     assert hints(message) == []
-    total = await set_objective(
+    total = await sales_sets(
         driver,
         slack,
-        LEAD,
-        "CSALES",
         "Pipeline",
         "Generate 2400 MQLs",  # not a quota
     )
@@ -188,10 +192,8 @@ async def test_a_kr_archived_since_the_hint_is_refused(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack
 ) -> None:
     await teams(bot)
-    await set_objective(driver, slack, MIA, "CMKT", "Fill the funnel", "Generate 200 MQLs a month")
-    message = await set_objective(
-        driver, slack, LEAD, "CSALES", "Pipeline", "Generate 200 MQLs per month"
-    )
+    await marketing_mqls(driver, slack)
+    message = await sales_sets(driver, slack, "Pipeline", "Generate 200 MQLs per month")
     [hint] = hints(message)
     assert "*MQLs generated*" not in hint["text"]["text"]  # one KR: no need to name it
     marketing_objective = json.loads(hint["accessory"]["value"])["on"]
@@ -214,9 +216,7 @@ async def test_an_edit_hints_only_for_a_renamed_kr(
 ) -> None:
     _marketing, sales = await teams(bot)
     await set_objective(driver, slack, MIA, "CMKT", "Demand", "Book 15 demos per week")
-    first = await set_objective(
-        driver, slack, LEAD, "CSALES", "Pipeline", "Book 15 meetings per week"
-    )
+    first = await sales_sets(driver, slack, "Pipeline", "Book 15 meetings per week")
     assert hints(first) == []
     objective_id = (await krs(bot))[f"{sales}:Meetings booked"].objective_id
     view = await open_edit(driver, slack, objective_id, user=LEAD)
@@ -236,8 +236,8 @@ async def test_chinese_titles_are_compared_too(
 ) -> None:
     await teams(bot)
     await set_objective(driver, slack, MIA, "CMKT", "市场线索", "每月产生200个销售线索")
-    message = await set_objective(
-        driver, slack, LEAD, "CSALES", "销售管道", "每月产生150个销售线索", "每周联系50个潜在客户"
+    message = await sales_sets(
+        driver, slack, "销售管道", "每月产生150个销售线索", "每周联系50个潜在客户"
     )
     [hint] = hints(message)
     assert "Marketing already has “每月产生200个销售线索”" in hint["text"]["text"]
