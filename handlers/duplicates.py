@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, Protocol
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import ids
@@ -34,10 +35,11 @@ from okr.duplicates import (
     measure_key,
     same_work,
     tokens,
+    words_of,
 )
 from okr.i18n import N_, _
-from okr.kr_reading import StoredKR
 from okr.kr_sentence import kr_sentence, names_a_number, sentence_lang
+from storage.context import Deps
 from storage.duplicates import (
     Candidate,
     NamedKR,
@@ -47,7 +49,8 @@ from storage.duplicates import (
     named_krs,
 )
 from storage.engine import AsyncSession
-from storage.objectives import get_objective, key_result_in
+from storage.models import Objective
+from storage.objectives import get_objective, key_result_in, key_results_of
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +58,19 @@ log = logging.getLogger(__name__)
 PER_KR = 10
 
 
-class SavedKR(StoredKR, Protocol):
-    """What the check reads of a KR just saved (okr.outline.KRLine has it)."""
+class SavedKR(Protocol):
+    """What the check reads of a KR just saved (storage.models.KeyResult has it)."""
 
     @property
-    def id(self) -> int: ...
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def currency(self) -> str | None: ...
+    @property
+    def period(self) -> str | None: ...
 
 
 class LiveKR(NamedTuple):
@@ -117,7 +128,7 @@ def find_matches(saved: Sequence[SavedKR], candidates: Sequence[Candidate]) -> l
         )
         for text, score, index in hits:
             if _same_work(query, text):
-                found.append(Match(kr.id, group[index].id, float(score)))
+                found.append(Match(kr.id or 0, group[index].id, float(score)))
     return found
 
 
@@ -148,6 +159,7 @@ async def duplicate_hints(
         cycle_id,
         exclude_team_ids=exclude_team_ids,
         measures={_key(kr) for kr in krs},
+        words=words_of(default_process(comparable(kr.title)) for kr in krs),
     )
     matches = find_matches(krs, candidates)
     if not matches:
@@ -155,7 +167,7 @@ async def duplicate_hints(
     already = await depends_on(session, workspace_id, [(m.kr_id, m.other_id) for m in matches])
     chosen = best_matches(matches, already=already)
     named = await named_krs(session, workspace_id, {m.other_id for m in chosen})
-    titles = {kr.id: kr.title for kr in krs}
+    titles = {kr.id or 0: kr.title for kr in krs}
     return [
         DuplicateHint(
             kr_id=m.kr_id,
@@ -168,6 +180,42 @@ async def duplicate_hints(
         for m in chosen
         if m.other_id in named
     ]
+
+
+async def check_saved(
+    deps: Deps,
+    workspace_id: str,
+    objective: Objective,
+    *,
+    author_team_ids: Collection[int],
+    titles_before: Mapping[int, str] | None = None,
+) -> list[DuplicateHint]:
+    """The hints for a save of `objective` (its new and renamed KRs, see `to_check`), in a
+    session of their own so the check runs beside the rest of the confirmation's reads. The
+    teams compared against: all but the objective's, or, for one without a team, all but
+    the author's."""
+    async with deps.sessions() as session:
+        objective_id = objective.id or 0
+        saved = (await key_results_of(session, workspace_id, [objective_id]))[objective_id]
+        return await duplicate_hints(
+            session,
+            workspace_id,
+            objective.cycle_id,
+            to_check(saved, titles_before),
+            exclude_team_ids=[objective.team_id] if objective.team_id else author_team_ids,
+        )
+
+
+async def update_confirmation(
+    client: AsyncWebClient, sent: tuple[str, str], message: dict[str, Any]
+) -> None:
+    """The confirmation posted at `sent` (channel, ts) replaced by `message`, its hints
+    added; a failure is logged (the confirmation without them stands)."""
+    channel, ts = sent
+    try:
+        await client.chat_update(channel=channel, ts=ts, **message)
+    except SlackApiError as exc:
+        log.warning("duplicate hints for %s failed: %s", channel, exc.response.get("error"))
 
 
 def to_check(krs: Sequence[SavedKR], titles_before: Mapping[int, str] | None) -> list[SavedKR]:

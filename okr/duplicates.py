@@ -91,11 +91,12 @@ def same_work(mine: Collection[str], theirs: Collection[str]) -> bool:
     it is 100 whenever one title's tokens are all in the other's ("Revenue" / "Partner
     revenue"), so a subset must share at least two tokens; and a swapped short word keeps
     it high ("East region revenue" / "West region revenue": 95), so swapped words must be
-    filler or spellings of one word."""
+    filler or spellings of one word. And they must share a word that is not filler (which
+    lets the database pass over every title sharing none: `words_of`)."""
     mine, theirs = set(mine), set(theirs)
     shared = mine & theirs
     only_mine, only_theirs = mine - theirs, theirs - mine
-    if not shared:
+    if not shared - FILLER:
         return False
     if not only_mine or not only_theirs:
         return len(shared) >= 2 or mine == theirs
@@ -103,6 +104,11 @@ def same_work(mine: Collection[str], theirs: Collection[str]) -> bool:
         return True
     words = " ".join(sorted(only_mine - FILLER)), " ".join(sorted(only_theirs - FILLER))
     return all(words) and SequenceMatcher(None, *words).ratio() >= SAME_WORD
+
+
+def words_of(processed: Iterable[str]) -> set[str]:
+    """The tokens of processed titles that a match must share one of (filler left out)."""
+    return {t for title in processed for t in tokens(title)} - FILLER
 
 
 MeasureKey = tuple[str, str | None, str | None]

@@ -2,8 +2,9 @@
 few it ends up naming.
 
 `duplicate_candidates` is one statement whatever the workspace's size, reading only the
-columns the comparison needs (id, title, unit, currency, period), already narrowed to the
-measures of the KRs being saved; the matching happens in memory (handlers/duplicates.py).
+columns the comparison needs (id, title, unit, currency, period) of the rows that could
+match at all: measured like one of the KRs being saved, and sharing a word with one of
+them. The scoring happens in memory (handlers/duplicates.py).
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def _measure_filter(measures: Collection[MeasureKey]) -> ColumnElement[bool]:
     return or_(*alternatives)
 
 
+def _pattern(word: str) -> str:
+    """`%word%` for LIKE, its wildcards escaped (a token is letters and digits; this is
+    for a `_` or `%` a processor ever lets through)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 async def duplicate_candidates(
     session: AsyncSession,
     workspace_id: str,
@@ -67,24 +75,40 @@ async def duplicate_candidates(
     *,
     exclude_team_ids: Collection[int],
     measures: Collection[MeasureKey],
+    words: Collection[str],
 ) -> list[Candidate]:
     """Live KRs of live team objectives of `cycle_id`, of teams other than
-    `exclude_team_ids`, measured like one of `measures`: one statement."""
-    if not measures:
+    `exclude_team_ids`, measured like one of `measures`, whose lowercased title contains
+    one of `words` (lowercase: a title sharing no word cannot be a duplicate, so most rows
+    stay in the database): one statement."""
+    if not measures or not words:
         return []
-    statement = (
-        select(KeyResult.id, KeyResult.title, KeyResult.unit, KeyResult.currency, KeyResult.period)
-        .join(Objective, col(Objective.id) == KeyResult.objective_id)
+    # SQLite's LIKE ignores ASCII case by itself; lower() on every row would double the
+    # scan's cost. PostgreSQL's LIKE does not: ILIKE there.
+    sqlite = session.bind is not None and session.bind.dialect.name == "sqlite"
+    title = col(KeyResult.title)
+    like = title.like if sqlite else title.ilike
+    objectives = (
+        select(Objective.id)
         .join(Team, col(Team.id) == Objective.team_id)
         .where(
-            KeyResult.workspace_id == workspace_id,
+            Objective.workspace_id == workspace_id,
             Objective.cycle_id == cycle_id,
-            col(KeyResult.archived_at).is_(None),
             col(Objective.archived_at).is_(None),
             col(Team.archived_at).is_(None),
             col(Objective.team_id).not_in(list(exclude_team_ids)),
-            _measure_filter(measures),
         )
+    )
+    # Only key_results is scanned, its cheap tests first; the cycle's objectives are one
+    # set the database builds once, not a join per row.
+    statement = select(
+        KeyResult.id, KeyResult.title, KeyResult.unit, KeyResult.currency, KeyResult.period
+    ).where(
+        _measure_filter(measures),
+        or_(*(like(_pattern(word), escape="\\") for word in sorted(words))),
+        col(KeyResult.archived_at).is_(None),
+        KeyResult.workspace_id == workspace_id,
+        col(KeyResult.objective_id).in_(objectives),
     )
     return [Candidate._make(row) for row in (await session.exec(statement)).all()]
 

@@ -52,15 +52,29 @@ async def submit_and_confirm(
     *lines: str,
     **extra: Any,
 ) -> dict[str, Any]:
+    """Submit the objective modal; the confirmation as the author sees it once the save is
+    announced (its Home tab refreshed last): hints, if any, are added to it by chat.update."""
+
     def to_author(args: dict[str, Any]) -> bool:
         return args.get("channel") == user
 
+    def home_of_author(args: dict[str, Any]) -> bool:
+        return args.get("user_id") == user
+
     posted = len(slack.calls_to("chat.postMessage", match=to_author))
+    homes = len(slack.calls_to("views.publish", match=home_of_author))
     changes = {"title": title, **{f"kr{n}_sentence": s for n, s in enumerate(lines)}, **extra}
     response = await submit(driver, view, changes, user=user)
     assert response.status == 200 and not response.text.strip(), response.text
-    calls = await slack.wait_for("chat.postMessage", count=posted + 1, match=to_author)
-    return dict(calls[-1].response["message"]) | {"channel": calls[-1].response["channel"]}
+    [*_, call] = await slack.wait_for("chat.postMessage", count=posted + 1, match=to_author)
+    await slack.wait_for("views.publish", count=homes + 1, match=home_of_author)
+    channel, ts = call.response["channel"], call.response["ts"]
+    updates = [
+        c.response["message"]
+        for c in slack.calls_to("chat.update")
+        if c.ok and c.response.get("ts") == ts
+    ]
+    return dict(updates[-1] if updates else call.response["message"]) | {"channel": channel}
 
 
 async def sales_sets(driver: SlackDriver, slack: FakeSlack, *lines: str) -> dict[str, Any]:
