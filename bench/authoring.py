@@ -32,9 +32,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, insert
 
@@ -54,10 +54,33 @@ from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
 
+T = TypeVar("T")
 WORKSPACE = "T0001"
 ME = "U0BENCH"
 TEAMS = 50
 KRS_PER_OBJECTIVE = 4
+
+
+async def seed_teams(session: Any, now: datetime, names: list[str], role: str) -> None:
+    """Teams named `names` (channels C0000, C0001, …), ME in the first one as `role`."""
+    await session.exec(
+        insert(Team),
+        params=[
+            {
+                "workspace_id": WORKSPACE,
+                "name": name,
+                "channel_id": f"C{t:04d}",
+                "timezone": "UTC",
+                "created_by": ME,
+                "created_at": now,
+            }
+            for t, name in enumerate(names)
+        ],
+    )
+    await session.exec(
+        insert(TeamMember),
+        params=[{"workspace_id": WORKSPACE, "team_id": 1, "user_id": ME, "role": role}],
+    )
 
 
 async def seed(bot: Runtime, objectives: int) -> None:
@@ -67,24 +90,7 @@ async def seed(bot: Runtime, objectives: int) -> None:
     async with bot.deps.sessions() as session:
         await ensure_workspace(session, WORKSPACE, now)
         cycle = await current_cycle(session, WORKSPACE, now.date())
-        await session.exec(
-            insert(Team),
-            params=[
-                {
-                    "workspace_id": WORKSPACE,
-                    "name": f"Team {t:02d}",
-                    "channel_id": f"C{t:04d}",
-                    "timezone": "UTC",
-                    "created_by": ME,
-                    "created_at": now,
-                }
-                for t in range(TEAMS)
-            ],
-        )
-        await session.exec(
-            insert(TeamMember),
-            params=[{"workspace_id": WORKSPACE, "team_id": 1, "user_id": ME, "role": "member"}],
-        )
+        await seed_teams(session, now, [f"Team {t:02d}" for t in range(TEAMS)], "member")
         rows = []
         for n in range(objectives):
             owner = ME if n < 5 else f"U{n % 400:05d}"
@@ -303,18 +309,22 @@ async def print_open_comparison(runs: int, database: str, ref: str) -> None:
     )
 
 
+async def on_database(database: str, work: Callable[[str], Awaitable[T]]) -> T:
+    """`work` on a fresh database of `database`'s kind (its URL given), dropped after."""
+    if database == "postgresql":
+        with postgres_database() as url:
+            if url is None:
+                raise SystemExit("no PostgreSQL reachable (set TEST_POSTGRES_URL)")
+            return await work(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        return await work(f"sqlite+aiosqlite:///{tmp}/bench.db")
+
+
 async def main(objectives: int, runs: int, database: str) -> None:
     small = max(50, objectives // 10)
     results = {}
     for size in (small, objectives):
-        if database == "postgresql":
-            with postgres_database() as url:
-                if url is None:
-                    raise SystemExit("no PostgreSQL reachable (set TEST_POSTGRES_URL)")
-                results[size] = await run(size, runs, url)
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                results[size] = await run(size, runs, f"sqlite+aiosqlite:///{tmp}/bench.db")
+        results[size] = await on_database(database, lambda url: run(size, runs, url))  # noqa: B023
     print(f"database: {database}; median of {runs} runs; fake Slack on loopback")
     print(f"{'request':36} {'objectives':>10} {'median ms':>10} {'SQL statements':>15}")
     for name in results[objectives]:
@@ -434,24 +444,8 @@ async def seed_duplicates(bot: Runtime, count: int) -> None:
     async with bot.deps.sessions() as session:
         await ensure_workspace(session, WORKSPACE, now)
         cycle = await current_cycle(session, WORKSPACE, now.date())
-        await session.exec(
-            insert(Team),
-            params=[
-                {
-                    "workspace_id": WORKSPACE,
-                    "name": "Sales" if t == 0 else ("Marketing" if t == 1 else f"Team {t:02d}"),
-                    "channel_id": f"C{t:04d}",
-                    "timezone": "UTC",
-                    "created_by": ME,
-                    "created_at": now,
-                }
-                for t in range(TEAMS)
-            ],
-        )
-        await session.exec(
-            insert(TeamMember),
-            params=[{"workspace_id": WORKSPACE, "team_id": 1, "user_id": ME, "role": "lead"}],
-        )
+        names = ["Sales", "Marketing", *(f"Team {t:02d}" for t in range(2, TEAMS))]
+        await seed_teams(session, now, names, "lead")
         objectives = (count + KRS_PER_OBJECTIVE - 1) // KRS_PER_OBJECTIVE
         await session.exec(
             insert(Objective),
@@ -574,15 +568,10 @@ async def run_duplicates(count: int, runs: int, url: str) -> dict[str, Any]:
 async def print_duplicates(count: int, runs: int, database: str) -> None:
     results = {}
     for size in (1000, count):
-        if database == "postgresql":
-            with postgres_database() as url:
-                if url is None:
-                    raise SystemExit("no PostgreSQL reachable (set TEST_POSTGRES_URL)")
-                results[size] = await run_duplicates(size, runs, url)
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-                results[size] = await run_duplicates(size, runs, url)
+        results[size] = await on_database(
+            database,
+            lambda url: run_duplicates(size, runs, url),  # noqa: B023
+        )
     print(
         f"/okr set submit ({database}; {len(SUBMITTED)} KRs submitted; median of {runs} "
         "interleaved runs each way; fake Slack on loopback; ms from the signed "
