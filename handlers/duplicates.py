@@ -39,6 +39,7 @@ from okr.duplicates import (
 )
 from okr.i18n import N_, _
 from okr.kr_sentence import kr_sentence, names_a_number, sentence_lang
+from okr.outline import Level
 from storage.context import Deps
 from storage.duplicates import (
     Candidate,
@@ -50,7 +51,7 @@ from storage.duplicates import (
 )
 from storage.engine import AsyncSession
 from storage.models import Objective
-from storage.objectives import get_objective, key_result_in, key_results_of
+from storage.objectives import get_objective, key_result_in
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ PER_KR = 10
 
 
 class SavedKR(Protocol):
-    """What the check reads of a KR just saved (storage.models.KeyResult has it)."""
+    """What the check reads of a KR just saved (okr.outline.KRLine has it)."""
 
     @property
     def id(self) -> int | None: ...
@@ -111,13 +112,13 @@ def find_matches(saved: Sequence[SavedKR], candidates: Sequence[Candidate]) -> l
     groups: dict[MeasureKey, list[Candidate]] = {}
     for candidate in candidates:
         groups.setdefault(_key(candidate), []).append(candidate)
+    titles = {key: [comparable(c.title) for c in group] for key, group in groups.items()}
     found = []
     for kr in saved:
-        group = groups.get(_key(kr))
-        if not group:
+        group, choices = groups.get(_key(kr)), titles.get(_key(kr))
+        if not group or not choices:
             continue
         query = comparable(kr.title)
-        choices = [comparable(c.title) for c in group]
         hits = process.extract(
             query,
             choices,
@@ -186,22 +187,24 @@ async def check_saved(
     deps: Deps,
     workspace_id: str,
     objective: Objective,
+    krs: Sequence[SavedKR],
     *,
     author_team_ids: Collection[int],
     titles_before: Mapping[int, str] | None = None,
 ) -> list[DuplicateHint]:
-    """The hints for a save of `objective` (its new and renamed KRs, see `to_check`), in a
-    session of their own so the check runs beside the rest of the confirmation's reads. The
-    teams compared against: all but the objective's, or, for one without a team, all but
-    the author's."""
+    """The hints for a save of `objective` with `krs` (its new and renamed ones are
+    checked, see `to_check`). The teams compared against: all but the objective's, or,
+    for one without a team, all but the author's. A company objective is not checked:
+    teams' KRs echo the company's on purpose."""
+    checked = to_check(krs, titles_before)
+    if objective.level == Level.COMPANY or not checked:
+        return []
     async with deps.sessions() as session:
-        objective_id = objective.id or 0
-        saved = (await key_results_of(session, workspace_id, [objective_id]))[objective_id]
         return await duplicate_hints(
             session,
             workspace_id,
             objective.cycle_id,
-            to_check(saved, titles_before),
+            checked,
             exclude_team_ids=[objective.team_id] if objective.team_id else author_team_ids,
         )
 

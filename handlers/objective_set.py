@@ -242,6 +242,7 @@ async def announce(
         deps,
         viewer.workspace_id,
         objective,
+        card.krs,
         author_team_ids=viewer.member_team_ids,
         titles_before=titles_before,
     )
