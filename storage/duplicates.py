@@ -13,7 +13,8 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import NamedTuple, Protocol, cast
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, any_, func, or_
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -83,11 +84,13 @@ async def duplicate_candidates(
     stay in the database): one statement."""
     if not measures or not words:
         return []
-    # SQLite's LIKE ignores ASCII case by itself; lower() on every row would double the
-    # scan's cost. PostgreSQL's LIKE does not: ILIKE there.
-    sqlite = session.bind is not None and session.bind.dialect.name == "sqlite"
+    patterns = [_pattern(word) for word in sorted(words)]
     title = col(KeyResult.title)
-    like = title.like if sqlite else title.ilike
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        # SQLite's LIKE ignores ASCII case by itself (lower() per row would double the scan)
+        shares_a_word = or_(*(title.like(p, escape="\\") for p in patterns))
+    else:  # lower() once per row, not one ILIKE per word: a third of the scan's time
+        shares_a_word = func.lower(title).like(any_(pg_array(patterns)))
     objectives = (
         select(Objective.id)
         .join(Team, col(Team.id) == Objective.team_id)
@@ -107,7 +110,7 @@ async def duplicate_candidates(
         KeyResult.id, KeyResult.title, KeyResult.unit, KeyResult.currency, KeyResult.period
     ).where(
         _measure_filter(measures),
-        or_(*(like(_pattern(word), escape="\\") for word in sorted(words))),
+        shares_a_word,
         col(KeyResult.archived_at).is_(None),
         col(KeyResult.objective_id).in_(objectives),
     )
