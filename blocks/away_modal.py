@@ -17,13 +17,14 @@ from slack_sdk.models.views import View
 
 from blocks import ids
 from blocks.view_state import element
+from okr.i18n import N_, _
 
 UNTIL_BLOCK = "away_until"
 UNTIL_ACTION = "date"
 DEFAULT_DAYS = 7
 MAX_DAYS = 365
 MAX_METADATA = 3000
-NOTE = "No prompts or nudges until then; you won't count as missing."
+NOTE = N_("No prompts or nudges until then; you won't count as missing.")
 
 
 def away_modal(*, today: date, source: Mapping[str, Any]) -> dict[str, Any]:
@@ -34,21 +35,21 @@ def away_modal(*, today: date, source: Mapping[str, Any]) -> dict[str, Any]:
     return View(
         type="modal",
         callback_id=ids.AWAY_VIEW,
-        title=PlainTextObject(text="I'm away"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
+        title=PlainTextObject(text=_("I'm away")),
+        submit=PlainTextObject(text=_("Save")),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=metadata,
         blocks=[
             InputBlock(
                 block_id=UNTIL_BLOCK,
-                label="Away until",
+                label=_("Away until"),
                 element=DatePickerElement(
                     action_id=UNTIL_ACTION,
                     initial_date=(today + timedelta(days=DEFAULT_DAYS)).isoformat(),
-                    placeholder="Pick a date",
+                    placeholder=_("Pick a date"),
                 ),
             ),
-            ContextBlock(elements=[MarkdownTextObject(text=NOTE)]),
+            ContextBlock(elements=[MarkdownTextObject(text=_(NOTE))]),
         ],
     ).to_dict()
 
@@ -58,13 +59,13 @@ def read_away(values: Mapping[str, Any], today: date) -> tuple[date | None, dict
     most 365 days ahead."""
     picked = element(values, UNTIL_BLOCK).get("selected_date")
     if not isinstance(picked, str) or not picked.strip():
-        return None, {UNTIL_BLOCK: "Pick the date you are away until."}
+        return None, {UNTIL_BLOCK: _("Pick the date you are away until.")}
     try:
         until = date.fromisoformat(picked.strip())
     except ValueError:
-        return None, {UNTIL_BLOCK: "Pick a date from the calendar."}
+        return None, {UNTIL_BLOCK: _("Pick a date from the calendar.")}
     if until <= today:
-        return None, {UNTIL_BLOCK: "Pick a date after today."}
+        return None, {UNTIL_BLOCK: _("Pick a date after today.")}
     if until > today + timedelta(days=MAX_DAYS):
-        return None, {UNTIL_BLOCK: "Pick a date within a year from today."}
+        return None, {UNTIL_BLOCK: _("Pick a date within a year from today.")}
     return until, {}

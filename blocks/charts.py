@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from blocks.mrkdwn import escape
+from okr.i18n import _
 
 CHART_BLOCK = "data_visualization"
 MAX_CHARTS_PER_MESSAGE = 2
@@ -100,9 +101,9 @@ def series_chart(
         return None
     chosen = slice(len(categories) - count, None) if keep == "last" else slice(0, count)
     labels = unique_labels(list(categories)[chosen])
-    names = unique_labels([name for name, _ in series[:MAX_SERIES]])
+    names = unique_labels([name for name, _values in series[:MAX_SERIES]])
     plotted = []
-    for name, (_, values) in zip(names, series[:MAX_SERIES], strict=True):
+    for name, (_name, values) in zip(names, series[:MAX_SERIES], strict=True):
         picked = list(values)[chosen]
         if len(picked) != len(labels):
             raise ValueError(f"series {name!r} has {len(picked)} values for {len(labels)} labels")
@@ -123,7 +124,7 @@ def series_chart(
 def _block(title: str, chart: dict[str, Any], block_id: str | None) -> dict[str, Any]:
     block: dict[str, Any] = {
         "type": CHART_BLOCK,
-        "title": cut(title, MAX_TITLE) or "Chart",
+        "title": cut(title, MAX_TITLE) or _("Chart"),
         "chart": chart,
     }
     if block_id:

@@ -31,7 +31,9 @@ from blocks.labels import field_label
 from blocks.objective_form import plain_number
 from blocks.quota_lines import corrected_count_input, period_block, quota_inputs, read_period
 from blocks.view_state import element as _element
+from okr.dates import day_month
 from okr.display import editable_text, target_text
+from okr.i18n import N_, _
 from okr.outline import CheckInNote, KRLine
 from okr.progress import KRKind
 from okr.quota import QuotaBasis
@@ -43,12 +45,12 @@ MAX_KRS = (MAX_VIEW_BLOCKS - 1) // BLOCKS_PER_KR
 menu takes one more block: `_within_budget` keeps the modal within 100)."""
 NOTE_MAX = 280
 CONFIDENCE = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "off_track": N_("Off track"),
 }
-CONFIDENCE_LABEL = "Your confidence"
-NOTE_LABEL = "Note"
+CONFIDENCE_LABEL = N_("Your confidence")
+NOTE_LABEL = N_("Note")
 SENT = "sent"
 """The key under which a check-in's answers travel to the after-check-in hooks."""
 DONE, NOT_DONE = "done", "not_done"
@@ -87,9 +89,9 @@ def checkin_modal(
     view = View(
         type="modal",
         callback_id=ids.CHECK_IN_VIEW,
-        title=PlainTextObject(text="Weekly check-in"),
-        submit=PlainTextObject(text="Check in"),
-        close=PlainTextObject(text="Cancel"),
+        title=PlainTextObject(text=_("Weekly check-in")),
+        submit=PlainTextObject(text=_("Check in")),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=json.dumps(
             {"kr_ids": [item.kr.id for item in shown], "source": dict(source or {})},
             separators=(",", ":"),
@@ -111,8 +113,8 @@ def _within_budget(
     """The KRs whose blocks fit in Slack's 100 (a quota takes a fifth block, its period
     menu), in order; when some are left out, a note first says how many and where to
     check in on them. `total` is the number of KRs asked for."""
-    if total == len(groups) and sum(len(blocks) for _, blocks in groups) <= MAX_VIEW_BLOCKS:
-        return [item for item, _ in groups], [b for _, blocks in groups for b in blocks]
+    if total == len(groups) and sum(len(blocks) for _item, blocks in groups) <= MAX_VIEW_BLOCKS:
+        return [item for item, _blocks in groups], [b for _item, blocks in groups for b in blocks]
     kept: list[CheckInItem] = []
     kept_blocks: list[Any] = []
     for item, blocks in groups:
@@ -123,8 +125,10 @@ def _within_budget(
     note = ContextBlock(
         elements=[
             MarkdownTextObject(
-                text=f"Showing {len(kept)} of {total} key results: save, "
-                "then check in on the rest with `/okr log`."
+                text=_(
+                    "Showing {shown} of {total} key results: save, "
+                    "then check in on the rest with `/okr log`."
+                ).format(shown=len(kept), total=total)
             )
         ]
     )
@@ -137,9 +141,9 @@ def edit_checkin_modal(item: CheckInItem, checkin: CheckInNote) -> dict[str, Any
     return View(
         type="modal",
         callback_id=ids.EDIT_CHECK_IN_VIEW,
-        title=PlainTextObject(text="Edit check-in"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
+        title=PlainTextObject(text=_("Edit check-in")),
+        submit=PlainTextObject(text=_("Save")),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=json.dumps({"checkin_id": checkin.id, "kr_ids": [item.kr.id]}),
         blocks=blocks,
     ).to_dict()
@@ -151,13 +155,13 @@ def value_label(kr: KRLine) -> str:
     due 15 Dec`; the target at the precision that tells it from the latest reading."""
     if kr.kind is KRKind.MILESTONE:
         due = kr.due_date
-        return field_label(kr.title, f"due {due.day} {due:%b}" if due else "done or not")
+        detail = _("due {day}").format(day=day_month(due)) if due else _("done or not")
+        return field_label(kr.title, detail)
     target = target_text(kr.target, kr.measure, _reading(kr))
     if kr.kind.holds:
-        return field_label(
-            kr.title, f"holds {'≥' if kr.kind is KRKind.STAY_ABOVE else '≤'} {target}"
-        )
-    return field_label(kr.title, f"target {target}")
+        sign = "≥" if kr.kind is KRKind.STAY_ABOVE else "≤"
+        return field_label(kr.title, _("holds {sign} {target}").format(sign=sign, target=target))
+    return field_label(kr.title, _("target {target}").format(target=target))
 
 
 def _value_input(kr: KRLine, value: float | None, edited: CheckInNote | None) -> list[InputBlock]:
@@ -170,7 +174,10 @@ def _value_input(kr: KRLine, value: float | None, edited: CheckInNote | None) ->
         return quota_inputs(kr, value_block(kr.id))
     element: StaticSelectElement | PlainTextInputElement
     if kr.kind is KRKind.MILESTONE:
-        done_options = [Option(value=DONE, label="Done"), Option(value=NOT_DONE, label="Not done")]
+        done_options = [
+            Option(value=DONE, label=_("Done")),
+            Option(value=NOT_DONE, label=_("Not done")),
+        ]
         element = StaticSelectElement(
             action_id="value",
             options=done_options,
@@ -195,34 +202,33 @@ def _kr_blocks(
     `confidence`, their last call) and a note. Slack marks optional fields "(optional)"
     itself, so no label says it."""
     kr = item.kr
-    summary = (
-        f"*{clip(kr.title, 150)}*  ·  {clip(item.objective_title, 100)}\n"
-        f"{standing(kr, score_bar=True)}  ·  suggested: {status_label(kr.status)}"
-    )
-    confidence_options = [Option(value=k, label=v) for k, v in CONFIDENCE.items()]
+    summary = f"*{clip(kr.title, 150)}*  ·  {clip(item.objective_title, 100)}\n" + _(
+        "{standing}  ·  suggested: {status}"
+    ).format(standing=standing(kr, score_bar=True), status=status_label(kr.status))
+    confidence_options = [Option(value=k, label=_(v)) for k, v in CONFIDENCE.items()]
     initial = next((o for o in confidence_options if o.value == confidence), None)
     return [
         SectionBlock(text=MarkdownTextObject(text=summary)),
         *_value_input(kr, value, edited),
         InputBlock(
             block_id=confidence_block(kr.id),
-            label=CONFIDENCE_LABEL,
+            label=_(CONFIDENCE_LABEL),
             optional=True,
             element=StaticSelectElement(
                 action_id=ids.CHECK_IN_CONFIDENCE,
-                placeholder="On track, at risk or off track?",
+                placeholder=_("On track, at risk or off track?"),
                 options=confidence_options,
                 initial_option=initial,
             ),
         ),
         InputBlock(
             block_id=note_block(kr.id),
-            label=NOTE_LABEL,
+            label=_(NOTE_LABEL),
             optional=True,
             element=PlainTextInputElement(
                 action_id="value",
                 max_length=NOTE_MAX,
-                placeholder="One line of context",
+                placeholder=_("One line of context"),
                 initial_value=note or None,
             ),
         ),
@@ -288,8 +294,9 @@ def _quota_reading(
     cycle."""
     if count < 0:
         return None, {
-            value_block(kr_id): "A count cannot be negative: enter how many in the period "
-            "(0 or more)."
+            value_block(kr_id): _(
+                "A count cannot be negative: enter how many in the period (0 or more)."
+            )
         }
     if kr.quota_basis is None:
         return None, {}
@@ -318,7 +325,7 @@ def read_checkin(
         if kr.kind is KRKind.MILESTONE:
             chosen = (element.get("selected_option") or {}).get("value")
             if chosen not in (DONE, NOT_DONE):
-                errors[value_block(kr_id)] = "Pick done or not done."
+                errors[value_block(kr_id)] = _("Pick done or not done.")
                 continue
             value = 1.0 if chosen == DONE else 0.0
             typed = chosen
@@ -329,7 +336,7 @@ def read_checkin(
                 if kr.kind is KRKind.QUOTA or _left_unread(values, shown, kr_id):
                     skipped.append(kr_id)
                 else:
-                    errors[value_block(kr_id)] = "Enter the value as of today."
+                    errors[value_block(kr_id)] = _("Enter the value as of today.")
                 continue
             try:
                 value = parse_value(text, kr.unit, currency=kr.currency, word=kr.unit_word).value
@@ -345,11 +352,11 @@ def read_checkin(
             "value"
         )
         if confidence is not None and confidence not in CONFIDENCE:
-            errors[confidence_block(kr_id)] = "Pick on track, at risk or off track."
+            errors[confidence_block(kr_id)] = _("Pick on track, at risk or off track.")
             continue
         note = (_element(values, note_block(kr_id)).get("value") or "").strip()
         if not isinstance(note, str) or len(note) > NOTE_MAX:
-            errors[note_block(kr_id)] = f"Keep the note to {NOTE_MAX} characters."
+            errors[note_block(kr_id)] = _("Keep the note to {n} characters.").format(n=NOTE_MAX)
             continue
         note = " ".join(note.split())
         moved = (
@@ -362,9 +369,9 @@ def read_checkin(
     if skipped and not answers and not errors:
         first = skipped[0]
         errors[value_block(first)] = (
-            "Enter a count, or press Cancel."
+            _("Enter a count, or press Cancel.")
             if krs[first].kind is KRKind.QUOTA
-            else "Enter at least one value: none was given."
+            else _("Enter at least one value: none was given.")
         )
     return answers, errors
 

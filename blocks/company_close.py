@@ -21,6 +21,7 @@ from blocks.mrkdwn import escape, truncate
 from okr.company_close import CompanyClose
 from okr.digest import ObjectiveScore
 from okr.display import score_text
+from okr.i18n import _
 from okr.progress import Grade
 
 MAX_OBJECTIVES = 15
@@ -37,7 +38,7 @@ def _line(s: ObjectiveScore) -> str:
 
 def company_close_message(data: CompanyClose) -> dict[str, Any]:
     """The summary's message (text fallback and blocks)."""
-    title = f"Company objectives · {data.cycle_name} · final scores"
+    title = _("Company objectives · {cycle} · final scores").format(cycle=data.cycle_name)
     blocks: list[Any] = [HeaderBlock(text=PlainTextObject(text=truncate(title, 150)))]
     lines: list[str] = []
     for entry in data.objectives[:MAX_OBJECTIVES]:
@@ -48,8 +49,8 @@ def company_close_message(data: CompanyClose) -> dict[str, Any]:
         )
         aligned = [f"• {_line(s)}" for s in entry.aligned[:MAX_ALIGNED]]
         if len(entry.aligned) > MAX_ALIGNED:
-            aligned.append(f"…and {len(entry.aligned) - MAX_ALIGNED} more")
-        body = "\n".join(aligned) or "_No team objective is aligned to it._"
+            aligned.append(_("…and {n} more").format(n=len(entry.aligned) - MAX_ALIGNED))
+        body = "\n".join(aligned) or _("_No team objective is aligned to it._")
         blocks += [
             DividerBlock(),
             SectionBlock(text=MarkdownTextObject(text=truncate(f"{head}\n{body}", 3000))),
@@ -58,14 +59,18 @@ def company_close_message(data: CompanyClose) -> dict[str, Any]:
     if len(data.objectives) > MAX_OBJECTIVES:
         more = len(data.objectives) - MAX_OBJECTIVES
         blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"…and {more} more objectives")])
+            ContextBlock(
+                elements=[MarkdownTextObject(text=_("…and {n} more objectives").format(n=more))]
+            )
         )
     blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Scores are each objective's weighted key-result scores at cycle end. "
-                    "🟢 0.7 or more · 🟡 0.4 to under 0.7 · 🔴 under 0.4"
+                    text=_(
+                        "Scores are each objective's weighted key-result scores at cycle end. "
+                        "🟢 0.7 or more · 🟡 0.4 to under 0.7 · 🔴 under 0.4"
+                    )
                 )
             ]
         )

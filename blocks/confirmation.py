@@ -25,7 +25,6 @@ from blocks.kr_format import (
     level_label,
     mention,
     pair,
-    plural,
     user_text,
     value_text,
 )
@@ -33,6 +32,7 @@ from blocks.mrkdwn import escape
 from blocks.objective_card import edit_button, objective_block_count, objective_blocks
 from okr.display import editable_text
 from okr.duplicates import DuplicateHint
+from okr.i18n import _, ngettext
 from okr.outline import KRLine, ObjectiveCard
 from okr.progress import KRKind, StretchVerdict
 
@@ -49,16 +49,39 @@ def stretch_warning(kr: KRLine, verdict: StretchVerdict) -> str | None:
     target = value_text(kr, kr.target)
     lowers = kr.kind in (KRKind.DECREASE, KRKind.STAY_BELOW)
     if kr.baseline is None:
-        challenging = verdict is StretchVerdict.NOT_CHALLENGING
-        reason = "not challenging" if challenging else "likely unrealistic"
-        return f"⚠️ *{title}*: target {target} looks {reason}"
+        if verdict is StretchVerdict.NOT_CHALLENGING:
+            return _("⚠️ *{kr}*: target {target} looks not challenging").format(
+                kr=title, target=target
+            )
+        return _("⚠️ *{kr}*: target {target} looks likely unrealistic").format(
+            kr=title, target=target
+        )
     target, baseline = pair(kr, kr.target, kr.baseline)
     if verdict is StretchVerdict.NOT_CHALLENGING:
         beyond = kr.target < kr.baseline if lowers else kr.target > kr.baseline
-        where = "within 5 % of" if beyond else ("not below" if lowers else "not above")
-        return f"⚠️ *{title}*: target {target} is {where} the baseline {baseline} — not challenging"
-    where = "less than a third of the" if lowers else "more than 3× the"
-    return f"⚠️ *{title}*: target {target} is {where} baseline {baseline} — likely unrealistic"
+        if beyond:
+            line = _(
+                "⚠️ *{kr}*: target {target} is within 5 % of the baseline {baseline} — not "
+                "challenging"
+            )
+        elif lowers:
+            line = _(
+                "⚠️ *{kr}*: target {target} is not below the baseline {baseline} — not challenging"
+            )
+        else:
+            line = _(
+                "⚠️ *{kr}*: target {target} is not above the baseline {baseline} — not challenging"
+            )
+    elif lowers:
+        line = _(
+            "⚠️ *{kr}*: target {target} is less than a third of the baseline {baseline} — "
+            "likely unrealistic"
+        )
+    else:
+        line = _(
+            "⚠️ *{kr}*: target {target} is more than 3× the baseline {baseline} — likely unrealistic"
+        )
+    return line.format(kr=title, target=target, baseline=baseline)
 
 
 def _warning_lines(card: ObjectiveCard, stretch: Mapping[int, StretchVerdict]) -> list[str]:
@@ -78,7 +101,12 @@ def _pack(lines: list[str], limit: int = MAX_SECTION_TEXT) -> str:
     size = 0
     for index, line in enumerate(lines):
         if size + len(line) + 1 > room:
-            kept.append(f"and {plural(len(lines) - index, 'more warning')}")
+            more = len(lines) - index
+            kept.append(
+                ngettext("and {n} more warning", "and {n} more warnings", more).format(
+                    n=f"{more:,}"
+                )
+            )
             break
         kept.append(line)
         size += len(line) + 1
@@ -95,7 +123,11 @@ def relative_lines(card: ObjectiveCard, relative: Mapping[int, str]) -> list[str
         if typed:
             title = user_text(kr.title, KR_TITLE_CHARS)
             became = escape(editable_text(kr.target, kr.measure))
-            lines.append(f"• *{title}*: target {user_text(typed, 20)} → {became}")
+            lines.append(
+                _("• *{kr}*: target {typed} → {value}").format(
+                    kr=title, typed=user_text(typed, 20), value=became
+                )
+            )
     return lines
 
 
@@ -114,7 +146,8 @@ def set_confirmation(
     each, after the card, with a *Depend on it instead* button (blocks/duplicate_hint.py)."""
     warnings = _warning_lines(card, stretch)
     title = user_text(card.title, TITLE_CHARS)
-    saved, shown = f":white_check_mark: Saved *{title}*.", "This is how your team will see it:"
+    saved = _(":white_check_mark: Saved *{objective}*.").format(objective=title)
+    shown = _("This is how your team will see it:")
     resolved = relative_lines(card, relative or {})
     intro_text = guard("\n".join([saved, *resolved, shown])) if resolved else f"{saved} {shown}"
     intro = SectionBlock(text=MarkdownTextObject(text=intro_text))
@@ -130,17 +163,20 @@ def set_confirmation(
         )
     )
     rendered.extend(hints)
-    fallback = f"Objective saved: {title}"
+    fallback = _("Objective saved: {objective}").format(objective=title)
     if warnings:
         rendered.append(
             SectionBlock(
                 text=MarkdownTextObject(text=_pack(warnings)),
-                accessory=edit_button(card, "Adjust targets"),
+                accessory=edit_button(card, _("Adjust targets")),
             ).to_dict()
         )
-        note = "Your targets are saved as you set them; these warnings are only suggestions."
+        note = _("Your targets are saved as you set them; these warnings are only suggestions.")
         rendered.append(ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict())
-        fallback += f" ({plural(len(warnings), 'target warning')})"
+        count = len(warnings)
+        fallback += ngettext(" ({n} target warning)", " ({n} target warnings)", count).format(
+            n=f"{count:,}"
+        )
     return {"text": fallback, "blocks": rendered}
 
 
@@ -149,18 +185,29 @@ def new_objective_post(card: ObjectiveCard, author_id: str) -> dict[str, Any]:
     context line with its level, team and what it is aligned to."""
     title = user_text(card.title, TITLE_CHARS)
     author = mention(author_id)
-    count = plural(len(card.krs), "key result")
-    lines = [f"🎯 New objective by {author}: *{title}* — {count}"]
+    krs = len(card.krs)
+    count = ngettext("{n} key result", "{n} key results", krs).format(n=f"{krs:,}")
+    lines = [
+        _("🎯 New objective by {author}: *{objective}* — {count}").format(
+            author=author, objective=title, count=count
+        )
+    ]
     meta = [level_label(card.level)]
     if card.team_name:
         meta.append(user_text(card.team_name, TEAM_CHARS))
     if card.parent_title:
-        meta.append(f"aligned to *{user_text(card.parent_title, PARENT_CHARS)}*")
+        meta.append(
+            _("aligned to *{objective}*").format(
+                objective=user_text(card.parent_title, PARENT_CHARS)
+            )
+        )
     blocks = [
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
         ContextBlock(elements=[MarkdownTextObject(text=" · ".join(meta))]),
     ]
     return {
-        "text": f"New objective by {author}: {title} — {count}",
+        "text": _("New objective by {author}: {objective} — {count}").format(
+            author=author, objective=title, count=count
+        ),
         "blocks": [b.to_dict() for b in blocks],
     }

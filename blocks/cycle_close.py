@@ -45,12 +45,13 @@ from blocks.digest import (
     trend_chart,
     trend_text,
 )
-from blocks.kr_format import clip, final_numbers, guard, mention, plural, user_text
+from blocks.kr_format import clip, final_numbers, guard, mention, user_text
 from blocks.prompt import day_text
 from blocks.quota_lines import quota_close
 from blocks.view_state import element
 from okr.digest import CloseData, KRScore, ObjectiveScore, WeekPoint
 from okr.display import score_text as display_score
+from okr.i18n import N_, _, ngettext
 from okr.progress import Grade, KRKind
 
 ACTIONS_BLOCK = "close_actions"
@@ -63,20 +64,20 @@ OBJECTIVE_CHARS = 120
 KR_CHARS = 90
 
 GRADE_COLOURS = {Grade.GREEN: "🟢", Grade.YELLOW: "🟡", Grade.RED: "🔴"}
-LEGEND = "🟢 0.7 or more · 🟡 0.4 to under 0.7 · 🔴 under 0.4"
+LEGEND = N_("🟢 0.7 or more · 🟡 0.4 to under 0.7 · 🔴 under 0.4")
 
 WENT_WELL = "went_well"
 TO_IMPROVE = "to_improve"
 CARRY_OVER = "carry_over"
 RETRO_QUESTIONS = {
-    WENT_WELL: "What went well?",
-    TO_IMPROVE: "What should we improve?",
-    CARRY_OVER: "What do we carry into the next cycle?",
+    WENT_WELL: N_("What went well?"),
+    TO_IMPROVE: N_("What should we improve?"),
+    CARRY_OVER: N_("What do we carry into the next cycle?"),
 }
 RETRO_HEADINGS = {
-    WENT_WELL: "Went well",
-    TO_IMPROVE: "To improve",
-    CARRY_OVER: "Carry into next cycle",
+    WENT_WELL: N_("Went well"),
+    TO_IMPROVE: N_("To improve"),
+    CARRY_OVER: N_("Carry into next cycle"),
 }
 RETRO_ACTION = "value"
 RETRO_MAX = 1000
@@ -104,7 +105,9 @@ def kr_score_line(item: KRScore) -> str:
         f"{numbers} · {GRADE_COLOURS[item.grade]} {score_text(item.score)}"
     )
     if item.original_score is not None:
-        line += f" · vs original target: {score_text(item.original_score)}"
+        line += " · " + _("vs original target: {score}").format(
+            score=score_text(item.original_score)
+        )
     return line
 
 
@@ -117,9 +120,12 @@ def objective_entry(item: ObjectiveScore) -> str:
     lines = [head]
     lines.extend(kr_score_line(k) for k in item.krs[:MAX_KRS_PER_OBJECTIVE])
     if len(item.krs) > MAX_KRS_PER_OBJECTIVE:
-        lines.append(f"      • and {plural(len(item.krs) - MAX_KRS_PER_OBJECTIVE, 'more')}")
+        hidden = len(item.krs) - MAX_KRS_PER_OBJECTIVE
+        lines.append(
+            "      • " + ngettext("and {n:,} more", "and {n:,} more", hidden).format(n=hidden)
+        )
     if not item.krs:
-        lines.append("      _no key results_")
+        lines.append("      " + _("_no key results_"))
     return "\n".join(lines)
 
 
@@ -134,18 +140,21 @@ def close_summary(
     """The cycle-end channel summary (see the module docstring). `trend` is the cycle's
     progress against pace week by week: a line chart (unless `with_charts` is False, for a
     workspace that refused charts) and, always, the same in words."""
-    title = f"{team_cycle(data.team_name, data.cycle_name)} · final scores"
+    title = _("{team_cycle} · final scores").format(
+        team_cycle=team_cycle(data.team_name, data.cycle_name)
+    )
     if data.average is not None:
-        average = (
-            f"Average score *{score_text(data.average)}* across "
-            f"{plural(data.kr_count, 'key result')}."
-        )
+        average = ngettext(
+            "Average score *{score}* across {n:,} key result.",
+            "Average score *{score}* across {n:,} key results.",
+            data.kr_count,
+        ).format(score=score_text(data.average), n=data.kr_count)
     else:
-        average = "No key results were scored this cycle."
+        average = _("No key results were scored this cycle.")
     blocks: list[dict[str, Any]] = [
         header(title),
         section(f"*{data.calibration.message}*\n{average}"),
-        context(LEGEND),
+        context(_(LEGEND)),
     ]
     chart = trend_chart(trend) if with_charts else None
     if chart is not None:
@@ -158,20 +167,24 @@ def close_summary(
         texts, placed = pack_sections(entries, max_blocks=MAX_OBJECTIVE_SECTIONS)
         blocks.extend(section(t) for t in texts)
         if len(entries) > placed:
+            hidden = len(entries) - placed
             blocks.append(
                 context(
-                    f"and {plural(len(entries) - placed, 'more objective')}"
-                    " · `/okr list` shows them all"
+                    ngettext(
+                        "and {n:,} more objective · `/okr list` shows them all",
+                        "and {n:,} more objectives · `/okr list` shows them all",
+                        hidden,
+                    ).format(n=hidden)
                 )
             )
     else:
-        blocks.append(section("No objectives were set for this cycle."))
+        blocks.append(section(_("No objectives were set for this cycle.")))
     blocks.append(
         ActionsBlock(
             block_id=ACTIONS_BLOCK,
             elements=[
                 ButtonElement(
-                    text="Write retrospective",
+                    text=_("Write retrospective"),
                     action_id=ids.RETRO_OPEN,
                     value=retro_value(team_id, cycle_id),
                     style="primary",
@@ -206,8 +219,10 @@ def retro_modal(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"*{team_cycle(team_name, cycle_name)}* · answer at least one; "
-                    "they are posted in the summary's thread."
+                    text=_(
+                        "*{team_cycle}* · answer at least one; "
+                        "they are posted in the summary's thread."
+                    ).format(team_cycle=team_cycle(team_name, cycle_name))
                 )
             ]
         )
@@ -216,7 +231,7 @@ def retro_modal(
         blocks.append(
             InputBlock(
                 block_id=block_id,
-                label=question,
+                label=_(question),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=RETRO_ACTION, multiline=True, max_length=RETRO_MAX
@@ -226,9 +241,9 @@ def retro_modal(
     return View(
         type="modal",
         callback_id=ids.RETRO_VIEW,
-        title=PlainTextObject(text="Retrospective"),
-        submit=PlainTextObject(text="Post"),
-        close=PlainTextObject(text="Cancel"),
+        title=PlainTextObject(text=_("Retrospective")),
+        submit=PlainTextObject(text=_("Post")),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=metadata,
         blocks=blocks,
     ).to_dict()
@@ -245,13 +260,13 @@ def read_retro(values: Mapping[str, Any]) -> tuple[dict[str, str] | None, dict[s
             continue
         text = text.strip()
         if len(text) > RETRO_MAX:
-            errors[block_id] = f"Keep it to {RETRO_MAX:,} characters."
+            errors[block_id] = _("Keep it to {limit:,} characters.").format(limit=RETRO_MAX)
             continue
         answers[block_id] = text
     if errors:
         return None, errors
     if not answers:
-        return None, {WENT_WELL: "Answer at least one of the three questions."}
+        return None, {WENT_WELL: _("Answer at least one of the three questions.")}
     return answers, {}
 
 
@@ -262,14 +277,14 @@ def _quote(text: str) -> str:
 
 def retro_post(answers: Mapping[str, str], author_id: str) -> dict[str, Any]:
     """The retrospective as a thread reply: who wrote it, then each answered question."""
-    blocks = [section(f":memo: *Retrospective* from {mention(author_id)}")]
+    blocks = [section(_(":memo: *Retrospective* from {author}").format(author=mention(author_id)))]
     for block_id, heading in RETRO_HEADINGS.items():
         text = answers.get(block_id)
         if isinstance(text, str) and text.strip():
-            blocks.append(section(f"*{heading}*\n{_quote(text)}"))
+            blocks.append(section(f"*{_(heading)}*\n{_quote(text)}"))
     if len(blocks) == 1:
-        blocks.append(section("_No answers._"))
-    return {"text": "Retrospective", "blocks": blocks}
+        blocks.append(section(_("_No answers._")))
+    return {"text": _("Retrospective"), "blocks": blocks}
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -277,21 +292,26 @@ def retro_post(answers: Mapping[str, str], author_id: str) -> dict[str, Any]:
 
 def planning_reminder(*, team_name: str, next_cycle_name: str, starts: date) -> dict[str, Any]:
     """To team leads one week before a cycle starts: set next cycle's OKRs ("New OKR")."""
-    team = user_text(team_name, 80, "your team")
-    cycle = user_text(next_cycle_name, 60, "The next cycle")
+    team = user_text(team_name, 80, _("your team"))
+    cycle = user_text(next_cycle_name, 60, _("The next cycle"))
     blocks = [
         section(
-            f":calendar: *{cycle}* starts on *{day_text(starts)}*. Time to set *{team}*'s "
-            "objectives and key results, so everyone can check in from the first week.\n"
-            "Look back at this cycle's scores: targets scored 0.9+ were likely too low, "
-            "0.3 or less too high."
+            _(
+                ":calendar: *{cycle}* starts on *{day}*. Time to set *{team}*'s "
+                "objectives and key results, so everyone can check in from the first week.\n"
+                "Look back at this cycle's scores: targets scored 0.9+ were likely too low, "
+                "0.3 or less too high."
+            ).format(cycle=cycle, day=day_text(starts), team=team)
         ),
         ActionsBlock(
             block_id=PLANNING_ACTIONS_BLOCK,
-            elements=[ButtonElement(text="New OKR", action_id=ids.NEW_OKR, style="primary")],
+            elements=[ButtonElement(text=_("New OKR"), action_id=ids.NEW_OKR, style="primary")],
         ).to_dict(),
     ]
+    text = _("Plan {cycle} for {team}: it starts {day}").format(
+        cycle=cycle, team=team, day=day_text(starts)
+    )
     return {
-        "text": guard(f"Plan {cycle} for {team}: it starts {day_text(starts)}", 1000),
+        "text": guard(text, 1000),
         "blocks": blocks,
     }

@@ -7,7 +7,6 @@ keys the errors by this modal's block ids.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +34,8 @@ from blocks.mrkdwn import escape, truncate
 from okr import cycle_rules
 from okr.cycle_rules import ExistingCycle, validate_custom_cycle
 from okr.cycles import CycleSpan
+from okr.dates import day_month_year
+from okr.i18n import N_, _
 
 CALLBACK_ID = "cycle_settings"
 
@@ -51,7 +52,21 @@ END_ACTION = "date"
 COMPANY_ACTION = "channel"
 
 MAX_LISTED = 10
-MONTHS = tuple(calendar.month_name[m] for m in range(1, 13))
+#: Marked for the catalog: show one with `month_name(n)`.
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 _FIELD_BLOCKS = {
     cycle_rules.NAME: NAME_BLOCK,
@@ -59,21 +74,28 @@ _FIELD_BLOCKS = {
     cycle_rules.END: END_BLOCK,
 }
 
-NOT_ADMIN_TEXT = (
+NOT_ADMIN_TEXT = N_(
     "Only workspace admins can change the fiscal year and cycles. Ask a Slack workspace "
     "admin or owner, or whoever runs OKR Bot (they can add you to ADMIN_USER_IDS)."
 )
-NOT_ADMIN_ERROR = "Only workspace admins can change the fiscal year and cycles."
+NOT_ADMIN_ERROR = N_("Only workspace admins can change the fiscal year and cycles.")
+
+
+def month_name(month: int) -> str:
+    """`April` / `4月`: a month's full name in the reader's language."""
+    return _(MONTHS[month - 1])
 
 
 def day_text(d: date) -> str:
-    """`1 Apr 2027`."""
-    return f"{d.day} {d:%b %Y}"
+    """`1 Apr 2027` / `2027年4月1日`."""
+    return day_month_year(d)
 
 
 def span_text(span: CycleSpan) -> str:
     """`*FY2027 Q1* (1 Jan 2027 – 31 Mar 2027)`, the name escaped."""
-    return f"*{escape(span.name)}* ({day_text(span.start)} – {day_text(span.end)})"
+    return _("{name} ({first} – {last})").format(
+        name=f"*{escape(span.name)}*", first=day_text(span.start), last=day_text(span.end)
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +115,7 @@ class CycleForm:
 
 
 def _month_option(month: int) -> Option:
-    return Option(value=str(month), text=PlainTextObject(text=MONTHS[month - 1]))
+    return Option(value=str(month), text=PlainTextObject(text=month_name(month)))
 
 
 def cycle_modal(
@@ -108,37 +130,37 @@ def cycle_modal(
     blocks: list[Any] = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=(
+                text=_(
                     "OKR cycles are fiscal quarters, unless a custom cycle covers the day. "
-                    f"Current cycle: {span_text(current)}."
-                )
+                    "Current cycle: {cycle}."
+                ).format(cycle=span_text(current))
             )
         ),
         InputBlock(
             block_id=FISCAL_BLOCK,
-            label="Fiscal year starts in",
+            label=_("Fiscal year starts in"),
             element=StaticSelectElement(
                 action_id=FISCAL_ACTION,
                 options=[_month_option(m) for m in range(1, 13)],
                 initial_option=_month_option(fiscal_start_month),
             ),
-            hint="Quarters count from this month. Quarters already in use keep their dates.",
+            hint=_("Quarters count from this month. Quarters already in use keep their dates."),
         ),
         InputBlock(
             block_id=COMPANY_BLOCK,
-            label="Channel for the company objectives' results",
+            label=_("Channel for the company objectives' results"),
             optional=True,
             element=ConversationSelectElement(
                 action_id=COMPANY_ACTION,
                 initial_conversation=company_channel,
-                placeholder="Pick a channel, e.g. #general",
+                placeholder=_("Pick a channel, e.g. #general"),
                 filter=ConversationFilter(
                     include=["public", "private"],
                     exclude_bot_users=True,
                     exclude_external_shared_channels=True,
                 ),
             ),
-            hint=(
+            hint=_(
                 "At each cycle's close I post there the company objectives' scores with the "
                 "team objectives aligned to them (invite me first: /invite @okr-bot). Empty: "
                 "I send it to the workspace admins by DM."
@@ -147,7 +169,7 @@ def cycle_modal(
         DividerBlock(),
         SectionBlock(
             text=MarkdownTextObject(
-                text=(
+                text=_(
                     "*Add a custom cycle* (optional), for a period that is not a quarter, "
                     "e.g. a half-year push. While it runs it replaces the quarter."
                 )
@@ -155,43 +177,42 @@ def cycle_modal(
         ),
         InputBlock(
             block_id=NAME_BLOCK,
-            label="Cycle name",
+            label=_("Cycle name"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=NAME_ACTION,
                 max_length=cycle_rules.MAX_NAME,
-                placeholder="e.g. H1 2027 sales push",
+                placeholder=_("e.g. H1 2027 sales push"),
             ),
         ),
         InputBlock(
             block_id=START_BLOCK,
-            label="First day",
+            label=_("First day"),
             optional=True,
-            element=DatePickerElement(action_id=START_ACTION, placeholder="Pick a date"),
+            element=DatePickerElement(action_id=START_ACTION, placeholder=_("Pick a date")),
         ),
         InputBlock(
             block_id=END_BLOCK,
-            label="Last day",
+            label=_("Last day"),
             optional=True,
-            element=DatePickerElement(action_id=END_ACTION, placeholder="Pick a date"),
-            hint=f"At most {cycle_rules.MAX_DAYS} days; custom cycles may not overlap.",
+            element=DatePickerElement(action_id=END_ACTION, placeholder=_("Pick a date")),
+            hint=_("At most {limit} days; custom cycles may not overlap.").format(
+                limit=cycle_rules.MAX_DAYS
+            ),
         ),
     ]
     if custom:
         listed = "\n".join(f"• {span_text(c)}" for c in custom[:MAX_LISTED])
         if len(custom) > MAX_LISTED:
-            listed += f"\n…and {len(custom) - MAX_LISTED} more"
-        blocks.append(
-            ContextBlock(
-                elements=[MarkdownTextObject(text=truncate(f"Custom cycles:\n{listed}", 3000))]
-            )
-        )
+            listed += "\n" + _("…and {count} more").format(count=len(custom) - MAX_LISTED)
+        text = _("Custom cycles:\n{cycles}").format(cycles=listed)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 3000))]))
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
-        title="OKR cycles",
-        submit="Save",
-        close="Cancel",
+        title=_("OKR cycles"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=blocks,
     )
     return view.to_dict()
@@ -220,15 +241,15 @@ def read_cycle_form(values: Mapping[str, Any]) -> tuple[CycleForm, dict[str, str
     raw_month = option.get("value") if isinstance(option, Mapping) else None
     month = int(raw_month) if isinstance(raw_month, str) and raw_month.isdigit() else None
     if month is None or not 1 <= month <= 12:
-        errors[FISCAL_BLOCK] = "Pick the month your fiscal year starts in."
+        errors[FISCAL_BLOCK] = _("Pick the month your fiscal year starts in.")
         month = None
     name = str(_entry(values, NAME_BLOCK, NAME_ACTION).get("value") or "").strip()
     start, bad_start = _date(values, START_BLOCK, START_ACTION)
     end, bad_end = _date(values, END_BLOCK, END_ACTION)
     if bad_start:
-        errors[START_BLOCK] = "Pick the first day with the date picker."
+        errors[START_BLOCK] = _("Pick the first day with the date picker.")
     if bad_end:
-        errors[END_BLOCK] = "Pick the last day with the date picker."
+        errors[END_BLOCK] = _("Pick the last day with the date picker.")
     channel = _entry(values, COMPANY_BLOCK, COMPANY_ACTION).get("selected_conversation")
     company = channel if isinstance(channel, str) and channel else None
     return CycleForm(month, name, start, end, company), errors
@@ -251,20 +272,24 @@ def cycle_saved_message(
     company_channel: str | None = None,
 ) -> dict[str, Any]:
     """The confirmation to the admin who saved the modal."""
-    month = MONTHS[fiscal_start_month - 1]
+    month = month_name(fiscal_start_month)
     lines = [
-        f":white_check_mark: The fiscal year now starts in {month}."
+        _(":white_check_mark: The fiscal year now starts in {month}.").format(month=month)
         if month_changed
-        else f":white_check_mark: The fiscal year still starts in {month}."
+        else _(":white_check_mark: The fiscal year still starts in {month}.").format(month=month)
     ]
     if custom is not None:
-        lines.append(f"Custom cycle {span_text(custom)} created.")
-    lines.append(f"Current cycle: {span_text(current)}.")
+        lines.append(_("Custom cycle {cycle} created.").format(cycle=span_text(custom)))
+    lines.append(_("Current cycle: {cycle}.").format(cycle=span_text(current)))
     lines.append(
-        f"The company objectives' results go to <#{company_channel}> at each cycle's close."
+        _("The company objectives' results go to {channel} at each cycle's close.").format(
+            channel=f"<#{company_channel}>"
+        )
         if company_channel
-        else "The company objectives' results go to the workspace admins by DM at each "
-        "cycle's close."
+        else _(
+            "The company objectives' results go to the workspace admins by DM at each "
+            "cycle's close."
+        )
     )
     text = truncate("\n".join(lines), 3000)
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}

@@ -56,13 +56,13 @@ from blocks.kr_format import (
     mention,
     one_line,
     percent,
-    plural,
     progress_bar,
     status_label,
     status_pair,
     user_text,
 )
 from blocks.mrkdwn import escape
+from okr.dates import day_month
 from okr.digest import (
     QUOTA_MET,
     REACHED,
@@ -75,6 +75,7 @@ from okr.digest import (
     objective_status,
 )
 from okr.display import change_text, pair_text
+from okr.i18n import N_, _, ngettext
 from okr.outline import KRLine, ObjectiveCard
 from okr.progress import KRKind
 from okr.values import with_word
@@ -87,6 +88,11 @@ OBJECTIVE_CHARS = 100
 KR_CHARS = 100
 CONTEXT_OBJECTIVE_CHARS = 60
 NOTE_CHARS = 140
+SINCE_WEEK = N_("since last week")
+SINCE_PERIOD = {
+    "week": N_("on last week"),
+    "month": N_("on last month"),
+}
 """A note is quoted on one line: cut at a word near this many characters."""
 
 MAX_OBJECTIVES = 40
@@ -99,7 +105,7 @@ MAX_KUDOS = 10
 CHART_TEXT_WEEKS = 4
 CHART_TEXT_REPS = 8
 
-LEGEND = (
+LEGEND = N_(
     "Bars show progress against pace: a threshold to hold or a quota counts for the weeks "
     "so far. ▲▼ beside an objective is its change since the last digest in percentage "
     "points. Statuses are the bot's suggestion from pace, shown beside the owner's own "
@@ -168,26 +174,28 @@ def change_label(change: float | None) -> str:
         return ""
     points = round(change * 100)
     if points == 0:
-        return "no change"
+        return _("no change")
     arrow = "▲" if points > 0 else "▼"
-    return f"{arrow} {min(abs(points), 9_999):,} pts"
+    return _("{arrow} {points:,} pts").format(arrow=arrow, points=min(abs(points), 9_999))
 
 
 def team_cycle(team_name: str, cycle_name: str) -> str:
     """`Sales EMEA · Q2 2024`, both escaped and capped."""
-    team = user_text(team_name, TEAM_CHARS, "Team")
-    return f"{team} · {user_text(cycle_name, CYCLE_CHARS, 'cycle')}"
+    team = user_text(team_name, TEAM_CHARS, _("Team"))
+    return f"{team} · {user_text(cycle_name, CYCLE_CHARS, _('cycle'))}"
 
 
 def week_text(data: DigestData) -> str:
-    return f"week {data.week} of {data.weeks}"
+    return _("week {week} of {weeks}").format(week=data.week, weeks=data.weeks)
 
 
 def rate_text(data: DigestData) -> str:
     """`12 of 14 checked in this week` (no closing period: callers add their own)."""
     if data.owners == 0:
-        return "No key-result owners were due to check in this week"
-    return f"{data.checked_in:,} of {data.owners:,} checked in this week"
+        return _("No key-result owners were due to check in this week")
+    return _("{done:,} of {owners:,} checked in this week").format(
+        done=data.checked_in, owners=data.owners
+    )
 
 
 def updated_count(data: DigestData) -> int:
@@ -198,13 +206,15 @@ def updated_count(data: DigestData) -> int:
 def participation_text(data: DigestData) -> str:
     """`4 of 5 updated this week · 1 no change · 1 away`: counts only, never names."""
     if data.owners == 0:
-        text = "No key-result owners were due to check in this week"
+        text = _("No key-result owners were due to check in this week")
     else:
-        text = f"{updated_count(data):,} of {data.owners:,} updated this week"
+        text = _("{updated:,} of {owners:,} updated this week").format(
+            updated=updated_count(data), owners=data.owners
+        )
         if data.no_change:
-            text += f" · {data.no_change:,} no change"
+            text += " · " + _("{n:,} no change").format(n=data.no_change)
     if data.away:
-        text += f" · {data.away:,} away"
+        text += " · " + _("{n:,} away").format(n=data.away)
     return text
 
 
@@ -226,14 +236,14 @@ def note_text(note: str, limit: int = NOTE_CHARS) -> str:
 def _story_change(story: KRStory) -> str:
     kr = story.kr
     if story.first_reading and story.change is None:
-        return "first reading"
+        return _("first reading")
     if story.change is None or not math.isfinite(story.change):
         return ""
     if kr.kind is KRKind.MILESTONE:
         if story.change == 0:
             return ""
-        return "done since last week" if story.change > 0 else "reopened since last week"
-    since = f"on last {kr.period.value}" if kr.period is not None else "since last week"
+        return _("done since last week") if story.change > 0 else _("reopened since last week")
+    since = _(SINCE_PERIOD.get(kr.period.value, SINCE_WEEK) if kr.period else SINCE_WEEK)
     return escape(change_text(story.change, kr.measure, kr.kind, since=since))
 
 
@@ -242,11 +252,12 @@ def forecast_text(kr: KRLine, value: float | None, last_day: date | None) -> str
     target it misses (okr.display.pair_text)."""
     if value is None or not math.isfinite(value):
         return ""
-    shown, _ = pair_text(value, kr.target, kr.measure.bare)
+    shown, _unused = pair_text(value, kr.target, kr.measure.bare)
     if kr.unit_word:
         shown = with_word(shown, kr.unit_word)
-    when = f" by {last_day.day} {last_day:%b}" if last_day is not None else " by cycle end"
-    return f"on pace for {escape(shown)}{when}"
+    if last_day is None:
+        return _("on pace for {value} by cycle end").format(value=escape(shown))
+    return _("on pace for {value} by {day}").format(value=escape(shown), day=day_month(last_day))
 
 
 def story_text(story: KRStory, last_day: date | None) -> str:
@@ -293,23 +304,37 @@ def win_line(win: Win) -> str:
     move well ahead of pace (`$1.5M of $2M · 75% · expected 50%`)."""
     title = user_text(win.kr.title, KR_CHARS)
     who = mention(win.kr.owner_id)
+    value = kr_value(win.kr)
     if win.kind == REACHED:
-        return f":dart: {who} reached the target of *{title}*: {kr_value(win.kr)}"
+        return _(":dart: {who} reached the target of *{title}*: {value}").format(
+            who=who, title=title, value=value
+        )
     if win.kind == QUOTA_MET:
-        return f":white_check_mark: {who} met the quota of *{title}*: {kr_value(win.kr)}"
-    return (
-        f":rocket: {who} is well ahead of pace on *{title}*: {kr_value(win.kr)}"
-        f" · {percent(win.kr.progress)} · expected {percent(win.kr.expected)}"
+        return _(":white_check_mark: {who} met the quota of *{title}*: {value}").format(
+            who=who, title=title, value=value
+        )
+    return _(
+        ":rocket: {who} is well ahead of pace on *{title}*: {value}"
+        " · {progress} · expected {expected}"
+    ).format(
+        who=who,
+        title=title,
+        value=value,
+        progress=percent(win.kr.progress),
+        expected=percent(win.kr.expected),
     )
 
 
 def kudos_line(kudos: DigestKudos) -> str:
     """`• <@U1> to <@U2>: “for the Acme deal”`."""
-    return f"• {mention(kudos.giver)} to {mention(kudos.receiver)}: “{note_text(kudos.text)}”"
+    return _("• {giver} to {receiver}: “{text}”").format(
+        giver=mention(kudos.giver), receiver=mention(kudos.receiver), text=note_text(kudos.text)
+    )
 
 
-def _more(hidden: int, what: str, hint: str = "") -> dict[str, Any]:
-    return context(f"and {plural(hidden, what)}{hint}")
+def _more(hidden: int, sentence: str) -> dict[str, Any]:
+    """`and 3 more objectives`: `sentence` is the translated form for `hidden`, with `{n}`."""
+    return context(sentence.format(n=hidden))
 
 
 # --- the charts -----------------------------------------------------------------------------
@@ -325,15 +350,20 @@ def trend_chart(points: Sequence[WeekPoint]) -> dict[str, Any] | None:
         return None
     return charts.series_chart(
         "line",
-        "Team progress vs expected, by week",
-        [f"W{point.week}" for point in points],
+        _("Team progress vs expected, by week"),
+        [week_tick(point.week) for point in points],
         [
-            ("Progress %", [_pct(point.progress) for point in points]),
-            ("Expected %", [_pct(point.expected) for point in points]),
+            (_("Progress %"), [_pct(point.progress) for point in points]),
+            (_("Expected %"), [_pct(point.expected) for point in points]),
         ],
-        x_label="Week of the cycle",
-        y_label="% of the cycle's goals",
+        x_label=_("Week of the cycle"),
+        y_label=_("% of the cycle's goals"),
     )
+
+
+def week_tick(week: int) -> str:
+    """`W3` / `第3周`: a cycle week on a chart axis or in its text."""
+    return _("W{week}").format(week=week)
 
 
 def trend_text(points: Sequence[WeekPoint], weeks: int = CHART_TEXT_WEEKS) -> str:
@@ -341,9 +371,10 @@ def trend_text(points: Sequence[WeekPoint], weeks: int = CHART_TEXT_WEEKS) -> st
     if len(points) < 2:
         return ""
     shown = " · ".join(
-        f"W{p.week} {percent(p.progress)} ({percent(p.expected)})" for p in points[-weeks:]
+        f"{week_tick(p.week)} {percent(p.progress)} ({percent(p.expected)})"
+        for p in points[-weeks:]
     )
-    return f":chart_with_upwards_trend: Progress by week (expected): {shown}"
+    return _(":chart_with_upwards_trend: Progress by week (expected): {weeks}").format(weeks=shown)
 
 
 def _rep_name(data: DigestData, owner_id: str) -> str:
@@ -356,11 +387,11 @@ def quota_chart(data: DigestData) -> dict[str, Any] | None:
         return None
     return charts.series_chart(
         "bar",
-        "Weekly quota attained, latest week",
+        _("Weekly quota attained, latest week"),
         [_rep_name(data, rep.owner_id) for rep in data.quota_reps],
-        [("Quota met %", [_pct(rep.attainment) for rep in data.quota_reps])],
-        x_label="Rep",
-        y_label="% of weekly quota",
+        [(_("Quota met %"), [_pct(rep.attainment) for rep in data.quota_reps])],
+        x_label=_("Rep"),
+        y_label=_("% of weekly quota"),
         keep="first",
     )
 
@@ -374,10 +405,9 @@ def charts_text(data: DigestData) -> list[str]:
             f"{charts.cut(_rep_name(data, r.owner_id), 30)} {percent(r.attainment)}" for r in shown
         )
         rest = len(data.quota_reps) - len(shown)
-        lines.append(
-            f":bar_chart: Weekly quota, latest week: {reps}"
-            + (f" · and {rest:,} more" if rest else "")
-        )
+        if rest:
+            reps += " · " + _("and {n:,} more").format(n=rest)
+        lines.append(_(":bar_chart: Weekly quota, latest week: {reps}").format(reps=reps))
     return lines
 
 
@@ -393,7 +423,7 @@ def objective_line(item: ObjectiveDigest) -> str:
     if item.card.krs:
         parts.append(status_label(item.status))
     else:
-        parts.append("no key results yet")
+        parts.append(_("no key results yet"))
     return f"*{user_text(item.card.title, OBJECTIVE_CHARS)}*  " + " · ".join(parts)
 
 
@@ -409,7 +439,7 @@ def _story_sections(
             text = f"{heading}\n{text}"
         block = SectionBlock(text=MarkdownTextObject(text=guard(text)))
         if button is not None:
-            block.accessory = _button("Discuss", button, str(story.kr.id))
+            block.accessory = _button(_("Discuss"), button, str(story.kr.id))
         blocks.append(block.to_dict())
     return blocks
 
@@ -419,9 +449,11 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
     `with_charts` False leaves the charts out (a workspace that refused them)."""
     heading = f"{team_cycle(data.team_name, data.cycle_name)} · {week_text(data)}"
     status = objective_status(data.overall, data.expected) if data.objectives else None
-    overall = (
-        f"*Overall*  {progress_bar(data.overall)} *{percent(data.overall)}*"
-        f" · expected {percent(data.expected)} · {status_label(status)}"
+    overall = _("*Overall*  {bar} *{progress}* · expected {expected} · {status}").format(
+        bar=progress_bar(data.overall),
+        progress=percent(data.overall),
+        expected=percent(data.expected),
+        status=status_label(status),
     )
     blocks: list[dict[str, Any]] = [
         header(heading),
@@ -442,21 +474,28 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
             lines,
             max_blocks=math.ceil(MAX_OBJECTIVES / OBJECTIVES_PER_SECTION),
             per_block=OBJECTIVES_PER_SECTION,
-            heading=f"*Objectives* ({len(items):,})",
+            heading=_("*Objectives* ({n:,})").format(n=len(items)),
         )
         blocks.extend(section(t) for t in texts)
         if len(items) > placed:
             blocks.append(
-                _more(len(items) - placed, "more objective", " · `/okr list` shows them all")
+                _more(
+                    len(items) - placed,
+                    ngettext(
+                        "and {n:,} more objective · `/okr list` shows them all",
+                        "and {n:,} more objectives · `/okr list` shows them all",
+                        len(items) - placed,
+                    ),
+                )
             )
     else:
-        blocks.append(section("*Objectives*\nNo objectives for this team in this cycle yet."))
+        blocks.append(section(_("*Objectives*\nNo objectives for this team in this cycle yet.")))
 
     blocks.append(divider())
     risky = [story for story in data.stories if story.at_risk]
     if data.at_risk and not risky:  # built without stories: the plain lines
         lines = [at_risk_line(card, kr) for card, kr in data.at_risk[:MAX_AT_RISK]]
-        texts, _ = pack_sections(lines, max_blocks=MAX_AT_RISK, heading=_risk_heading(data))
+        texts, _placed = pack_sections(lines, max_blocks=MAX_AT_RISK, heading=_risk_heading(data))
         blocks.extend(section(t) for t in texts)
         shown = min(len(data.at_risk), MAX_AT_RISK)
     elif risky:
@@ -465,10 +504,21 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
         )
         shown = min(len(risky), MAX_AT_RISK)
     else:
-        blocks.append(section("*At risk*\nNo key result is at risk or off track. :raised_hands:"))
+        blocks.append(
+            section(_("*At risk*\nNo key result is at risk or off track. :raised_hands:"))
+        )
         shown = 0
     if len(data.at_risk) > shown:
-        blocks.append(_more(len(data.at_risk) - shown, "more key result", " at risk"))
+        blocks.append(
+            _more(
+                len(data.at_risk) - shown,
+                ngettext(
+                    "and {n:,} more key result at risk",
+                    "and {n:,} more key results at risk",
+                    len(data.at_risk) - shown,
+                ),
+            )
+        )
 
     others = [story for story in data.stories if not story.at_risk]
     if others:
@@ -478,39 +528,61 @@ def digest_message(data: DigestData, *, with_charts: bool = True) -> dict[str, A
             lines,
             max_blocks=math.ceil(MAX_UPDATES / UPDATES_PER_SECTION),
             per_block=UPDATES_PER_SECTION,
-            heading=f"*Moved or noted* ({len(others):,})",
+            heading=_("*Moved or noted* ({n:,})").format(n=len(others)),
         )
         blocks.extend(section(t) for t in texts)
         if len(others) > placed:
-            blocks.append(_more(len(others) - placed, "more key result", " moved or noted"))
+            blocks.append(
+                _more(
+                    len(others) - placed,
+                    ngettext(
+                        "and {n:,} more key result moved or noted",
+                        "and {n:,} more key results moved or noted",
+                        len(others) - placed,
+                    ),
+                )
+            )
 
     if data.wins:
         blocks.append(divider())
         for index, win in enumerate(data.wins[:MAX_WINS]):
-            text = win_line(win) if index else f"*Wins* :tada:\n{win_line(win)}"
+            text = win_line(win) if index else _("*Wins* :tada:") + "\n" + win_line(win)
             block = SectionBlock(text=MarkdownTextObject(text=guard(text)))
-            block.accessory = _button("Give kudos", ids.KUDOS_GIVE, str(win.kr.id))
+            block.accessory = _button(_("Give kudos"), ids.KUDOS_GIVE, str(win.kr.id))
             blocks.append(block.to_dict())
         if len(data.wins) > MAX_WINS:
-            blocks.append(_more(len(data.wins) - MAX_WINS, "more win"))
+            blocks.append(
+                _more(
+                    len(data.wins) - MAX_WINS,
+                    ngettext(
+                        "and {n:,} more win", "and {n:,} more wins", len(data.wins) - MAX_WINS
+                    ),
+                )
+            )
 
     if data.kudos:
         lines = [kudos_line(k) for k in data.kudos[:MAX_KUDOS]]
-        texts, placed = pack_sections(lines, max_blocks=1, heading="*Kudos this week* :clap:")
+        texts, placed = pack_sections(lines, max_blocks=1, heading=_("*Kudos this week* :clap:"))
         blocks.extend(section(t) for t in texts)
         if len(data.kudos) > placed:
-            blocks.append(context(f"and {len(data.kudos) - placed:,} more kudos"))
+            more = len(data.kudos) - placed
+            blocks.append(context(_("and {n:,} more kudos").format(n=more)))
 
-    blocks.append(context(LEGEND))
-    fallback = (
-        f"{heading}: {percent(data.overall)} overall (expected {percent(data.expected)}), "
-        f"{len(data.at_risk):,} at risk, {participation_text(data)}"
+    blocks.append(context(_(LEGEND)))
+    fallback = _(
+        "{heading}: {progress} overall (expected {expected}), {risky:,} at risk, {participation}"
+    ).format(
+        heading=heading,
+        progress=percent(data.overall),
+        expected=percent(data.expected),
+        risky=len(data.at_risk),
+        participation=participation_text(data),
     )
     return {"text": guard(fallback, 1000), "blocks": charts.at_most_two(blocks)}
 
 
 def _risk_heading(data: DigestData) -> str:
-    return f"*At risk* ({len(data.at_risk):,})"
+    return _("*At risk* ({n:,})").format(n=len(data.at_risk))
 
 
 # --- a thread under the digest ---------------------------------------------------------------
@@ -522,10 +594,12 @@ def discuss_message(title: str, owner_id: str, asked_by: str) -> dict[str, Any]:
     kr = user_text(title, KR_CHARS)
     owner, asker = mention(owner_id), mention(asked_by)
     if owner_id == asked_by:
-        text = f":speech_balloon: {owner} opened a thread on *{kr}*: what would help?"
-    else:
-        text = (
-            f":speech_balloon: {owner}, {asker} would like to talk about *{kr}*: "
-            "where it stands and what would help."
+        text = _(":speech_balloon: {owner} opened a thread on *{kr}*: what would help?").format(
+            owner=owner, kr=kr
         )
+    else:
+        text = _(
+            ":speech_balloon: {owner}, {asker} would like to talk about *{kr}*: "
+            "where it stands and what would help."
+        ).format(owner=owner, asker=asker, kr=kr)
     return {"text": guard(text, 1000), "blocks": [section(text)]}

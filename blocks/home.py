@@ -34,16 +34,26 @@ from slack_sdk.models.views import View
 
 from blocks import ids
 from blocks.help import VerbHelp
-from blocks.kr_format import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, TEAM_CHARS, clip, one_line, plural
+from blocks.kr_format import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, TEAM_CHARS, clip, one_line
 from blocks.mrkdwn import escape, truncate
-from blocks.objective_card import edit_button, kr_section, more_context, objective_text
-from blocks.participation import panel_sections, short_day
+from blocks.objective_card import (
+    edit_button,
+    kr_section,
+    more_context,
+    more_krs_text,
+    objective_text,
+)
+from blocks.participation import panel_sections
+from okr.dates import weekday_day_month
+from okr.i18n import N_, _, ngettext
 from okr.outline import ObjectiveCard
 from okr.participation import CheckedIn, MemberWeek
 
 PANEL_SECTIONS = 3
 """Sections a lead's panel of one team may take."""
 MIN_CARD_ROOM = 2
+YOURS = N_("Yours")
+TEAMS_OBJECTIVES = N_("Your team's objectives")
 
 
 @dataclass(frozen=True)
@@ -56,27 +66,28 @@ class TeamPanel:
 
 def _heading(cycle_name: str | None) -> str:
     cycle = one_line(cycle_name or "")
-    return clip(f"Your OKRs · {cycle}" if cycle else "Your OKRs", MAX_HEADER_TEXT)
+    heading = _("Your OKRs · {cycle}").format(cycle=cycle) if cycle else _("Your OKRs")
+    return clip(heading, MAX_HEADER_TEXT)
 
 
 def checked_in_text(week: CheckedIn | None) -> str:
     """`Checked in Mon 28 Dec ✓` (`week.at` in the viewer's zone), or not yet."""
     if week is None:
-        return "Not checked in this week yet."
+        return _("Not checked in this week yet.")
     if week.no_change:
-        return f"No change reported {short_day(week.at)} ✓"
-    return f"Checked in {short_day(week.at)} ✓"
+        return _("No change reported {day} ✓").format(day=weekday_day_month(week.at.date()))
+    return _("Checked in {day} ✓").format(day=weekday_day_month(week.at.date()))
 
 
 def _actions(*, owns_krs: bool, week: CheckedIn | None) -> ActionsBlock:
     """*Check in* is primary until this week's check-in is in; then *Edit*."""
     buttons: list[ButtonElement] = []
     if owns_krs and week is None:
-        buttons.append(ButtonElement(text="Check in", action_id=ids.CHECK_IN, style="primary"))
-        buttons.append(ButtonElement(text="No change this week", action_id=ids.NO_CHANGE))
+        buttons.append(ButtonElement(text=_("Check in"), action_id=ids.CHECK_IN, style="primary"))
+        buttons.append(ButtonElement(text=_("No change this week"), action_id=ids.NO_CHANGE))
     elif owns_krs:
-        buttons.append(ButtonElement(text="Edit check-in", action_id=ids.CHECK_IN))
-    buttons.append(ButtonElement(text="New OKR", action_id=ids.NEW_OKR))
+        buttons.append(ButtonElement(text=_("Edit check-in"), action_id=ids.CHECK_IN))
+    buttons.append(ButtonElement(text=_("New OKR"), action_id=ids.NEW_OKR))
     return ActionsBlock(block_id="home_actions", elements=buttons)
 
 
@@ -84,14 +95,19 @@ def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
+def _summary(verb: VerbHelp) -> str:
+    """A verb's one-line summary in the reader's language (the verbs mark it with `N_`)."""
+    return _(verb.summary) if verb.summary else ""
+
+
 def _welcome(cycle_name: str | None, verbs: Sequence[VerbHelp]) -> list[Any]:
     """The Home tab for someone with no OKRs yet: how to start, and what `/okr` can do."""
-    commands = "\n".join(f"`{escape(v.usage)}`  {escape(v.summary)}" for v in verbs)
+    commands = "\n".join(f"`{escape(v.usage)}`  {escape(_summary(v))}" for v in verbs)
     blocks: list[Any] = [
         HeaderBlock(text=_heading(cycle_name)),
         SectionBlock(
             text=MarkdownTextObject(
-                text=(
+                text=_(
                     "You have no key results this cycle yet. Objectives and key results "
                     "you own, and your team's, will show here with their progress."
                 )
@@ -102,7 +118,7 @@ def _welcome(cycle_name: str | None, verbs: Sequence[VerbHelp]) -> list[Any]:
     ]
     if commands:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=truncate(commands, 3000))))
-    blocks.append(_context("Type `/okr` in any channel for help."))
+    blocks.append(_context(_("Type `/okr` in any channel for help.")))
     return blocks
 
 
@@ -128,11 +144,11 @@ def card_blocks(
     blocks: list[Any] = [header]
     for kr in krs:
         if kr.owner_id == user_id:
-            blocks.append(kr_section(kr, owner_word="you", show_owner=False, show_pace=True))
+            blocks.append(kr_section(kr, owner_word=_("you"), show_owner=False, show_pace=True))
         else:
             blocks.append(kr_section(kr))
     if hidden:
-        blocks.append(more_context(f"and {plural(hidden, 'more key result')}"))
+        blocks.append(more_context(more_krs_text(hidden)))
     return [b.to_dict() for b in blocks]
 
 
@@ -186,9 +202,7 @@ def home_view(
     own = [c for c in cards if is_own(c, user_id)]
     others = [c for c in cards if not is_own(c, user_id)]
     groups = [
-        (title, group)
-        for title, group in (("Yours", own), ("Your team's objectives", others))
-        if group
+        (_(title), group) for title, group in ((YOURS, own), (TEAMS_OBJECTIVES, others)) if group
     ]
     reserve = 3 * len(groups)  # a divider, a header and an "and N more" line each
     for panel in panels:
@@ -196,7 +210,8 @@ def home_view(
             break
         name = one_line(panel.team_name)[:TEAM_CHARS]
         blocks.append(DividerBlock().to_dict())
-        blocks.append(HeaderBlock(text=clip(f"{name} this week", MAX_HEADER_TEXT)).to_dict())
+        this_week = _("{team} this week").format(team=name)
+        blocks.append(HeaderBlock(text=clip(this_week, MAX_HEADER_TEXT)).to_dict())
         blocks.extend(panel_sections(panel.members, max_blocks=PANEL_SECTIONS))
 
     editable = set(editable_ids)
@@ -210,6 +225,11 @@ def home_view(
         rendered, placed = _cards_within(group, user_id, editable, room)
         blocks.extend(rendered)
         if placed < len(group):
-            more = f"and {plural(len(group) - placed, 'more objective')} — type `/okr list`"
+            n = len(group) - placed
+            more = ngettext(
+                "and {n} more objective — type `/okr list`",
+                "and {n} more objectives — type `/okr list`",
+                n,
+            ).format(n=f"{n:,}")
             blocks.append(_context(more).to_dict())
     return View(type="home", blocks=blocks).to_dict()

@@ -34,17 +34,17 @@ from blocks.kr_format import (
     guard,
     mention,
     pair,
-    plural,
     user_text,
     value_text,
 )
 from blocks.mrkdwn import escape
 from blocks.quota_lines import counted_for
 from okr.display import beside_target
+from okr.i18n import N_, _, ngettext
 from okr.kr_sentence import kr_sentence, names_a_number, sentence_lang
 from okr.outline import CheckInNote, KRLine, TargetChange
 
-MODAL_TITLE = "History"
+MODAL_TITLE = N_("History")
 REASON_CHARS = 1000
 HISTORY_OVERHEAD = 4
 """Blocks besides the revisions: KR section, targets fields, divider, "and N earlier"."""
@@ -69,13 +69,16 @@ def heading(kr: KRLine) -> str:
 
 
 def _quote(reason: str) -> str:
-    text = clip(reason.strip(), REASON_CHARS) if reason and reason.strip() else "_no reason given_"
+    given = reason and reason.strip()
+    text = clip(reason.strip(), REASON_CHARS) if given else _("_no reason given_")
     return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
 
 
 def _revision_text(kr: KRLine, change: TargetChange) -> str:
     old, new = pair(kr, change.old_target, change.new_target)
-    head = f"*{old} → {new}* · by {mention(change.changed_by)} · {slack_date(change.changed_at)}"
+    head = _("*{old} → {new}* · by {who} · {date}").format(
+        old=old, new=new, who=mention(change.changed_by), date=slack_date(change.changed_at)
+    )
     return guard(f"{head}\n{_quote(change.reason)}")
 
 
@@ -92,7 +95,7 @@ CHECKIN_NOTE_CHARS = 280
 def _checkin_text(kr: KRLine, checkin: CheckInNote, value: str) -> str:
     """One check-in; `value` is its value as shown (at the precision of the whole modal)."""
     confidence = f" · {confidence_label(checkin.confidence)}" if checkin.confidence else ""
-    edited = " · _edited_" if checkin.edited else ""
+    edited = " · " + _("_edited_") if checkin.edited else ""
     head = (
         f"*{value}*{counted_for(kr, checkin)}{confidence} · {mention(checkin.user_id)} · "
         f"{slack_date(checkin.at)}{edited}"
@@ -117,9 +120,9 @@ def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
     """The latest check-ins, newest first; Edit and Delete beside the one its author may
     still change (their latest, this week)."""
     if not kr.checkins:
-        return [ContextBlock(elements=[MarkdownTextObject(text="No check-ins yet.")])]
+        return [ContextBlock(elements=[MarkdownTextObject(text=_("No check-ins yet."))])]
     newest = newest_checkins(kr)
-    _, _, shown = history_values(kr)
+    *_targets, shown = history_values(kr)
     blocks: list[Any] = []
     for checkin, value in zip(newest, shown, strict=True):
         text = _checkin_text(kr, checkin, value)
@@ -130,26 +133,27 @@ def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
                     block_id=f"checkin_actions_{checkin.id}",
                     elements=[
                         ButtonElement(
-                            text="Edit", action_id=ids.EDIT_CHECK_IN, value=str(checkin.id)
+                            text=_("Edit"), action_id=ids.EDIT_CHECK_IN, value=str(checkin.id)
                         ),
                         ButtonElement(
-                            text="Delete",
+                            text=_("Delete"),
                             action_id=ids.DELETE_CHECK_IN,
                             value=str(checkin.id),
                             style="danger",
                             confirm=ConfirmObject(
-                                title="Delete this check-in?",
-                                text="The key result goes back to its previous value.",
-                                confirm="Delete",
-                                deny="Keep it",
+                                title=_("Delete this check-in?"),
+                                text=_("The key result goes back to its previous value."),
+                                confirm=_("Delete"),
+                                deny=_("Keep it"),
                             ),
                         ),
                     ],
                 )
             )
     if len(kr.checkins) > len(newest):
-        earlier = plural(len(kr.checkins) - len(newest), "earlier check-in")
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"and {earlier}")]))
+        n = len(kr.checkins) - len(newest)
+        earlier = ngettext("and {n} earlier check-in", "and {n} earlier check-ins", n)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=earlier.format(n=f"{n:,}"))]))
     return blocks
 
 
@@ -159,21 +163,24 @@ def kr_history_modal(
     """A modal view (no submit): the KR's latest check-ins, then its target revisions,
     newest first."""
     revisions = sorted(kr.revisions, key=_sort_key, reverse=True)
-    target, original, _ = history_values(kr)
+    target, original, _readings = history_values(kr)
     fields = [
-        MarkdownTextObject(text=f"*Original target*\n{original}"),
-        MarkdownTextObject(text=f"*Current target*\n{full_target(kr, target)}"),
+        MarkdownTextObject(text=_("*Original target*\n{value}").format(value=original)),
+        MarkdownTextObject(
+            text=_("*Current target*\n{value}").format(value=full_target(kr, target))
+        ),
     ]
     if kr.kind.moves:
-        fields.append(MarkdownTextObject(text=f"*Start*\n{value_text(kr, kr.start)}"))
-    fields.append(MarkdownTextObject(text=f"*Changes*\n{len(revisions):,}"))
+        start = value_text(kr, kr.start)
+        fields.append(MarkdownTextObject(text=_("*Start*\n{value}").format(value=start)))
+    fields.append(
+        MarkdownTextObject(text=_("*Changes*\n{count}").format(count=f"{len(revisions):,}"))
+    )
     blocks: list[Any] = [
         SectionBlock(
             text=MarkdownTextObject(
-                text=(
-                    f"*{user_text(heading(kr), KR_TITLE_CHARS)}*\n"
-                    f"Objective: {user_text(objective_title, TITLE_CHARS)}"
-                )
+                text=f"*{user_text(heading(kr), KR_TITLE_CHARS)}*\n"
+                + _("Objective: {title}").format(title=user_text(objective_title, TITLE_CHARS))
             )
         ),
         SectionBlock(fields=fields),
@@ -184,7 +191,9 @@ def kr_history_modal(
     if not revisions:
         blocks.append(
             ContextBlock(
-                elements=[MarkdownTextObject(text="The target has not changed since it was set.")]
+                elements=[
+                    MarkdownTextObject(text=_("The target has not changed since it was set."))
+                ]
             )
         )
     room = MAX_VIEW_BLOCKS - HISTORY_OVERHEAD - (len(blocks) - 3)
@@ -193,6 +202,7 @@ def kr_history_modal(
         SectionBlock(text=MarkdownTextObject(text=_revision_text(kr, change))) for change in shown
     )
     if len(shown) < len(revisions):
-        earlier = plural(len(revisions) - len(shown), "earlier change")
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"and {earlier}")]))
-    return View(type="modal", title=MODAL_TITLE, close="Close", blocks=blocks).to_dict()
+        n = len(revisions) - len(shown)
+        earlier = ngettext("and {n} earlier change", "and {n} earlier changes", n)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=earlier.format(n=f"{n:,}"))]))
+    return View(type="modal", title=_(MODAL_TITLE), close=_("Close"), blocks=blocks).to_dict()

@@ -18,6 +18,7 @@ from typing import Any
 from okr.display import Measure, editable_text
 from okr.drafts import KRDraft
 from okr.due_dates import DueDay, parse_due
+from okr.i18n import N_, _, current_lang, use_lang
 from okr.kr_sentence import EXAMPLES, KRReading, SentenceProblem, read_kr, reading_summary
 from okr.kr_units import VALUE_FIELDS, settle_unit
 from okr.periods import Period
@@ -33,25 +34,41 @@ from okr.values import (
 
 MAX_WEIGHT = 100.0
 
+#: Marked for the catalog: `kind_labels()` gives them in the reader's language.
 KIND_LABELS: dict[str, str] = {
-    KRKind.INCREASE: "Increase to a target",
-    KRKind.DECREASE: "Decrease to a target",
-    KRKind.STAY_ABOVE: "Stay above a threshold",
-    KRKind.STAY_BELOW: "Stay below a threshold",
-    KRKind.MILESTONE: "Milestone (done or not)",
-    "quota_week": "Quota per week (N every week)",
-    "quota_month": "Quota per month (N every month)",
+    KRKind.INCREASE: N_("Increase to a target"),
+    KRKind.DECREASE: N_("Decrease to a target"),
+    KRKind.STAY_ABOVE: N_("Stay above a threshold"),
+    KRKind.STAY_BELOW: N_("Stay below a threshold"),
+    KRKind.MILESTONE: N_("Milestone (done or not)"),
+    "quota_week": N_("Quota per week (N every week)"),
+    "quota_month": N_("Quota per month (N every month)"),
 }
 #: The kind menu's quota choices: a quota KR with its period, in one menu.
 QUOTA_CHOICES: dict[str, Period] = {"quota_week": Period.WEEK, "quota_month": Period.MONTH}
 UNIT_LABELS: dict[str, str] = {
-    Unit.NUMBER: "Number",
-    Unit.PERCENT: "Percent (%)",
-    Unit.CURRENCY: "Currency (give its code)",
+    Unit.NUMBER: N_("Number"),
+    Unit.PERCENT: N_("Percent (%)"),
+    Unit.CURRENCY: N_("Currency (give its code)"),
 }
-#: After a problem with a field Details sets, how a line can say it instead.
-WRITE_IT_LIKE = f"Write it like: {EXAMPLES['en']}."
-QUOTA_START_ERROR = "A quota starts from zero every period: clear the start value."
+QUOTA_START_ERROR = N_("A quota starts from zero every period: clear the start value.")
+
+
+def kind_labels() -> dict[str, str]:
+    """The kind menu's labels in the reader's language."""
+    return {kind: _(label) for kind, label in KIND_LABELS.items()}
+
+
+def unit_labels() -> dict[str, str]:
+    """The unit menu's labels in the reader's language."""
+    return {unit: _(label) for unit, label in UNIT_LABELS.items()}
+
+
+def write_it_like() -> str:
+    """After a problem with a field Details sets, how a line can say it instead, with the
+    examples in the reader's language."""
+    lang = current_lang()
+    return _("Write it like: {examples}.").format(examples=EXAMPLES[lang])
 
 
 @dataclass(frozen=True)
@@ -108,7 +125,7 @@ def due_text(due: DueDay | date | None) -> str:
     if isinstance(due, DueDay):
         if due.year is not None:
             return date(due.year, due.month, due.day).isoformat()
-        return f"{due.day} {date(2000, due.month, 1):%b}"
+        return f"{due.day} {date(2000, due.month, 1):%b}"  # read back by parse_due
     return ""
 
 
@@ -140,8 +157,13 @@ def read_sentence(
     sentence: str, *, cycle_start: date, cycle_end: date
 ) -> tuple[RowFields | None, str, str]:
     """(fields, title, problem) of a sentence: fields None and the problem (with an example
-    of each form) when the sentence cannot be read."""
-    reading = read_kr(" ".join(sentence.split()), cycle_start=cycle_start, cycle_end=cycle_end)
+    of each form, in the reader's language) when the sentence cannot be read."""
+    reading = read_kr(
+        " ".join(sentence.split()),
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+        lang=current_lang(),
+    )
     if isinstance(reading, SentenceProblem):
         return None, "", reading.message  # says why, with an example of each form
     return fields_of(reading), reading.title, ""
@@ -172,27 +194,29 @@ def check_fields(
     """A KR's fields checked: its draft, or problems keyed by field name."""
     problems: dict[str, str] = {}
     if not title.strip():
-        problems["sentence"] = "Say what this key result measures, e.g. “Sign 10 contracts”."
+        problems["sentence"] = _("Say what this key result measures, e.g. “Sign 10 contracts”.")
     period = QUOTA_CHOICES.get(texts.kind)
     try:
         kind = KRKind.QUOTA if period is not None else KRKind(texts.kind)
         if kind is KRKind.QUOTA and period is None:
             raise ValueError(texts.kind)  # a quota is picked with its period
     except ValueError:
-        problems["kind"] = "Pick how this number should move."
+        problems["kind"] = _("Pick how this number should move.")
         kind = KRKind.INCREASE
     try:
         unit = Unit(texts.unit or Unit.NUMBER)
     except ValueError:
-        problems["unit"] = "Pick number, percent or currency."
+        problems["unit"] = _("Pick number, percent or currency.")
         unit = Unit.NUMBER
     currency = texts.currency.strip().upper() or None
     if unit is Unit.CURRENCY and currency is None:
-        problems["currency"] = "Give the currency's code, e.g. USD or EUR."
+        problems["currency"] = _("Give the currency's code, e.g. USD or EUR.")
     elif currency is not None and not is_currency_code(currency):
-        problems["currency"] = f"{currency} is not a currency code (e.g. USD, EUR, JPY)."
+        problems["currency"] = _("{code} is not a currency code (e.g. USD, EUR, JPY).").format(
+            code=currency
+        )
     elif currency is not None and unit is not Unit.CURRENCY:
-        problems["currency"] = "Set the unit to Currency to use a code, or clear it."
+        problems["currency"] = _("Set the unit to Currency to use a code, or clear it.")
         currency = None
     code = currency if unit is Unit.CURRENCY else None
 
@@ -222,7 +246,7 @@ def check_fields(
     if kind is KRKind.QUOTA:
         start = 0.0
         if texts.start.strip():
-            problems["start"] = QUOTA_START_ERROR
+            problems["start"] = _(QUOTA_START_ERROR)
     if relative is not None and not {"start", "baseline"} & problems.keys():
         try:
             target = resolve(relative, kind, start, baseline)
@@ -272,13 +296,21 @@ def _weight(text: str, problems: dict[str, str]) -> float:
     except ValueParseError:
         weight = -1.0
     if not 0 < weight <= MAX_WEIGHT:
-        problems["weight"] = f"A weight is a number above 0 and up to {MAX_WEIGHT:g}."
+        problems["weight"] = _("A weight is a number above 0 and up to {limit}.").format(
+            limit=f"{MAX_WEIGHT:g}"
+        )
     return weight
 
 
-def reading_line(draft: KRDraft, lang: str = "en") -> str:
+def reading_line(draft: KRDraft, lang: str | None = None) -> str:
     """How the bot read a row (Details included), shown under it: "Quota · 50 prospects
-    every week · owner @Ravi"."""
+    every week · owner @Ravi"; in `lang`, else the reader's language."""
+    lang = lang or current_lang()
+    with use_lang(lang):
+        return _reading_line(draft, lang)
+
+
+def _reading_line(draft: KRDraft, lang: str) -> str:
     reading = KRReading(
         title=draft.title,
         kind=draft.kind,
@@ -295,8 +327,8 @@ def reading_line(draft: KRDraft, lang: str = "en") -> str:
     parts = [reading_summary(reading, lang)]
     measure = reading.measure
     if draft.baseline is not None:
-        parts.append(f"{'基线' if lang == 'zh' else 'baseline'} {measure.text(draft.baseline)}")
+        parts.append(_("baseline {value}").format(value=measure.text(draft.baseline)))
     if draft.weight != 1:
-        parts.append(f"{'权重' if lang == 'zh' else 'weight'} {draft.weight:g}")
-    parts.append(f"{'负责人' if lang == 'zh' else 'owner'} <@{draft.owner_id}>")
+        parts.append(_("weight {weight}").format(weight=f"{draft.weight:g}"))
+    parts.append(_("owner {user}").format(user=f"<@{draft.owner_id}>"))
     return " · ".join(parts)

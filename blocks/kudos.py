@@ -22,16 +22,17 @@ from slack_sdk.models.views import View
 from blocks import ids
 from blocks.kr_format import KR_TITLE_CHARS, guard, mention, one_line, user_text
 from blocks.view_state import element, metadata, row_id
+from okr.i18n import N_, _
 
 MAX_KUDOS = 280
 """Characters a kudos may say (the kudos table holds 280)."""
 TEXT_BLOCK = "kudos_text"
-USAGE = "Type `/okr kudos @person for what they did`, e.g. `/okr kudos @ana for the Acme demo`."
+USAGE = N_("Type `/okr kudos @person for what they did`, e.g. `/okr kudos @ana for the Acme demo`.")
 
 _MENTION = re.compile(r"^\s*<@([UW][A-Z0-9]{1,30})(?:\|[^>]*)?>\s*(.*)$", re.DOTALL)
 
-EMPTY = "Say what the kudos is for, e.g. “for the Acme demo”."
-TOO_LONG = f"Keep kudos to {MAX_KUDOS} characters."
+EMPTY = N_("Say what the kudos is for, e.g. “for the Acme demo”.")
+TOO_LONG = N_("Keep kudos to {limit} characters. This one has {length:,}.")
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ class KudosRequest:
 def reason_problem(text: str) -> str | None:
     """Why `text` cannot be a kudos (empty, too long); None when it can."""
     if not text:
-        return EMPTY
+        return _(EMPTY)
     if len(text) > MAX_KUDOS:
-        return f"{TOO_LONG} This one has {len(text):,}."
+        return _(TOO_LONG).format(limit=MAX_KUDOS, length=len(text))
     return None
 
 
@@ -56,7 +57,7 @@ def parse_kudos(args: str) -> KudosRequest | str:
     error to show: no person named, nothing said, or over 280 characters."""
     found = _MENTION.match(args or "")
     if found is None:
-        return f"Name the person to thank with an @mention. {USAGE}"
+        return _("Name the person to thank with an @mention. {usage}").format(usage=_(USAGE))
     text = one_line(found.group(2))
     problem = reason_problem(text)
     return KudosRequest(found.group(1), text) if problem is None else problem
@@ -65,7 +66,9 @@ def parse_kudos(args: str) -> KudosRequest | str:
 def kudos_post(giver: str, receiver: str, text: str) -> dict[str, Any]:
     """`:clap: <@giver> gave kudos to <@receiver>: for the Acme demo` (escaped)."""
     said = user_text(text, MAX_KUDOS, "")
-    line = f":clap: {mention(giver)} gave kudos to {mention(receiver)}: {said}"
+    line = _(":clap: {giver} gave kudos to {receiver}: {text}").format(
+        giver=mention(giver), receiver=mention(receiver), text=said
+    )
     return {
         "text": guard(line, 1000),
         "blocks": [SectionBlock(text=MarkdownTextObject(text=guard(line))).to_dict()],
@@ -75,24 +78,26 @@ def kudos_post(giver: str, receiver: str, text: str) -> dict[str, Any]:
 def kudos_modal(*, receiver: str, kr_id: int, kr_title: str, channel_id: str) -> dict[str, Any]:
     """The *Give kudos* modal: to the KR's owner, prefilled "for <KR title>"."""
     title = one_line(kr_title)[: KR_TITLE_CHARS // 2]
-    prefill = f"for {title}"[:MAX_KUDOS]
+    prefill = _("for {title}").format(title=title)[:MAX_KUDOS]
     meta = {"to": receiver, "kr": kr_id, "channel": channel_id}
     return View(
         type="modal",
         callback_id=ids.KUDOS_VIEW,
-        title=PlainTextObject(text="Give kudos"),
-        submit=PlainTextObject(text="Post kudos"),
-        close=PlainTextObject(text="Cancel"),
+        title=PlainTextObject(text=_("Give kudos")),
+        submit=PlainTextObject(text=_("Post kudos")),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=json.dumps(meta, separators=(",", ":")),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"Kudos to {mention(receiver)}, posted in the team channel with your name."
+                    text=_(
+                        "Kudos to {receiver}, posted in the team channel with your name."
+                    ).format(receiver=mention(receiver))
                 )
             ),
             InputBlock(
                 block_id=TEXT_BLOCK,
-                label="What are they getting kudos for?",
+                label=_("What are they getting kudos for?"),
                 element=PlainTextInputElement(
                     action_id="value", initial_value=prefill, max_length=MAX_KUDOS
                 ),

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, PlainTextObject, Section
 from slack_sdk.models.views import View
 
 from blocks.mrkdwn import truncate
+from okr.i18n import _
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:
@@ -15,7 +16,7 @@ def notice_modal(title: str, text: str) -> dict[str, Any]:
     return View(
         type="modal",
         title=PlainTextObject(text=truncate(title, 24)),
-        close=PlainTextObject(text="Close"),
+        close=PlainTextObject(text=_("Close")),
         blocks=[SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))],
     ).to_dict()
 

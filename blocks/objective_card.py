@@ -36,18 +36,25 @@ from blocks.kr_format import (
     mention,
     pace_label,
     percent,
-    plural,
     progress_bar,
     standing,
     status_pair,
     trend_label,
     user_text,
 )
+from okr.i18n import _, ngettext
 from okr.outline import KRLine, Level, ObjectiveCard
 from okr.progress import KRKind
 
 MIN_CARD_BLOCKS = 2
 """A truncated card keeps at least its objective section and the "and N more" line."""
+
+
+def more_krs_text(hidden: int) -> str:
+    """`and 3 more key results`: what a cut card says of the KRs it leaves out."""
+    return ngettext("and {n} more key result", "and {n} more key results", hidden).format(
+        n=f"{hidden:,}"
+    )
 
 
 def objective_block_count(card: ObjectiveCard, show_edit: bool = False) -> int:
@@ -64,24 +71,26 @@ def objective_text(card: ObjectiveCard, now_label: str | None = None) -> str:
         meta.append(user_text(card.team_name, TEAM_CHARS))
     meta.append(mention(card.owner_id))
     if card.archived:
-        meta.append("archived")
+        meta.append(_("archived"))
     if now_label:
-        meta.append(f"as of {user_text(now_label, 60)}")
+        meta.append(_("as of {moment}").format(moment=user_text(now_label, 60)))
+    count = len(card.krs)
+    krs = ngettext("{n} key result", "{n} key results", count).format(n=f"{count:,}")
     lines = [
         f"*{user_text(card.title, TITLE_CHARS)}*",
         " · ".join(meta),
         f"{progress_bar(card.progress)} *{percent(card.progress)}*"
-        + (f" · {plural(len(card.krs), 'key result')}" if card.krs else ""),
+        + (f" · {krs}" if card.krs else ""),
     ]
     if card.parent_title:
         parent = user_text(card.parent_title, PARENT_CHARS)
-        lines.append(f":arrow_upper_right: aligned to _{parent}_")
+        lines.append(_(":arrow_upper_right: aligned to _{parent}_").format(parent=parent))
     elif card.level != Level.COMPANY:
-        lines.append("not aligned to a company objective")
+        lines.append(_("not aligned to a company objective"))
     if card.description and card.description.strip():
         lines.append(user_text(card.description, DESCRIPTION_CHARS))
     if not card.krs:
-        lines.append("_No key results yet._")
+        lines.append(_("_No key results yet._"))
     return guard("\n".join(lines))
 
 
@@ -89,13 +98,14 @@ def kr_text(
     kr: KRLine,
     *,
     context_line: str | None = None,
-    owner_word: str = "owner",
+    owner_word: str | None = None,
     show_owner: bool = True,
     show_pace: bool = False,
     relative: bool = True,
 ) -> str:
     """A KR section's mrkdwn: title (· owner), value and progress (· trend), status pair.
 
+    `owner_word` names the owner beside their confidence ("owner", or "you" on Home);
     `context_line` (already escaped) goes under the title, e.g. the objective on Home;
     `show_pace` shows "72% · expected 60%" instead of the bare percent; `relative` shows a
     target typed relative as such (`of +20% → $1.2M`)."""
@@ -106,8 +116,9 @@ def kr_text(
     if context_line:
         lines.append(context_line)
     if kr.kind is KRKind.MILESTONE:
-        done = ":white_check_mark: done" if kr.done else ":white_large_square: not done"
-        progress_line = done
+        progress_line = (
+            _(":white_check_mark: done") if kr.done else _(":white_large_square: not done")
+        )
     else:
         shown = pace_label(kr) if show_pace or kr.kind.holds else percent(kr.progress)
         progress_line = standing(kr, shown, full=relative)
@@ -115,16 +126,16 @@ def kr_text(
     if trend:
         progress_line += f" · {trend}"
     lines.append(progress_line)
-    lines.append(status_pair(kr, owner_word))
+    lines.append(status_pair(kr, owner_word or _("owner")))
     return guard("\n".join(lines))
 
 
 def history_button(kr: KRLine) -> ButtonElement:
-    return ButtonElement(text="History", action_id=ids.SHOW_KR_HISTORY, value=str(kr.id))
+    return ButtonElement(text=_("History"), action_id=ids.SHOW_KR_HISTORY, value=str(kr.id))
 
 
-def edit_button(card: ObjectiveCard, text: str = "Edit") -> ButtonElement:
-    return ButtonElement(text=text, action_id=ids.EDIT_OBJECTIVE, value=str(card.id))
+def edit_button(card: ObjectiveCard, text: str | None = None) -> ButtonElement:
+    return ButtonElement(text=text or _("Edit"), action_id=ids.EDIT_OBJECTIVE, value=str(card.id))
 
 
 def kr_section(kr: KRLine, **text_options: Any) -> SectionBlock:
@@ -167,5 +178,5 @@ def objective_blocks(
         krs = krs[:keep]
     blocks.extend(kr_section(kr, relative=relative_targets) for kr in krs)
     if hidden:
-        blocks.append(more_context(f"and {plural(hidden, 'more key result')}"))
+        blocks.append(more_context(more_krs_text(hidden)))
     return [b.to_dict() for b in blocks]

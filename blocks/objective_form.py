@@ -38,12 +38,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
-from blocks.kr_row import WRITE_IT_LIKE, RowRead, read_row, reading_line
+from blocks.kr_row import RowRead, read_row, reading_line, write_it_like
 from blocks.mrkdwn import escape
 from blocks.view_state import element as _element
 from blocks.view_state import json_object, metadata, row_id
+from okr.dates import day_month_year
 from okr.drafts import KRDraft, ObjectiveDraft
-from okr.kr_sentence import sentence_lang
+from okr.i18n import N_, _
 from okr.outline import Level
 
 INITIAL_KR_ROWS = 5
@@ -62,14 +63,15 @@ TEMPLATE_BLOCK = "template"
 #: check then places the date in the real cycle.
 _ANY_CYCLE = (date(1970, 1, 1), date(2999, 12, 31))
 
+#: Marked for the catalog; shown through `_()`.
 LEVEL_LABELS: dict[str, str] = {
-    Level.COMPANY: "Company",
-    Level.TEAM: "Team",
-    Level.PERSONAL: "Personal",
+    Level.COMPANY: N_("Company"),
+    Level.TEAM: N_("Team"),
+    Level.PERSONAL: N_("Personal"),
 }
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
-WHY_MISSING = "Say why the target changed: it is kept in the key result's history."
+WHY_MISSING = N_("Say why the target changed: it is kept in the key result's history.")
 
 
 def kr_block(row: int, name: str = "sentence") -> str:
@@ -159,20 +161,20 @@ def objective_modal(state: FormState) -> dict[str, Any]:
     blocks += [
         _text_input(
             "title",
-            "Objective",
+            _("Objective"),
             state.title,
             max_length=TITLE_MAX,
-            placeholder="e.g. Grow East region revenue",
+            placeholder=_("e.g. Grow East region revenue"),
             action_id=_aid(VALUE, state.gen),
         ),
         _text_input(
             "description",
-            "Why it matters",
+            _("Why it matters"),
             state.description,
             optional=True,
             multiline=True,
             max_length=DESCRIPTION_MAX,
-            placeholder="e.g. The East is our fastest-growing market",
+            placeholder=_("e.g. The East is our fastest-growing market"),
             action_id=_aid(VALUE, state.gen),
         ),
         _level_block(state.level),
@@ -182,18 +184,18 @@ def objective_modal(state: FormState) -> dict[str, Any]:
     blocks += [
         _static_select(
             "cycle",
-            "Cycle",
+            _("Cycle"),
             state.cycles,
             str(state.cycle_id) if state.cycle_id is not None else None,
         ),
         InputBlock(
             block_id="align",
-            label="Aligns to",
+            label=_("Aligns to"),
             optional=True,
-            hint="The company or team objective this one moves forward.",
+            hint=_("The company or team objective this one moves forward."),
             element=ExternalDataSelectElement(
                 action_id=ids.ALIGN_TO,
-                placeholder="Search this cycle's objectives",
+                placeholder=_("Search this cycle's objectives"),
                 min_query_length=0,
                 initial_option=_option(state.parent) if state.parent else None,
             ),
@@ -209,7 +211,7 @@ def objective_modal(state: FormState) -> dict[str, Any]:
                 block_id="kr_actions",
                 elements=[
                     ButtonElement(
-                        text="Add key result", action_id=ids.ADD_KR_ROW, value=str(len(rows))
+                        text=_("Add key result"), action_id=ids.ADD_KR_ROW, value=str(len(rows))
                     )
                 ],
             )
@@ -218,9 +220,11 @@ def objective_modal(state: FormState) -> dict[str, Any]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="One key result per line, as you would say it. Press Enter in a line "
-                    "to see how it reads; *Details* sets what a sentence cannot "
-                    "(baseline, weight). Leave a line empty to skip it."
+                    text=_(
+                        "One key result per line, as you would say it. Press Enter in a line "
+                        "to see how it reads; *Details* sets what a sentence cannot "
+                        "(baseline, weight). Leave a line empty to skip it."
+                    )
                 )
             ]
         )
@@ -230,9 +234,9 @@ def objective_modal(state: FormState) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=ids.EDIT_OBJECTIVE_VIEW if state.editing else ids.SET_OBJECTIVE_VIEW,
-        title=PlainTextObject(text="Edit objective" if state.editing else "New objective"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
+        title=PlainTextObject(text=_("Edit objective") if state.editing else _("New objective")),
+        submit=PlainTextObject(text=_("Save")),
+        close=PlainTextObject(text=_("Cancel")),
         private_metadata=metadata_text,
         blocks=blocks,
     )
@@ -292,7 +296,7 @@ def _template_block(state: FormState) -> ActionsBlock:
         elements=[
             StaticSelectElement(
                 action_id=ids.PICK_TEMPLATE,
-                placeholder="Start from a template",
+                placeholder=_("Start from a template"),
                 options=options,
                 initial_option=initial,
                 focus_on_load=state.focus_template,
@@ -304,8 +308,8 @@ def _template_block(state: FormState) -> ActionsBlock:
 def _level_block(level: str) -> InputBlock:
     block = _static_select(
         "level",
-        "Level",
-        [Choice(k, v) for k, v in LEVEL_LABELS.items()],
+        _("Level"),
+        [Choice(k, _(v)) for k, v in LEVEL_LABELS.items()],
         level,
         action_id=LEVEL_PICK,
     )
@@ -317,11 +321,11 @@ def _team_block(state: FormState) -> InputBlock:
     """Required for a team objective; a personal one may name its team or not."""
     return InputBlock(
         block_id="team",
-        label="Team",
+        label=_("Team"),
         optional=state.level != Level.TEAM,
         element=ExternalDataSelectElement(
             action_id=TEAM_PICK,
-            placeholder="Pick a team",
+            placeholder=_("Pick a team"),
             min_query_length=0,
             initial_option=_option(state.team) if state.team else None,
         ),
@@ -341,7 +345,7 @@ def _team_people(state: FormState) -> Sequence[Choice]:
     return people if state.team.value == team else ()
 
 
-SOMEONE_ELSE = Choice("anyone", "Someone else…")
+SOMEONE_ELSE = Choice("anyone", N_("Someone else…"))
 
 
 def _owner_picker(
@@ -351,16 +355,17 @@ def _owner_picker(
     whole workspace; else, or once "Someone else…" was picked, any person. Slack's people
     picker cannot put a team first, so the team's list is a menu of its own."""
     if people and not kr.anyone and owner in {p.value for p in people}:
-        options = [_option(p) for p in [*people, SOMEONE_ELSE]]
+        someone = Choice(SOMEONE_ELSE.value, _(SOMEONE_ELSE.label))
+        options = [_option(p) for p in [*people, someone]]
         return StaticSelectElement(
             action_id=f"{OWNER_PREFIX}{owner}",
-            placeholder="Owner",
+            placeholder=_("Owner"),
             options=options,
             initial_option=next(o for o in options if o.value == owner),
         )
     return UserSelectElement(
         action_id=f"{OWNER_PREFIX}{owner}.any" if people else f"{OWNER_PREFIX}{owner}",
-        placeholder="Owner",
+        placeholder=_("Owner"),
         initial_user=owner,
     )
 
@@ -380,24 +385,23 @@ def _kr_blocks(
     blocks: list[Block] = [
         InputBlock(
             block_id=kr_block(row),
-            label=f"Key result {row + 1}",
+            label=_("Key result {n}").format(n=row + 1),
             optional=row > 0,
             dispatch_action=True,
             element=PlainTextInputElement(
                 action_id=_aid(ids.KR_SENTENCE, gen),
                 initial_value=kr.sentence or None,
-                placeholder=_EXAMPLE_LINES[row % len(_EXAMPLE_LINES)],
+                placeholder=_(_EXAMPLE_LINES[row % len(_EXAMPLE_LINES)]),
                 dispatch_action_config={"trigger_actions_on": ["on_enter_pressed"]},
             ),
         )
     ]
     read = _read(row, kr, owner, first, last) if kr.sentence.strip() else None
-    lang = sentence_lang(kr.sentence)
     if read is not None:
         blocks.append(
             ContextBlock(
                 block_id=kr_block(row, "reading"),
-                elements=[MarkdownTextObject(text=_reading_text(read, lang))],
+                elements=[MarkdownTextObject(text=_reading_text(read))],
             )
         )
     blocks.append(
@@ -405,7 +409,7 @@ def _kr_blocks(
             block_id=kr_block(row, "owner"),
             elements=[
                 _owner_picker(owner, kr, people),
-                ButtonElement(text="Details", action_id=ids.KR_DETAILS, value=str(row)),
+                ButtonElement(text=_("Details"), action_id=ids.KR_DETAILS, value=str(row)),
             ],
         )
     )
@@ -413,25 +417,26 @@ def _kr_blocks(
         blocks.append(
             InputBlock(
                 block_id=kr_block(row, "why"),
-                label="Why did the target change?",
-                hint="Kept in the key result's history.",
+                label=_("Why did the target change?"),
+                hint=_("Kept in the key result's history."),
                 element=PlainTextInputElement(
                     action_id=VALUE,
                     initial_value=kr.why or None,
                     max_length=REASON_MAX,
-                    placeholder="e.g. The Acme deal moved to next quarter",
+                    placeholder=_("e.g. The Acme deal moved to next quarter"),
                 ),
             )
         )
     return blocks
 
 
+#: Placeholders of the KR lines; the Chinese ones read as Chinese sentences.
 _EXAMPLE_LINES = (
-    "e.g. Increase quarterly revenue from $1.0M to $1.2M",
-    "e.g. Contact 50 new prospects every week",
-    "e.g. Sign 10 contracts per month",
-    "e.g. Keep churn below 3%",
-    "e.g. Launch the partner program by 15 Nov",
+    N_("e.g. Increase quarterly revenue from $1.0M to $1.2M"),
+    N_("e.g. Contact 50 new prospects every week"),
+    N_("e.g. Sign 10 contracts per month"),
+    N_("e.g. Keep churn below 3%"),
+    N_("e.g. Launch the partner program by 15 Nov"),
 )
 
 
@@ -447,9 +452,10 @@ def _read(row: int, kr: KRRow, owner: str, first: date, last: date) -> RowRead:
     )
 
 
-def _reading_text(read: RowRead, lang: str) -> str:
+def _reading_text(read: RowRead) -> str:
+    """The row's reading in the reader's language (or what keeps it from being read)."""
     if read.draft is not None:
-        line = escape(reading_line(read.draft, lang))
+        line = escape(reading_line(read.draft))
         return line.replace("&lt;@", "<@").replace("&gt;", ">")  # the owner's mention
     return ":warning: " + escape(" ".join(read.problems.values()))
 
@@ -469,15 +475,15 @@ def _archive_block(objective_id: int | None) -> ActionsBlock:
         block_id="archive",
         elements=[
             ButtonElement(
-                text="Archive objective",
+                text=_("Archive objective"),
                 action_id=ids.ARCHIVE_OBJECTIVE,
                 value=str(objective_id),
                 style="danger",
                 confirm=ConfirmObject(
-                    title="Archive this objective?",
-                    text="It leaves lists, the tree and digests. Its history is kept.",
-                    confirm="Archive",
-                    deny="Keep it",
+                    title=_("Archive this objective?"),
+                    text=_("It leaves lists, the tree and digests. Its history is kept."),
+                    confirm=_("Archive"),
+                    deny=_("Keep it"),
                 ),
             )
         ],
@@ -639,35 +645,38 @@ def read_form(view: Mapping[str, Any], *, author_id: str) -> FormRead:
     errors: dict[str, str] = {}
     title = _clean(state.title)
     if not title:
-        errors["title"] = "Give the objective a title."
+        errors["title"] = _("Give the objective a title.")
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(title)})."
+        errors["title"] = _("Keep the title to {limit} characters (it has {count}).").format(
+            limit=TITLE_MAX, count=len(title)
+        )
     description = state.description.strip()
     if len(description) > DESCRIPTION_MAX:
-        errors["description"] = f"Keep this to {DESCRIPTION_MAX} characters."
+        errors["description"] = _("Keep this to {limit} characters.").format(limit=DESCRIPTION_MAX)
     level = _selected(values, "level") or ""
     if level not in LEVEL_LABELS:
-        errors["level"] = "Pick company, team or personal."
+        errors["level"] = _("Pick company, team or personal.")
     team_id = row_id(_selected(values, "team"))
     if _selected(values, "team") and team_id is None:
-        errors["team"] = "Pick a team from the list."
+        errors["team"] = _("Pick a team from the list.")
     elif level == Level.TEAM and team_id is None:
-        errors["team"] = "A team objective needs its team."
+        errors["team"] = _("A team objective needs its team.")
     cycle_id = row_id(_selected(values, "cycle"))
     if cycle_id is None:
-        errors["cycle"] = "Pick the cycle."
+        errors["cycle"] = _("Pick the cycle.")
     parent_id = row_id(_selected(values, "align"))
     if _selected(values, "align") and parent_id is None:
-        errors["align"] = "Pick an objective from the list."
+        errors["align"] = _("Pick an objective from the list.")
 
     krs, removed, reveal = _read_rows(state, values, author_id, errors)
     if _row_count(values) > MAX_KR_ROWS:
-        errors[kr_block(MAX_KR_ROWS - 1)] = (
-            f"An objective holds up to {MAX_KR_ROWS} key results: "
-            "move the rest to another objective."
-        )
+        errors[kr_block(MAX_KR_ROWS - 1)] = _(
+            "An objective holds up to {limit} key results: move the rest to another objective."
+        ).format(limit=MAX_KR_ROWS)
     if not krs and not any(key.startswith("kr") for key in errors):
-        errors[kr_block(0)] = "Add at least one key result: how will you know the objective is met?"
+        errors[kr_block(0)] = _(
+            "Add at least one key result: how will you know the objective is met?"
+        )
     if errors or cycle_id is None:
         return FormRead(None, errors)
     draft = ObjectiveDraft(
@@ -696,7 +705,7 @@ def _read_rows(
     for row, kr in enumerate(state.rows):
         if not _clean(kr.sentence):
             if kr.details:
-                errors[kr_block(row)] = "Say what this key result measures: its sentence."
+                errors[kr_block(row)] = _("Say what this key result measures: its sentence.")
             elif kr.kr_id is not None:
                 removed.append(kr.kr_id)
             continue
@@ -707,14 +716,13 @@ def _read_rows(
             continue
         draft = read.draft
         if not _USER_ID.match(draft.owner_id):
-            errors[kr_block(row)] = "Pick the person who owns this key result."
+            errors[kr_block(row)] = _("Pick the person who owns this key result.")
             continue
         key = " ".join(draft.title.casefold().split())
         if key in seen:
-            errors[kr_block(row)] = (
-                f"Key result {row + 1} repeats key result {seen[key] + 1}: "
-                "change one of them, or clear this line."
-            )
+            errors[kr_block(row)] = _(
+                "Key result {n} repeats key result {first}: change one of them, or clear this line."
+            ).format(n=row + 1, first=seen[key] + 1)
             continue
         seen[key] = row
         if target_changed(kr, draft):
@@ -722,9 +730,11 @@ def _read_rows(
             if kr_block(row, "why") not in values:
                 reveal = True
             elif not why:
-                errors[kr_block(row, "why")] = WHY_MISSING
+                errors[kr_block(row, "why")] = _(WHY_MISSING)
             elif len(why) > REASON_MAX:
-                errors[kr_block(row, "why")] = f"Keep the reason to {REASON_MAX} characters."
+                errors[kr_block(row, "why")] = _("Keep the reason to {limit} characters.").format(
+                    limit=REASON_MAX
+                )
             draft = replace(draft, reason=why)
         krs.append(draft)
     return krs, removed, reveal
@@ -732,14 +742,14 @@ def _read_rows(
 
 #: How a problem of a field Details sets reads under the row.
 _FIELD_NAMES = {
-    "kind": "kind",
-    "start": "start",
-    "target": "target",
-    "unit": "unit",
-    "currency": "currency",
-    "baseline": "baseline",
-    "weight": "weight",
-    "due": "due date",
+    "kind": N_("Kind"),
+    "start": N_("Start"),
+    "target": N_("Target"),
+    "unit": N_("Unit"),
+    "currency": N_("Currency"),
+    "baseline": N_("Baseline"),
+    "weight": N_("Weight"),
+    "due": N_("Due date"),
 }
 
 
@@ -748,11 +758,15 @@ def _row_error(problems: Mapping[str, str]) -> str:
     if "sentence" in problems:
         return problems["sentence"]
     parts = [
-        f"{_FIELD_NAMES.get(name, name).capitalize()}: {text}" for name, text in problems.items()
+        _("{field}: {problem}").format(
+            field=_(_FIELD_NAMES[name]) if name in _FIELD_NAMES else name.capitalize(),
+            problem=text,
+        )
+        for name, text in problems.items()
     ]
     text = " ".join(parts)
     if set(problems) & {"start", "target", "kind"}:
-        text += f" {WRITE_IT_LIKE}"
+        text += f" {write_it_like()}"
     return text
 
 
@@ -760,16 +774,12 @@ def due_errors(draft: ObjectiveDraft, first: date, last: date, cycle: str) -> di
     """Field errors for milestone due dates that fall outside the cycle (`first`..`last`),
     which only the database knows for sure."""
     return {
-        kr_block(kr.row): (
-            f"The due date must fall within {cycle} ({_day(first)} to {_day(last)})."
+        kr_block(kr.row): _("The due date must fall within {cycle} ({first} to {last}).").format(
+            cycle=cycle, first=day_month_year(first), last=day_month_year(last)
         )
         for kr in draft.krs
         if kr.due is not None and kr.due.within(first, last) is None
     }
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
 def _row_count(values: Mapping[str, Any]) -> int:

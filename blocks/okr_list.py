@@ -41,9 +41,9 @@ from blocks.kr_format import (
     clip,
     nav_block,
     one_line,
-    plural,
 )
 from blocks.objective_card import objective_block_count, objective_blocks
+from okr.i18n import _, ngettext
 from okr.outline import ObjectiveCard
 
 NAV_OVERHEAD = 4
@@ -102,24 +102,24 @@ def list_message(
     `title` and `empty_text` are shown as plain (escaped) text; `editable_ids` are the
     objectives the viewer may edit (they get an Edit button); `scope` goes back verbatim in the
     navigation buttons' value."""
-    heading = clip(one_line(title) or "OKRs", MAX_HEADER_TEXT)
+    heading = clip(one_line(title) or _("OKRs"), MAX_HEADER_TEXT)
     blocks: list[Any] = [HeaderBlock(text=heading)]
     budget = max(MIN_PAGE_BODY, min(page_size_blocks, MAX_PAGE_BODY))
     if check_in and cards:
         blocks.append(
             ActionsBlock(
                 block_id="list_check_in",
-                elements=[ButtonElement(text="Check in", action_id=ids.CHECK_IN)],
+                elements=[ButtonElement(text=_("Check in"), action_id=ids.CHECK_IN)],
             )
         )
         budget = max(MIN_PAGE_BODY, budget - 1)
     pages = paginate(cards, budget)
     if not pages:
-        empty = clip(empty_text.strip() or "Nothing to show.", MAX_SECTION_TEXT)
+        empty = clip(empty_text.strip() or _("Nothing to show."), MAX_SECTION_TEXT)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=empty)))
         return {
             "response_type": "ephemeral",
-            "text": f"{heading}: nothing to show",
+            "text": _("{heading}: nothing to show").format(heading=heading),
             "blocks": [b.to_dict() for b in blocks],
         }
     page = min(max(0, page), len(pages) - 1)
@@ -129,14 +129,25 @@ def list_message(
         if index:
             rendered.append(DividerBlock().to_dict())
         rendered.extend(objective_blocks(card, show_edit=card.id in editable, max_blocks=budget))
+    count = f"{len(cards):,}"
     if len(pages) > 1:
-        summary = f"Page {page + 1} of {len(pages)} · {plural(len(cards), 'objective')}"
+        summary = ngettext(
+            "Page {page} of {pages} · {n} objective",
+            "Page {page} of {pages} · {n} objectives",
+            len(cards),
+        ).format(page=page + 1, pages=len(pages), n=count)
         rendered.append(ContextBlock(elements=[MarkdownTextObject(text=summary)]).to_dict())
         if page > 0:
             rendered.append(_nav_block("prev", page, page - 1, scope).to_dict())
         if page < len(pages) - 1:
             rendered.append(_nav_block("next", page, page + 1, scope).to_dict())
-    fallback = f"{heading}: {plural(len(cards), 'objective')}"
     if len(pages) > 1:
-        fallback += f" (page {page + 1} of {len(pages)})"
+        fallback = ngettext(
+            "{heading}: {n} objective (page {page} of {pages})",
+            "{heading}: {n} objectives (page {page} of {pages})",
+            len(cards),
+        ).format(heading=heading, n=count, page=page + 1, pages=len(pages))
+    else:
+        fallback = ngettext("{heading}: {n} objective", "{heading}: {n} objectives", len(cards))
+        fallback = fallback.format(heading=heading, n=count)
     return {"response_type": "ephemeral", "text": fallback, "blocks": rendered}

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from blocks.mrkdwn import truncate
+from okr.i18n import N_, _
 
 MAX_OPTIONS = 100
-_LEVEL_TAG = {"company": "Company", "team": "Team", "personal": "Personal"}
+_LEVEL_TAG = {"company": N_("Company"), "team": N_("Team"), "personal": N_("Personal")}
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
@@ -20,7 +21,7 @@ def objective_options(objectives: Sequence[tuple[int, str, str]]) -> list[dict[s
 
     plain_text needs no mrkdwn escaping: Slack shows it literally."""
     return [
-        _option(str(oid), f"[{_LEVEL_TAG.get(level, level)}] {title}")
+        _option(str(oid), f"[{_(_LEVEL_TAG[level]) if level in _LEVEL_TAG else level}] {title}")
         for oid, level, title in objectives[:MAX_OPTIONS]
     ]
 

@@ -30,10 +30,11 @@ from blocks.kr_format import (
     guard,
     kr_value,
     mention,
-    plural,
     user_text,
 )
 from blocks.view_state import json_object
+from okr.dates import day_month, weekday_day_month
+from okr.i18n import N_, _, ngettext
 from okr.participation import MemberWeek, Standing, count
 
 MAX_NUDGE_BUTTONS = 20
@@ -45,33 +46,43 @@ GROUP_SECTIONS = 4
 """Sections each group of the DM may take (lines packed within Slack's 3,000 characters)."""
 
 GROUPS = (
-    (Standing.SKIPPED, "Skipped this week"),
-    (Standing.AWAY, "Away"),
-    (Standing.NO_CHANGE, "No change"),
-    (Standing.UPDATED, "Updated"),
+    (Standing.SKIPPED, N_("*Skipped this week* ({n:,})")),
+    (Standing.AWAY, N_("*Away* ({n:,})")),
+    (Standing.NO_CHANGE, N_("*No change* ({n:,})")),
+    (Standing.UPDATED, N_("*Updated* ({n:,})")),
+)
+COUNT_WORDS = (
+    (Standing.NO_CHANGE, N_("{n:,} no change")),
+    (Standing.AWAY, N_("{n:,} away")),
+    (Standing.SKIPPED, N_("{n:,} skipped")),
+    (Standing.MISSING, N_("{n:,} missing")),
 )
 
 
 def short_day(day: date | datetime) -> str:
-    """`Mon 28 Dec`."""
-    return f"{day:%a} {day.day} {day:%b}"
+    """`Mon 28 Dec` / `12月28日 周一`."""
+    return weekday_day_month(day)
+
+
+def and_more(hidden: int) -> str:
+    """`and 3 more`."""
+    return ngettext("and {n:,} more", "and {n:,} more", hidden).format(n=hidden)
 
 
 def counts_text(members: Sequence[MemberWeek]) -> str:
     """`2 of 5 updated · 1 no change · 1 away · 1 skipped · 1 missing`: a *No change*
     click is never counted as an update; parts that are zero are left out."""
     if not members:
-        return "No key-result owners this cycle yet"
-    parts = [f"{count(members, Standing.UPDATED):,} of {len(members):,} updated"]
-    for standing, word in (
-        (Standing.NO_CHANGE, "no change"),
-        (Standing.AWAY, "away"),
-        (Standing.SKIPPED, "skipped"),
-        (Standing.MISSING, "missing"),
-    ):
+        return _("No key-result owners this cycle yet")
+    parts = [
+        _("{updated:,} of {owners:,} updated").format(
+            updated=count(members, Standing.UPDATED), owners=len(members)
+        )
+    ]
+    for standing, words in COUNT_WORDS:
         number = count(members, standing)
         if number:
-            parts.append(f"{number:,} {word}")
+            parts.append(_(words).format(n=number))
     return " · ".join(parts)
 
 
@@ -82,7 +93,9 @@ def note_line(member: MemberWeek) -> str:
         return ""
     text = user_text(note.text, NOTE_CHARS, "")
     title = user_text(note.kr_title, 60)
-    return f"\n      “{text}” — _{title}_, {note.at.day} {note.at:%b}"
+    return "\n      " + _("“{text}” — _{title}_, {day}").format(
+        text=text, title=title, day=day_month(note.at)
+    )
 
 
 def _updated_values(member: MemberWeek) -> str:
@@ -92,7 +105,11 @@ def _updated_values(member: MemberWeek) -> str:
     ]
     hidden = len(member.updated) - len(shown)
     if hidden > 0:
-        shown.append(f"and {plural(hidden, 'more key result')}")
+        shown.append(
+            ngettext("and {n:,} more key result", "and {n:,} more key results", hidden).format(
+                n=hidden
+            )
+        )
     return " · ".join(shown)
 
 
@@ -101,16 +118,17 @@ def standing_text(member: MemberWeek) -> str:
     match member.standing:
         case Standing.UPDATED:
             values = _updated_values(member)
-            return f"updated: {values}" if values else "updated"
+            return _("updated: {values}").format(values=values) if values else _("updated")
         case Standing.NO_CHANGE:
-            when = f" ({short_day(member.checked_in_at)})" if member.checked_in_at else ""
-            return f"no change{when}"
+            if member.checked_in_at:
+                return _("no change ({day})").format(day=short_day(member.checked_in_at))
+            return _("no change")
         case Standing.AWAY:
             until = member.away_until
-            return f"away until {short_day(until)}" if until else "away"
+            return _("away until {day}").format(day=short_day(until)) if until else _("away")
         case Standing.SKIPPED:
-            return "skipped this week"
-    return "not checked in"
+            return _("skipped this week")
+    return _("not checked in")
 
 
 def member_line(member: MemberWeek) -> str:
@@ -120,7 +138,7 @@ def member_line(member: MemberWeek) -> str:
 
 def nudge_button(team_id: int, user_id: str) -> ButtonElement:
     value = json.dumps({"team": team_id, "user": user_id}, separators=(",", ":"))
-    return ButtonElement(text="Nudge now", action_id=ids.NUDGE_NOW, value=value)
+    return ButtonElement(text=_("Nudge now"), action_id=ids.NUDGE_NOW, value=value)
 
 
 def nudge_target(value: str) -> tuple[int, str] | None:
@@ -143,11 +161,11 @@ def grouped_sections(members: Sequence[MemberWeek], *, max_blocks: int) -> list[
         texts, placed = pack_sections(
             [member_line(m) for m in group],
             max_blocks=room,
-            heading=f"*{title}* ({len(group):,})",
+            heading=_(title).format(n=len(group)),
         )
         blocks.extend(section(t) for t in texts)
         if placed < len(group):
-            blocks.append(context(f"and {plural(len(group) - placed, 'more')}"))
+            blocks.append(context(and_more(len(group) - placed)))
     return blocks
 
 
@@ -160,14 +178,16 @@ def lead_message(
     members: Sequence[MemberWeek],
 ) -> dict[str, Any]:
     """The leads' private DM (see the module docstring)."""
-    team = user_text(team_name, TEAM_CHARS, "Team")
-    cycle = user_text(cycle_name, 60, "cycle")
+    team = user_text(team_name, TEAM_CHARS, _("Team"))
+    cycle = user_text(cycle_name, 60, _("cycle"))
     counts = counts_text(members)
-    heading = f"*Check-ins · {team} · {cycle} · {user_text(week_label, 40, '')}*"
+    heading = _("*Check-ins · {team} · {cycle} · {week}*").format(
+        team=team, cycle=cycle, week=user_text(week_label, 40, "")
+    )
     blocks: list[dict[str, Any]] = [section(f"{heading}\n{counts}")]
     missing = [m for m in members if m.standing is Standing.MISSING]
     if missing:
-        blocks.append(section(f"*Not checked in* ({len(missing):,})"))
+        blocks.append(section(_("*Not checked in* ({n:,})").format(n=len(missing))))
         for member in missing[:MAX_NUDGE_BUTTONS]:
             who = mention(member.user_id)
             block = SectionBlock(
@@ -177,11 +197,11 @@ def lead_message(
             blocks.append(block.to_dict())
         rest = [mention(m.user_id) for m in missing[MAX_NUDGE_BUTTONS:]]
         if rest:
-            texts, _ = pack_sections([", ".join(rest)], max_blocks=1, heading="And:")
+            texts, _placed = pack_sections([", ".join(rest)], max_blocks=1, heading=_("And:"))
             blocks.append(section(texts[0]))
     elif members and count(members, Standing.UPDATED) == len(members):
-        blocks.append(section("Everyone updated this week 🎉"))
-    footer = "Only the team leads get these names; the channel digest shows the counts only."
+        blocks.append(section(_("Everyone updated this week 🎉")))
+    footer = _("Only the team leads get these names; the channel digest shows the counts only.")
     room = 50 - len(blocks) - 1
     blocks.extend(grouped_sections(members, max_blocks=room))
     blocks.append(context(footer))
@@ -195,9 +215,11 @@ def panel_sections(members: Sequence[MemberWeek], *, max_blocks: int) -> list[di
         return []
     lines = [member_line(m) for m in members]
     texts, placed = pack_sections(
-        lines, max_blocks=max(1, max_blocks - 1), heading=f"*This week:* {counts_text(members)}"
+        lines,
+        max_blocks=max(1, max_blocks - 1),
+        heading=_("*This week:* {counts}").format(counts=counts_text(members)),
     )
     blocks = [section(t) for t in texts]
     if placed < len(members):
-        blocks.append(context(f"and {plural(len(members) - placed, 'more')}"))
+        blocks.append(context(and_more(len(members) - placed)))
     return blocks

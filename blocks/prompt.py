@@ -34,14 +34,15 @@ from blocks.checkin_modal import CheckInItem
 from blocks.digest import context, pack_sections, section
 from blocks.kr_format import (
     guard,
-    plural,
     standing,
     status_label,
     user_text,
 )
 from blocks.kr_history import slack_date
 from blocks.mrkdwn import escape
+from okr.dates import weekday_day_month_year
 from okr.display import Measure, editable_text
+from okr.i18n import N_, _, ngettext
 from okr.progress import KRKind
 
 ACTIONS_BLOCK = "prompt_actions"
@@ -56,21 +57,25 @@ DUE_CHARS = 300
 
 MAX_ECHOED = 24
 """Answers the done state repeats (each under 90 characters: within a section's 3,000)."""
-CONFIDENCE_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
+CONFIDENCE_WORDS = {
+    "on_track": N_("on track"),
+    "at_risk": N_("at risk"),
+    "off_track": N_("off track"),
+}
 
 SNOOZE_LATER = "later"
 SNOOZE_TOMORROW = "tomorrow"
 SNOOZE_SKIP = "skip"
 SNOOZE_OPTIONS = (
-    (SNOOZE_LATER, "Remind me in 3 hours"),
-    (SNOOZE_TOMORROW, "Remind me tomorrow"),
-    (SNOOZE_SKIP, "Skip this week"),
+    (SNOOZE_LATER, N_("Remind me in 3 hours")),
+    (SNOOZE_TOMORROW, N_("Remind me tomorrow")),
+    (SNOOZE_SKIP, N_("Skip this week")),
 )
 
 
 def _when(cycle_name: str, week_label: str) -> str:
     """`*Q2 2024* · week 8 of 13`, escaped."""
-    cycle = user_text(cycle_name, CYCLE_CHARS, "this cycle")
+    cycle = user_text(cycle_name, CYCLE_CHARS, _("this cycle"))
     week = user_text(week_label, WEEK_CHARS, "")
     return f"*{cycle}* · {week}" if week else f"*{cycle}*"
 
@@ -80,22 +85,22 @@ def _plain_when(cycle_name: str, week_label: str) -> str:
 
 
 def check_in_button() -> ButtonElement:
-    return ButtonElement(text="Check in", action_id=ids.CHECK_IN, style="primary")
+    return ButtonElement(text=_("Check in"), action_id=ids.CHECK_IN, style="primary")
 
 
 def no_change_button() -> ButtonElement:
-    return ButtonElement(text="No change", action_id=ids.NO_CHANGE)
+    return ButtonElement(text=_("No change"), action_id=ids.NO_CHANGE)
 
 
 def snooze_menu() -> OverflowMenuElement:
     return OverflowMenuElement(
         action_id=ids.SNOOZE,
-        options=[Option(value=value, text=label) for value, label in SNOOZE_OPTIONS],
+        options=[Option(value=value, text=_(label)) for value, label in SNOOZE_OPTIONS],
     )
 
 
 def away_button() -> ButtonElement:
-    return ButtonElement(text="I'm away…", action_id=ids.AWAY)
+    return ButtonElement(text=_("I'm away…"), action_id=ids.AWAY)
 
 
 def kr_entry(item: CheckInItem) -> str:
@@ -116,20 +121,29 @@ def prompt_message(
 ) -> dict[str, Any]:
     """The Monday DM listing the owner's KRs, with Check in / No change / Snooze / Away."""
     when = _when(cycle_name, week_label)
-    count = plural(len(items), "key result")
+    n = len(items)
     blocks: list[dict[str, Any]] = [
         section(
-            f":wave: Time for your weekly check-in · {when}\n"
-            f"How did your {count} move this week? One modal for all of them, "
-            "or *No change* if nothing moved."
+            ngettext(
+                ":wave: Time for your weekly check-in · {when}\n"
+                "How did your {n} key result move this week? One modal for all of them, "
+                "or *No change* if nothing moved.",
+                ":wave: Time for your weekly check-in · {when}\n"
+                "How did your {n} key results move this week? One modal for all of them, "
+                "or *No change* if nothing moved.",
+                n,
+            ).format(when=when, n=f"{n:,}")
             if items
-            else f":wave: Weekly check-in · {when}\nYou have no key results to check in on."
+            else _(
+                ":wave: Weekly check-in · {when}\nYou have no key results to check in on."
+            ).format(when=when)
         )
     ]
     if due_note and due_note.strip():
         blocks.append(context(user_text(due_note, DUE_CHARS)))
+    plain_when = _plain_when(cycle_name, week_label)
     if not items:
-        fallback = f"Weekly check-in · {_plain_when(cycle_name, week_label)}"
+        fallback = _("Weekly check-in · {when}").format(when=plain_when)
         return {"text": guard(fallback, 1000), "blocks": blocks}
     entries = [kr_entry(item) for item in items[:MAX_LISTED]]
     texts, placed = pack_sections(
@@ -137,10 +151,14 @@ def prompt_message(
     )
     blocks.extend(section(t) for t in texts)
     if len(items) > placed:
+        rest = len(items) - placed
         blocks.append(
             context(
-                f"and {plural(len(items) - placed, 'more key result')}: "
-                "the check-in modal and `/okr log` have them all"
+                ngettext(
+                    "and {n} more key result: the check-in modal and `/okr log` have them all",
+                    "and {n} more key results: the check-in modal and `/okr log` have them all",
+                    rest,
+                ).format(n=f"{rest:,}")
             )
         )
     blocks.append(
@@ -149,7 +167,9 @@ def prompt_message(
             elements=[check_in_button(), no_change_button(), snooze_menu(), away_button()],
         ).to_dict()
     )
-    fallback = f"Weekly check-in: {count} · {_plain_when(cycle_name, week_label)}"
+    fallback = ngettext(
+        "Weekly check-in: {n} key result · {when}", "Weekly check-in: {n} key results · {when}", n
+    ).format(n=f"{n:,}", when=plain_when)
     return {"text": guard(fallback, 1000), "blocks": blocks}
 
 
@@ -177,11 +197,11 @@ def sent_text(sent: Sent) -> str:
     """`38 prospects · at risk`: the value in the KR's own format, exactly as stored
     (okr.display.editable_text), and the confidence given; escaped."""
     if sent.kind is KRKind.MILESTONE:
-        value = "done" if sent.value >= 1 else "not done"
+        value = _("done") if sent.value >= 1 else _("not done")
     else:
         value = escape(editable_text(sent.value, sent.measure))
     confidence = CONFIDENCE_WORDS.get(sent.confidence or "")
-    return f"{value} · {confidence}" if confidence else value
+    return f"{value} · {_(confidence)}" if confidence else value
 
 
 def echo_line(sent: Sequence[Sent]) -> str:
@@ -189,7 +209,7 @@ def echo_line(sent: Sequence[Sent]) -> str:
     "and N more"."""
     line = " — ".join(sent_text(s) for s in sent[:MAX_ECHOED])
     if len(sent) > MAX_ECHOED:
-        line += f" — and {len(sent) - MAX_ECHOED:,} more"
+        line += " — " + _("and {n} more").format(n=f"{len(sent) - MAX_ECHOED:,}")
     return line
 
 
@@ -203,10 +223,14 @@ def prompt_done(
 ) -> dict[str, Any]:
     """The prompt after checking in: "✅ Checked in N key results · <date>", then what was
     sent (`sent`, when the check-in came from the modal), no buttons."""
-    done = f"✅ Checked in {plural(count, 'key result')}"
+    done = ngettext("✅ Checked in {n} key result", "✅ Checked in {n} key results", count).format(
+        n=f"{count:,}"
+    )
     echo = f"{echo_line(sent)}\n" if sent else ""
     return _state(
-        f"{done} · {slack_date(when)}\n{echo}{_when(cycle_name, week_label)} · thanks!",
+        _("{done} · {date}\n{echo}{when} · thanks!").format(
+            done=done, date=slack_date(when), echo=echo, when=_when(cycle_name, week_label)
+        ),
         f"{done} · {_plain_when(cycle_name, week_label)}",
         with_check_in=False,
     )
@@ -215,9 +239,10 @@ def prompt_done(
 def prompt_snoozed(*, cycle_name: str, week_label: str, until: datetime) -> dict[str, Any]:
     """After "Remind me in 3 hours" / "tomorrow": when the reminder comes; Check in stays."""
     return _state(
-        f":zzz: Snoozed: I'll remind you {slack_date(until)}.\n"
-        f"{_when(cycle_name, week_label)} · you can still check in now.",
-        f"Check-in snoozed · {_plain_when(cycle_name, week_label)}",
+        _(":zzz: Snoozed: I'll remind you {date}.\n{when} · you can still check in now.").format(
+            date=slack_date(until), when=_when(cycle_name, week_label)
+        ),
+        _("Check-in snoozed · {when}").format(when=_plain_when(cycle_name, week_label)),
         with_check_in=True,
     )
 
@@ -225,41 +250,52 @@ def prompt_snoozed(*, cycle_name: str, week_label: str, until: datetime) -> dict
 def prompt_skipped(*, cycle_name: str, week_label: str) -> dict[str, Any]:
     """After "Skip this week": no nudge this week; Check in stays."""
     return _state(
-        f":fast_forward: Skipped this week: no reminder until next week's check-in.\n"
-        f"{_when(cycle_name, week_label)} · changed your mind? You can still check in.",
-        f"Check-in skipped this week · {_plain_when(cycle_name, week_label)}",
+        _(
+            ":fast_forward: Skipped this week: no reminder until next week's check-in.\n"
+            "{when} · changed your mind? You can still check in."
+        ).format(when=_when(cycle_name, week_label)),
+        _("Check-in skipped this week · {when}").format(when=_plain_when(cycle_name, week_label)),
         with_check_in=True,
     )
 
 
 def day_text(day: date) -> str:
-    """`Mon 10 Jun 2024`."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """`Mon 10 Jun 2024` / `2024年6月10日 周一`."""
+    return weekday_day_month_year(day)
 
 
 def prompt_away(*, cycle_name: str, week_label: str, until: date) -> dict[str, Any]:
     """After setting "away until": no prompts or nudges until then, not counted as missing."""
     return _state(
-        f":palm_tree: You're away until *{day_text(until)}*: no prompts or nudges until then, "
-        "and you won't count as missing.\n"
-        f"{_when(cycle_name, week_label)} · back early? `/okr log` checks in anytime.",
-        f"Away until {day_text(until)}",
+        _(
+            ":palm_tree: You're away until *{day}*: no prompts or nudges until then, "
+            "and you won't count as missing.\n"
+            "{when} · back early? `/okr log` checks in anytime."
+        ).format(day=day_text(until), when=_when(cycle_name, week_label)),
+        _("Away until {day}").format(day=day_text(until)),
         with_check_in=False,
     )
 
 
 def nudge_message(*, cycle_name: str, week_label: str, count: int) -> dict[str, Any]:
     """The single mid-week follow-up to owners who have not checked in yet."""
-    krs = plural(count, "key result")
     blocks = [
         section(
-            f":hourglass_flowing_sand: Friendly reminder: your check-in for "
-            f"{_when(cycle_name, week_label)} is still open ({krs}).\n"
-            "It takes a minute, or one click if nothing moved."
+            ngettext(
+                ":hourglass_flowing_sand: Friendly reminder: your check-in for {when} is still "
+                "open ({n} key result).\nIt takes a minute, or one click if nothing moved.",
+                ":hourglass_flowing_sand: Friendly reminder: your check-in for {when} is still "
+                "open ({n} key results).\nIt takes a minute, or one click if nothing moved.",
+                count,
+            ).format(when=_when(cycle_name, week_label), n=f"{count:,}")
         ),
         ActionsBlock(
             block_id=NUDGE_ACTIONS_BLOCK, elements=[check_in_button(), no_change_button()]
         ).to_dict(),
     ]
-    fallback = f"Reminder: check in on {krs} · {_plain_when(cycle_name, week_label)}"
+    fallback = ngettext(
+        "Reminder: check in on {n} key result · {when}",
+        "Reminder: check in on {n} key results · {when}",
+        count,
+    ).format(n=f"{count:,}", when=_plain_when(cycle_name, week_label))
     return {"text": guard(fallback, 1000), "blocks": blocks}

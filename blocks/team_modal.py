@@ -46,9 +46,28 @@ from slack_sdk.models.views import View
 
 from blocks.mrkdwn import escape, truncate
 from okr.calendar import country_code
-from okr.local_times import AWAKE_TEXT, asleep, digest_times, own_time_outside, place, times_line
+from okr.dates import clock
+from okr.i18n import N_, _, ngettext
+from okr.local_times import (
+    AWAKE_TEXT,
+    asleep,
+    city_of,
+    digest_times,
+    own_time_outside,
+    place,
+    times_line,
+)
 from okr.rhythm import is_hhmm, parse_hhmm
-from okr.team_rhythm import DEFAULT_RHYTHM, WEEKDAYS, TeamRhythm, is_weekday
+from okr.team_rhythm import (
+    DAY_ERROR,
+    DEFAULT_RHYTHM,
+    NUDGE_ERROR,
+    TIME_ERROR,
+    WEEKDAYS,
+    TeamRhythm,
+    is_weekday,
+    weekday_name,
+)
 
 CALLBACK_ID = "team_settings"
 PICK_ACTION = "team_pick"
@@ -86,7 +105,7 @@ HOLIDAYS_ACTION = "holiday_country"
 
 #: The value of the reminder checkbox's one option.
 NUDGE_ON = "on"
-NUDGE_LABEL = "Send one reminder to owners who have not checked in"
+NUDGE_LABEL = N_("Send one reminder to owners who have not checked in")
 
 #: The input block of each TeamRhythm field, to put its problems beside it.
 _FIELD_BLOCKS = {
@@ -242,7 +261,7 @@ def timezone_options(
     America/New_York). The exact name comes first, then exact cities, cities starting with
     the text, names starting with it, then the rest, each group alphabetically.
     """
-    words = query.lower().replace("_", " ").split()
+    words = city_of(query).lower().replace("_", " ").split()
     typed = " ".join(words)
 
     def rank(name: str) -> tuple[int, str]:
@@ -280,9 +299,9 @@ def team_modal(
     if choices or editing:
         blocks.extend(_picker(settings, choices, total_choices))
     if editing:
-        intro = f"Changing team *{escape(truncate(settings.name, MAX_NAME))}*."
+        intro = _("Changing team *{team}*.").format(team=escape(truncate(settings.name, MAX_NAME)))
     else:
-        intro = (
+        intro = _(
             "A team has a channel where I post its OKRs, one or more leads who set its "
             "objectives and may change these settings, and its members."
         )
@@ -290,69 +309,71 @@ def team_modal(
     blocks.append(
         InputBlock(
             block_id=block_id(NAME_BLOCK, settings.team_id),
-            label="Team name",
+            label=_("Team name"),
             element=PlainTextInputElement(
                 action_id=NAME_ACTION,
                 initial_value=settings.name or None,
                 max_length=MAX_NAME,
-                placeholder="e.g. EMEA Sales",
+                placeholder=_("e.g. EMEA Sales"),
             ),
         )
     )
     blocks.append(
         InputBlock(
             block_id=block_id(CHANNEL_BLOCK, settings.team_id),
-            label="Channel for the team's posts",
+            label=_("Channel for the team's posts"),
             element=ConversationSelectElement(
                 action_id=CHANNEL_ACTION,
                 initial_conversation=settings.channel_id,
-                placeholder="Pick a channel",
+                placeholder=_("Pick a channel"),
                 filter=ConversationFilter(
                     include=["public", "private"],
                     exclude_bot_users=True,
                     exclude_external_shared_channels=True,
                 ),
             ),
-            hint=f"I post digests there, so invite me first: /invite {BOT_HANDLE}",
+            hint=_("I post digests there, so invite me first: /invite {bot}").format(
+                bot=BOT_HANDLE
+            ),
         )
     )
     blocks.append(
         InputBlock(
             block_id=block_id(LEADS_BLOCK, settings.team_id),
-            label="Team lead(s)",
+            label=_("Team lead(s)"),
             element=UserMultiSelectElement(
                 action_id=LEADS_ACTION,
                 initial_users=list(settings.leads) or None,
-                placeholder="Who leads the team?",
+                placeholder=_("Who leads the team?"),
             ),
-            hint="Leads set the team's objectives and may change these settings.",
+            hint=_("Leads set the team's objectives and may change these settings."),
         )
     )
     others = [m for m in settings.members if m not in settings.leads]
     blocks.append(
         InputBlock(
             block_id=block_id(MEMBERS_BLOCK, settings.team_id),
-            label="Members",
+            label=_("Members"),
             optional=True,
             element=UserMultiSelectElement(
                 action_id=MEMBERS_ACTION,
                 initial_users=others or None,
-                placeholder="Who is on the team?",
+                placeholder=_("Who is on the team?"),
             ),
-            hint="Leads are members already.",
+            hint=_("Leads are members already."),
         )
     )
     blocks.append(
         InputBlock(
             block_id=block_id(TIMEZONE_BLOCK, settings.team_id),
-            label="Time zone",
+            label=_("Time zone"),
             element=ExternalDataSelectElement(
                 action_id=TIMEZONE_ACTION,
-                placeholder="Type a city, e.g. Berlin",
+                placeholder=_("Type a city, e.g. Berlin"),
                 initial_option=timezone_option(settings.timezone, now),
                 min_query_length=1,
             ),
-            hint="Cycles, check-ins and digests follow the team's local time.",
+            hint=_("Cycles, check-ins and digests follow the team's local time."),
         )
     )
     blocks.extend(_rhythm_blocks(settings.rhythm, settings.team_id))
@@ -365,9 +386,9 @@ def team_modal(
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
-        title="Team settings" if editing else "New team",
-        submit="Save" if editing else "Create team",
-        close="Cancel",
+        title=_("Team settings") if editing else _("New team"),
+        submit=_("Save") if editing else _("Create team"),
+        close=_("Cancel"),
         private_metadata=TeamMetadata(settings.team_id).dumps(),
         blocks=blocks,
     )
@@ -385,23 +406,34 @@ def local_times_text(
     """The digest's local time for each zone of the team, and a warning for each time that
     reaches someone outside 08:00–19:00 (a warning: saving is still allowed)."""
     times = digest_times(rhythm, team_zone, zones, now)
-    lines = [times_line("Digest", times)]
+    lines = [times_line(_("Digest"), times)]
     for t in asleep(times):
         who = ", ".join(f"<@{u}>" for u in t.people[:MAX_MENTIONS])
         if len(t.people) > MAX_MENTIONS:
-            who += f" and {len(t.people) - MAX_MENTIONS} more"
-        lines.append(
-            f":warning: The digest reaches {who} at {t.at:%H:%M} ({escape(place(t.zone))}), "
-            f"outside {AWAKE_TEXT}."
-        )
-    own = [("Check-ins", rhythm.checkin_time)]
-    if rhythm.nudge_enabled:
-        own.append(("Reminders", rhythm.nudge_time))
-    for label, at in own:
-        if is_hhmm(at) and own_time_outside(at):
-            lines.append(
-                f":warning: {label} reach everyone at {at} their own time, outside {AWAKE_TEXT}."
+            who = _("{people} and {count} more").format(
+                people=who, count=len(t.people) - MAX_MENTIONS
             )
+        lines.append(
+            _(":warning: The digest reaches {people} at {time} ({place}), outside {hours}.").format(
+                people=who, time=clock(t.at), place=escape(place(t.zone)), hours=AWAKE_TEXT
+            )
+        )
+    own = [
+        (
+            _(":warning: Check-ins reach everyone at {time} their own time, outside {hours}."),
+            rhythm.checkin_time,
+        )
+    ]
+    if rhythm.nudge_enabled:
+        own.append(
+            (
+                _(":warning: Reminders reach everyone at {time} their own time, outside {hours}."),
+                rhythm.nudge_time,
+            )
+        )
+    for warning, at in own:
+        if is_hhmm(at) and own_time_outside(at):
+            lines.append(warning.format(time=at, hours=AWAKE_TEXT))
     return truncate("\n".join(lines), 3000)
 
 
@@ -434,15 +466,15 @@ def with_local_times(view: Mapping[str, Any], block: dict[str, Any]) -> dict[str
 def _holidays_input(country: str | None, team_id: int | None) -> InputBlock:
     return InputBlock(
         block_id=block_id(HOLIDAYS_BLOCK, team_id),
-        label="Public holidays of (country code)",
+        label=_("Public holidays of (country code)"),
         optional=True,
         element=PlainTextInputElement(
             action_id=HOLIDAYS_ACTION,
             initial_value=country or None,
             max_length=8,
-            placeholder="e.g. CN, US, DE",
+            placeholder=_("e.g. CN, US, DE"),
         ),
-        hint=(
+        hint=_(
             "On those holidays no prompt, reminder or digest goes out; the check-in moves to "
             "the next working day. To skip one week, type /okr pause next week."
         ),
@@ -450,10 +482,10 @@ def _holidays_input(country: str | None, team_id: int | None) -> InputBlock:
 
 
 def holidays_error(typed: str) -> str:
-    return (
-        f"No country calendar has the code “{truncate(typed, 20)}”: type a country code "
-        "such as CN, US, DE or GB, or leave it empty for none."
-    )
+    return _(
+        "No country calendar has the code “{code}”: type a country code such as CN, US, DE "
+        "or GB, or leave it empty for none."
+    ).format(code=truncate(typed, 20))
 
 
 def _read_country(
@@ -474,7 +506,7 @@ def _read_country(
 
 
 def _weekday_option(day: int) -> Option:
-    return Option(value=str(day), text=PlainTextObject(text=WEEKDAYS[day]))
+    return Option(value=str(day), text=PlainTextObject(text=weekday_name(day)))
 
 
 def _day_input(
@@ -525,8 +557,8 @@ def _hhmm_or(at: str, default: str) -> str:
 def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
     """Check-in, reminder and digest: 2 + 3 + 2 inputs under a short explanation."""
     defaults = DEFAULT_RHYTHM
-    nudge = Option(value=NUDGE_ON, text=PlainTextObject(text=NUDGE_LABEL))
-    intro = (
+    nudge = Option(value=NUDGE_ON, text=PlainTextObject(text=_(NUDGE_LABEL)))
+    intro = _(
         "*Weekly rhythm*\nEach owner gets the check-in and the reminder at these times in "
         "their own Slack time zone; the digest goes to the team's channel at its time in the "
         "team's time zone."
@@ -537,7 +569,7 @@ def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
         _day_input(
             CHECKIN_DAY_BLOCK,
             CHECKIN_DAY_ACTION,
-            "Check-in day",
+            _("Check-in day"),
             rhythm.checkin_weekday,
             defaults.checkin_weekday,
             team_id,
@@ -545,15 +577,15 @@ def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
         _time_input(
             CHECKIN_TIME_BLOCK,
             CHECKIN_TIME_ACTION,
-            "Check-in time",
+            _("Check-in time"),
             rhythm.checkin_time,
             defaults.checkin_time,
             team_id,
-            hint="I ask every key-result owner for their numbers then.",
+            hint=_("I ask every key-result owner for their numbers then."),
         ),
         InputBlock(
             block_id=block_id(NUDGE_BLOCK, team_id),
-            label="Reminder",
+            label=_("Reminder"),
             optional=True,  # a required checkbox group could not be left unticked
             element=CheckboxesElement(
                 action_id=NUDGE_ACTION,
@@ -564,7 +596,7 @@ def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
         _day_input(
             NUDGE_DAY_BLOCK,
             NUDGE_DAY_ACTION,
-            "Reminder day",
+            _("Reminder day"),
             rhythm.nudge_weekday,
             defaults.nudge_weekday,
             team_id,
@@ -572,16 +604,16 @@ def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
         _time_input(
             NUDGE_TIME_BLOCK,
             NUDGE_TIME_ACTION,
-            "Reminder time",
+            _("Reminder time"),
             rhythm.nudge_time,
             defaults.nudge_time,
             team_id,
-            hint="After the check-in, in the same week (Monday to Sunday).",
+            hint=_("After the check-in, in the same week (Monday to Sunday)."),
         ),
         _day_input(
             DIGEST_DAY_BLOCK,
             DIGEST_DAY_ACTION,
-            "Digest day",
+            _("Digest day"),
             rhythm.digest_weekday,
             defaults.digest_weekday,
             team_id,
@@ -589,17 +621,17 @@ def _rhythm_blocks(rhythm: TeamRhythm, team_id: int | None) -> list[Any]:
         _time_input(
             DIGEST_TIME_BLOCK,
             DIGEST_TIME_ACTION,
-            "Digest time",
+            _("Digest time"),
             rhythm.digest_time,
             defaults.digest_time,
             team_id,
-            hint="The team's progress, wins and risks, posted in its channel.",
+            hint=_("The team's progress, wins and risks, posted in its channel."),
         ),
     ]
 
 
 def _picker(settings: TeamSettings, choices: Sequence[TeamChoice], total: int | None) -> list[Any]:
-    new = Option(value=NEW_TEAM, text=PlainTextObject(text="➕ New team"))
+    new = Option(value=NEW_TEAM, text=PlainTextObject(text=_("➕ New team")))
     shown = list(choices[:MAX_PICK_TEAMS])
     if settings.team_id is not None and all(c.id != settings.team_id for c in shown):
         shown = [TeamChoice(settings.team_id, settings.name), *shown[: MAX_PICK_TEAMS - 1]]
@@ -611,7 +643,7 @@ def _picker(settings: TeamSettings, choices: Sequence[TeamChoice], total: int | 
     blocks: list[Any] = [
         InputBlock(
             block_id=PICK_BLOCK,
-            label="Team",
+            label=_("Team"),
             optional=True,
             dispatch_action=True,
             element=StaticSelectElement(
@@ -625,8 +657,10 @@ def _picker(settings: TeamSettings, choices: Sequence[TeamChoice], total: int | 
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text=f"Showing {len(shown)} of {total} teams. For another one, "
-                        "type `/okr team <name>`."
+                        text=_(
+                            "Showing {shown} of {total} teams. For another one, type "
+                            "`/okr team <name>`."
+                        ).format(shown=len(shown), total=total)
                     )
                 ]
             )
@@ -677,9 +711,9 @@ def _read_weekday(
     option = _state(values, block, action).get("selected_option")
     value = option.get("value") if isinstance(option, Mapping) else None
     if value is None:
-        errors[block] = "Pick a day."
+        errors[block] = _("Pick a day.")
     elif value not in _WEEKDAY_VALUES:
-        errors[block] = "Pick a day from the list, Monday to Sunday."
+        errors[block] = _(DAY_ERROR)
     else:
         return int(value)
     return fallback
@@ -692,9 +726,9 @@ def _read_time(
         return fallback
     value = _state(values, block, action).get("selected_time")
     if value is None or value == "":
-        errors[block] = "Pick a time."
+        errors[block] = _("Pick a time.")
     elif not is_hhmm(value):
-        errors[block] = "Pick a time from 00:00 to 23:59, like 09:00."
+        errors[block] = _(TIME_ERROR)
     else:
         return str(value)
     return fallback
@@ -711,7 +745,7 @@ def _read_nudge(
     if not isinstance(picked, list) or not all(
         isinstance(o, Mapping) and o.get("value") == NUDGE_ON for o in picked
     ):
-        errors[block] = "Tick the box to send a reminder, or leave it empty."
+        errors[block] = _(NUDGE_ERROR)
         return fallback
     return bool(picked)
 
@@ -767,24 +801,24 @@ def read_team_form(
     ids = {base: field_block(values, base, team_id) for base in _INPUTS}
     name = str(_state(values, ids[NAME_BLOCK], NAME_ACTION).get("value") or "").strip()
     if not name:
-        errors[ids[NAME_BLOCK]] = "Give the team a name."
+        errors[ids[NAME_BLOCK]] = _("Give the team a name.")
     elif len(name) > MAX_NAME:
-        errors[ids[NAME_BLOCK]] = (
-            f"Keep the name to {MAX_NAME} characters or fewer (this one has {len(name)})."
-        )
+        errors[ids[NAME_BLOCK]] = _(
+            "Keep the name to {limit} characters or fewer (this one has {count})."
+        ).format(limit=MAX_NAME, count=len(name))
     channel = _state(values, ids[CHANNEL_BLOCK], CHANNEL_ACTION).get("selected_conversation")
     channel_id = channel if isinstance(channel, str) and channel else None
     if channel_id is None:
-        errors[ids[CHANNEL_BLOCK]] = "Pick the channel where I should post the team's OKRs."
+        errors[ids[CHANNEL_BLOCK]] = _("Pick the channel where I should post the team's OKRs.")
     leads = _users(_state(values, ids[LEADS_BLOCK], LEADS_ACTION))
     if not leads:
-        errors[ids[LEADS_BLOCK]] = "Pick at least one lead."
+        errors[ids[LEADS_BLOCK]] = _("Pick at least one lead.")
     picked = _users(_state(values, ids[MEMBERS_BLOCK], MEMBERS_ACTION))
     members = tuple(u for u in picked if u not in leads)
     option = _state(values, ids[TIMEZONE_BLOCK], TIMEZONE_ACTION).get("selected_option")
     timezone = option.get("value") if isinstance(option, Mapping) else None
     if timezone is not None and not (isinstance(timezone, str) and known_zone(timezone)):
-        errors[ids[TIMEZONE_BLOCK]] = "Pick a time zone from the list (type a city to search)."
+        errors[ids[TIMEZONE_BLOCK]] = _("Pick a time zone from the list (type a city to search).")
         timezone = None
     errors.update(rhythm_errors)  # below the other fields in the modal
     country = _read_country(values, ids[HOLIDAYS_BLOCK], current_country, errors)
@@ -796,58 +830,79 @@ def read_team_form(
 
 
 def duplicate_name_error(existing: str) -> str:
-    return f"There is already a team called “{existing}”. Pick another name."
+    return _("There is already a team called “{name}”. Pick another name.").format(name=existing)
 
 
 def not_in_channel_error(channel_name: str | None) -> str:
-    where = f"#{channel_name}" if channel_name else "that channel"
-    return f"I'm not in {where} yet: type /invite {BOT_HANDLE} in that channel, then save again."
+    if channel_name:
+        return _(
+            "I'm not in #{channel} yet: type /invite {bot} in that channel, then save again."
+        ).format(channel=channel_name, bot=BOT_HANDLE)
+    return _(
+        "I'm not in that channel yet: type /invite {bot} in that channel, then save again."
+    ).format(bot=BOT_HANDLE)
 
 
 def archived_channel_error(channel_name: str | None) -> str:
-    where = f"#{channel_name}" if channel_name else "That channel"
-    return f"{where} is archived: pick another channel."
+    if channel_name:
+        return _("#{channel} is archived: pick another channel.").format(channel=channel_name)
+    return _("That channel is archived: pick another channel.")
 
 
 def not_allowed_text(team_name: str, leads: Sequence[str]) -> str:
     """Why someone may not change a team, and whom to ask (mrkdwn)."""
     who = ", ".join(f"<@{u}>" for u in leads[:10])
-    ask = f" Ask {who}." if who else ""
-    return f"Only team *{escape(team_name)}*'s leads or a workspace admin can change it.{ask}"
+    text = _("Only team *{team}*'s leads or a workspace admin can change it.").format(
+        team=escape(team_name)
+    )
+    return text + _(" Ask {people}.").format(people=who) if who else text
 
 
 def not_allowed_error(team_name: str) -> str:
     """The same refusal as a field error (plain text)."""
-    return f"Only team “{team_name}”'s leads or a workspace admin can change it."
+    return _("Only team “{team}”'s leads or a workspace admin can change it.").format(
+        team=team_name
+    )
 
 
-GONE_ERROR = "That team does not exist (any more). Close this and type /okr team again."
+GONE_ERROR = N_("That team does not exist (any more). Close this and type /okr team again.")
+
+
+def gone_error() -> str:
+    """`GONE_ERROR` in the reader's language."""
+    return _(GONE_ERROR)
 
 
 def home_channel_message(name: str, leads: Sequence[str]) -> dict[str, Any]:
     """The short post into the team's channel once it is the team's home."""
     led_by = ", ".join(f"<@{u}>" for u in leads[:10])
-    text = f"This channel is now the home of team *{escape(name)}*'s OKRs."
+    text = _("This channel is now the home of team *{team}*'s OKRs.").format(team=escape(name))
     if led_by:
-        text += f" Led by {led_by}."
+        text += _(" Led by {people}.").format(people=led_by)
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000))),
-        ContextBlock(elements=[MarkdownTextObject(text="Type `/okr` to see what I can do.")]),
+        ContextBlock(elements=[MarkdownTextObject(text=_("Type `/okr` to see what I can do."))]),
     ]
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
 
 
 def rhythm_summary(rhythm: TeamRhythm) -> str:
     """Says the rhythm: "Check-ins Monday 09:00, a reminder Wednesday 14:00, the digest ..."."""
-    reminder = (
-        f"a reminder {WEEKDAYS[rhythm.nudge_weekday]} {rhythm.nudge_time}"
-        if rhythm.nudge_enabled
-        else "no reminder"
-    )
-    return (
-        f"Check-ins {WEEKDAYS[rhythm.checkin_weekday]} {rhythm.checkin_time}, {reminder}, "
-        f"the digest {WEEKDAYS[rhythm.digest_weekday]} {rhythm.digest_time}."
-    )
+    days = {
+        "checkin_day": weekday_name(rhythm.checkin_weekday),
+        "checkin_time": rhythm.checkin_time,
+        "digest_day": weekday_name(rhythm.digest_weekday),
+        "digest_time": rhythm.digest_time,
+    }
+    if rhythm.nudge_enabled:
+        return _(
+            "Check-ins {checkin_day} {checkin_time}, a reminder {nudge_day} {nudge_time}, "
+            "the digest {digest_day} {digest_time}."
+        ).format(nudge_day=weekday_name(rhythm.nudge_weekday), nudge_time=rhythm.nudge_time, **days)
+    return _(
+        "Check-ins {checkin_day} {checkin_time}, no reminder, the digest {digest_day} "
+        "{digest_time}."
+    ).format(**days)
 
 
 def team_saved_message(
@@ -863,13 +918,22 @@ def team_saved_message(
     local_times: str | None = None,
 ) -> dict[str, Any]:
     """The confirmation to whoever saved the team; `channel_problem` if the post failed."""
-    verb = "created" if created else "updated"
-    where = f"<#{channel_id}>" if channel_id else "no channel"
-    led_by = ", ".join(f"<@{u}>" for u in leads[:10]) or "nobody"
-    people = "1 member" if member_count == 1 else f"{member_count} members"
-    text = (
-        f":white_check_mark: Team *{escape(name)}* {verb}: posts in {where}, led by {led_by}, "
-        f"{people}, time zone {escape(timezone)}."
+    where = f"<#{channel_id}>" if channel_id else _("no channel")
+    led_by = ", ".join(f"<@{u}>" for u in leads[:10]) or _("nobody")
+    people = ngettext("{n} member", "{n} members", member_count).format(n=member_count)
+    saved = (
+        _(
+            ":white_check_mark: Team *{team}* created: posts in {channel}, led by {leads}, "
+            "{members}, time zone {zone}."
+        )
+        if created
+        else _(
+            ":white_check_mark: Team *{team}* updated: posts in {channel}, led by {leads}, "
+            "{members}, time zone {zone}."
+        )
+    )
+    text = saved.format(
+        team=escape(name), channel=where, leads=led_by, members=people, zone=escape(timezone)
     )
     if rhythm is not None:
         text += f"\n{rhythm_summary(rhythm)}"

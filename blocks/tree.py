@@ -37,10 +37,10 @@ from blocks.kr_format import (
     nav_block,
     one_line,
     percent,
-    plural,
     progress_bar,
     user_text,
 )
+from okr.i18n import _, ngettext
 from okr.outline import Level, TreeNode
 
 TREE_OVERHEAD = 4
@@ -78,7 +78,7 @@ def _node_line(node: TreeNode, depth: int, *, root: bool) -> str:
     parts.append(mention(node.owner_id))
     parts.append(f"{percent(node.progress)} {progress_bar(node.progress, BAR_WIDTH)}")
     if root and node.level != Level.COMPANY:
-        parts.append("_not aligned_")
+        parts.append(_("_not aligned_"))
     return _indent(depth) + " · ".join(parts)
 
 
@@ -96,7 +96,9 @@ def tree_lines(roots: Sequence[TreeNode], max_depth: int = 3) -> Iterator[_Line]
             stack.extend((child, depth + 1) for child in reversed(node.children))
         else:
             hidden = sum(_subtree_size(child) for child in node.children)
-            more = f"… and {plural(hidden, 'more aligned objective')}"
+            more = ngettext(
+                "… and {n} more aligned objective", "… and {n} more aligned objectives", hidden
+            ).format(n=f"{hidden:,}")
             yield _Line("  " * (depth + 1) + more, 0)
 
 
@@ -143,17 +145,18 @@ def tree_message(
 
     `max_blocks` (capped at 50) bounds the whole message; `cycle_id`, when given, is added to
     the navigation buttons' value."""
-    heading = clip(f"Alignment · {one_line(cycle_name) or 'this cycle'}", MAX_HEADER_TEXT)
+    cycle = one_line(cycle_name) or _("this cycle")
+    heading = clip(_("Alignment · {cycle}").format(cycle=cycle), MAX_HEADER_TEXT)
     blocks: list[Any] = [HeaderBlock(text=heading)]
     sections = _sections(tree_lines(roots, max_depth))
     total = sum(nodes for _, nodes in sections)
     if not sections:
         blocks.append(
-            SectionBlock(text=MarkdownTextObject(text="No objectives in this cycle yet."))
+            SectionBlock(text=MarkdownTextObject(text=_("No objectives in this cycle yet.")))
         )
         return {
             "response_type": "ephemeral",
-            "text": f"{heading}: no objectives yet",
+            "text": _("{heading}: no objectives yet").format(heading=heading),
             "blocks": [b.to_dict() for b in blocks],
         }
     per_page = max(1, min(max_blocks, MAX_MESSAGE_BLOCKS) - TREE_OVERHEAD)
@@ -163,15 +166,23 @@ def tree_message(
     blocks.extend(SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in shown)
     if len(pages) > 1:
         after = sum(nodes for chunk in pages[page + 1 :] for _, nodes in chunk)
-        footer = f"Page {page + 1} of {len(pages)} · {plural(total, 'objective')}"
+        footer = ngettext(
+            "Page {page} of {pages} · {n} objective",
+            "Page {page} of {pages} · {n} objectives",
+            total,
+        ).format(page=page + 1, pages=len(pages), n=f"{total:,}")
         if after:
-            footer = f"and {plural(after, 'more objective')} · {footer}"
+            footer = ngettext(
+                "and {n} more objective · {footer}", "and {n} more objectives · {footer}", after
+            ).format(n=f"{after:,}", footer=footer)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
         if page > 0:
             blocks.append(_nav("prev", page, page - 1, cycle_id))
         if page < len(pages) - 1:
             blocks.append(_nav("next", page, page + 1, cycle_id))
-    fallback = f"{heading}: {plural(total, 'objective')}"
+    fallback = ngettext("{heading}: {n} objective", "{heading}: {n} objectives", total).format(
+        heading=heading, n=f"{total:,}"
+    )
     return {
         "response_type": "ephemeral",
         "text": fallback,

@@ -40,6 +40,7 @@ from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.posting import post
 from handlers.viewer import load_viewer, user_of, workspace_of
+from okr.i18n import N_, _, ngettext
 from okr.outline import KRLine, ObjectiveCard
 from okr.participation import no_change_key
 from okr.permissions import can_change_checkin
@@ -71,7 +72,7 @@ log = logging.getLogger(__name__)
 AfterCheckIn = Callable[[Deps, AsyncWebClient, str, str, Mapping[str, Any]], Awaitable[None]]
 
 
-ALREADY_THIS_WEEK = (
+ALREADY_THIS_WEEK = N_(
     "You already checked in this week: nothing new was stored. To change a value, use *Check in*."
 )
 
@@ -127,13 +128,15 @@ class CheckIns:
             )
             assert viewer.cycle.id is not None
             active = await active_krs_of(session, workspace_id, user_id, viewer.cycle.id)
-            _, lines = await lines_of(
+            _cards, lines = await lines_of(
                 session, self.deps, workspace_id, [a.objective for a in active]
             )
         if not active:
             view = notice_modal(
-                "Weekly check-in",
-                f"You own no key results in {viewer.cycle.name} yet. Set one with `{COMMAND} set`.",
+                _("Weekly check-in"),
+                _("You own no key results in {cycle} yet. Set one with `{command} set`.").format(
+                    cycle=viewer.cycle.name, command=COMMAND
+                ),
             )
         else:
             items = [CheckInItem(lines[a.kr.id or 0], a.objective.title) for a in active]
@@ -160,7 +163,7 @@ class CheckIns:
                         posts.append((card, kr))
             await session.commit()
             teams = await teams_by_id(
-                session, workspace_id, [c.team_id for c, _ in posts if c.team_id]
+                session, workspace_id, [c.team_id for c, _kr in posts if c.team_id]
             )
         for card, kr in posts:
             team = teams.get(card.team_id) if card.team_id else None
@@ -243,7 +246,7 @@ async def check_and_store(
         )
         errors = {value_block(k): why for k, why in problems.items() if why}
         if errors or not kr_ids:
-            return Submitted(errors or {"none": "Nothing to check in."})
+            return Submitted(errors or {"none": _("Nothing to check in.")})
         answers, errors = read_checkin(
             view.get("state", {}).get("values", {}), measures, view.get("blocks", [])
         )
@@ -288,7 +291,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     await after_saved(
         client,
         user_id,
-        "Your check-in",
+        _("Your check-in"),
         _thank_and_finish(ctx, client, workspace_id, user_id, submitted, source),
     )
 
@@ -340,7 +343,7 @@ async def on_no_change(
         )
         await session.commit()
     if unchanged and not stored:
-        await tell(ack, body, client, respond, ALREADY_THIS_WEEK)
+        await tell(ack, body, client, respond, _(ALREADY_THIS_WEEK))
         return
     if quotas or unread:
         await post(client, user_id, left_unreported(quotas, unread), what="no-change note")
@@ -348,7 +351,7 @@ async def on_no_change(
         await after_saved(
             client,
             user_id,
-            "Your check-in",
+            _("Your check-in"),
             ctx.checkins.finish(client, workspace_id, user_id, [], message_source(body)),
         )
 
@@ -364,10 +367,10 @@ async def editable_checkin(
     """The check-in the user may still change, or why not."""
     row = await live_checkin(session, workspace_id, checkin_id) if checkin_id else None
     if row is None:
-        return None, "That check-in was changed or deleted in the meantime."
+        return None, _("That check-in was changed or deleted in the meantime.")
     latest = await latest_checkin(session, workspace_id, row.key_result_id)
     viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
-    problems, _ = await checkable(session, workspace_id, user_id, [row.key_result_id])
+    problems, _measures = await checkable(session, workspace_id, user_id, [row.key_result_id])
     problem = problems[row.key_result_id]
     if problem:
         return None, problem
@@ -378,7 +381,7 @@ async def editable_checkin(
         now=deps.clock(),
         timezone=viewer.timezone,
     ):
-        return None, "Only your latest check-in can be changed, during the week you made it."
+        return None, _("Only your latest check-in can be changed, during the week you made it.")
     return row, ""
 
 
@@ -394,10 +397,10 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         )
         if row is not None:
             [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
-            _, lines = await lines_of(session, deps, workspace_id, [objective])
+            _cards, lines = await lines_of(session, deps, workspace_id, [objective])
     if row is None:
         await client.views_push(
-            trigger_id=body["trigger_id"], view=notice_modal("Edit check-in", problem)
+            trigger_id=body["trigger_id"], view=notice_modal(_("Edit check-in"), problem)
         )
         return
     line = lines[row.key_result_id]
@@ -422,7 +425,7 @@ async def on_edit_submit(
     await after_saved(
         client,
         user_id,
-        "Your corrected check-in",
+        _("Your corrected check-in"),
         ctx.checkins.finish(client, workspace_id, user_id, [kr_id], {}),
     )
 
@@ -441,7 +444,7 @@ async def correct_checkin(
             first = next(iter(_kr_ids(meta)), 0)
             return {value_block(first): problem}, 0
         [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
-        _, lines = await lines_of(session, deps, workspace_id, [objective])
+        _cards, lines = await lines_of(session, deps, workspace_id, [objective])
         answers, errors = read_checkin(
             view.get("state", {}).get("values", {}),
             {row.key_result_id: lines[row.key_result_id]},
@@ -476,10 +479,10 @@ async def on_delete(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
             await delete_checkin(session, row, now=deps.clock())
             await session.commit()
             [objective] = await objectives_of_krs(session, workspace_id, [row.key_result_id])
-            _, lines = await lines_of(session, deps, workspace_id, [objective])
+            _cards, lines = await lines_of(session, deps, workspace_id, [objective])
     if view.get("id"):
         if row is None:
-            refreshed = notice_modal("History", problem)
+            refreshed = notice_modal(_("History"), problem)
         else:
             refreshed = kr_history_modal(lines[row.key_result_id], objective.title)
         await client.views_update(view_id=view["id"], view=refreshed)
@@ -487,7 +490,7 @@ async def on_delete(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         await ctx.home.publish_many(client, workspace_id, {user_id})
 
 
-VERBS = (Verb("log", f"{COMMAND} log", "Check in on your key results", log_verb),)
+VERBS = (Verb("log", f"{COMMAND} log", N_("Check in on your key results"), log_verb),)
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:
@@ -518,7 +521,9 @@ async def _thank(
     channel = source.get("channel")
     if not isinstance(channel, str) or not channel or source.get("ts"):
         return
-    text = f"Checked in {count} key result{'s' if count != 1 else ''}. Thank you!"
+    text = ngettext(
+        "Checked in {n} key result. Thank you!", "Checked in {n} key results. Thank you!", count
+    ).format(n=count)
     try:
         await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     except SlackApiError as exc:  # e.g. a channel the bot is not in: the Home tab shows it

@@ -23,6 +23,7 @@ from handlers.people import is_admin, person
 from handlers.team import channel_error, dm
 from handlers.viewer import user_of, workspace_of
 from okr.cycles import CycleSpan, today_in
+from okr.i18n import N_, _
 from storage.context import Deps
 from storage.cycles import (
     create_custom_cycle,
@@ -54,7 +55,7 @@ async def cycle_verb(request: CommandRequest) -> None:
     deps = request.ctx.deps
     ws, user_id, client = request.workspace_id, request.user_id, request.client
     if not await is_admin(client, deps, ws, user_id):
-        await request.respond(text=modal.NOT_ADMIN_TEXT, response_type="ephemeral")
+        await request.respond(text=_(modal.NOT_ADMIN_TEXT), response_type="ephemeral")
         return
     today = await local_today(client, deps, ws, user_id)
     async with deps.sessions() as session:
@@ -78,7 +79,7 @@ async def on_submit(
     deps = ctx.deps
     ws, user_id = workspace_of(body), user_of(body)
     if not await is_admin(client, deps, ws, user_id):
-        await ack(response_action="errors", errors={modal.FISCAL_BLOCK: modal.NOT_ADMIN_ERROR})
+        await ack(response_action="errors", errors={modal.FISCAL_BLOCK: _(modal.NOT_ADMIN_ERROR)})
         return
     values = (view.get("state") or {}).get("values") or {}
     form, errors = modal.read_cycle_form(values)
@@ -110,10 +111,10 @@ async def on_submit(
             await session.commit()
     except IntegrityError as exc:
         log.warning("cycle settings not saved for %s/%s: %r", ws, user_id, exc)
-        text = (
+        text = _(
             "Nothing saved: a cycle with these days was just created by someone else. "
-            f"Type `{COMMAND} cycle` to see the cycles and try again."
-        )
+            "Type `{command}` to see the cycles and try again."
+        ).format(command=f"{COMMAND} cycle")
         await dm(client, user_id, {"text": text})
         return
     message = modal.cycle_saved_message(
@@ -130,7 +131,7 @@ VERBS = (
     Verb(
         "cycle",
         f"{COMMAND} cycle",
-        "Set the fiscal year and add custom cycles (workspace admins)",
+        N_("Set the fiscal year and add custom cycles (workspace admins)"),
         cycle_verb,
     ),
 )

@@ -14,11 +14,12 @@ from blocks.digest import discuss_message
 from blocks.view_state import action_value, row_id
 from handlers.context import Ctx
 from handlers.viewer import user_of, workspace_of
+from okr.i18n import N_, _
 from storage.objectives import key_result_in
 
 log = logging.getLogger(__name__)
 
-GONE = "That key result does not exist any more, so there is nothing to discuss."
+GONE = N_("That key result does not exist any more, so there is nothing to discuss.")
 
 
 async def on_discuss(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
@@ -37,7 +38,7 @@ async def on_discuss(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         log.warning("discuss clicked without a message to thread under (kr %s)", kr_id)
         return
     if kr is None:
-        await client.chat_postEphemeral(channel=channel, user=user_id, text=GONE)
+        await client.chat_postEphemeral(channel=channel, user=user_id, text=_(GONE))
         return
     message = discuss_message(kr.title, kr.owner_id, user_id)
     await client.chat_postMessage(channel=channel, thread_ts=digest_ts, **message)

@@ -26,6 +26,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import is_admin
 from handlers.team import CHANNEL_MENTION, unescape
 from okr.export import file_name, to_csv
+from okr.i18n import N_
 from storage.context import Deps
 from storage.cycles import current_cycle
 from storage.export import cycle_named, cycle_names, export_rows
@@ -136,7 +137,7 @@ VERBS = (
     Verb(
         "export",
         f"{COMMAND} export [cycle] [team]",
-        "Get a CSV of the OKRs, check-ins and notes you may see, by DM",
+        N_("Get a CSV of the OKRs, check-ins and notes you may see, by DM"),
         export_verb,
     ),
 )

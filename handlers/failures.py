@@ -30,14 +30,15 @@ from handlers.answers import person_of, tell
 from handlers.before_ack import OutOfTime
 from handlers.posting import post
 from handlers.viewer import workspace_of
+from okr.i18n import N_, _
 from storage.engine import unreachable
 
 log = logging.getLogger(__name__)
 
-DATABASE_DOWN = (
+DATABASE_DOWN = N_(
     "okr-bot can't reach its database right now; nothing was saved, try again in a minute."
 )
-UNEXPECTED = (
+UNEXPECTED = N_(
     "Something went wrong inside okr-bot (it is logged for the admins); nothing was saved. "
     "Try again in a minute."
 )
@@ -66,11 +67,11 @@ def friendly(listener: Listener) -> Listener:
             await listener(**{key: kwargs[key] for key in own})
         except OutOfTime as exc:  # a busy database, not a bug: no traceback to read
             log.error("%s failed for %s in %s: %s", name, user, workspace, str(exc))
-            await tell(kwargs["ack"], body, kwargs["client"], kwargs["respond"], DATABASE_DOWN)
+            await tell(kwargs["ack"], body, kwargs["client"], kwargs["respond"], _(DATABASE_DOWN))
             await exc.settled()
         except Exception as exc:
             log.error("%s failed for %s in %s: %r", name, user, workspace, exc, exc_info=exc)
-            text = DATABASE_DOWN if unreachable(exc) else UNEXPECTED
+            text = _(DATABASE_DOWN) if unreachable(exc) else _(UNEXPECTED)
             await tell(kwargs["ack"], body, kwargs["client"], kwargs["respond"], text)
 
     guarded.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -98,16 +99,17 @@ async def after_saved(
     client: AsyncWebClient, user_id: str, saved: str, work: Awaitable[None]
 ) -> None:
     """Run what follows a committed save (confirmations, channel posts, Home tabs). If it
-    fails, the failure is logged and the person told that `saved` stands and what did not
-    follow, instead of the listener's wrapper saying that nothing was saved."""
+    fails, the failure is logged and the person told that `saved` (a noun phrase such as
+    "Your check-in", translated or marked with `N_`) stands and what did not follow, instead
+    of the listener's wrapper saying that nothing was saved."""
     try:
         await work
     except Exception as exc:
         log.error("after saving %s for %s: %r", saved, user_id, exc, exc_info=exc)
-        text = (
-            f"{saved} is saved. okr-bot could not finish the updates that follow it "
+        text = _(
+            "{saved} is saved. okr-bot could not finish the updates that follow it "
             "(a confirmation, a channel post or your Home tab); nothing was lost."
-        )
+        ).format(saved=_(saved))
         try:
             await post(client, user_id, {"text": text}, what="after-save notice")
         except Exception:

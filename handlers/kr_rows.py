@@ -50,7 +50,7 @@ async def on_details(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         return
     kr = state.rows[row]
     first, last = state.cycle_span()
-    base, title, _ = read_sentence(kr.sentence, cycle_start=first, cycle_end=last)
+    base, title, _problem = read_sentence(kr.sentence, cycle_start=first, cycle_end=last)
     shown = (base or RowFields()).overlaid(kr.details)
     owner = kr.owner_id or state.author_id
     form = {**snapshot(state), "view_id": view.get("id")}
@@ -76,9 +76,9 @@ async def on_details_submit(
         return
     kr = state.rows[row]
     first, last = state.cycle_span()
-    _, title, _ = read_sentence(kr.sentence, cycle_start=first, cycle_end=last)
+    _fields, title, _problem = read_sentence(kr.sentence, cycle_start=first, cycle_end=last)
     owner = typed.owner or kr.owner_id or user_id
-    _, problems = check_fields(
+    _draft, problems = check_fields(
         replace(typed, owner=owner), title=title or "-", row=row, owner_id=owner, kr_id=kr.kr_id
     )
     problems.pop("sentence", None)

@@ -39,6 +39,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import USERS_INFO_TIMEOUT_S
 from handlers.posting import post
 from handlers.viewer import user_of, workspace_of
+from okr.i18n import N_, _
 from storage.context import Deps
 from storage.kudos import add_kudos, key_result_for_kudos, record_post
 from storage.models import Team
@@ -46,18 +47,18 @@ from storage.teams import teams_of_user
 
 log = logging.getLogger(__name__)
 
-TO_SELF = "Kudos go to someone else: you can't give them to yourself."
-TO_BOT = "Kudos go to people, not to bots."
-NOT_HERE = "{who} isn't in this workspace: kudos go to your teammates."
-LEFT = "{who} has left this workspace: kudos go to your teammates."
-UNKNOWN = "Slack could not say who {who} is right now; try again in a minute."
-NO_TEAM = "{who} is not in a team of yours: kudos are posted in a team channel you share."
-NO_CHANNEL = "{team} has no channel yet: a lead sets one with `/okr team`."
-OWN_KR = (
+TO_SELF = N_("Kudos go to someone else: you can't give them to yourself.")
+TO_BOT = N_("Kudos go to people, not to bots.")
+NOT_HERE = N_("{who} isn't in this workspace: kudos go to your teammates.")
+LEFT = N_("{who} has left this workspace: kudos go to your teammates.")
+UNKNOWN = N_("Slack could not say who {who} is right now; try again in a minute.")
+NO_TEAM = N_("{who} is not in a team of yours: kudos are posted in a team channel you share.")
+NO_CHANNEL = N_("{team} has no channel yet: a lead sets one with `/okr team`.")
+OWN_KR = N_(
     "That is your own key result: kudos go to someone else. "
-    f"`{COMMAND} kudos @person for …` thanks a teammate."
+    "`{command} kudos @person for …` thanks a teammate."
 )
-GONE_KR = "That key result is gone or archived: nothing to give kudos for."
+GONE_KR = N_("That key result is gone or archived: nothing to give kudos for.")
 
 
 async def receiver_problem(
@@ -66,22 +67,22 @@ async def receiver_problem(
     """Why `giver` cannot give `receiver` (named `who` in the answer) kudos: themselves, a
     bot, someone Slack does not know in this workspace or who left it; None when they can."""
     if receiver == giver:
-        return TO_SELF
+        return _(TO_SELF)
     try:
         answer = await asyncio.wait_for(client.users_info(user=receiver), USERS_INFO_TIMEOUT_S)
     except SlackApiError as exc:
         if exc.response.get("error") in {"user_not_found", "user_not_visible"}:
-            return NOT_HERE.format(who=who)
-        return UNKNOWN.format(who=who)
+            return _(NOT_HERE).format(who=who)
+        return _(UNKNOWN).format(who=who)
     except (SlackClientError, OSError, TimeoutError):
-        return UNKNOWN.format(who=who)
+        return _(UNKNOWN).format(who=who)
     user = answer.get("user") or {}
     if user.get("is_bot") or user.get("is_app_user") or receiver == "USLACKBOT":
-        return TO_BOT
+        return _(TO_BOT)
     if user.get("deleted"):
-        return LEFT.format(who=who)
+        return _(LEFT).format(who=who)
     if user.get("team_id") not in (None, workspace_id):
-        return NOT_HERE.format(who=who)
+        return _(NOT_HERE).format(who=who)
     return None
 
 
@@ -102,9 +103,9 @@ async def kudos_team(
         theirs = {t.id for t in await teams_of_user(session, workspace_id, receiver)}
     team = choose_team([t for t in mine if t.id in theirs], channel_id)
     if team is None:
-        return NO_TEAM.format(who=who)
+        return _(NO_TEAM).format(who=who)
     if not team.channel_id:
-        return NO_CHANNEL.format(team=team.name)
+        return _(NO_CHANNEL).format(team=team.name)
     return team
 
 
@@ -168,8 +169,12 @@ async def give(
 
 def post_failed(team: Team, error: str) -> str:
     if error in {"not_in_channel", "channel_not_found", "is_archived"}:
-        return f"I can't post in {team.name}'s channel ({error}): invite me there with `/invite`."
-    return f"Slack refused the kudos post ({error}); nothing was kept. Try again in a minute."
+        return _(
+            "I can't post in {team}'s channel ({error}): invite me there with `/invite`."
+        ).format(team=team.name, error=error)
+    return _(
+        "Slack refused the kudos post ({error}); nothing was kept. Try again in a minute."
+    ).format(error=error)
 
 
 async def kudos_verb(request: CommandRequest) -> None:
@@ -187,7 +192,8 @@ async def kudos_verb(request: CommandRequest) -> None:
         await request.respond(response_type="ephemeral", text=team)
         return
     error = await give(client, ctx.deps, workspace_id, giver, asked, team)
-    text = post_failed(team, error) if error else f"Kudos posted in <#{team.channel_id}>. :clap:"
+    posted = _("Kudos posted in {channel}. :clap:").format(channel=f"<#{team.channel_id}>")
+    text = post_failed(team, error) if error else posted
     await request.respond(response_type="ephemeral", text=text)
 
 
@@ -201,9 +207,9 @@ async def on_give_kudos(
     async with ctx.deps.sessions() as session:
         kr = await key_result_for_kudos(session, workspace_id, kr_id) if kr_id else None
     if kr is None or kr.id is None:
-        view = notice_modal("Give kudos", GONE_KR)
+        view = notice_modal(_("Give kudos"), _(GONE_KR))
     elif kr.owner_id == giver:
-        view = notice_modal("Give kudos", OWN_KR)
+        view = notice_modal(_("Give kudos"), _(OWN_KR).format(command=COMMAND))
     else:
         channel = str((body.get("channel") or {}).get("id") or "")
         view = kudos_modal(receiver=kr.owner_id, kr_id=kr.id, kr_title=kr.title, channel_id=channel)
@@ -218,7 +224,7 @@ async def on_kudos_submit(
     workspace_id, giver = workspace_of(body), user_of(body)
     form = read_kudos_modal(body["view"])
     asked = KudosRequest(form.receiver, form.text)
-    who = "This key result's owner"  # a field error is plain text: no mentions
+    who = _("This key result's owner")  # a field error is plain text: no mentions
     team = await in_time(
         checked(client, ctx.deps, workspace_id, giver, asked, form.channel_id, who)
     )
@@ -235,7 +241,7 @@ VERBS = (
     Verb(
         "kudos",
         f"{COMMAND} kudos @person for …",
-        "Praise a teammate in your team's channel",
+        N_("Praise a teammate in your team's channel"),
         kudos_verb,
     ),
 )

@@ -16,21 +16,23 @@ from handlers.answers import tell
 from handlers.context import Ctx
 from handlers.people import can_edit_team
 from handlers.viewer import user_of, workspace_of
+from okr.i18n import N_, _
 from okr.participation import NudgeAnswer
 
 ANSWERS = {
-    NudgeAnswer.SENT: "Nudged {who}: they got this week's reminder just now.",
-    NudgeAnswer.ALREADY: "{who} was already nudged this week: nothing sent again.",
-    NudgeAnswer.AWAY: "{who} is away: no nudge while they are.",
-    NudgeAnswer.SKIPPED: "{who} skipped this week: no nudge.",
-    NudgeAnswer.PAUSED: "This week is paused for the team (`/okr pause`): no nudge to {who}.",
-    NudgeAnswer.CHECKED_IN: "{who} has checked in this week since: no nudge needed.",
-    NudgeAnswer.NOT_OWNER: "{who} owns no key result this cycle: nothing to nudge about.",
-    NudgeAnswer.FAILED: "The nudge to {who} could not be sent (Slack refused it); "
-    "it is logged for the admins.",
+    NudgeAnswer.SENT: N_("Nudged {who}: they got this week's reminder just now."),
+    NudgeAnswer.ALREADY: N_("{who} was already nudged this week: nothing sent again."),
+    NudgeAnswer.AWAY: N_("{who} is away: no nudge while they are."),
+    NudgeAnswer.SKIPPED: N_("{who} skipped this week: no nudge."),
+    NudgeAnswer.PAUSED: N_("This week is paused for the team (`/okr pause`): no nudge to {who}."),
+    NudgeAnswer.CHECKED_IN: N_("{who} has checked in this week since: no nudge needed."),
+    NudgeAnswer.NOT_OWNER: N_("{who} owns no key result this cycle: nothing to nudge about."),
+    NudgeAnswer.FAILED: N_(
+        "The nudge to {who} could not be sent (Slack refused it); it is logged for the admins."
+    ),
 }
-NOT_LEAD = "Only this team's leads (or an admin) can nudge its members."
-STALE = "That button is out of date: the next weekly DM has a fresh one."
+NOT_LEAD = N_("Only this team's leads (or an admin) can nudge its members.")
+STALE = N_("That button is out of date: the next weekly DM has a fresh one.")
 
 
 async def on_nudge_now(
@@ -44,15 +46,15 @@ async def on_nudge_now(
     await ack()
     target = nudge_target(action_value(body))
     if target is None:
-        await tell(ack, body, client, respond, STALE)
+        await tell(ack, body, client, respond, _(STALE))
         return
     team_id, member = target
     workspace_id, lead = workspace_of(body), user_of(body)
     if not await can_edit_team(client, ctx.deps, workspace_id, lead, team_id=team_id):
-        await tell(ack, body, client, respond, NOT_LEAD)
+        await tell(ack, body, client, respond, _(NOT_LEAD))
         return
     answer = await ctx.nudge_now(workspace_id, member, ctx.deps.clock())
-    await tell(ack, body, client, respond, ANSWERS[answer].format(who=mention(member)))
+    await tell(ack, body, client, respond, _(ANSWERS[answer]).format(who=mention(member)))
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:

@@ -19,6 +19,7 @@ from blocks.view_state import action_value, json_object
 from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import load_viewer, user_of, workspace_of
+from okr.i18n import N_, _
 from storage.context import Deps
 from storage.cycles import cycle_for
 from storage.objectives import objectives_of_teams, objectives_owned_or_with_krs_of
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 # <#C123|name>; without it (or typed by hand) they may come as <@U123> / <#C123>.
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-LIST_USAGE = f"Use `{COMMAND} list`, `{COMMAND} list @person` or `{COMMAND} list #channel`."
+LIST_USAGE = N_("Use `{command} list`, `{command} list @person` or `{command} list #channel`.")
 
 
 def parse_scope(args: str, user_id: str) -> dict[str, str] | None:
@@ -87,24 +88,29 @@ async def render_list(
         if "user" in scope:
             who = str(scope["user"])
             objectives = await objectives_owned_or_with_krs_of(session, workspace_id, who, cycle_id)
-            title = "Your OKRs" if who == viewer_id else "OKRs of a teammate"
+            cycle = escape(viewer.cycle.name)
+            title = _("Your OKRs") if who == viewer_id else _("OKRs of a teammate")
             empty = (
-                f"No OKRs in {escape(viewer.cycle.name)} yet. Set one with `{COMMAND} set`."
+                _("No OKRs in {cycle} yet. Set one with `{command} set`.").format(
+                    cycle=cycle, command=COMMAND
+                )
                 if who == viewer_id
-                else f"<@{who}> has no OKRs in {escape(viewer.cycle.name)}."
+                else _("{person} has no OKRs in {cycle}.").format(person=f"<@{who}>", cycle=cycle)
             )
         elif team is not None and team.id is not None:
             objectives = await objectives_of_teams(session, workspace_id, [team.id], cycle_id)
-            title = f"{team.name} OKRs"
-            empty = (
-                f"Team {escape(team.name)} has no objectives in {escape(viewer.cycle.name)} yet."
+            title = _("{team} OKRs").format(team=team.name)
+            empty = _("Team {team} has no objectives in {cycle} yet.").format(
+                team=escape(team.name), cycle=escape(viewer.cycle.name)
             )
             scope = {"team": str(team.id)}
         else:
             return {
                 "response_type": "ephemeral",
-                "text": "That channel is not a team's home. Create a team for it with "
-                f"`{COMMAND} team`, or try `{COMMAND} list @person`.",
+                "text": _(
+                    "That channel is not a team's home. Create a team for it with "
+                    "`{command} team`, or try `{command} list @person`."
+                ).format(command=COMMAND),
             }
         cards = await objective_cards(
             session,
@@ -153,7 +159,7 @@ async def render_tree(
 async def list_verb(request: CommandRequest) -> None:
     scope = parse_scope(request.args, request.user_id)
     if scope is None:
-        await request.ack(response_type="ephemeral", text=LIST_USAGE)
+        await request.ack(response_type="ephemeral", text=_(LIST_USAGE).format(command=COMMAND))
         return
     await request.ack()
     message = await render_list(
@@ -203,10 +209,10 @@ VERBS = (
     Verb(
         "list",
         f"{COMMAND} list [@person|#channel]",
-        "See OKRs: yours, a person's or a team's",
+        N_("See OKRs: yours, a person's or a team's"),
         list_verb,
     ),
-    Verb("tree", f"{COMMAND} tree", "See how objectives align, company to rep", tree_verb),
+    Verb("tree", f"{COMMAND} tree", N_("See how objectives align, company to rep"), tree_verb),
 )
 
 

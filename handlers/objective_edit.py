@@ -45,6 +45,7 @@ from handlers.objective_set import (
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.display import Measure, editable_text
 from okr.drafts import ObjectiveDraft
+from okr.i18n import N_, _
 from okr.kr_sentence import kr_sentence
 from okr.permissions import can_change_checkin
 from okr.values import Unit
@@ -67,8 +68,8 @@ from storage.teams import get_team
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND = "That objective was archived or does not exist any more."
-NOT_ALLOWED = (
+NOT_FOUND = N_("That objective was archived or does not exist any more.")
+NOT_ALLOWED = N_(
     "Only the objective's owner, its team's leads and workspace admins can change it. "
     "Ask one of them, or set an objective of your own with `/okr set`."
 )
@@ -83,9 +84,9 @@ async def editable_objective(
         await get_objective(session, viewer.workspace_id, objective_id) if objective_id else None
     )
     if objective is None:
-        return None, NOT_FOUND
+        return None, _(NOT_FOUND)
     if not viewer.may_edit(owner_id=objective.owner_id, team_id=objective.team_id):
-        return None, NOT_ALLOWED
+        return None, _(NOT_ALLOWED)
     return objective, None
 
 
@@ -149,13 +150,13 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         if objective is None:
             await client.views_open(
                 trigger_id=body["trigger_id"],
-                view=notice_modal("Edit objective", problem or NOT_FOUND),
+                view=notice_modal(_("Edit objective"), problem or _(NOT_FOUND)),
             )
             return
         krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[objective.id or 0]
         cycles = await cycle_choices(session, viewer)
         if str(objective.cycle_id) not in {c.value for c in cycles}:
-            cycles = [Choice(str(objective.cycle_id), "(its own cycle)"), *cycles][:100]
+            cycles = [Choice(str(objective.cycle_id), _("(its own cycle)")), *cycles][:100]
         team = (
             await get_team(session, workspace_id, objective.team_id)
             if (objective.team_id)
@@ -233,7 +234,7 @@ async def check_and_update(
         rows = {d.kr_id: d for d in draft.krs}
         for edit in target_edits(existing, draft):
             if not rows[edit.kr.id].reason:
-                errors[kr_block(rows[edit.kr.id].row, "why")] = WHY_MISSING
+                errors[kr_block(rows[edit.kr.id].row, "why")] = _(WHY_MISSING)
         if errors:
             return Edited(errors)
         before = frozenset({objective.owner_id, *(kr.owner_id for kr in existing)})
@@ -304,7 +305,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         return
     await ack()
     log.info("objective %s edited by %s", edited.objective.id, user_id)
-    await after_saved(client, user_id, "Your change", _announce(client, ctx, edited, draft))
+    await after_saved(client, user_id, N_("Your change"), _announce(client, ctx, edited, draft))
 
 
 async def _announce(
@@ -337,17 +338,19 @@ async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         viewer = await load_viewer(session, client, deps, workspace_id, user_id)
         objective, problem = await editable_objective(session, viewer, objective_id)
         if objective is None:
-            text = problem or NOT_FOUND
+            text = problem or _(NOT_FOUND)
         else:
             krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
                 objective.id or 0
             ]
             await archive_objective(session, objective, deps.clock(), by=user_id)
             await session.commit()
-            text = f"*{escape(objective.title)}* is archived. Its history is kept."
+            text = _("*{objective}* is archived. Its history is kept.").format(
+                objective=escape(objective.title)
+            )
             log.info("objective %s archived by %s", objective.id, user_id)
     if view.get("id"):
-        await client.views_update(view_id=view["id"], view=notice_modal("Objective", text))
+        await client.views_update(view_id=view["id"], view=notice_modal(_("Objective"), text))
     if objective is not None and objective.archived_at is not None:
         owners = {user_id, objective.owner_id, *(kr.owner_id for kr in krs)}
         await ctx.home.publish_many(client, workspace_id, owners)
@@ -371,7 +374,7 @@ async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
         viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
     found = [(c, k) for c in cards for k in c.krs if k.id == kr_id]
     if not found:
-        view = notice_modal("History", "That key result does not exist any more.")
+        view = notice_modal(_("History"), _("That key result does not exist any more."))
     else:
         [(card, line)] = found
         latest = line.checkins[-1] if line.checkins else None

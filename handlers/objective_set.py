@@ -37,6 +37,7 @@ from handlers.posting import post, post_to_update
 from handlers.templates import TEMPLATE_WORDS, template_choices
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
+from okr.i18n import N_, _, reader_lang
 from okr.kr_templates import locale_lang
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
@@ -104,10 +105,12 @@ async def cycle_bounds(session: AsyncSession, viewer: Viewer, cycles: Sequence[C
 
 
 async def language(session: AsyncSession, workspace_id: str, user_id: str) -> str:
-    """The person's language for templates and sentences, from their Slack locale (cached
-    from users.info): `zh-*` reads Chinese, anything else English."""
+    """The person's language for templates and sentences: what they chose with `/okr lang`,
+    else their Slack locale's (cached from users.info; `zh-*` reads Chinese)."""
     known = await get_person(session, workspace_id, user_id)
-    return locale_lang(known.locale if known is not None else None)
+    if known is None:
+        return locale_lang(None)
+    return reader_lang(known.lang, known.locale)
 
 
 async def validate_in_database(
@@ -126,39 +129,44 @@ async def validate_in_database(
     objective_id = objective.id if objective is not None else None
     cycle = await cycle_for(session, ws, draft.cycle_id)
     if cycle is None:
-        errors["cycle"] = "That cycle does not exist any more: pick another."
+        errors["cycle"] = _("That cycle does not exist any more: pick another.")
     elif cycle.closed_at is not None:
-        errors["cycle"] = f"{cycle.name} is closed: pick a current cycle."
+        errors["cycle"] = _("{cycle} is closed: pick a current cycle.").format(cycle=cycle.name)
     else:
         errors.update(due_errors(draft, cycle.start_date, cycle.end_date, cycle.name))
     team = await get_team(session, ws, draft.team_id) if draft.team_id is not None else None
     if draft.team_id is not None and team is None:
-        errors["team"] = "That team does not exist any more: pick another."
+        errors["team"] = _("That team does not exist any more: pick another.")
     elif (
         team is not None
         and (objective is None or objective.team_id != team.id)
         and not viewer.may_set_for(team.id or 0)
     ):
-        errors["team"] = (
-            f"Only the leads and members of {team.name} (and workspace admins) set its "
-            "objectives: pick your own team, or ask one of its leads."
-        )
+        errors["team"] = _(
+            "Only the leads and members of {team} (and workspace admins) set its objectives: "
+            "pick your own team, or ask one of its leads."
+        ).format(team=team.name)
     if draft.level == Level.COMPANY and not viewer.is_admin:
-        errors["level"] = "Only workspace admins set company objectives: pick team or personal."
+        errors["level"] = _("Only workspace admins set company objectives: pick team or personal.")
     if draft.parent_id is not None:
         parent = await get_objective(session, ws, draft.parent_id)
         if parent is None:
-            errors["align"] = "That objective was archived or does not exist: pick another."
+            errors["align"] = _("That objective was archived or does not exist: pick another.")
         elif parent.cycle_id != draft.cycle_id:
             other = await cycle_for(session, ws, parent.cycle_id)
             errors["align"] = (
-                f"“{parent.title[:60]}” is in {other.name if other else 'another cycle'}: "
-                "align to an objective of the same cycle."
+                _("“{objective}” is in {cycle}: align to an objective of the same cycle.").format(
+                    objective=parent.title[:60], cycle=other.name
+                )
+                if other
+                else _(
+                    "“{objective}” is in another cycle: align to an objective of the same cycle."
+                ).format(objective=parent.title[:60])
             )
         elif objective_id is not None and (
             parent.id == objective_id or await descends_from(session, ws, parent.id, objective_id)
         ):
-            errors["align"] = "That objective is aligned under this one: pick one above it."
+            errors["align"] = _("That objective is aligned under this one: pick one above it.")
     return errors
 
 
@@ -413,7 +421,7 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     await after_saved(
         client,
         user_id,
-        "Your objective",
+        N_("Your objective"),
         announce(client, ctx, saved.viewer, saved.objective, new=True, draft=draft),
     )
 
@@ -454,13 +462,17 @@ async def gone_owners(
         return {}
     gone = {p.user_id for p in people if p.inactive}
     return {
-        kr_block(kr.row): f"<@{kr.owner_id}> has left the workspace: pick another owner."
+        kr_block(kr.row): _("{owner} has left the workspace: pick another owner.").format(
+            owner=f"<@{kr.owner_id}>"
+        )
         for kr in draft.krs
         if kr.owner_id in gone
     }
 
 
-VERBS = (Verb("set", f"{COMMAND} set [title]", "Set an objective and its key results", set_verb),)
+VERBS = (
+    Verb("set", f"{COMMAND} set [title]", N_("Set an objective and its key results"), set_verb),
+)
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:

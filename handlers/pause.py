@@ -19,6 +19,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import is_admin
 from handlers.team import unescape
 from okr.calendar import pause_problem, paused_monday, read_pause
+from okr.i18n import N_
 from okr.rhythm import local_today, week_start
 from storage.cycles import current_cycle
 from storage.models import Team
@@ -96,7 +97,7 @@ VERBS = (
     Verb(
         "pause",
         f"{COMMAND} pause [this week|next week|YYYY-MM-DD|off]",
-        "Pause your team's prompts, reminders and digest for a week (leads)",
+        N_("Pause your team's prompts, reminders and digest for a week (leads)"),
         pause_verb,
     ),
 )

@@ -25,6 +25,7 @@ from handlers.context import Ctx
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.display import Measure
+from okr.i18n import N_, _
 from okr.progress import KRKind
 from okr.rhythm import local_today, snooze_until, week_key, week_label
 from okr.team_rhythm import DEFAULT_RHYTHM
@@ -40,6 +41,7 @@ from storage.teams import get_team, team_by_channel
 log = logging.getLogger(__name__)
 
 PROMPT_KINDS = ("prompt", "reprompt", "nudge")
+NO_SUMMARY = N_("That cycle summary does not exist any more.")
 
 
 def _checkin_time(viewer: Viewer) -> str:
@@ -112,7 +114,7 @@ async def on_snooze(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
 async def on_away(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
     """The prompt's "Away until..." button: the modal asking until when."""
     await ack()
-    viewer, _, _ = await states(client, ctx.deps, workspace_of(body), user_of(body))
+    viewer, _cycle, _week = await states(client, ctx.deps, workspace_of(body), user_of(body))
     today = local_today(ctx.deps.clock(), viewer.timezone)
     await client.views_open(
         trigger_id=body["trigger_id"], view=away_modal(today=today, source=message_source(body))
@@ -207,7 +209,7 @@ async def on_retro(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, 
         )
     row = rows.get((f"team:{team_id}", f"cycle:{cycle_id}"))
     if team is None or cycle is None or row is None or not row.message_ts:
-        view = notice_modal("Retrospective", "That cycle summary does not exist any more.")
+        view = notice_modal(_("Retrospective"), _(NO_SUMMARY))
     else:
         view = retro_modal(
             team_name=team.name,
@@ -237,7 +239,7 @@ async def on_retro_submit(
     if row is None or not row.message_ts:
         await ack(
             response_action="errors",
-            errors={"went_well": "That cycle summary does not exist any more."},
+            errors={"went_well": _(NO_SUMMARY)},
         )
         return
     await ack()
@@ -259,28 +261,30 @@ async def digest_verb(request: CommandRequest) -> None:
     if team is None or not team.channel_id:
         await request.respond(
             response_type="ephemeral",
-            text=("Run `/okr digest` in your team's channel (set it with `/okr team`)."),
+            text=_("Run `/okr digest` in your team's channel (set it with `/okr team`)."),
         )
         return
     if not (viewer.is_admin or team.id in viewer.led_team_ids):
         await request.respond(
             response_type="ephemeral",
-            text=("Only the team's leads and workspace admins post its digest on demand."),
+            text=_("Only the team's leads and workspace admins post its digest on demand."),
         )
         return
     posted = await request.ctx.digest_now(workspace_id, team, deps.clock())
     await request.respond(
         response_type="ephemeral",
         text=(
-            f"Posted this week's digest in <#{team.channel_id}>."
+            _("Posted this week's digest in {channel}.")
             if posted
-            else f"I could not post in <#{team.channel_id}>: invite me with `/invite @okr-bot`."
-        ),
+            else _("I could not post in {channel}: invite me with `/invite @okr-bot`.")
+        ).format(channel=f"<#{team.channel_id}>"),
     )
 
 
 VERBS = (
-    Verb("digest", f"{COMMAND} digest", "Post this week's team digest now (leads)", digest_verb),
+    Verb(
+        "digest", f"{COMMAND} digest", N_("Post this week's team digest now (leads)"), digest_verb
+    ),
 )
 
 

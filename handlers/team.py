@@ -36,6 +36,7 @@ from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import can_edit_team, is_admin, person
 from handlers.posting import post
 from handlers.viewer import user_of, workspace_of
+from okr.i18n import N_, _
 from storage.context import Deps
 from storage.engine import IntegrityError
 from storage.models import Team
@@ -154,7 +155,7 @@ async def team_verb(request: CommandRequest) -> None:
             if team is not None and not admin:
                 assert team.id is not None
                 if not await is_lead(session, ws, team.id, user_id):
-                    leads, _ = await team_roster(session, ws, team.id)
+                    leads, _members = await team_roster(session, ws, team.id)
                     await request.respond(
                         text=modal.not_allowed_text(team.name, leads),
                         response_type="ephemeral",
@@ -216,7 +217,7 @@ async def on_rhythm_change(
         meta = modal.read_metadata(view.get("private_metadata"))
     except ValueError:
         return
-    form, _ = modal.read_team_form(values, meta.team_id)
+    form, _errors = modal.read_team_form(values, meta.team_id)
     roster = [*form.leads, *form.members]
     zones = dict(await zones_of(ctx.deps, workspace_of(body), roster))
     zone = form.timezone or ctx.deps.default_timezone
@@ -245,14 +246,14 @@ async def on_submit(
     try:
         meta = modal.read_metadata(view.get("private_metadata"))
     except ValueError:
-        await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
+        await ack(response_action="errors", errors={name_block: modal.gone_error()})
         return
     existing: Team | None = None
     async with deps.sessions() as session:
         if meta.team_id is not None:
             existing = await get_team(session, ws, meta.team_id)
             if existing is None:
-                await ack(response_action="errors", errors={name_block: modal.GONE_ERROR})
+                await ack(response_action="errors", errors={name_block: modal.gone_error()})
                 return
         # Fields missing from the submission (a modal opened before they existed) keep
         # the team's values.
@@ -312,10 +313,10 @@ async def store_and_notify(
             await session.commit()
     except (IntegrityError, TeamNotFound) as exc:
         log.warning("team %r not saved for %s/%s: %r", form.name, ws, user_id, exc)
-        text = (
-            f"Nothing saved: a team called *{escape(form.name)}* was just created by "
-            f"someone else, or the team was removed. Type `{COMMAND} team` to try again."
-        )
+        text = _(
+            "Nothing saved: a team called *{team}* was just created by someone else, or the "
+            "team was removed. Type `{command}` to try again."
+        ).format(team=escape(form.name), command=f"{COMMAND} team")
         await dm(client, user_id, {"text": text})
         return
     roster = [*form.leads, *form.members]
@@ -328,10 +329,10 @@ async def store_and_notify(
             what=f"team {team.id}'s home-channel post",
         )
         if error is not None:
-            problem = (
-                f"I could not post in <#{form.channel_id}> ({error}): type "
-                f"`/invite {modal.BOT_HANDLE}` there so I can post the team's digests."
-            )
+            problem = _(
+                "I could not post in {channel} ({error}): type `/invite {bot}` there so I "
+                "can post the team's digests."
+            ).format(channel=f"<#{form.channel_id}>", error=error, bot=modal.BOT_HANDLE)
     message = modal.team_saved_message(
         created=old is None,
         name=team.name,
@@ -373,7 +374,7 @@ VERBS = (
     Verb(
         "team",
         f"{COMMAND} team [name]",
-        "Create a team, or change one you lead (channel, leads, members, time zone, rhythm)",
+        N_("Create a team, or change one you lead (channel, leads, members, time zone, rhythm)"),
         team_verb,
     ),
 )

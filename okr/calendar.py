@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from okr.i18n import _, is_zh
 from okr.rhythm import Slot, local_instant, parse_hhmm, week_key, week_start
 
 #: Saturday and Sunday, by `date.weekday()`: the weekend where a country names none.
@@ -45,8 +46,16 @@ def country_code(text: str | None) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _calendar(code: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(code, years=year)
+def _calendar(code: str, year: int, language: str | None = None) -> holidays.HolidayBase:
+    return holidays.country_holidays(code, years=year, language=language)
+
+
+def _holiday_language(code: str) -> str | None:
+    """The `holidays` language for the reader: Chinese names where the country has them."""
+    if not is_zh():
+        return None
+    supported = getattr(_calendar(code, 2000), "supported_languages", ())
+    return "zh_CN" if "zh_CN" in supported else None
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class WorkCalendar:
         """The public holiday's name on `day`, or None."""
         if self.country is None:
             return None
-        name = _calendar(self.country, day.year).get(day)
+        name = _calendar(self.country, day.year, _holiday_language(self.country)).get(day)
         return str(name) if name else None
 
     def paused(self, day: date) -> bool:
@@ -157,7 +166,9 @@ def read_pause(text: str) -> PauseAsk:
         try:
             day = date.fromisoformat(words[0])
         except ValueError:
-            raise ValueError(f"{words[0]} is not a date like 2026-12-07") from None
+            raise ValueError(
+                _("{typed} is not a date like 2026-12-07").format(typed=words[0])
+            ) from None
         return PauseAsk(day, False, " ".join(words[1:]))
     return PauseAsk(None, False, " ".join(words))
 

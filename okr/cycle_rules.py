@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from okr.dates import day_month_year
+from okr.i18n import _
+
 MAX_NAME = 80
 MAX_DAYS = 366
 
@@ -32,7 +35,7 @@ class ExistingCycle:
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
+    return day_month_year(d)
 
 
 def validate_custom_cycle(
@@ -52,36 +55,39 @@ def validate_custom_cycle(
     cleaned = (name or "").strip()
     others = list(existing)
     if not cleaned:
-        errors[NAME] = "Give the cycle a name, e.g. “H1 2027 sales push”."
+        errors[NAME] = _("Give the cycle a name, e.g. “H1 2027 sales push”.")
     elif len(cleaned) > MAX_NAME:
-        errors[NAME] = (
-            f"Keep the name to {MAX_NAME} characters or fewer (this one has {len(cleaned)})."
-        )
+        errors[NAME] = _(
+            "Keep the name to {limit} characters or fewer (this one has {count})."
+        ).format(limit=MAX_NAME, count=len(cleaned))
     elif _QUARTER_NAME.match(cleaned):
-        errors[NAME] = "Names like “FY2027 Q1” belong to fiscal quarters: pick another name."
+        errors[NAME] = _("Names like “FY2027 Q1” belong to fiscal quarters: pick another name.")
     else:
         taken = next((c for c in others if c.name.strip().lower() == cleaned.lower()), None)
         if taken is not None:
-            errors[NAME] = f"There is already a cycle called “{taken.name}”: pick another name."
+            errors[NAME] = _("There is already a cycle called “{name}”: pick another name.").format(
+                name=taken.name
+            )
     if start is None:
-        errors[START] = "Pick the first day of the cycle."
+        errors[START] = _("Pick the first day of the cycle.")
     if end is None:
-        errors[END] = "Pick the last day of the cycle."
+        errors[END] = _("Pick the last day of the cycle.")
     if start is None or end is None:
         return errors
     days = (end - start).days + 1
     if end <= start:
-        errors[END] = "The cycle must end after it starts."
+        errors[END] = _("The cycle must end after it starts.")
     elif days > MAX_DAYS:
-        errors[END] = f"A cycle can last at most {MAX_DAYS} days; this one has {days}."
+        errors[END] = _("A cycle can last at most {limit} days; this one has {days}.").format(
+            limit=MAX_DAYS, days=days
+        )
     else:
         same = next((c for c in others if (c.start, c.end) == (start, end)), None)
         clash = next((c for c in others if c.is_custom and c.start <= end and start <= c.end), None)
         if clash is not None:
-            errors[START] = (
-                f"Overlaps “{clash.name}” ({_day(clash.start)} – {_day(clash.end)}): "
-                "custom cycles may not overlap."
-            )
+            errors[START] = _(
+                "Overlaps “{name}” ({first} – {last}): custom cycles may not overlap."
+            ).format(name=clash.name, first=_day(clash.start), last=_day(clash.end))
         elif same is not None:
-            errors[START] = f"“{same.name}” already covers exactly these days."
+            errors[START] = _("“{name}” already covers exactly these days.").format(name=same.name)
     return errors

@@ -77,10 +77,14 @@ class KRReading:
 
 @dataclass(frozen=True)
 class SentenceProblem:
-    """Why a sentence could not be read (`reason`), in the sentence's language."""
+    """Why a sentence could not be read (`reason`), in `lang` (the sentence's language
+    unless a reader's was asked for); `key` and `values` name a refusal of the grammar's
+    own (okr.sentence_words.MESSAGES), which can be said in either language."""
 
     reason: str
     lang: str = "en"
+    key: str | None = None
+    values: tuple[tuple[str, object], ...] = ()
 
     @property
     def message(self) -> str:

@@ -20,12 +20,13 @@ from decimal import Decimal
 
 from okr.display import Measure, editable_text
 from okr.due_dates import DueDay, parse_due
+from okr.i18n import current_lang
 from okr.kr_reading import MAX_SENTENCE_CHARS, SENTENCE_FIELD, KRReading, SentenceProblem, StoredKR
 from okr.periods import Period
 from okr.progress import KRKind
 from okr.relative_target import still_relative
 from okr.sentence_en import EN_DUE, read_en
-from okr.sentence_reading import Refused, lower_first, say
+from okr.sentence_reading import Refused, lower_first, refuse, say
 from okr.sentence_text import CJK, VALUE, names_a_number, prepare, sentence_lang
 from okr.sentence_words import EXAMPLES, MEASURE_WORDS, VERB_OF_PARTICIPLE
 from okr.sentence_zh import ZH_DUE, read_zh
@@ -42,28 +43,46 @@ __all__ = [
     "names_a_number",
     "read_kr",
     "reading_summary",
+    "said_in",
     "sentence_lang",
 ]
 
 
-def read_kr(text: str, *, cycle_start: date, cycle_end: date) -> KRReading | SentenceProblem:
+def read_kr(
+    text: str, *, cycle_start: date, cycle_end: date, lang: str | None = None
+) -> KRReading | SentenceProblem:
     """How the bot reads one KR sentence, or why it cannot (with an example of each form).
 
     A due date must fall inside `cycle_start`..`cycle_end`; a "per quarter" count is the
-    cycle's target when the cycle is a quarter.
+    cycle's target when the cycle is a quarter. The sentence's own language picks the
+    grammar; a problem is said in `lang` (a reader's, the modal's) or else in the sentence's.
     """
-    lang = sentence_lang(text or "")
+    grammar = sentence_lang(text or "")
     stripped = (text or "").strip()
     if not stripped:
-        return SentenceProblem(say(lang, "empty"), lang)
-    if len(stripped) > MAX_SENTENCE_CHARS:
-        return SentenceProblem(say(lang, "long", count=len(stripped)), lang)
-    sentence = prepare(stripped)
-    try:
-        reader = read_zh if lang == "zh" else read_en
-        return reader(sentence, cycle_start, cycle_end)
-    except Refused as refused:
-        return SentenceProblem(refused.reason, lang)
+        problem = _problem(refuse(grammar, "empty"), grammar)
+    elif len(stripped) > MAX_SENTENCE_CHARS:
+        problem = _problem(refuse(grammar, "long", count=len(stripped)), grammar)
+    else:
+        try:
+            reader = read_zh if grammar == "zh" else read_en
+            return reader(prepare(stripped), cycle_start, cycle_end)
+        except Refused as refused:
+            problem = _problem(refused, grammar)
+    return said_in(problem, lang) if lang else problem
+
+
+def _problem(refused: Refused, lang: str) -> SentenceProblem:
+    return SentenceProblem(refused.reason, lang, refused.key, refused.values)
+
+
+def said_in(problem: SentenceProblem, lang: str) -> SentenceProblem:
+    """`problem` for a reader of `lang`: the grammar's refusals said again in it, its
+    examples in it (a value's own message is already in the current language)."""
+    if problem.lang == lang:
+        return problem
+    reason = say(lang, problem.key, **dict(problem.values)) if problem.key else problem.reason
+    return SentenceProblem(reason, lang, problem.key, problem.values)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -241,10 +260,11 @@ def _zh_sentence(
     return f"{title}从{shown_start}{verb}到{_value(target, measure, True)}"
 
 
-def reading_summary(reading: KRReading, lang: str = "en") -> str:
+def reading_summary(reading: KRReading, lang: str | None = None) -> str:
     """How the bot read a sentence, for the line under a row: "Quota · 50 new prospects
-    every week", "Increase · $1M → $1.2M", "Milestone · due 15 Nov"."""
-    zh = lang == "zh"
+    every week", "Increase · $1M → $1.2M", "Milestone · due 15 Nov"; in `lang`, else the
+    reader's language."""
+    zh = (lang or current_lang()) == "zh"
     measure = reading.measure
     kind = reading.kind
     names = _KIND_NAMES_ZH if zh else _KIND_NAMES

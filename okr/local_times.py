@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from okr.dates import clock, weekday_abbr
+from okr.i18n import is_zh
 from okr.rhythm import parse_hhmm, weekly_slot
-from okr.team_rhythm import WEEKDAYS, TeamRhythm
+from okr.team_rhythm import TeamRhythm
 
 #: Waking working hours: a post outside them warns (it is not refused).
 AWAKE_FROM = time(8, 0)
@@ -24,8 +26,37 @@ AWAKE_TEXT = "08:00–19:00"
 
 
 def place(zone: str) -> str:
-    """ "America/New_York" -> "New York"; "UTC" stays."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+    """ "America/New_York" -> "New York"; "UTC" stays; in Chinese, the city's Chinese name
+    where the catalog has it (the zone's own name otherwise)."""
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return _CITY_ZH.get(city, city) if is_zh() else city
+
+
+#: Chinese names of the cities whose zones sales teams use most; others keep the zone's.
+_CITY_ZH = {
+    "Shanghai": "上海",
+    "Hong Kong": "香港",
+    "Taipei": "台北",
+    "Singapore": "新加坡",
+    "Tokyo": "东京",
+    "Seoul": "首尔",
+    "Berlin": "柏林",
+    "London": "伦敦",
+    "Paris": "巴黎",
+    "New York": "纽约",
+    "Los Angeles": "洛杉矶",
+    "Chicago": "芝加哥",
+    "Sydney": "悉尼",
+    "Dubai": "迪拜",
+    "Kolkata": "加尔各答",
+}
+
+
+def city_of(typed: str) -> str:
+    """A Chinese city name typed in a time-zone search as its zone's city (`上海` →
+    `Shanghai`); anything else as typed."""
+    name = typed.strip()
+    return next((city for city, zh in _CITY_ZH.items() if zh == name), typed)
 
 
 def awake(at: time) -> bool:
@@ -75,9 +106,9 @@ def times_line(label: str, times: list[LocalTime]) -> str:
     first = times[0].weekday
     parts = []
     for i, t in enumerate(times):
-        day = f"{WEEKDAYS[t.weekday][:3]} " if i == 0 or t.weekday != first else ""
+        day = f"{weekday_abbr(t.weekday)} " if i == 0 or t.weekday != first else ""
         mark = "" if t.awake else " ⚠"
-        parts.append(f"{day}{t.at:%H:%M} {place(t.zone)}{mark}")
+        parts.append(f"{day}{clock(t.at)} {place(t.zone)}{mark}")
     return f"{label} " + " · ".join(parts)
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from okr.field_errors import FieldError
+from okr.i18n import N_, _
 
 EPS = 1e-9
 """Tolerance for comparing ratios and scores with the rule boundaries."""
@@ -87,15 +88,17 @@ class Calibration(StrEnum):
     @property
     def message(self) -> str:
         """A sentence for the digest / cycle report."""
-        return _CALIBRATION_MESSAGES[self]
+        return _(_CALIBRATION_MESSAGES[self])
 
 
 _CALIBRATION_MESSAGES = {
-    Calibration.TOO_LOW: "Targets were likely too low: most key results scored 0.9 or more.",
-    Calibration.TOO_HIGH: "Targets were likely too high: most key results scored 0.3 or less.",
-    Calibration.HEALTHY: "Targets were well calibrated: the average score is in the 0.6-0.8 band.",
-    Calibration.MIXED: "Scores are mixed: the average is outside the healthy 0.6-0.8 band.",
-    Calibration.NO_DATA: "No scored key results yet.",
+    Calibration.TOO_LOW: N_("Targets were likely too low: most key results scored 0.9 or more."),
+    Calibration.TOO_HIGH: N_("Targets were likely too high: most key results scored 0.3 or less."),
+    Calibration.HEALTHY: N_(
+        "Targets were well calibrated: the average score is in the 0.6-0.8 band."
+    ),
+    Calibration.MIXED: N_("Scores are mixed: the average is outside the healthy 0.6-0.8 band."),
+    Calibration.NO_DATA: N_("No scored key results yet."),
 }
 
 
@@ -154,38 +157,40 @@ def validate_kr(kind: KRKind | str, start: float | None, target: float | None) -
     kind = KRKind(kind)
     problems: list[FieldError] = []
     if start is not None and not math.isfinite(start):
-        problems.append(FieldError(START_FIELD, "The start value must be a finite number."))
+        problems.append(FieldError(START_FIELD, _("The start value must be a finite number.")))
     if target is not None and not math.isfinite(target):
-        problems.append(FieldError(TARGET_FIELD, "The target must be a finite number."))
+        problems.append(FieldError(TARGET_FIELD, _("The target must be a finite number.")))
     if kind.moves:
         if start is None:
-            problems.append(FieldError(START_FIELD, "Enter a start value."))
+            problems.append(FieldError(START_FIELD, _("Enter a start value.")))
         if target is None:
-            problems.append(FieldError(TARGET_FIELD, "Enter a target."))
+            problems.append(FieldError(TARGET_FIELD, _("Enter a target.")))
         if problems or start is None or target is None:
             return problems
         unmeasurable = None
         if start == target:
-            unmeasurable = "The start and the target are the same, so progress cannot be measured."
+            unmeasurable = _(
+                "The start and the target are the same, so progress cannot be measured."
+            )
         elif kind is KRKind.INCREASE and target < start:
-            unmeasurable = (
+            unmeasurable = _(
                 "For an increase the target must be above the start value"
                 " (use a decrease key result to bring a number down)."
             )
         elif kind is KRKind.DECREASE and target > start:
-            unmeasurable = (
+            unmeasurable = _(
                 "For a decrease the target must be below the start value"
                 " (use an increase key result to grow a number)."
             )
         if unmeasurable is not None:
             problems.append(FieldError(TARGET_FIELD, unmeasurable))
     elif kind.holds and target is None:
-        problems.append(FieldError(TARGET_FIELD, "Enter the threshold to hold."))
+        problems.append(FieldError(TARGET_FIELD, _("Enter the threshold to hold.")))
     elif kind is KRKind.QUOTA:
         if target is None:
-            problems.append(FieldError(TARGET_FIELD, "Enter the quota: how many per period."))
+            problems.append(FieldError(TARGET_FIELD, _("Enter the quota: how many per period.")))
         elif math.isfinite(target) and target <= 0:
-            problems.append(FieldError(TARGET_FIELD, "A quota is a number above 0."))
+            problems.append(FieldError(TARGET_FIELD, _("A quota is a number above 0.")))
     return problems
 
 
@@ -415,8 +420,8 @@ def forecast(
     origin = _utc(cycle_start)
     day = 86_400.0
     horizon = (_utc(cycle_end) - origin).total_seconds() / day
-    xs = [(_utc(moment) - origin).total_seconds() / day for moment, _ in points]
-    ys = [_require_finite(value, "check-in value") for _, value in points]
+    xs = [(_utc(moment) - origin).total_seconds() / day for moment, _value in points]
+    ys = [_require_finite(value, "check-in value") for _moment, value in points]
     if len(set(xs)) < 2:
         return None
     mean_x = math.fsum(xs) / len(xs)

@@ -17,6 +17,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from okr.cycles import CycleSpan, next_quarter, quarter_for
+from okr.dates import day_month
+from okr.i18n import _
 
 PROMPT_WINDOW = timedelta(hours=24)
 DIGEST_WINDOW = timedelta(hours=24)
@@ -164,4 +166,4 @@ def planning_slot(
 def week_label(now: datetime, zone_name: str) -> str:
     """ "week of 23 Nov": how a prompt names its week, in the reader's zone."""
     monday = week_start(local_today(now, zone_name))
-    return f"week of {monday.day} {monday.strftime('%b')}"
+    return _("week of {day}").format(day=day_month(monday))

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from okr.dates import day_month_year
 from okr.due_dates import DueDay
+from okr.i18n import use_lang
 from okr.kr_reading import MAX_SENTENCE_CHARS, KRReading
 from okr.kr_units import settle_unit
 from okr.periods import Period
@@ -22,21 +24,30 @@ QUARTER_DAYS = 100
 
 
 class Refused(Exception):
-    """A sentence the grammar cannot take; `reason` says why, in the sentence's language."""
+    """A sentence the grammar cannot take; `reason` says why, in the sentence's language.
+    A refusal of the grammar's own keeps its `key` and `values`, so it can be said again
+    in the reader's language."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, key: str | None = None, values: Problem = ()) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.key = key
+        self.values = values
+
+
+#: A refusal's placeholders as (name, value) pairs; a date is written in the language said.
+Problem = tuple[tuple[str, object], ...]
 
 
 def say(lang: str, key: str, **values: object) -> str:
     """The refusal `key` (okr.sentence_words.MESSAGES) in `lang`."""
     english, chinese = MESSAGES[key]
-    return (chinese if lang == "zh" else english).format(**values)
+    shown = {k: day_text(v, lang) if isinstance(v, date) else v for k, v in values.items()}
+    return (chinese if lang == "zh" else english).format(**shown)
 
 
 def refuse(lang: str, key: str, **values: object) -> Refused:
-    return Refused(say(lang, key, **values))
+    return Refused(say(lang, key, **values), key, tuple(values.items()))
 
 
 def parsed_value(sentence: Sentence, index: str, word: str | None = None) -> ParsedValue:
@@ -140,21 +151,19 @@ def milestone(title: str, due: DueDay | None, sentence: Sentence) -> KRReading:
 
 def checked_due(due: DueDay, text: str, lang: str, first: date, last: date) -> DueDay:
     if due.within(first, last) is None:
-        raise refuse(
-            lang, "due_outside", due=text, first=day_text(first, lang), last=day_text(last, lang)
-        )
+        raise refuse(lang, "due_outside", due=text, first=first, last=last)
     return due
 
 
 def day_text(day: date, lang: str) -> str:
-    if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {day.strftime('%b')} {day.year}"
+    """`15 Nov 2026` / `2026年11月15日`."""
+    with use_lang(lang):
+        return day_month_year(day)
 
 
 def verb_and_rest(words: str) -> tuple[str, str]:
     """The first word (casefolded) and the rest."""
-    first, _, rest = words.strip().partition(" ")
+    first, _space, rest = words.strip().partition(" ")
     return first.casefold(), rest
 
 

@@ -11,12 +11,30 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from okr.calendar import NO_DAYS_OFF, WorkCalendar, working_slot
+from okr.i18n import N_, _
 from okr.rhythm import Slot, is_hhmm, parse_hhmm
 
 #: Weekday names by `datetime.weekday()`: 0 is Monday.
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Marked for the catalog: show one with `weekday_name(n)`.
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
-ORDER_ERROR = "The reminder must come after the check-in (same week)"
+ORDER_ERROR = N_("The reminder must come after the check-in (same week)")
+DAY_ERROR = N_("Pick a day from the list, Monday to Sunday.")
+TIME_ERROR = N_("Pick a time from 00:00 to 23:59, like 09:00.")
+NUDGE_ERROR = N_("Tick the box to send a reminder, or leave it empty.")
+
+
+def weekday_name(day: int) -> str:
+    """The full name of weekday `day` (0 is Monday) in the reader's language."""
+    return _(WEEKDAYS[day])
 
 
 @dataclass(frozen=True)
@@ -40,15 +58,15 @@ class TeamRhythm:
         for spec in fields(self):
             value = getattr(self, spec.name)
             if spec.name.endswith("_weekday") and not is_weekday(value):
-                found.append((spec.name, "Pick a day from the list, Monday to Sunday."))
+                found.append((spec.name, _(DAY_ERROR)))
             elif spec.name.endswith("_time") and not is_hhmm(value):
-                found.append((spec.name, "Pick a time from 00:00 to 23:59, like 09:00."))
+                found.append((spec.name, _(TIME_ERROR)))
             elif spec.name == "nudge_enabled" and not isinstance(value, bool):
-                found.append((spec.name, "Tick the box to send a reminder, or leave it empty."))
+                found.append((spec.name, _(NUDGE_ERROR)))
         if self.nudge_enabled and not found and self._nudge_minutes() <= self._checkin_minutes():
             # An earlier day is the day's fault; the same day, the time's.
             wrong = "nudge_weekday" if self.nudge_weekday < self.checkin_weekday else "nudge_time"
-            found.append((wrong, ORDER_ERROR))
+            found.append((wrong, _(ORDER_ERROR)))
         return found
 
     def checkin_slot(

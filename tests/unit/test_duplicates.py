@@ -228,11 +228,11 @@ def test_the_hint_in_chinese() -> None:
         [block] = duplicate_hint_blocks([HINT], name_mine=False)
         done = depended_text("Marketing", "Generate 200 MQLs a month")
     assert block["text"]["text"] == (
-        ":link: Marketing已有“Generate 200 MQLs a month”（<@U0MIA>）。"
+        ":link: 团队 Marketing 已有“Generate 200 MQLs a month”（<@U0MIA>）。"
         "要改为依赖它，而不是重复设定吗？"
     )
     assert block["accessory"]["text"]["text"] == "改为依赖它"
-    assert done.startswith(":white_check_mark: 已改为依赖Marketing · Generate 200 MQLs a month。")
+    assert done.startswith(":white_check_mark: 已改为依赖团队 Marketing · Generate 200 MQLs")
 
 
 def test_pressed_the_hint_becomes_a_line_and_the_rest_stays() -> None:
