@@ -8,11 +8,12 @@ objective id) as the warnings section's accessory.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
+from blocks.duplicate_hint import duplicate_hint_blocks
 from blocks.kr_format import (
     KR_TITLE_CHARS,
     MAX_MESSAGE_BLOCKS,
@@ -30,6 +31,7 @@ from blocks.kr_format import (
 from blocks.mrkdwn import escape
 from blocks.objective_card import edit_button, objective_block_count, objective_blocks
 from okr.display import editable_text
+from okr.duplicates import DuplicateHint
 from okr.i18n import _, ngettext
 from okr.outline import KRLine, ObjectiveCard
 from okr.progress import KRKind, StretchVerdict
@@ -133,13 +135,15 @@ def set_confirmation(
     card: ObjectiveCard,
     stretch: Mapping[int, StretchVerdict],
     relative: Mapping[int, str] | None = None,
+    duplicates: Sequence[DuplicateHint] = (),
 ) -> dict[str, Any]:
     """The message for the author after `/okr set`: the saved card (Edit button when there is
     nothing to warn about), then the stretch warnings with an "Adjust targets" button.
 
     `stretch` maps KR ids to their verdicts; REASONABLE ones and unknown ids are ignored.
     `relative` maps KR ids to a target typed relative (`+20%`): the intro says what each
-    became ("+20% → $1.2M")."""
+    became ("+20% → $1.2M"). `duplicates` are other teams' near-identical KRs: one hint
+    each, after the card, with a *Depend on it instead* button (blocks/duplicate_hint.py)."""
     warnings = _warning_lines(card, stretch)
     title = user_text(card.title, TITLE_CHARS)
     saved = _(":white_check_mark: Saved *{objective}*.").format(objective=title)
@@ -147,7 +151,8 @@ def set_confirmation(
     resolved = relative_lines(card, relative or {})
     intro_text = guard("\n".join([saved, *resolved, shown])) if resolved else f"{saved} {shown}"
     intro = SectionBlock(text=MarkdownTextObject(text=intro_text))
-    budget = MAX_MESSAGE_BLOCKS - CONFIRMATION_OVERHEAD
+    hints = duplicate_hint_blocks(duplicates, name_mine=len(card.krs) > 1)
+    budget = MAX_MESSAGE_BLOCKS - CONFIRMATION_OVERHEAD - len(hints)
     rendered: list[dict[str, Any]] = [intro.to_dict()]
     rendered.extend(
         objective_blocks(
@@ -157,6 +162,7 @@ def set_confirmation(
             relative_targets=not resolved,
         )
     )
+    rendered.extend(hints)
     fallback = _("Objective saved: {objective}").format(objective=title)
     if warnings:
         rendered.append(

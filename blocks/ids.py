@@ -20,6 +20,7 @@ RETRO_OPEN = "retro_open"  # value: JSON {"team": id, "cycle": id}
 ALIGN_TO = "align_to"  # external select of objectives to align to (options listener)
 DIGEST_DISCUSS = "digest_discuss"  # on an at-risk KR in the digest; value: KR id
 KUDOS_GIVE = "kudos_give"  # beside a win in the digest; value: KR id
+DEPEND_INSTEAD = "duplicate_depend"  # in a save's confirmation; value: JSON {"kr": id, "on": id}
 
 # Modals
 SET_OBJECTIVE_VIEW = "objective_set"

@@ -18,6 +18,7 @@ from handlers import (
     dependency_discuss,
     dependency_map,
     discuss,
+    duplicates,
     export,
     fallback,
     kr_rows,
@@ -62,6 +63,7 @@ MODULES = (
     dependency_map,
     lead_nudge,
     kudos,
+    duplicates,
     fallback,
 )
 

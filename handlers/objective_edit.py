@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -199,6 +199,8 @@ class Edited:
     objective: Objective | None = None
     #: Who owned it or one of its KRs before the edit: their Home tabs change too.
     owners_before: frozenset[str] = frozenset()
+    #: Its KRs' titles before the edit: only new and renamed KRs get duplicate hints.
+    titles_before: dict[int, str] = field(default_factory=dict)
 
 
 async def check_and_update(
@@ -236,6 +238,7 @@ async def check_and_update(
         if errors:
             return Edited(errors)
         before = frozenset({objective.owner_id, *(kr.owner_id for kr in existing)})
+        titles = {kr.id: kr.title for kr in existing if kr.id is not None}
         objective_id = objective.id or 0  # the rollback below expires what was loaded
         try:
             async with write_turn(session):
@@ -256,7 +259,7 @@ async def check_and_update(
             if fresh is None or fresh.archived_at is not None:
                 return Edited({"title": NOT_FOUND})
             return Edited(await stale_errors(session, deps, viewer, fresh, drawn_from, kr_rows))
-    return Edited({}, viewer, objective, before)
+    return Edited({}, viewer, objective, before, titles)
 
 
 async def stale_errors(
@@ -310,7 +313,15 @@ async def _announce(
 ) -> None:
     assert edited.viewer is not None and edited.objective is not None
     viewer = edited.viewer
-    await announce(client, ctx, viewer, edited.objective, new=False, draft=draft)
+    await announce(
+        client,
+        ctx,
+        viewer,
+        edited.objective,
+        new=False,
+        draft=draft,
+        titles_before=edited.titles_before,
+    )
     await ctx.home.publish_many(
         client, viewer.workspace_id, edited.owners_before - {viewer.user_id}
     )

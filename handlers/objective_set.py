@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,10 +29,11 @@ from blocks.objective_form import (
 from blocks.okr_options import objective_options, team_options
 from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.duplicates import check_saved, update_confirmation
 from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.people import is_admin, person
-from handlers.posting import post
+from handlers.posting import post, post_to_update
 from handlers.templates import TEMPLATE_WORDS, template_choices
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
@@ -43,7 +44,7 @@ from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
 from storage.cycles import cycle_for, previous_cycle, selectable_cycles
 from storage.engine import AsyncSession, write_turn
-from storage.models import Cycle, KeyResult, Objective
+from storage.models import Cycle, KeyResult, Objective, Team
 from storage.objectives import (
     create_objective,
     descends_from,
@@ -189,19 +190,10 @@ async def stretch_verdicts(
     return verdicts
 
 
-async def announce(
-    client: AsyncWebClient,
-    ctx: Ctx,
-    viewer: Viewer,
-    objective: Objective,
-    *,
-    new: bool,
-    draft: ObjectiveDraft | None = None,
-) -> None:
-    """After a save: the author's confirmation with the stretch check (and what each target
-    typed relative, `+20%`, became), the team channel's post (new objectives only), and fresh
-    Home tabs for everyone whose OKRs changed."""
-    deps = ctx.deps
+async def _confirmation_reads(
+    deps: Deps, viewer: Viewer, objective: Objective
+) -> tuple[ObjectiveCard, dict[int, StretchVerdict], Team | None]:
+    """The saved objective as its card, its stretch warnings, and its team."""
     async with deps.sessions() as session:
         [card] = await objective_cards(
             session,
@@ -218,6 +210,27 @@ async def announce(
             if (objective.team_id)
             else None
         )
+    return card, verdicts, team
+
+
+async def announce(
+    client: AsyncWebClient,
+    ctx: Ctx,
+    viewer: Viewer,
+    objective: Objective,
+    *,
+    new: bool,
+    draft: ObjectiveDraft | None = None,
+    titles_before: Mapping[int, str] | None = None,
+) -> None:
+    """After a save: the author's confirmation with the stretch check (and what each target
+    typed relative, `+20%`, became), the team channel's post (new objectives only), the
+    confirmation updated with other teams' near-identical KRs when there are any (checked
+    once it is posted, so the check never delays it; for a new objective's KRs or an
+    edit's new and renamed ones, see `titles_before`), and fresh Home tabs for everyone
+    whose OKRs changed."""
+    deps = ctx.deps
+    card, verdicts, team = await _confirmation_reads(deps, viewer, objective)
     # The KRs are stored in the draft's order, so row i of the draft is card.krs[i].
     relative = {
         kr.id: typed.relative_target
@@ -225,11 +238,21 @@ async def announce(
         if typed.relative_target
     }
     confirmation = set_confirmation(card, verdicts, relative)
-    await post(client, viewer.user_id, confirmation, what="confirmation")
+    sent = await post_to_update(client, viewer.user_id, confirmation, what="confirmation")
     if new and team is not None and team.channel_id:
         with use_lang(team.lang):  # a channel post: the team's language
             announcement = new_objective_post(card, viewer.user_id)
         await post(client, team.channel_id, announcement, what="new-objective post")
+    hints = await check_saved(
+        deps,
+        viewer.workspace_id,
+        objective,
+        card.krs,
+        author_team_ids=viewer.member_team_ids,
+        titles_before=titles_before,
+    )
+    if hints and sent is not None:  # the confirmation again, with other teams' KRs
+        await update_confirmation(client, sent, set_confirmation(card, verdicts, relative, hints))
     owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
     await ctx.home.publish_many(client, viewer.workspace_id, owners)
 
