@@ -12,6 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from blocks.kr_format import kr_value, pace_label, status_pair, trend_label
 from blocks.mrkdwn import slack_date
 from okr.display import (
     Measure,
@@ -35,6 +36,7 @@ from okr.values import (
     format_value,
     parse_value,
 )
+from tests.unit.test_blocks_display import make_kr
 
 T = TypeVar("T")
 LANGS = ("en", "zh")
@@ -310,3 +312,17 @@ def test_period_words_in_chinese() -> None:
     assert (week.label, month.label) == ("week of 23 Nov", "November 2026")
     assert (zh(lambda: week.label), zh(lambda: month.label)) == ("11月23日当周", "2026年11月")
     assert (Period.WEEK.plural(9), zh(Period.MONTH.plural, 9)) == ("9 weeks", "9个月")
+
+
+# --- KR lines --------------------------------------------------------------------------------
+
+
+def test_a_kr_line_reads_in_chinese_with_the_same_rules() -> None:
+    revenue = make_kr(current=1_196_500, target=1_200_000, history=(1_000_000, 1_196_500))
+    unread = make_kr(2, start=1_000_000, current=1_000_000, history=())
+    assert kr_value(revenue) == "$1.197M of $1.2M"
+    assert zh(kr_value, revenue) == "119.7万美元 / 120万美元"
+    assert zh(kr_value, unread) == "尚无数据 · 目标值 200万美元"
+    assert zh(trend_label, revenue) == "▲ 较上次打卡 19.7万美元（变好）"
+    assert zh(status_pair, revenue).startswith("建议：")
+    assert zh(pace_label, revenue).split(" · ")[1].startswith("预期 ")
