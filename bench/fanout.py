@@ -170,7 +170,8 @@ async def digest_build(
     url: str, runs: int = 20, langs: tuple[str, ...] = ("en",)
 ) -> dict[str, float]:
     """Median seconds to load and build one team's digest: 100 objectives x 3 KRs, 12
-    weekly check-ins each, in each of `langs` (alternating, on the same database)."""
+    weekly check-ins each, in each of `langs` (alternating, on the same database; `runs`
+    builds in all)."""
     async with FakeSlack() as slack:
         start_of_cycle = datetime(2026, 10, 1, tzinfo=UTC)
         at = start_of_cycle + timedelta(weeks=12, days=2)
@@ -208,9 +209,10 @@ async def digest_build(
                     await session.exec(insert(CheckIn), params=rows[first : first + 5000])  # type: ignore[call-overload]
                 await session.commit()
             times: dict[str, list[float]] = {lang: [] for lang in langs}
-            for n in range(runs):
-                # Each language goes first every other run: the garbage one build leaves
-                # (and the collection it triggers) falls on both alike.
+            # `runs` builds in all, shared by the languages, as many as a one-language run
+            # (and its baseline) makes: the process's heap grows alike. Each language goes
+            # first every other time, so the garbage one build leaves falls on both alike.
+            for n in range(max(1, runs // len(langs))):
                 for lang in langs if n % 2 == 0 else langs[::-1]:
                     with use_lang(lang):
                         t0 = time.perf_counter()
