@@ -5,10 +5,14 @@
 (2) The fake Slack enforces a rate limit (a workspace cap per second and 1 call a second
     per channel, answering 429 with Retry-After): total time against the minimum that
     limit allows, as a ratio, with the count delivered and duplicates.
-(3) Time to build one digest for a team with 100 objectives and 12 weeks of check-ins.
+(3) Time to build one digest for a team with 100 objectives and 12 weeks of check-ins, in
+    English and Chinese (`--lang`, alternating run by run on one database), and with
+    `--baseline REF` against REF's own bench run in a copy of REF's tree (bench/baseline.py),
+    alternating round by round: the code before issue 14 is `--baseline 891602a`.
 
     .venv/bin/python bench/fanout.py [--owners 5000] [--cap 100] [--skip-postgres]
-                                     [--digest-only]
+                                     [--digest-only] [--lang en|zh|both]
+                                     [--baseline 891602a] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.baseline import figure, run_at
 from blocks.digest import digest_message
 from bot.runtime import Runtime
 from okr.digest import assemble_digest
+from okr.i18n import LANGS, use_lang
 from storage.cycles import current_cycle
 from storage.models import CheckIn, KeyResult, Objective, Team, TeamMember
 from storage.objectives import objectives_of_teams
@@ -159,9 +166,12 @@ async def fan_out(url: str, owners: int, *, cap: float | None) -> dict[str, floa
     }
 
 
-async def digest_build(url: str, runs: int = 20) -> float:
+async def digest_build(
+    url: str, runs: int = 20, langs: tuple[str, ...] = ("en",)
+) -> dict[str, float]:
     """Median seconds to load and build one team's digest: 100 objectives x 3 KRs, 12
-    weekly check-ins each."""
+    weekly check-ins each, in each of `langs` (alternating, on the same database; `runs`
+    builds in all)."""
     async with FakeSlack() as slack:
         start_of_cycle = datetime(2026, 10, 1, tzinfo=UTC)
         at = start_of_cycle + timedelta(weeks=12, days=2)
@@ -198,46 +208,97 @@ async def digest_build(url: str, runs: int = 20) -> float:
                 for first in range(0, len(rows), 5000):
                     await session.exec(insert(CheckIn), params=rows[first : first + 5000])  # type: ignore[call-overload]
                 await session.commit()
-            times = []
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                async with bot.deps.sessions() as session:
-                    cycle = await current_cycle(session, WORKSPACE, at.date())
-                    objectives = await objectives_of_teams(session, WORKSPACE, [1], cycle.id or 0)
-                    cards = await objective_cards(
-                        session, WORKSPACE, objectives, at=at, default_timezone="UTC"
-                    )
-                begin, end = cycle_window(cycle, "UTC")
-                owners = {kr.owner_id for card in cards for kr in card.krs}
-                data = assemble_digest(
-                    team_name="Team 00",
-                    cycle_name=cycle.name,
-                    cycle_start=begin,
-                    cycle_end=end,
-                    cards=cards,
-                    at=at,
-                    since=at - timedelta(days=7),
-                    checked_in=owners,
-                    owners=owners,
-                )
-                message = digest_message(data)
-                times.append(time.perf_counter() - t0)
+            times: dict[str, list[float]] = {lang: [] for lang in langs}
+            # `runs` builds in all, shared by the languages, as many as a one-language run
+            # (and its baseline) makes: the process's heap grows alike. Each language goes
+            # first every other time, so the garbage one build leaves falls on both alike.
+            for n in range(max(1, runs // len(langs))):
+                for lang in langs if n % 2 == 0 else langs[::-1]:
+                    with use_lang(lang):
+                        t0 = time.perf_counter()
+                        message, objectives = await _one_digest(bot, at)
+                        times[lang].append(time.perf_counter() - t0)
             assert len(objectives) == 100 and len(message["blocks"]) <= 50
-    return statistics.median(times)
+    return {lang: statistics.median(spent) for lang, spent in times.items()}
 
 
-async def main(owners: int, cap: float, skip_postgres: bool, digest_only: bool = False) -> None:
-    databases: list[tuple[str, str | None]] = []
+async def _one_digest(bot: Runtime, at: datetime) -> tuple[dict[str, Any], list[Objective]]:
+    """Load team 1's cards and build its digest message, in the current language."""
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        cycle = await current_cycle(session, WORKSPACE, at.date())
+        objectives = await objectives_of_teams(session, WORKSPACE, [1], cycle.id or 0)
+        cards = await objective_cards(session, WORKSPACE, objectives, at=at, default_timezone="UTC")
+    begin, end = cycle_window(cycle, "UTC")
+    owners = {kr.owner_id for card in cards for kr in card.krs}
+    data = assemble_digest(
+        team_name="Team 00",
+        cycle_name=cycle.name,
+        cycle_start=begin,
+        cycle_end=end,
+        cards=cards,
+        at=at,
+        since=at - timedelta(days=7),
+        checked_in=owners,
+        owners=owners,
+    )
+    return digest_message(data), objectives
+
+
+async def main(
+    owners: int,
+    cap: float,
+    skip_postgres: bool,
+    digest_only: bool = False,
+    langs: tuple[str, ...] = ("en",),
+    baseline: str | None = None,
+    rounds: int = 3,
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not digest_only:
             await deliveries(tmp, owners, cap, skip_postgres)
-        databases.append(("sqlite", f"sqlite+aiosqlite:///{tmp}/c.db"))
         print("(3) one digest: a team of 100 objectives x 3 KRs, 12 weekly check-ins each")
-        print(f"    sqlite      median {await digest_build(databases[0][1] or '') * 1000:.1f} ms")
+        if baseline is None:
+            medians = await digest_build(f"sqlite+aiosqlite:///{tmp}/c.db", langs=langs)
+            print(f"    sqlite      median {_by_lang(medians)}")
+        else:
+            await compare_digest(tmp, langs, baseline, rounds)
         if not skip_postgres:
             with postgres_database() as url:
                 if url is not None:
-                    print(f"    postgresql  median {await digest_build(url) * 1000:.1f} ms")
+                    medians = await digest_build(url, langs=langs)
+                    print(f"    postgresql  median {_by_lang(medians)}")
+
+
+def _by_lang(medians: dict[str, float]) -> str:
+    """`en 378.0 ms · zh 380.1 ms (zh/en 1.01x)`."""
+    text = " · ".join(f"{lang} {seconds * 1000:.1f} ms" for lang, seconds in medians.items())
+    if "en" in medians and "zh" in medians:
+        text += f" (zh/en {medians['zh'] / medians['en']:.2f}x)"
+    return text
+
+
+async def compare_digest(tmp: str, langs: tuple[str, ...], baseline: str, rounds: int) -> None:
+    """Figure (3) on SQLite, now in `langs` and with `baseline`'s code, round by round."""
+    now: dict[str, list[float]] = {lang: [] for lang in langs}
+    before: list[float] = []
+    for n in range(rounds):
+        medians = await digest_build(f"sqlite+aiosqlite:///{tmp}/c{n}.db", langs=langs)
+        for lang, seconds in medians.items():
+            now[lang].append(seconds * 1000)
+        output = run_at(baseline, "bench/fanout.py", "--digest-only", "--skip-postgres")
+        before.append(figure(output, r"sqlite\s+median ([\d.]+) ms"))
+        print(f"    round {n + 1}: {_by_lang(medians)} · before ({baseline}) {before[-1]:.1f} ms")
+    old = statistics.median(before)
+    shown = {lang: statistics.median(ms) / 1000 for lang, ms in now.items()}
+    print(f"    sqlite      median of {rounds} rounds: {_by_lang(shown)}; before {old:.1f} ms")
+    # Paired by round (the machine's load moves between rounds, hardly within one).
+    for lang, ms in now.items():
+        ratio = statistics.median(m / b for m, b in zip(ms, before, strict=True))
+        print(f"    {lang}/before  {ratio:.2f}x, median of the rounds' ratios (target 1.1x)")
+    if "en" in now and "zh" in now:
+        pairs = zip(now["zh"], now["en"], strict=True)
+        print(f"    zh/en      {statistics.median(z / e for z, e in pairs):.2f}x, likewise")
 
 
 async def deliveries(tmp: str, owners: int, cap: float, skip_postgres: bool) -> None:
@@ -273,5 +334,19 @@ if __name__ == "__main__":
     parser.add_argument("--cap", type=float, default=100.0)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--digest-only", action="store_true", help="only figure (3)")
+    parser.add_argument("--lang", choices=[*LANGS, "both"], default="en", help="figure (3)")
+    parser.add_argument("--baseline", help="git ref to compare figure (3) with (891602a)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds against --baseline")
     args = parser.parse_args()
-    asyncio.run(main(args.owners, args.cap, args.skip_postgres, args.digest_only))
+    langs = LANGS if args.lang == "both" else (args.lang,)
+    asyncio.run(
+        main(
+            args.owners,
+            args.cap,
+            args.skip_postgres,
+            args.digest_only,
+            langs,
+            args.baseline,
+            args.rounds,
+        )
+    )

@@ -16,8 +16,9 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from blocks.mrkdwn import escape
 from blocks.quota_lines import quota_value
-from okr import display
-from okr.display import NO_READING, bar_fill, change_text, pair_text, percent_text
+from okr import dates, display
+from okr.display import bar_fill, change_text, pair_text, percent_text
+from okr.i18n import N_, _
 from okr.outline import KRLine, Level
 from okr.progress import KRKind, Status
 from okr.values import with_word
@@ -45,24 +46,26 @@ BAR_EMPTY = "░"
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{1,30}")
 
+#: Marked for the catalog; shown as `_(STATUS_LABELS[status])` (status_label does).
 STATUS_LABELS: dict[Status, str] = {
-    Status.ON_TRACK: ":large_green_circle: on track",
-    Status.AT_RISK: ":large_yellow_circle: at risk",
-    Status.OFF_TRACK: ":red_circle: off track",
+    Status.ON_TRACK: N_(":large_green_circle: on track"),
+    Status.AT_RISK: N_(":large_yellow_circle: at risk"),
+    Status.OFF_TRACK: N_(":red_circle: off track"),
 }
-TOO_EARLY = "too early to tell"
+TOO_EARLY = N_("too early to tell")
 
 _CONFIDENCE_LABELS: dict[str, str] = {
     **{status.value: label for status, label in STATUS_LABELS.items()},
-    "high": ":large_green_circle: high",
-    "medium": ":large_yellow_circle: medium",
-    "low": ":red_circle: low",
+    "high": N_(":large_green_circle: high"),
+    "medium": N_(":large_yellow_circle: medium"),
+    "low": N_(":red_circle: low"),
 }
 
+#: Marked for the catalog; shown as `_(LEVEL_LABELS[level])` (level_label does).
 LEVEL_LABELS = {
-    Level.COMPANY: "Company objective",
-    Level.TEAM: "Team objective",
-    Level.PERSONAL: "Personal objective",
+    Level.COMPANY: N_("Company objective"),
+    Level.TEAM: N_("Team objective"),
+    Level.PERSONAL: N_("Personal objective"),
 }
 
 
@@ -87,10 +90,13 @@ def clip(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
-def user_text(text: str | None, limit: int, placeholder: str = "(untitled)") -> str:
-    """One line of user text, escaped and capped; `placeholder` when it is blank."""
+def user_text(text: str | None, limit: int, placeholder: str | None = None) -> str:
+    """One line of user text, escaped and capped; `placeholder` (else "(untitled)") when it
+    is blank."""
     line = one_line(text or "")
-    return clip(line, limit) if line else placeholder
+    if line:
+        return clip(line, limit)
+    return _("(untitled)") if placeholder is None else placeholder
 
 
 def guard(text: str, limit: int = MAX_SECTION_TEXT) -> str:
@@ -114,7 +120,7 @@ def mention(user_id: str | None) -> str:
     """`<@U123>` for a Slack user id; anything else is shown as escaped text, never a link."""
     if isinstance(user_id, str) and _USER_ID.fullmatch(user_id):
         return f"<@{user_id}>"
-    return user_text(user_id if isinstance(user_id, str) else None, 40, "unknown user")
+    return user_text(user_id if isinstance(user_id, str) else None, 40, _("unknown user"))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -146,19 +152,19 @@ def percent(fraction: float) -> str:
 def status_label(status: Status | None) -> str:
     """The bot's suggested status with its emoji; None is "too early to tell"."""
     try:
-        return STATUS_LABELS[Status(status)] if status is not None else TOO_EARLY
+        return _(STATUS_LABELS[Status(status)] if status is not None else TOO_EARLY)
     except ValueError:
-        return TOO_EARLY
+        return _(TOO_EARLY)
 
 
 def confidence_label(confidence: str | None) -> str:
     """The owner's own call: on_track / at_risk / off_track (or high / medium / low) get the
     status emoji; blank is "not given"; anything else is shown as escaped text."""
     if confidence is None or not str(confidence).strip():
-        return "not given"
+        return _("not given")
     key = str(confidence).strip().lower().replace(" ", "_").replace("-", "_")
     if key in _CONFIDENCE_LABELS:
-        return _CONFIDENCE_LABELS[key]
+        return _(_CONFIDENCE_LABELS[key])
     return user_text(str(confidence), 40)
 
 
@@ -191,7 +197,7 @@ def kr_value(kr: KRLine, *, full: bool = False) -> str:
     (blocks.quota_lines); `no reading yet · target $2M` before the first check-in (never a
     value nobody reported). `full` shows a relative target as typed: `of +20% → $1.2M`."""
     if kr.kind is KRKind.MILESTONE:
-        return "done" if kr.done else "not done"
+        return _("done") if kr.done else _("not done")
     if kr.kind is KRKind.QUOTA:
         return quota_value(kr)
     bare = kr.measure.bare
@@ -199,14 +205,18 @@ def kr_value(kr: KRLine, *, full: bool = False) -> str:
         target = escape(with_word(bare.text(kr.target), kr.unit_word))
         target = full_target(kr, target) if full else target
         if kr.kind.holds:
-            return f"{NO_READING} · holds {_threshold(kr)} {target}"
-        return f"{NO_READING} · target {target}"
+            return _("no reading yet · holds {sign} {target}").format(
+                sign=_threshold(kr), target=target
+            )
+        return _("no reading yet · target {target}").format(target=target)
     now, target = pair_text(kr.current, kr.target, bare)
     now, target = escape(now), escape(with_word(target, kr.unit_word))
     target = full_target(kr, target) if full else target
     if kr.kind.holds:
-        return f"now {now} · holds {_threshold(kr)} {target}"
-    return f"{now} of {target}"
+        return _("now {now} · holds {sign} {target}").format(
+            now=now, sign=_threshold(kr), target=target
+        )
+    return _("{now} of {target}").format(now=now, target=target)
 
 
 def measured(kr: KRLine) -> bool:
@@ -228,8 +238,8 @@ def standing(
 
 
 def day_month(moment: datetime) -> str:
-    """`9 Nov` (the day in UTC, where storage keeps every time)."""
-    return f"{moment.day} {moment:%b}"
+    """`9 Nov` / `11月9日` (the day in UTC, where storage keeps every time)."""
+    return dates.day_month(moment.date())
 
 
 def revised_from(kr: KRLine, original: float | None = None) -> str:
@@ -239,9 +249,13 @@ def revised_from(kr: KRLine, original: float | None = None) -> str:
     if kr.kind is KRKind.MILESTONE or was == kr.target:
         return ""
     bare = kr.measure.bare
-    text = f"target revised from {escape(pair_text(was, kr.target, bare)[0])}"
+    was_text = escape(pair_text(was, kr.target, bare)[0])
     change = kr.last_revised
-    return f"{text} on {day_month(change.changed_at)}" if change is not None else text
+    if change is None:
+        return _("target revised from {was}").format(was=was_text)
+    return _("target revised from {was} on {day}").format(
+        was=was_text, day=day_month(change.changed_at)
+    )
 
 
 def final_numbers(kr: KRLine, original: float | None = None) -> str:
@@ -249,22 +263,26 @@ def final_numbers(kr: KRLine, original: float | None = None) -> str:
     (okr.display.final_text): `$1,196,500 of $1.2M`, `27 contracts · target 26, originally 30`,
     `last 2.5% · holds ≤ 3%`, `done`; `no reading` when nobody ever reported one."""
     if kr.kind is KRKind.MILESTONE:
-        return "done" if kr.done else "not done"
+        return _("done") if kr.done else _("not done")
     if not kr.reported:
-        return "no reading"
+        return _("no reading")
     bare = kr.measure.bare
     target = escape(bare.text(kr.target))
     was = kr.original_target if original is None else original
     if was == kr.target and not kr.kind.holds:
         value = escape(display.final_text(kr.current, bare))
-        return f"{value} of {escape(with_word(target, kr.unit_word))}"
+        return _("{now} of {target}").format(
+            now=value, target=escape(with_word(target, kr.unit_word))
+        )
     value = escape(display.final_text(kr.current, kr.measure))
     if was != kr.target:
         target, was_text = (escape(text) for text in pair_text(kr.target, was, bare))
-        target += f", originally {was_text}"
+        target = _("{target}, originally {was}").format(target=target, was=was_text)
     if kr.kind.holds:
-        return f"last {value} · holds {_threshold(kr)} {target}"
-    return f"{value} · target {target}"
+        return _("last {value} · holds {sign} {target}").format(
+            value=value, sign=_threshold(kr), target=target
+        )
+    return _("{value} · target {target}").format(value=value, target=target)
 
 
 def trend_label(kr: KRLine) -> str:
@@ -276,36 +294,47 @@ def trend_label(kr: KRLine) -> str:
         if change is None or not math.isfinite(change):
             return ""
         if change == 0:
-            return "no change"
-        return "▲ done since last check-in" if change > 0 else "▼ reopened since last check-in"
-    return escape(change_text(kr.trend, kr.measure, kr.kind, since="since last check-in"))
+            return _("no change")
+        if change > 0:
+            return _("▲ done since last check-in")
+        return _("▼ reopened since last check-in")
+    return escape(change_text(kr.trend, kr.measure, kr.kind, since=_("since last check-in")))
 
 
 def pace_label(kr: KRLine) -> str:
     """Actual vs expected progress: `72% · expected 60%` (increase / decrease only; holds and
     milestones have no linear pace, so just their percent)."""
     if kr.kind.moves:
-        return f"{percent(kr.progress)} · expected {percent(kr.expected)}"
+        return _("{progress} · expected {expected}").format(
+            progress=percent(kr.progress), expected=percent(kr.expected)
+        )
     if kr.kind.holds:
-        return f"held in {percent(kr.progress)} of check-ins"
+        return _("held in {share} of check-ins").format(share=percent(kr.progress))
     return percent(kr.progress)
 
 
-def status_pair(kr: KRLine, owner_word: str = "owner") -> str:
-    """`suggested: :large_yellow_circle: at risk · owner: :large_green_circle: on track`."""
-    return f"suggested: {status_label(kr.status)} · {owner_word}: {confidence_label(kr.confidence)}"
+def status_pair(kr: KRLine, owner_word: str | None = None) -> str:
+    """`suggested: :large_yellow_circle: at risk · owner: :large_green_circle: on track`
+    (`owner_word`, already translated, replaces "owner")."""
+    return _("suggested: {status} · {owner}: {confidence}").format(
+        status=status_label(kr.status),
+        owner=_("owner") if owner_word is None else owner_word,
+        confidence=confidence_label(kr.confidence),
+    )
 
 
 def level_label(level: str) -> str:
     """`Team objective` for `team`; unknown levels are shown escaped."""
-    return LEVEL_LABELS.get(level, user_text(level, 30, "Objective"))
+    if level in LEVEL_LABELS:
+        return _(LEVEL_LABELS[level])
+    return user_text(level, 30, _("Objective"))
 
 
 def nav_block(action_id: str, direction: str, page: int, value: str) -> ActionsBlock:
     """A "Previous" or "Next" page button alone in its actions block. The block id holds
     the page shown, so every redrawn message gets fresh ids; the listener matches
     `action_id` exactly and reads the target page from `value`."""
-    text = "◀ Previous" if direction == "prev" else "Next ▶"
+    text = _("◀ Previous") if direction == "prev" else _("Next ▶")
     return ActionsBlock(
         block_id=f"{action_id}_{direction}_{page}",
         elements=[ButtonElement(text=text, action_id=action_id, value=value)],

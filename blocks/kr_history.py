@@ -9,7 +9,7 @@ summarised as "and N earlier changes".
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -37,7 +37,7 @@ from blocks.kr_format import (
     user_text,
     value_text,
 )
-from blocks.mrkdwn import escape
+from blocks.mrkdwn import escape, slack_date
 from blocks.quota_lines import counted_for
 from okr.display import beside_target
 from okr.i18n import N_, _, ngettext
@@ -48,15 +48,6 @@ MODAL_TITLE = N_("History")
 REASON_CHARS = 1000
 HISTORY_OVERHEAD = 4
 """Blocks besides the revisions: KR section, targets fields, divider, "and N earlier"."""
-
-
-def slack_date(moment: datetime) -> str:
-    """`<!date^1717408800^{date_short} {time}|2024-06-03 10:00 UTC>`: shown in the reader's
-    own time zone; naive datetimes are taken as UTC."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    utc = aware.astimezone(UTC)
-    fallback = utc.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(utc.timestamp())}^{{date_short}} {{time}}|{fallback}>"
 
 
 def heading(kr: KRLine) -> str:

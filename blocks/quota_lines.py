@@ -19,8 +19,9 @@ from blocks.labels import FIELD_TITLE_CHARS, field_label, one_line
 from blocks.mrkdwn import escape
 from blocks.view_state import element
 from okr.cycles import today_in
+from okr.i18n import _, ngettext
 from okr.outline import CheckInNote, KRLine
-from okr.periods import PeriodSpan, default_period, period_from_key, period_of_day
+from okr.periods import Period, PeriodSpan, default_period, period_from_key, period_of_day
 from okr.quota import PeriodResult, QuotaBasis, QuotaSummary
 from okr.values import Unit, format_value
 
@@ -46,10 +47,11 @@ def period_block(kr_id: int) -> str:
 def _when(span: PeriodSpan, today: date) -> str:
     """`this week`, `last week`, `this month`, `last month`, else the period's label."""
     current = period_of_day(today, span.period)
+    week = span.period is Period.WEEK
     if span == current:
-        return f"this {span.period.value}"
+        return _("this week") if week else _("this month")
     if span == current.previous():
-        return f"last {span.period.value}"
+        return _("last week") if week else _("last month")
     return span.label
 
 
@@ -71,42 +73,58 @@ def quota_value(kr: KRLine) -> str:
     weeks`; `no reading yet · quota 50 a week` before the first count."""
     summary, basis = kr.quota, kr.quota_basis
     if summary is None or basis is None:
-        return f"quota {value_text(kr, kr.target)}"
+        return _("quota {quota}").format(quota=value_text(kr, kr.target))
     period = basis.period
     quota = value_text(kr, summary.quota)
     if not summary.reported:
-        return f"no reading yet · quota {quota} a {period.value}"
+        if period is Period.WEEK:
+            return _("no reading yet · quota {quota} a week").format(quota=quota)
+        return _("no reading yet · quota {quota} a month").format(quota=quota)
     parts = []
     lead = _latest(summary)
     if lead is not None:
         when = _when(lead.span, _today(summary, basis))
         if lead.count is not None:
-            parts.append(f"{when} {value_text(kr, lead.count)} of {quota}")
+            count_text = value_text(kr, lead.count)
+            parts.append(
+                _("{when} {count} of {quota}").format(when=when, count=count_text, quota=quota)
+            )
         elif lead.away:
-            parts.append(f"{when} away")
+            parts.append(_("{when} away").format(when=when))
         elif lead.closed:
-            parts.append(f"{when} no reading")
+            parts.append(_("{when} no reading").format(when=when))
         else:
-            parts.append(f"{when} no reading yet")
+            parts.append(_("{when} no reading yet").format(when=when))
     average = summary.average
     if average is not None:
         count = len(summary.reported)
-        parts.append(f"avg {average_text(kr, average, summary.quota)} over {period.plural(count)}")
-    parts.append(f"quota met {summary.met:,} of {period.plural(len(summary.counted))}")
+        parts.append(
+            _("avg {average} over {periods}").format(
+                average=average_text(kr, average, summary.quota), periods=period.plural(count)
+            )
+        )
+    parts.append(_met(summary.met, period.plural(len(summary.counted))))
     return " · ".join(parts)
+
+
+def _met(met: int, periods: str) -> str:
+    """`quota met 2 of 9 weeks`."""
+    return _("quota met {met} of {periods}").format(met=f"{met:,}", periods=periods)
 
 
 def quota_close(kr: KRLine) -> str:
     """A quota KR at cycle close: `quota met 7 of 13 weeks · avg 44 of 50`."""
     summary, basis = kr.quota, kr.quota_basis
     if summary is None or basis is None:
-        return f"quota {value_text(kr, kr.target)}"
+        return _("quota {quota}").format(quota=value_text(kr, kr.target))
     quota = value_text(kr, summary.quota)
-    met = f"quota met {summary.met:,} of {basis.period.plural(len(summary.counted))}"
+    met = _met(summary.met, basis.period.plural(len(summary.counted)))
     average = summary.average
     if average is None:
-        return f"{met} · no reading"
-    return f"{met} · avg {average_text(kr, average, summary.quota)} of {quota}"
+        return _("{met} · no reading").format(met=met)
+    return _("{met} · avg {average} of {quota}").format(
+        met=met, average=average_text(kr, average, summary.quota), quota=quota
+    )
 
 
 def counted_for(kr: KRLine, checkin: CheckInNote) -> str:
@@ -114,7 +132,7 @@ def counted_for(kr: KRLine, checkin: CheckInNote) -> str:
     basis = kr.quota_basis
     if basis is None:
         return ""
-    return f" for {basis.span_of(checkin.period_key, checkin.at).label}"
+    return _(" for {period}").format(period=basis.span_of(checkin.period_key, checkin.at).label)
 
 
 # --- the check-in modal ---------------------------------------------------------------------
@@ -148,7 +166,9 @@ def offered_periods(kr: KRLine) -> list[PeriodSpan]:
 def count_label(kr: KRLine, span: PeriodSpan) -> str:
     """`Prospects contacted, week of 23 Nov — quota 50` (plain text: a field label); a count
     with a unit word says it (`quota 50 prospects`)."""
-    return f"{field_label(kr.title)}, {span.label} — quota {kr.measure.text(kr.target)}"
+    return _("{title}, {period} — quota {quota}").format(
+        title=field_label(kr.title), period=span.label, quota=kr.measure.text(kr.target)
+    )
 
 
 def corrected_count_input(
@@ -182,12 +202,12 @@ def quota_inputs(kr: KRLine, value_block_id: str) -> list[InputBlock]:
             block_id=value_block_id,
             label=count_label(kr, asked),
             optional=True,
-            hint="How many in that period; leave it empty to report it later.",
-            element=PlainTextInputElement(action_id="value", placeholder="e.g. 38"),
+            hint=_("How many in that period; leave it empty to report it later."),
+            element=PlainTextInputElement(action_id="value", placeholder=_("e.g. 38")),
         ),
         InputBlock(
             block_id=period_block(kr.id),
-            label="Counts for",
+            label=_("Counts for"),
             element=StaticSelectElement(action_id="value", options=options, initial_option=initial),
         ),
     ]
@@ -205,11 +225,12 @@ def read_period(
     key = (chosen or {}).get("value")
     span = period_from_key(key, basis.period) if isinstance(key, str) else None
     if span is None or not basis.in_cycle(span):
-        first, last = basis.cycle_first, basis.cycle_last
-        return None, (
-            f"Pick a {basis.period.value} of this cycle ({first.isoformat()} to "
-            f"{last.isoformat()})."
-        )
+        first, last = basis.cycle_first.isoformat(), basis.cycle_last.isoformat()
+        if basis.period is Period.WEEK:
+            error = _("Pick a week of this cycle ({first} to {last}).")
+        else:
+            error = _("Pick a month of this cycle ({first} to {last}).")
+        return None, error.format(first=first, last=last)
     return span.key, None
 
 
@@ -220,21 +241,28 @@ def left_unreported(quotas: Sequence[str], unread: Sequence[str]) -> dict[str, A
     parts = []
     if quotas:
         parts.append(
-            f"*No change* does not apply to quotas, so {_names(quotas)} "
-            f"{'was' if len(quotas) == 1 else 'were'} left unreported: a count starts again "
-            "every period."
+            ngettext(
+                "*No change* does not apply to quotas, so {names} was left unreported: a count "
+                "starts again every period.",
+                "*No change* does not apply to quotas, so {names} were left unreported: a count "
+                "starts again every period.",
+                len(quotas),
+            ).format(names=_names(quotas))
         )
     if unread:
         parts.append(
-            f"{_names(unread)} {'has' if len(unread) == 1 else 'have'} no reading yet, so "
-            f"*No change* left {'it' if len(unread) == 1 else 'them'} unreported."
+            ngettext(
+                "{names} has no reading yet, so *No change* left it unreported.",
+                "{names} have no reading yet, so *No change* left them unreported.",
+                len(unread),
+            ).format(names=_names(unread))
         )
-    text = " ".join(parts) + " Press *Check in* to enter a value."
+    text = " ".join(parts) + " " + _("Press *Check in* to enter a value.")
     return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
 def _names(titles: Sequence[str]) -> str:
     names = ", ".join(f"*{escape(one_line(t))[:FIELD_TITLE_CHARS]}*" for t in titles[:10])
     if len(titles) > 10:
-        names += f" and {len(titles) - 10:,} more"
+        names = _("{names} and {count} more").format(names=names, count=f"{len(titles) - 10:,}")
     return names

@@ -10,10 +10,22 @@ A moment that Slack can render in the viewer's own zone stays a `<!date^…>` to
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 
 from okr.i18n import babel_locale, is_zh
+
+
+@lru_cache(maxsize=4)
+def _parsed(name: str) -> Locale:
+    """The Babel locale `name`, parsed once (Babel would parse the string on every call)."""
+    return Locale.parse(name)
+
+
+def _locale() -> Locale:
+    return _parsed(babel_locale())
 
 
 def month_abbr(month: int) -> str:
@@ -24,20 +36,20 @@ def month_abbr(month: int) -> str:
 def weekday_abbr(weekday: int) -> str:
     """`Mon` / `周一` (weekday 0 is Monday)."""
     day = date(2024, 1, 1 + weekday)  # 2024-01-01 was a Monday
-    return format_date(day, "EEE", locale=babel_locale()) if is_zh() else f"{day:%a}"
+    return format_date(day, "EEE", locale=_locale()) if is_zh() else f"{day:%a}"
 
 
 def day_month(day: date) -> str:
     """`10 Jun` / `6月10日`."""
     if is_zh():
-        return format_skeleton("MMMd", day, locale=babel_locale())
+        return format_skeleton("MMMd", day, locale=_locale())
     return f"{day.day} {month_abbr(day.month)}"
 
 
 def day_month_year(day: date) -> str:
     """`10 Jun 2024` / `2024年6月10日`."""
     if is_zh():
-        return format_skeleton("yMMMd", day, locale=babel_locale())
+        return format_skeleton("yMMMd", day, locale=_locale())
     return f"{day.day} {month_abbr(day.month)} {day.year}"
 
 

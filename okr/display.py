@@ -12,6 +12,9 @@ history) shows values through these, so the same KR reads the same everywhere:
 - a KR without a reading says "no reading yet" (the caller shows no value at all);
 - a value prefilled for editing is in the KR's own format and parses back to itself;
 - a final result (cycle close) is exact: short when that is exact, else every digit.
+
+The rules are the same in every language; only the formatting (okr.values, okr.i18n) and
+the words (`better`, `pts`, `no change`) change with the reader's.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from okr.i18n import N_, _
 from okr.progress import KRKind
 from okr.values import (
     PRECISION_STEPS,
@@ -32,9 +36,10 @@ from okr.values import (
     with_word,
 )
 
-NO_READING = "no reading yet"
-BETTER = "better"
-WORSE = "worse"
+NO_READING = N_("no reading yet")
+"""Shown as `_(NO_READING)`: marked here, translated where it is read."""
+BETTER = N_("better")
+WORSE = N_("worse")
 UP, DOWN = "▲", "▼"
 PERCENT_CAP = 9_999
 """Progress beyond ±9,999 % is shown as ">9,999%": a degenerate target, not a result."""
@@ -139,7 +144,7 @@ def percent_text(fraction: float) -> str:
     just short of the whole gets decimals rather than reading 100 % (`99.6%`). `n/a` when
     not finite; capped at ±9,999 %."""
     if not isinstance(fraction, int | float) or not math.isfinite(fraction):
-        return "n/a"
+        return _("n/a")
     with localcontext() as ctx:
         ctx.prec = 60
         points = Decimal(repr(float(fraction))) * 100
@@ -161,7 +166,7 @@ def score_text(score: float) -> str:
     """A cycle-end score with two decimals, `0.72`; a miss just short of 1 gets the digits
     that keep it under (`0.997`), never `1.00`."""
     if not math.isfinite(score):
-        return "n/a"
+        return _("n/a")
     text = f"{score:.2f}"
     decimals = 2
     while text == "1.00" and score < 1 and decimals < 17:
@@ -178,8 +183,9 @@ def bar_fill(fraction: float, width: int) -> int:
 
 
 def verdict(change: float, kind: KRKind | str) -> str:
-    """`better` or `worse`: whether a non-zero change moves the KR the way it should go."""
-    return BETTER if (change > 0) != lower_is_better(kind) else WORSE
+    """`better` or `worse` (in the reader's language): whether a non-zero change moves the
+    KR the way it should go."""
+    return _(BETTER) if (change > 0) != lower_is_better(kind) else _(WORSE)
 
 
 def change_amount(change: float, measure: Measure) -> str:
@@ -193,7 +199,7 @@ def change_amount(change: float, measure: Measure) -> str:
         if _significant(text) >= 2 or more == text:
             break
         text = more
-    return f"{text.removesuffix('%')} pts" if points else text
+    return _("{points} pts").format(points=text.removesuffix("%")) if points else text
 
 
 def change_text(change: float | None, measure: Measure, kind: KRKind | str, since: str = "") -> str:
@@ -202,10 +208,14 @@ def change_text(change: float | None, measure: Measure, kind: KRKind | str, sinc
     if change is None or not math.isfinite(change):
         return ""
     if change == 0:
-        return "no change"
+        return _("no change")
     arrow = UP if change > 0 else DOWN
-    when = f" {since}" if since else ""
-    return f"{arrow} {change_amount(change, measure)}{when} ({verdict(change, kind)})"
+    amount, judged = change_amount(change, measure), verdict(change, kind)
+    if since:
+        return _("{arrow} {amount} {since} ({verdict})").format(
+            arrow=arrow, amount=amount, since=since, verdict=judged
+        )
+    return _("{arrow} {amount} ({verdict})").format(arrow=arrow, amount=amount, verdict=judged)
 
 
 def _significant(text: str) -> int:

@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from okr.i18n import N_, _
 from okr.values import ParsedValue, Unit, describe_unit, expected_text, same_word
 
 #: The value fields of a KR row, in the order their units are read.
 VALUE_FIELDS = ("start", "target", "baseline")
-_FIELD_NAMES = {"start": "the start", "target": "the target", "baseline": "the baseline"}
+#: Who said the KR's unit first, as the sentence of a clash names it (translated whole).
+_CLASHES = {
+    "menu": N_("The unit menu says {chosen}, but this is {said}: make them agree. {expected}."),
+    "start": N_("The start says {chosen}, but this is {said}: make them agree. {expected}."),
+    "target": N_("The target says {chosen}, but this is {said}: make them agree. {expected}."),
+    "baseline": N_("The baseline says {chosen}, but this is {said}: make them agree. {expected}."),
+}
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ def settle_unit(
         menu_unit = KRUnit(Unit.PERCENT)
     elif menu is Unit.CURRENCY:
         menu_unit = KRUnit(Unit.CURRENCY, currency)
-    chosen, source = menu_unit, "the unit menu"
+    chosen, source = menu_unit, "menu"
     errors: dict[str, str] = {}
     for name in VALUE_FIELDS:
         parsed = typed.get(name)
@@ -74,11 +81,12 @@ def settle_unit(
         if said is None:
             continue
         if chosen is None:
-            chosen, source = said, _FIELD_NAMES[name]
+            chosen, source = said, name
             continue
         if not chosen.agrees(said):
-            errors[name] = (
-                f"{source.capitalize()} says {chosen.describe()}, but this is "
-                f"{said.describe()}: make them agree. {expected_text(chosen.unit)}."
+            errors[name] = _(_CLASHES[source]).format(
+                chosen=chosen.describe(),
+                said=said.describe(),
+                expected=expected_text(chosen.unit),
             )
     return chosen or KRUnit(), errors

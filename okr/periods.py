@@ -15,7 +15,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+from babel import Locale
+from babel.dates import format_skeleton
+
+from okr import dates
 from okr.cycles import today_in
+from okr.i18n import LOCALES, _, current_lang, ngettext
 
 _WEEK_KEY = re.compile(r"(\d{4})-W(\d{2})")
 _MONTH_KEY = re.compile(r"(\d{4})-(\d{2})")
@@ -28,8 +33,10 @@ class Period(StrEnum):
     MONTH = "month"
 
     def plural(self, count: int) -> str:
-        """`1 week`, `9 weeks`."""
-        return f"{count:,} {self.value}{'' if count == 1 else 's'}"
+        """`1 week`, `9 weeks` (`9周`, `9个月`)."""
+        if self is Period.WEEK:
+            return ngettext("{n} week", "{n} weeks", count).format(n=f"{count:,}")
+        return ngettext("{n} month", "{n} months", count).format(n=f"{count:,}")
 
 
 @dataclass(frozen=True, order=True)
@@ -43,10 +50,10 @@ class PeriodSpan:
 
     @property
     def label(self) -> str:
-        """`week of 23 Nov` or `November 2026`."""
+        """`week of 23 Nov` or `November 2026` (`11月23日当周`, `2026年11月`)."""
         if self.period is Period.WEEK:
-            return f"week of {self.first.day} {self.first.strftime('%b')}"
-        return f"{calendar.month_name[self.first.month]} {self.first.year}"
+            return _("week of {day}").format(day=dates.day_month(self.first))
+        return _month_label(self.first, current_lang())
 
     @property
     def days(self) -> int:
@@ -72,6 +79,12 @@ class PeriodSpan:
 
     def next(self) -> PeriodSpan:
         return period_of_day(self.last + timedelta(days=1), self.period)
+
+
+@lru_cache(maxsize=1024)
+def _month_label(first: date, lang: str) -> str:
+    """`November 2026` / `2026年11月`, from CLDR (cached: a digest names the same few)."""
+    return format_skeleton("yMMMM", first, locale=Locale.parse(LOCALES[lang]))
 
 
 @lru_cache(maxsize=8192)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from okr.i18n import _
 from okr.progress import KRKind
 from okr.values import MAX_ABS, ValueParseError, parse_value
 
@@ -71,23 +72,31 @@ def resolve(
     kind = KRKind(kind)
     if kind is KRKind.MILESTONE:
         raise ValueParseError(
-            f"A milestone is done or not, so a relative target ({relative.text}) has nothing "
-            "to grow: clear the target."
+            _(
+                "A milestone is done or not, so a relative target ({relative}) has nothing "
+                "to grow: clear the target."
+            ).format(relative=relative.text)
         )
     base = start if start is not None else baseline
     if base is None:
         raise ValueParseError(
-            f"{relative.text} is relative: give a start value or a baseline for it to be "
-            "relative to, or type the target itself (e.g. 1.2M)."
+            _(
+                "{relative} is relative: give a start value or a baseline for it to be "
+                "relative to, or type the target itself (e.g. 1.2M)."
+            ).format(relative=relative.text)
         )
     if base == 0:
         raise ValueParseError(
-            f"{relative.text} of 0 is still 0: type the target itself (e.g. 1.2M)."
+            _("{relative} of 0 is still 0: type the target itself (e.g. 1.2M).").format(
+                relative=relative.text
+            )
         )
     target = relative.apply(base)
     if not math.isfinite(target) or abs(target) > MAX_ABS:
         raise ValueParseError(
-            f"{relative.text} makes the target too large (the limit is 1,000,000,000,000,000)."
+            _("{relative} makes the target too large (the limit is 1,000,000,000,000,000).").format(
+                relative=relative.text
+            )
         )
     return target
 

@@ -238,7 +238,7 @@ def zh_number(text: str) -> Decimal | None:
         scale, fraction = _ZH_MYRIADS[fraction[-1]], fraction[:-1]
     if dot and not (fraction and all(ch in _ZH_DIGITS for ch in fraction)):
         return None
-    total = section = 0
+    total = section = top = 0
     digit: int | None = None
     for ch in whole:
         if ch in _ZH_DIGITS:
@@ -249,7 +249,11 @@ def zh_number(text: str) -> Decimal | None:
             section += (1 if digit is None else digit) * _ZH_UNITS[ch]
             digit = None
         elif ch in _ZH_MYRIADS:
-            total = (total + section + (digit or 0)) * _ZH_MYRIADS[ch]
+            myriad, group = _ZH_MYRIADS[ch], section + (digit or 0)
+            if myriad < top:  # 一亿零一万: the 万 group adds to the 亿 already counted
+                total += group * myriad
+            else:  # 一万亿: 亿 scales everything before it
+                total, top = (total + group) * myriad, myriad
             section, digit = 0, None
         else:
             return None

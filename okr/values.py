@@ -50,9 +50,16 @@ Parsing rules (what ``parse_value`` accepts), in the order they are applied:
 
 Percentages are kept in percent points: ``35%`` parses to 35.0 with ``percent=True``.
 
-Display (``format_value``, ``format_exact``) is locale-neutral; ``okr.display`` applies the
+Chinese numerals are read where the number stands (``三十``, ``一百二十万元``, ``两千``,
+``百分之三十`` = 30%) with ``okr.sentence_words.zh_number``. Two multipliers of different scripts
+(``1.2万k``) are an error, not a guess.
+
+Display (``format_value``, ``format_exact``) follows the current language (``okr.i18n``):
+English as always (``$1.2M``, ``12.3k``); Chinese counts large numbers in 万 / 亿 / 万亿 as
+CLDR's zh_CN compact data does (``120万``, ``¥120万``, ``1.2亿``) and names a non-yuan amount
+after it (``120万美元``), so every text parses back to its value. ``okr.display`` applies the
 display rules (never equal to a different target, changes in points, no invented readings) on
-top of these primitives.
+top of these primitives, the same in both languages.
 """
 
 import math
@@ -61,6 +68,12 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
 from enum import StrEnum
+from functools import lru_cache
+
+from babel import Locale
+
+from okr.i18n import LOCALES, N_, ZH, _, is_zh
+from okr.sentence_words import ZH_NUMERAL, zh_number
 
 MAX_ABS = 1e15
 """Largest magnitude a value may have; beyond it a typo is far likelier than a real figure."""
@@ -159,10 +172,10 @@ def is_currency_code(code: str) -> bool:
     return isinstance(code, str) and code.upper() in CURRENCIES
 
 
-EXPECTED_ANY = "Expected a number such as 1200, 1.2M, $1,200,000, 35% or 3.5k"
-EXPECTED_NUMBER = "Expected a number such as 1200, 1.2M or 3.5k"
-EXPECTED_PERCENT = "Expected a percentage such as 35% or 12.5"
-EXPECTED_CURRENCY = "Expected an amount such as 1.2M, $1,200,000 or 3.5k"
+EXPECTED_ANY = N_("Expected a number such as 1200, 1.2M, $1,200,000, 35% or 3.5k")
+EXPECTED_NUMBER = N_("Expected a number such as 1200, 1.2M or 3.5k")
+EXPECTED_PERCENT = N_("Expected a percentage such as 35% or 12.5")
+EXPECTED_CURRENCY = N_("Expected an amount such as 1.2M, $1,200,000 or 3.5k")
 
 _EXPECTED = {
     None: EXPECTED_ANY,
@@ -174,8 +187,8 @@ _EXPECTED = {
 
 def expected_text(unit: Unit | None = None) -> str:
     """What a value of `unit` looks like, for a field error: `Expected a percentage such as
-    35% or 12.5`."""
-    return _EXPECTED[None if unit is None else Unit(unit)]
+    35% or 12.5`, in the current language."""
+    return _(_EXPECTED[None if unit is None else Unit(unit)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +307,7 @@ def _alternation(options: list[str]) -> str:
 
 _SYMBOL = _alternation(list(_SYMBOLS))
 _CUR = rf"(?:{_SYMBOL}|[A-Za-z]{{3}})"
-_CJK_MULT = "(?:[十百千]?[万萬亿億]|千)"
+_CJK_MULT = "(?:[万萬][亿億]|[十百千]?[万萬亿億]|千)"
 _MULT = rf"(?:{_alternation(list(_WORD_MULTIPLIERS))}|{_CJK_MULT})"
 _PATTERN = re.compile(
     rf"""
@@ -310,6 +323,12 @@ _PATTERN = re.compile(
 # What may follow the number, in this order, each optional: a multiplier (not running into
 # Latin letters), a currency, a unit word.
 _TAIL_MULT = re.compile(rf"\s*(?P<mult>{_MULT})(?![A-Za-z])", re.IGNORECASE)
+_LATIN_MULT = _alternation(list(_WORD_MULTIPLIERS))
+# 1.2万k, 1.2k万: a Chinese and a Latin multiplier on one number.
+_MIXED_MULT = re.compile(
+    rf"\s*(?:{_CJK_MULT}\s*(?:{_LATIN_MULT})(?![A-Za-z])|(?:{_LATIN_MULT})\s*{_CJK_MULT})",
+    re.IGNORECASE,
+)
 _TAIL_SYMBOL = re.compile(rf"\s*(?P<cur>{_SYMBOL})", re.IGNORECASE)
 _TAIL_CODE = re.compile(r"\s*(?P<cur>[A-Za-z]{3})(?![A-Za-z])")
 _WORD = re.compile(r"[^\W\d_]+(?:[ '\-.][^\W\d_]+){0,2}\.?")
@@ -324,7 +343,7 @@ def _normalise(text: str, expected: str) -> str:
     text = text.translate(_STRIPPED_INVISIBLES)
     for ch in text:
         if unicodedata.decomposition(ch).startswith(_REJECTED_DECOMPOSITIONS):
-            raise ValueParseError(f"Use plain digits. {expected}.")
+            raise ValueParseError(_("Use plain digits. {expected}.").format(expected=expected))
     text = unicodedata.normalize("NFKC", text)
     out: list[str] = []
     for ch in text:
@@ -356,8 +375,10 @@ def _currency_of(token: str, expected_currency: str | None, expected: str) -> st
     if upper in CURRENCIES:
         return upper
     raise ValueParseError(
-        f"{upper} is not a currency code I know; use one such as USD, EUR or GBP (a count's "
-        f"word goes in lower case: 38 deals). {expected}."
+        _(
+            "{code} is not a currency code I know; use one such as USD, EUR or GBP (a count's "
+            "word goes in lower case: 38 deals). {expected}."
+        ).format(code=upper, expected=expected)
     )
 
 
@@ -371,6 +392,22 @@ def _valid_groups(runs: list[str]) -> bool:
     )
 
 
+def _zh_numeral_digits(text: str) -> str:
+    """The Chinese numeral standing where the number goes (一百二十万元, 人民币三十万,
+    百分之三十) written in digits (1200000元, 人民币300000, 30%); the rest is left as typed,
+    so a numeral inside a unit word (30家一级客户) is not a number."""
+    found = ZH_NUMERAL.search(text)
+    if found is None or any(ch.isdigit() for ch in text[: found.start()]):
+        return text
+    value = zh_number(found[2])
+    if value is None:
+        return text
+    digits = format(value.normalize(), "f")
+    if found[1]:
+        digits += "%"
+    return text[: found.start()] + digits + text[found.end() :]
+
+
 def _canonical_number(num: str, expected: str) -> str:
     """Rewrite the number part as ``digits[.digits]``, applying the separator rules."""
     seps = _SEPARATOR.findall(num)
@@ -378,7 +415,9 @@ def _canonical_number(num: str, expected: str) -> str:
         return num
     runs = _SEPARATOR.split(num)
     ambiguous = ValueParseError(
-        f"I could not tell the thousands separator from the decimal separator. {expected}."
+        _(
+            "I could not tell the thousands separator from the decimal separator. {expected}."
+        ).format(expected=expected)
     )
     kinds = set(seps)
     decimal_sep: str | None = None
@@ -402,7 +441,9 @@ def _canonical_number(num: str, expected: str) -> str:
         else:
             decimal_sep = ","
     malformed = ValueParseError(
-        f"Write thousands as 1,200,000, 1.200.000 or 1 200 000. {expected}."
+        _("Write thousands as 1,200,000, 1.200.000 or 1 200 000. {expected}.").format(
+            expected=expected
+        )
     )
     int_runs, frac = (runs[:-1], runs[-1]) if decimal_sep else (runs, "")
     if group_sep is None:
@@ -432,6 +473,13 @@ class _Tail:
 def _read_tail(tail: str, expected: str) -> _Tail:
     """Split what follows the number into multiplier, currency and unit word (each optional,
     in that order); anything else is an error."""
+    if _MIXED_MULT.match(tail):
+        raise ValueParseError(
+            _(
+                "Use one multiplier per number, Chinese or English: 1.2万 or 12k, not both. "
+                "{expected}."
+            ).format(expected=expected)
+        )
     rest = tail
     mult = currency = None
     if found := _TAIL_MULT.match(rest):
@@ -449,7 +497,7 @@ def _read_tail(tail: str, expected: str) -> _Tail:
         return _Tail(mult, currency, None)
     spaced = rest[:1].isspace() or _wide(word[0])
     if not spaced or _WORD.fullmatch(word) is None or len(word) > MAX_WORD_CHARS:
-        raise ValueParseError(f"{expected}.")
+        raise ValueParseError(_("{expected}.").format(expected=expected))
     return _Tail(mult, currency, word)
 
 
@@ -468,10 +516,12 @@ def same_word(first: str | None, second: str | None) -> bool:
 def describe_unit(unit: Unit, currency: str | None = None, word: str | None = None) -> str:
     """What a value measures, in words, for a message naming both sides of a clash."""
     if unit is Unit.PERCENT:
-        return "a percentage"
+        return _("a percentage")
     if unit is Unit.CURRENCY:
-        return f"an amount in {currency}" if currency else "an amount"
-    return f"a count of {word}" if word else "a plain number"
+        return (
+            _("an amount in {currency}").format(currency=currency) if currency else _("an amount")
+        )
+    return _("a count of {word}").format(word=word) if word else _("a plain number")
 
 
 def parse_value(
@@ -491,47 +541,64 @@ def parse_value(
     what the text said.
     """
     unit = None if unit is None else Unit(unit)
-    expected = _EXPECTED[unit]
+    expected = expected_text(unit)
     if not isinstance(text, str):
-        raise ValueParseError(f"{expected}.")
+        raise ValueParseError(_("{expected}.").format(expected=expected))
     expected_currency = currency.upper() if currency else None
     s = _normalise(text, expected)
     if not s:
-        raise ValueParseError(f"Enter a value. {expected}.")
+        raise ValueParseError(_("Enter a value. {expected}.").format(expected=expected))
     if len(s) > MAX_INPUT_CHARS:
-        raise ValueParseError(f"That is too long for a number. {expected}.")
+        raise ValueParseError(
+            _("That is too long for a number. {expected}.").format(expected=expected)
+        )
+    s = _zh_numeral_digits(s)
 
     percent = s.endswith("%")
     if percent:
         s = s[:-1].rstrip()
     match = _PATTERN.fullmatch(s)
     if match is None:
-        raise ValueParseError(f"{expected}.")
+        raise ValueParseError(_("{expected}.").format(expected=expected))
     parts = match.groupdict()
     tail = _read_tail(parts["tail"], expected)
 
     if parts["sign1"] and parts["sign2"]:
-        raise ValueParseError(f"Use one sign at most. {expected}.")
+        raise ValueParseError(_("Use one sign at most. {expected}.").format(expected=expected))
     negative = (parts["sign1"] or parts["sign2"]) == "-"
 
     tokens = [token for token in (parts["pre"], tail.currency) if token]
     codes = {_currency_of(token, expected_currency, expected) for token in tokens}
     if len(codes) > 1:
-        found = " and ".join(sorted(codes))
-        raise ValueParseError(f"Use one currency per value (found {found}). {expected}.")
+        first, second = sorted(codes)[:2]
+        raise ValueParseError(
+            _("Use one currency per value (found {first} and {second}). {expected}.").format(
+                first=first, second=second, expected=expected
+            )
+        )
     found_currency = codes.pop() if codes else None
     _check_myriad(tokens, found_currency, tail.mult, expected)
     _check_unit(unit, percent, found_currency, tail.word, expected, counts=word)
     if expected_currency and found_currency and found_currency != expected_currency:
         raise ValueParseError(
-            f"This key result is in {expected_currency}, not {found_currency}. {expected}."
+            _("This key result is in {kr}, not {found}. {expected}.").format(
+                kr=expected_currency, found=found_currency, expected=expected
+            )
         )
     if word and tail.word and not same_word(word, tail.word):
-        raise ValueParseError(f"This key result counts {word}, not {tail.word}. {expected}.")
+        raise ValueParseError(
+            _("This key result counts {word}, not {typed}. {expected}.").format(
+                word=word, typed=tail.word, expected=expected
+            )
+        )
     if percent and tail.mult:
-        raise ValueParseError(f"A percentage takes no k/M suffix. {expected}.")
+        raise ValueParseError(
+            _("A percentage takes no k/M suffix. {expected}.").format(expected=expected)
+        )
     if parts["exp"] and tail.mult:
-        raise ValueParseError(f"Use an exponent or a k/M suffix, not both. {expected}.")
+        raise ValueParseError(
+            _("Use an exponent or a k/M suffix, not both. {expected}.").format(expected=expected)
+        )
 
     value = _amount(parts["num"], parts["exp"], tail.mult, negative, expected)
     return ParsedValue(
@@ -552,8 +619,10 @@ def _check_myriad(tokens: list[str], code: str | None, mult: str | None, expecte
     symbols = [t for t in tokens if t.upper() in _SYMBOLS and not _wide(t[0])]
     if symbols:
         raise ValueParseError(
-            f"Use one currency per value (found {code} and CNY: {mult} reads as yuan); write "
-            f"it as e.g. {code} 1.2M or 120万元. {expected}."
+            _(
+                "Use one currency per value (found {code} and CNY: {mult} reads as yuan); write "
+                "it as e.g. {code} 1.2M or 120万元. {expected}."
+            ).format(code=code, mult=mult, expected=expected)
         )
 
 
@@ -577,31 +646,55 @@ def _check_unit(
         Unit.PERCENT if percent else Unit.CURRENCY if currency else Unit.NUMBER, currency, word
     )
     if percent and currency:
-        raise ValueParseError(f"A value is a percentage or an amount, not both. {expected}.")
+        raise ValueParseError(
+            _("A value is a percentage or an amount, not both. {expected}.").format(
+                expected=expected
+            )
+        )
     if word and (percent or currency):
-        raise ValueParseError(f"A value is {said} or a count of {word}, not both. {expected}.")
+        raise ValueParseError(
+            _("A value is {said} or a count of {word}, not both. {expected}.").format(
+                said=said, word=word, expected=expected
+            )
+        )
     if unit is None:
         return
     kr = describe_unit(unit, word=counts)
     if unit is Unit.CURRENCY and (percent or word):
-        raise ValueParseError(f"This key result is an amount, not {said}. {expected}.")
+        raise ValueParseError(
+            _("This key result is an amount, not {said}. {expected}.").format(
+                said=said, expected=expected
+            )
+        )
     if unit is Unit.PERCENT and (currency or word):
-        raise ValueParseError(f"This key result is a percentage, not {said}. {expected}.")
+        raise ValueParseError(
+            _("This key result is a percentage, not {said}. {expected}.").format(
+                said=said, expected=expected
+            )
+        )
     if unit is Unit.NUMBER and (percent or currency):
-        raise ValueParseError(f"This key result is {kr}, not {said}. {expected}.")
+        raise ValueParseError(
+            _("This key result is {kr}, not {said}. {expected}.").format(
+                kr=kr, said=said, expected=expected
+            )
+        )
 
 
 def _amount(num: str, exp: str | None, mult: str | None, negative: bool, expected: str) -> float:
     """The number part as a float: separators applied, multiplied, signed and bounded."""
     if exp:
         if re.search(r"[, ']", num) or num.count(".") > 1:
-            raise ValueParseError(f"Use an exponent only on a plain number. {expected}.")
+            raise ValueParseError(
+                _("Use an exponent only on a plain number. {expected}.").format(expected=expected)
+            )
         digits = num + exp
     else:
         digits = _canonical_number(num, expected)
 
     too_large = ValueParseError(
-        f"That number is too large (the limit is 1,000,000,000,000,000). {expected}."
+        _("That number is too large (the limit is 1,000,000,000,000,000). {expected}.").format(
+            expected=expected
+        )
     )
     try:
         with localcontext() as ctx:
@@ -617,7 +710,7 @@ def _amount(num: str, exp: str | None, mult: str | None, negative: bool, expecte
                 raise too_large
             value = float(amount)
     except DecimalException as exc:
-        raise ValueParseError(f"{expected}.") from exc
+        raise ValueParseError(_("{expected}.").format(expected=expected)) from exc
     if not math.isfinite(value):
         raise too_large
     # "-0" is just zero: never show or store a negative zero.
@@ -638,6 +731,9 @@ def _multiplier(token: str) -> int:
 # --- display ------------------------------------------------------------------------------
 
 _DISPLAY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥"}
+_ZH_SYMBOLS = {"CNY": "¥"}
+#: Amounts Chinese names after the number; each is a currency word parse_value reads.
+_ZH_NAMES = {"USD": "美元", "EUR": "欧元", "GBP": "英镑", "JPY": "日元", "HKD": "港元"}
 _COMPACT_STEPS = ((12, "T"), (9, "B"), (6, "M"), (3, "k"))
 COMPACT_FROM = 10_000
 """Magnitudes from here on are shown compact (``12.3k``); below, in full with separators."""
@@ -656,19 +752,40 @@ def _fixed(amount: Decimal, decimals: int) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=len(LOCALES))
+def compact_steps(locale: str) -> tuple[tuple[int, str], ...]:
+    """The compact suffixes of `locale` from CLDR's short decimal formats, largest first:
+    zh_CN counts in 万 (1e4), 亿 (1e8) and 万亿 (1e12). Read once per locale."""
+    patterns = Locale.parse(locale).compact_decimal_formats["short"]["other"]
+    steps: dict[str, int] = {}
+    for magnitude, pattern in patterns.items():
+        suffix = pattern.suffix[0]
+        if suffix and suffix not in steps:
+            steps[suffix] = len(magnitude) - 1
+    return tuple(sorted(((exp, suffix) for suffix, exp in steps.items()), reverse=True))
+
+
+def _steps() -> tuple[tuple[int, str], ...]:
+    """The compact steps of the current language: k/M/B/T, or 万/亿/万亿."""
+    return compact_steps(LOCALES[ZH]) if is_zh() else _COMPACT_STEPS
+
+
 def _compact(magnitude: Decimal, significant: int) -> str:
-    """``significant`` digits with a k/M/B/T suffix, rolling over (999.96k -> 1M)."""
-    index = next(i for i, (exp, _) in enumerate(_COMPACT_STEPS) if magnitude >= 10**exp)
+    """``significant`` digits with a k/M/B/T (万/亿/万亿) suffix, rolling over
+    (999.96k -> 1M, 9999.6万 -> 1亿)."""
+    steps = _steps()
+    index = next(i for i, (exp, _suffix) in enumerate(steps) if magnitude >= 10**exp)
     while True:
-        exp, suffix = _COMPACT_STEPS[index]
+        exp, suffix = steps[index]
         mantissa = magnitude.scaleb(-exp)
-        whole = 1 if mantissa < 10 else 2 if mantissa < 100 else 3
+        whole = max(1, mantissa.adjusted() + 1)
         rounded = _fixed(mantissa, max(0, significant - whole))
-        if rounded >= 1000 and index > 0:
+        if index > 0 and rounded >= 10 ** (steps[index - 1][0] - exp):
             index -= 1
             magnitude = rounded.scaleb(exp)
             continue
-        return _strip_zeros(format(rounded, ",f")) + suffix
+        grouped = format(rounded, ",f" if steps is _COMPACT_STEPS else "f")
+        return _strip_zeros(grouped) + suffix
 
 
 def _plain(magnitude: Decimal, *, cents: bool, extra: int) -> str:
@@ -684,7 +801,7 @@ def _plain(magnitude: Decimal, *, cents: bool, extra: int) -> str:
     text = format(rounded, ",f")
     if not cents:
         return _strip_zeros(text)
-    whole, _, fraction = text.partition(".")
+    whole, _dot, fraction = text.partition(".")
     return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
 
 
@@ -696,7 +813,17 @@ def _decimal(value: float) -> Decimal:
 def _prefix(unit: Unit, currency: str | None) -> str:
     if unit is Unit.CURRENCY and currency:
         code = currency.upper()
+        if is_zh():
+            return "" if code in _ZH_NAMES else _ZH_SYMBOLS.get(code, f"{code} ")
         return _DISPLAY_SYMBOLS.get(code, f"{code} ")
+    return ""
+
+
+def _suffix(unit: Unit, currency: str | None) -> str:
+    """In Chinese a non-yuan amount is named after the number (120万美元): a dollar sign
+    before 万 would read as two currencies."""
+    if unit is Unit.CURRENCY and currency and is_zh():
+        return _ZH_NAMES.get(currency.upper(), "")
     return ""
 
 
@@ -716,19 +843,22 @@ def format_value(
     word: str | None = None,
     extra: int = 0,
 ) -> str:
-    """Show a value locale-neutrally: ``$1.2M``, ``35%``, ``1,250``, ``€3.5k``, ``CHF 12k``.
+    """Show a value in the current language: ``$1.2M``, ``35%``, ``1,250``, ``€3.5k``,
+    ``CHF 12k``; in Chinese ``¥120万``, ``120万美元``, ``1.23亿``, ``35%``.
 
-    From 10,000 on, numbers and amounts are compact (3 significant digits, k/M/B/T); below,
+    From 10,000 on, numbers and amounts are compact (3 significant digits, k/M/B/T, in
+    Chinese 万/亿/万亿 from CLDR); below,
     they are written in full with ``,`` thousands separators and up to two decimals (amounts
     with cents show both decimals). Percentages are in percent points, up to one decimal.
-    USD/EUR/GBP/JPY/CNY use their symbol, other currencies their ISO code; ``currency`` is
+    USD/EUR/GBP/JPY/CNY use their symbol (in Chinese only CNY does; USD/EUR/GBP/JPY/HKD
+    are named after the number), other currencies their ISO code; ``currency`` is
     ignored unless ``unit`` is CURRENCY, ``word`` unless it is NUMBER (``38 prospects``).
     ``extra`` asks for that many more digits (``okr.display`` uses it to tell a value from its
     target). A non-finite value shows as ``n/a``.
     """
     unit = Unit(unit)
     if not math.isfinite(value):
-        return "n/a"
+        return _("n/a")
     extra = max(0, min(int(extra), PRECISION_STEPS))
     sign = "-" if value < 0 else ""
     with localcontext() as ctx:
@@ -737,11 +867,16 @@ def format_value(
         if unit is Unit.PERCENT:
             text = _strip_zeros(format(_fixed(magnitude, 1 + extra), ",f"))
             return f"{sign if text != '0' else ''}{text}%"
-        text = _plain(magnitude, cents=bool(_prefix(unit, currency)), extra=extra)
+        text = _plain(magnitude, cents=_has_cents(unit, currency), extra=extra)
     if text.strip("0.,") == "":
         sign = ""
-    shown = f"{sign}{_prefix(unit, currency)}{text}"
+    shown = f"{sign}{_prefix(unit, currency)}{text}{_suffix(unit, currency)}"
     return with_word(shown, word) if unit is Unit.NUMBER else shown
+
+
+def _has_cents(unit: Unit, currency: str | None) -> bool:
+    """Whether decimals show as cents (both digits): an amount in a named currency."""
+    return unit is Unit.CURRENCY and bool(currency)
 
 
 def format_exact(
@@ -751,15 +886,14 @@ def format_exact(
     (what a final result is reported as, where rounding would hide a miss)."""
     unit = Unit(unit)
     if not math.isfinite(value):
-        return "n/a"
+        return _("n/a")
     digits = format(abs(_decimal(value)), ",f")
     text = _strip_zeros(digits)
-    prefix = _prefix(unit, currency)
-    if prefix and "." in text:
-        whole, _, fraction = text.partition(".")
+    if _has_cents(unit, currency) and "." in text:
+        whole, _dot, fraction = text.partition(".")
         text = f"{whole}.{fraction.ljust(2, '0')}"
     sign = "-" if value < 0 and text.strip("0.,") else ""
     if unit is Unit.PERCENT:
         return f"{sign}{text}%"
-    shown = f"{sign}{prefix}{text}"
+    shown = f"{sign}{_prefix(unit, currency)}{text}{_suffix(unit, currency)}"
     return with_word(shown, word) if unit is Unit.NUMBER else shown
