@@ -78,15 +78,6 @@ async def refused(bot: Runtime, driver: SlackDriver, slack: FakeSlack, typed: st
     return response.json()["errors"][value_block(1)]
 
 
-#: The check-in submission answers in the submitter's language once issue 14's wiring (a
-#: listener sets `okr.i18n` from the person's Slack locale) is merged: remove this marker
-#: then (strict, so the test fails as a reminder when the wiring makes it pass).
-NEEDS_WIRING = pytest.mark.xfail(
-    reason="the reader's language is not yet set for check-in submissions", strict=True
-)
-
-
-@NEEDS_WIRING
 @pytest.mark.parametrize(("case", "typed", "needle"), BAD, ids=[b[0] for b in BAD])
 async def test_bad_chinese_values_are_chinese_field_errors_and_store_nothing(
     bot: Runtime, driver: SlackDriver, slack: FakeSlack, case: str, typed: str, needle: str

@@ -415,11 +415,6 @@ def test_in_chinese_no_english_sentence_remains() -> None:
     assert not leftovers, "\n".join(sorted(leftovers))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blocks/kr_format.py, quota_lines.py and participation.py are translated on other "
-    "branches of issue 14: once merged this passes, and strict xfail asks to drop the mark",
-)
 def test_whole_surfaces_in_chinese() -> None:
     leftovers = leftovers_in_chinese()
     assert not leftovers, "\n".join(sorted(leftovers))

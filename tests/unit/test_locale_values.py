@@ -310,7 +310,7 @@ def test_period_words_in_chinese() -> None:
     week = period_of_day(date(2026, 11, 25), Period.WEEK)
     month = period_of_day(date(2026, 11, 25), Period.MONTH)
     assert (week.label, month.label) == ("week of 23 Nov", "November 2026")
-    assert (zh(lambda: week.label), zh(lambda: month.label)) == ("11月23日当周", "2026年11月")
+    assert (zh(lambda: week.label), zh(lambda: month.label)) == ("11月23日起的一周", "2026年11月")
     assert (Period.WEEK.plural(9), zh(Period.MONTH.plural, 9)) == ("9 weeks", "9个月")
 
 
