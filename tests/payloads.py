@@ -64,7 +64,7 @@ _MENTION = re.compile(r"<[@#!][^>]*>")
 _EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 _CODE = re.compile(r"`[^`]*`")
 #: A command's usage as typed, outside backticks (a fallback text): `/okr set [title]`.
-_USAGE = re.compile(r"/okr(?: [a-z0-9|\[\]@#…\-]+)*")
+_USAGE = re.compile(r"/(?:okr|invite)(?: [a-z0-9|\[\]@#…\-]+)*")
 #: Two or more English words in a row (each two letters or more, six letters in all at the
 #: least): "Checked in", "on track", "Weekly check-in". One word alone (a name, "OKR",
 #: "USD") is not a sentence.
