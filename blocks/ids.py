@@ -20,6 +20,8 @@ RETRO_OPEN = "retro_open"  # value: JSON {"team": id, "cycle": id}
 ALIGN_TO = "align_to"  # external select of objectives to align to (options listener)
 DIGEST_DISCUSS = "digest_discuss"  # on an at-risk KR in the digest; value: KR id
 KUDOS_GIVE = "kudos_give"  # beside a win in the digest; value: KR id
+DEPENDENCY_ACK = "dependency_ack"  # in the upstream lead's DM; value: dependency id
+DEPENDENCY_DISCUSS = "dependency_discuss"  # in the upstream lead's DM; value: dependency id
 
 # Modals
 SET_OBJECTIVE_VIEW = "objective_set"

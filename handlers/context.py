@@ -27,9 +27,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from okr.participation import NudgeAnswer
 from storage.context import Deps
@@ -46,6 +47,13 @@ DigestNow = Callable[[str, Team, datetime], Awaitable[bool]]
 #: Sends a member this week's one nudge now (a lead's *Nudge now*), or says why not.
 NudgeNow = Callable[[str, str, datetime], Awaitable[NudgeAnswer]]
 
+#: Sends one message once through the delivery ledger (claim, send, record): (client,
+#: workspace, kind, recipient, period, send); True when it went out now, False when it
+#: was sent before (or by another replica) or failed.
+SendOnce = Callable[
+    [AsyncWebClient, str, str, str, str, Callable[[], Awaitable[Any]]], Awaitable[bool]
+]
+
 #: The key of `Ctx` in Bolt's context, and so the name of the listeners' parameter.
 KEY = "ctx"
 
@@ -61,6 +69,7 @@ class Ctx:
     verbs: Sequence[Verb]
     digest_now: DigestNow
     nudge_now: NudgeNow
+    send_once: SendOnce
 
 
 def register(app: AsyncApp, ctx: Ctx) -> None:
