@@ -1,0 +1,179 @@
+"""Dependencies between teams' KRs (issue 15, the core): a sales KR set depending on a
+marketing KR through its Details and the options listener, the marketing lead told once,
+*Acknowledge*, the link on both sides, refusals, removal — signed requests, both DBs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from blocks import ids
+from blocks.kr_details import DEPENDS_ON
+from bot.runtime import Runtime
+from storage.models import KeyResult, KRDependency
+from tests.driver import SlackDriver
+from tests.fakeslack import FakeSlack
+from tests.forms import fill
+from tests.scenario import (
+    BOB,
+    LEAD,
+    ME,
+    count,
+    create,
+    details,
+    dms,
+    open_edit,
+    open_set,
+    seed_team,
+)
+
+MIA, MKT = "U0MIA", "U0MKT"
+SALES_KR = "Contact 50 new prospects every week"
+MARKETING_KR = "Sign 10 contracts per month"
+
+
+@pytest.fixture(autouse=True)
+def _people(slack: FakeSlack) -> None:
+    for user in (ME, BOB, LEAD, MIA, MKT):
+        slack.add_user(user, tz="UTC")
+
+
+async def _teams(bot: Runtime) -> None:
+    await seed_team(bot, "Sales")
+    await seed_team(bot, "Marketing", leads=(MIA,), members=(MKT,), channel="CMKT")
+
+
+async def _marketing_kr(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> KeyResult:
+    changes = {
+        "title": "Fill the pipeline",
+        "kr0_sentence": MARKETING_KR,
+        "kr1_sentence": "Book 15 meetings per week",
+    }
+    await create(driver, slack, changes, MKT)
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        return (await session.exec(select(KeyResult).order_by(KeyResult.id))).first()
+
+
+async def _sales_modal(
+    driver: SlackDriver, slack: FakeSlack, depends: list[tuple[str, str]], need: str = ""
+) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """`/okr set` by ME, line 0's Details given `depends`: (typed, modal, Details answer)."""
+    view = await open_set(driver, slack, ME)
+    typed = {"title": "Grow sales", "kr0_sentence": SALES_KR}
+    fields: dict[str, Any] = {"depends": depends, "need": need}
+    redrawn, answer = await details(driver, slack, view, 0, fields, typed, ME)
+    return typed, redrawn, answer
+
+
+async def test_a_sales_kr_depends_on_marketing_and_both_sides_see_it(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await _teams(bot)
+    upstream = await _marketing_kr(bot, driver, slack)
+    # the options listener: the cycle's KRs, labelled by team
+    view = await open_set(driver, slack, ME)
+    typed = {"title": "Grow sales", "kr0_sentence": SALES_KR}
+    redrawn, _answer = await details(driver, slack, view, 0, {"need": ""}, typed, ME)
+    [*_, push] = slack.calls_to("views.push")
+    pushed = push.response["view"]
+    found = await driver.block_suggestion(
+        DEPENDS_ON, "contracts", view=pushed, block_id="d_depends"
+    )
+    options = found.json()["options"]
+    assert [o["value"] for o in options] == [str(upstream.id)]
+    label = options[0]["text"]["text"]
+    assert label.startswith("Marketing · ")
+    # chosen in Details, stored with the objective
+    redrawn, answer = await details(
+        driver,
+        slack,
+        redrawn,
+        0,
+        {"depends": [(str(upstream.id), label)], "need": "200 MQLs"},
+        typed,
+    )
+    assert not answer.text.strip(), answer.text
+    response = await driver.view_submission(
+        ids.SET_OBJECTIVE_VIEW, fill(redrawn, typed), user_id=ME, view=redrawn
+    )
+    assert response.status == 200 and not response.text.strip(), response.text
+    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == MIA)
+    assert await count(bot, KRDependency) == 1
+    [told] = dms(slack, MIA)
+    text = json.dumps(told.args)
+    assert "Acknowledge" in text and "200 MQLs" in text and f"<@{ME}>" in text
+    # Acknowledge: recorded, the DM updated in place
+    async with bot.deps.sessions() as session:  # type: ignore[union-attr]
+        dep = (await session.exec(select(KRDependency))).one()
+    dep_id = dep.id
+    await driver.block_action(
+        ids.DEPENDENCY_ACK,
+        value=str(dep_id),
+        user_id=MIA,
+        message={"ts": told.response["ts"], "blocks": []},
+        channel_id=told.response["channel"],
+    )
+    [update] = await slack.wait_for("chat.update")
+    assert f"Acknowledged by <@{MIA}>" in json.dumps(update.args)
+    async with bot.deps.sessions() as session:  # type: ignore[union-attr]
+        dep = (await session.exec(select(KRDependency))).one()
+    assert dep.acknowledged_by == MIA
+    # both sides in /okr list
+    await driver.command(text="list", user_id=ME)
+    [listed] = await slack.wait_for("response_url")
+    assert "⇠ depends on Marketing · " in json.dumps(listed.args, ensure_ascii=False)
+    await driver.command(text="list", user_id=MKT)
+    listed = (await slack.wait_for("response_url", count=2))[-1]
+    assert "⇢ Sales · " in json.dumps(listed.args, ensure_ascii=False)
+    assert "depends on this" in json.dumps(listed.args, ensure_ascii=False)
+
+
+async def test_bad_links_are_field_errors_and_nothing_is_stored(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await _teams(bot)
+    upstream = await _marketing_kr(bot, driver, slack)
+    for crafted in ("99999",):  # another workspace's or a gone KR
+        _typed, _view, answer = await _sales_modal(driver, slack, [(crafted, "x")])
+        assert "does not exist" in answer.text
+    _typed, _view, answer = await _sales_modal(
+        driver, slack, [(str(upstream.id), "Marketing")], need="x" * 151
+    )
+    assert answer.text.strip()
+    assert await count(bot, KRDependency) == 0
+
+
+async def test_removing_a_kr_others_depend_on_asks_first_and_tells_them(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await _teams(bot)
+    upstream = await _marketing_kr(bot, driver, slack)
+    typed, view, _answer = await _sales_modal(driver, slack, [(str(upstream.id), "Marketing")])
+    response = await driver.view_submission(
+        ids.SET_OBJECTIVE_VIEW, fill(view, typed), user_id=ME, view=view
+    )
+    assert not response.text.strip(), response.text
+    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == MIA)
+    # marketing clears its KR's line and adds another: asked first, nothing changed
+    edit = await open_edit(driver, slack, upstream.objective_id, user=MKT)
+    changes = {"kr0_sentence": ""}
+    first = await driver.view_submission(
+        ids.EDIT_OBJECTIVE_VIEW, fill(edit, changes), user_id=MKT, view=edit
+    )
+    asked = first.json()
+    assert asked["response_action"] == "update"
+    assert "depend on a key result you removed" in json.dumps(asked["view"])
+    assert await count(bot, KRDependency) == 1
+    again = {**asked["view"], "id": edit["id"]}
+    second = await driver.view_submission(
+        ids.EDIT_OBJECTIVE_VIEW, fill(again, changes), user_id=MKT, view=again
+    )
+    assert not second.text.strip(), second.text
+    await slack.wait_for(
+        "chat.postMessage", match=lambda a: a.get("channel") == ME and "removed" in json.dumps(a)
+    )
+    assert any("removed" in json.dumps(c.args) for c in dms(slack, ME))
