@@ -13,7 +13,7 @@ from sqlmodel import select
 from blocks import ids
 from blocks.kr_details import DEPENDS_ON
 from bot.runtime import Runtime
-from storage.models import KeyResult, KRDependency
+from storage.models import KeyResult, KRDependency, Objective
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
@@ -29,6 +29,8 @@ from tests.scenario import (
     open_set,
     seed_team,
 )
+from tests.scenarios.test_checkins import check_in, open_log
+from tests.scenarios.test_team_home import home_of
 
 MIA, MKT = "U0MIA", "U0MKT"
 SALES_KR = "Contact 50 new prospects every week"
@@ -176,4 +178,106 @@ async def test_removing_a_kr_others_depend_on_asks_first_and_tells_them(
     await slack.wait_for(
         "chat.postMessage", match=lambda a: a.get("channel") == ME and "removed" in json.dumps(a)
     )
-    assert any("removed" in json.dumps(c.args) for c in dms(slack, ME))
+    assert len([c for c in dms(slack, ME) if "removed" in json.dumps(c.args)]) == 1
+
+
+async def _linked(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> KeyResult:
+    """Sales (ME) sets a KR depending on marketing's first KR; that KR."""
+    await _teams(bot)
+    upstream = await _marketing_kr(bot, driver, slack)
+    typed, view, _answer = await _sales_modal(driver, slack, [(str(upstream.id), "Marketing")])
+    response = await driver.view_submission(
+        ids.SET_OBJECTIVE_VIEW, fill(view, typed), user_id=ME, view=view
+    )
+    assert not response.text.strip(), response.text
+    await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == MIA)
+    return upstream
+
+
+async def _blocks_text(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+async def test_home_and_history_show_the_status_and_discuss_opens_a_thread(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    upstream = await _linked(bot, driver, slack)
+    # marketing's owner calls it at risk
+    view = await open_log(driver, slack, MKT)
+    answered = await check_in(
+        driver, slack, view, MKT, **{f"kr{upstream.id}": {"value": "10", "confidence": "at_risk"}}
+    )
+    assert not answered.text.strip(), answered.text
+    home = await _blocks_text(await home_of(driver, slack, ME))
+    assert "⇠ depends on Marketing · " in home and "· at risk" in home
+    theirs = await _blocks_text(await home_of(driver, slack, MKT))
+    assert "⇢ Sales · " in theirs and "depends on this" in theirs
+    # History of the sales KR
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        mine = (await session.exec(select(KeyResult).where(KeyResult.owner_id == ME))).one()
+    before = len(slack.calls_to("views.open"))
+    await driver.block_action(ids.SHOW_KR_HISTORY, value=str(mine.id), user_id=ME)
+    [*_, history] = await slack.wait_for("views.open", count=before + 1)
+    assert "⇠ depends on Marketing · " in json.dumps(history.args, ensure_ascii=False)
+    # Discuss from the lead's DM: a thread in marketing's channel naming both owners
+    async with bot.deps.sessions() as session:
+        dep = (await session.exec(select(KRDependency))).one()
+
+    def in_marketing(args: dict[str, Any]) -> bool:
+        return args.get("channel") == "CMKT"
+
+    before = len(slack.calls_to("chat.postMessage", match=in_marketing))
+    await driver.block_action(ids.DEPENDENCY_DISCUSS, value=str(dep.id), user_id=MIA)
+    [*_, post] = await slack.wait_for("chat.postMessage", count=before + 1, match=in_marketing)
+    assert f"<@{ME}>" in post.args["text"] and f"<@{MKT}>" in post.args["text"]
+
+
+async def test_someone_who_may_not_edit_cannot_add_a_dependency(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    await _teams(bot)
+    upstream = await _marketing_kr(bot, driver, slack)
+    await create(driver, slack, {"title": "Grow sales", "kr0_sentence": SALES_KR}, ME)
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        mine = (await session.exec(select(KeyResult).where(KeyResult.owner_id == ME))).one()
+    # the edit modal as ME sees it, its Details pressed and applied by someone else (MKT)
+    edit = await open_edit(driver, slack, mine.objective_id, user=ME)
+    fields = {"depends": [(str(upstream.id), "Marketing")]}
+    _view, answer = await details(driver, slack, edit, 0, fields, {}, MKT)
+    assert "Only people who may edit" in answer.text
+    assert await count(bot, KRDependency) == 0
+
+
+async def test_archiving_an_objective_others_depend_on_asks_then_tells_them(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    upstream = await _linked(bot, driver, slack)
+    edit = await open_edit(driver, slack, upstream.objective_id, user=MKT)
+    value = str(upstream.objective_id)
+    await driver.block_action(
+        ids.ARCHIVE_OBJECTIVE, value=value, view=edit, block_id="archive", user_id=MKT
+    )
+    [asked] = await slack.wait_for("views.update", match=lambda a: a.get("view_id") == edit["id"])
+    shown = json.dumps(asked.args["view"])
+    assert "Archive anyway" in shown and f"{value}:confirm_removal" in shown
+
+    async def archived() -> bool:
+        async with bot.deps.sessions() as session:  # type: ignore[union-attr]
+            found = await session.get(Objective, upstream.objective_id)
+            return found is not None and found.archived_at is not None
+
+    assert not await archived()
+    await driver.block_action(
+        ids.ARCHIVE_OBJECTIVE,
+        value=f"{value}:confirm_removal",
+        view=edit,
+        block_id="archive",
+        user_id=MKT,
+    )
+    await slack.wait_for(
+        "chat.postMessage", match=lambda a: a.get("channel") == ME and "removed" in json.dumps(a)
+    )
+    assert await archived()
+    assert len([c for c in dms(slack, ME) if "removed" in json.dumps(c.args)]) == 1
