@@ -4,7 +4,9 @@ marketing KR through its Details and the options listener, the marketing lead to
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +15,9 @@ from sqlmodel import select
 from blocks import ids
 from blocks.kr_details import DEPENDS_ON
 from bot.runtime import Runtime
-from storage.models import KeyResult, KRDependency, Objective
+from handlers.dependencies import REMOVED_KIND, TOLD_KIND
+from storage.models import Cycle, Delivery, KeyResult, KRDependency, Objective
+from storage.workspaces import ensure_workspace
 from tests.driver import SlackDriver
 from tests.fakeslack import FakeSlack
 from tests.forms import fill
@@ -35,6 +39,20 @@ from tests.scenarios.test_team_home import home_of
 MIA, MKT = "U0MIA", "U0MKT"
 SALES_KR = "Contact 50 new prospects every week"
 MARKETING_KR = "Sign 10 contracts per month"
+
+
+async def recorded(bot: Runtime, kind: str, expected: int = 1) -> list[Delivery]:
+    """The ledger's rows of `kind` once `expected` of them are recorded sent (a listener's
+    last write: the test ends after it, not during it)."""
+    assert bot.deps is not None
+    for _attempt in range(200):
+        async with bot.deps.sessions() as session:
+            query = select(Delivery).where(Delivery.kind == kind)
+            rows = list((await session.exec(query)).all())
+        if len([r for r in rows if r.status == "sent"]) >= expected:
+            return rows
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{kind}: {expected} deliveries never recorded")
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +123,8 @@ async def test_a_sales_kr_depends_on_marketing_and_both_sides_see_it(
     assert response.status == 200 and not response.text.strip(), response.text
     await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == MIA)
     assert await count(bot, KRDependency) == 1
+    [row] = await recorded(bot, TOLD_KIND)
+    assert row.recipient == MIA
     [told] = dms(slack, MIA)
     text = json.dumps(told.args)
     assert "Acknowledge" in text and "200 MQLs" in text and f"<@{ME}>" in text
@@ -160,6 +180,7 @@ async def test_removing_a_kr_others_depend_on_asks_first_and_tells_them(
     )
     assert not response.text.strip(), response.text
     await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == MIA)
+    await recorded(bot, TOLD_KIND)
     # marketing clears its KR's line and adds another: asked first, nothing changed
     edit = await open_edit(driver, slack, upstream.objective_id, user=MKT)
     changes = {"kr0_sentence": ""}
@@ -179,6 +200,8 @@ async def test_removing_a_kr_others_depend_on_asks_first_and_tells_them(
         "chat.postMessage", match=lambda a: a.get("channel") == ME and "removed" in json.dumps(a)
     )
     assert len([c for c in dms(slack, ME) if "removed" in json.dumps(c.args)]) == 1
+    [row] = await recorded(bot, REMOVED_KIND)
+    assert row.recipient == ME
 
 
 async def _linked(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> KeyResult:
@@ -191,6 +214,7 @@ async def _linked(bot: Runtime, driver: SlackDriver, slack: FakeSlack) -> KeyRes
     )
     assert not response.text.strip(), response.text
     await slack.wait_for("chat.postMessage", match=lambda a: a.get("channel") == MIA)
+    await recorded(bot, TOLD_KIND)
     return upstream
 
 
@@ -280,4 +304,74 @@ async def test_archiving_an_objective_others_depend_on_asks_then_tells_them(
         "chat.postMessage", match=lambda a: a.get("channel") == ME and "removed" in json.dumps(a)
     )
     assert await archived()
+    [row] = await recorded(bot, REMOVED_KIND)
+    assert row.recipient == ME
     assert len([c for c in dms(slack, ME) if "removed" in json.dumps(c.args)]) == 1
+
+
+async def _copy_elsewhere(
+    bot: Runtime, kr: KeyResult, *, workspace_id: str | None = None, later: bool = False
+) -> int:
+    """A copy of `kr` in another workspace, or in a cycle after this one: its id."""
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        objective = await session.get(Objective, kr.objective_id)
+        assert objective is not None
+        cycle = await session.get(Cycle, objective.cycle_id)
+        assert cycle is not None
+        ws = workspace_id or kr.workspace_id
+        await ensure_workspace(session, ws, bot.deps.clock())
+        start, end = cycle.start_date, cycle.end_date
+        if later:
+            start, end = end + timedelta(days=1), end + timedelta(days=91)
+        other = Cycle(workspace_id=ws, name="Elsewhere", start_date=start, end_date=end)
+        session.add(other)
+        await session.flush()
+        copy = Objective(
+            **objective.model_dump(exclude={"id", "submission_key", "workspace_id", "cycle_id"}),
+            workspace_id=ws,
+            cycle_id=other.id or 0,
+        )
+        copy.team_id = None
+        session.add(copy)
+        await session.flush()
+        twin = KeyResult(
+            **kr.model_dump(exclude={"id", "objective_id", "workspace_id"}),
+            objective_id=copy.id or 0,
+            workspace_id=ws,
+        )
+        session.add(twin)
+        await session.commit()
+        return twin.id or 0
+
+
+async def test_each_refused_link_names_its_problem_and_stores_nothing(
+    bot: Runtime, driver: SlackDriver, slack: FakeSlack
+) -> None:
+    upstream = await _linked(bot, driver, slack)  # sales depends on marketing: one link
+    foreign = await _copy_elsewhere(bot, upstream, workspace_id="T0OTHER")
+    later = await _copy_elsewhere(bot, upstream, later=True)
+    for crafted, words in ((foreign, "does not exist"), (later, "does not cover")):
+        _typed, _view, answer = await _sales_modal(driver, slack, [(str(crafted), "x")])
+        assert words in answer.json()["errors"]["d_depends"]
+    # marketing's KR depending on sales' (which depends on it) would close a loop
+    assert bot.deps is not None
+    async with bot.deps.sessions() as session:
+        mine = (await session.exec(select(KeyResult).where(KeyResult.owner_id == ME))).one()
+    edit = await open_edit(driver, slack, upstream.objective_id, user=MKT)
+    _v, answer = await details(driver, slack, edit, 0, {"depends": [(str(mine.id), "S")]}, {}, MKT)
+    assert "loop" in answer.json()["errors"]["d_depends"]
+    _v, answer = await details(
+        driver, slack, edit, 0, {"depends": [(str(upstream.id), "M")]}, {}, MKT
+    )
+    assert "itself" in answer.json()["errors"]["d_depends"]
+    # an archived KR
+    async with bot.deps.sessions() as session:
+        objective = await session.get(Objective, upstream.objective_id)
+        assert objective is not None
+        objective.archived_at = bot.deps.clock()
+        session.add(objective)
+        await session.commit()
+    _typed, _view, answer = await _sales_modal(driver, slack, [(str(upstream.id), "x")])
+    assert "archived" in answer.json()["errors"]["d_depends"]
+    assert await count(bot, KRDependency) == 1
