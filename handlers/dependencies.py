@@ -183,19 +183,16 @@ async def store_links(
     now: datetime,
 ) -> list[int]:
     """Keep each KR's links as its line says (KR id -> what it wants), in the save's
-    transaction; the ids of the new ones (their upstream leads are told after the ack)."""
-    added: list[int] = []
-    for kr_id, w in wanted.items():
-        rows = await set_dependencies(
-            session,
-            workspace_id,
-            kr_id,
-            {u: w.need for u in w.upstream},
-            created_by=by,
-            now=now,
-        )
-        added.extend(row.id for row in rows if row.id is not None)
-    return added
+    transaction (one read, however many lines); the ids of the new ones (their upstream
+    leads are told after the ack)."""
+    rows = await set_dependencies(
+        session,
+        workspace_id,
+        {kr_id: {u: w.need for u in w.upstream} for kr_id, w in wanted.items()},
+        created_by=by,
+        now=now,
+    )
+    return [row.id for row in rows if row.id is not None]
 
 
 # --- telling the upstream lead, once ---------------------------------------------------

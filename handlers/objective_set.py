@@ -375,7 +375,7 @@ async def check_and_create(
             )
             if created is not None:
                 rows = {d.row: kr.id or 0 for d, kr in zip(draft.krs, created[1], strict=True)}
-                wishes = by_kr(wanted, rows)
+                wishes = by_kr([w for w in wanted if w.upstream], rows)
                 links = await store_links(
                     session, workspace_id, wishes, by=user_id, now=deps.clock()
                 )

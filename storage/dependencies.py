@@ -254,37 +254,43 @@ async def dependency_edges(session: AsyncSession, workspace_id: str) -> dict[int
 async def set_dependencies(
     session: AsyncSession,
     workspace_id: str,
-    downstream_kr_id: int,
-    wanted: Mapping[int, str],
+    wanted: Mapping[int, Mapping[int, str]],
     *,
     created_by: str,
     now: datetime,
 ) -> list[KRDependency]:
-    """Make `downstream_kr_id` depend on exactly the KRs of `wanted` (upstream id -> what
-    we need): new links added, dropped ones deleted, changed needs kept. Returns the new
-    links (their upstream leads are told); the caller commits."""
+    """Make each KR of `wanted` depend on exactly its KRs (downstream id -> upstream id ->
+    what we need): new links added, dropped ones deleted, changed needs kept, one read
+    for all of them. Returns the new links (their upstream leads are told); the caller
+    commits."""
+    if not wanted:
+        return []
     query = select(KRDependency).where(
         KRDependency.workspace_id == workspace_id,
-        KRDependency.downstream_kr_id == downstream_kr_id,
+        col(KRDependency.downstream_kr_id).in_(list(wanted)),
     )
-    existing = {row.upstream_kr_id: row for row in (await session.exec(query)).all()}
-    for upstream, row in existing.items():
-        if upstream not in wanted:
+    existing = {
+        (row.downstream_kr_id, row.upstream_kr_id): row for row in (await session.exec(query)).all()
+    }
+    for (down, upstream), row in existing.items():
+        needs = wanted.get(down or 0, {})
+        if upstream not in needs:
             await session.delete(row)
-        elif row.need != wanted[upstream]:
-            row.need = wanted[upstream]
+        elif row.need != needs[upstream]:
+            row.need = needs[upstream]
             session.add(row)
     added = [
         KRDependency(
             workspace_id=workspace_id,
-            downstream_kr_id=downstream_kr_id,
+            downstream_kr_id=down,
             upstream_kr_id=upstream,
             need=need,
             created_by=created_by,
             created_at=now,
         )
-        for upstream, need in wanted.items()
-        if upstream not in existing
+        for down, needs in wanted.items()
+        for upstream, need in needs.items()
+        if (down, upstream) not in existing
     ]
     session.add_all(added)
     await session.flush()
