@@ -191,6 +191,7 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         lang = await language(session, workspace_id, user_id)
         team_choice = Choice(str(team.id), team.name) if team else None
         members = await team_people(session, viewer, team_choice)
+        rows = await with_stored_links(session, workspace_id, [_row(kr, lang) for kr in krs])
     state = FormState(
         author_id=user_id,
         cycles=cycles,
@@ -200,8 +201,7 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         parent=Choice(str(parent.id), parent.title) if parent else None,
         title=objective.title,
         description=objective.description,
-        rows=await with_stored_links(session, workspace_id, [_row(kr, lang) for kr in krs])
-        or [KRRow()],
+        rows=rows or [KRRow()],
         objective_id=objective.id,
         version=objective.version,
         bounds=bounds,
