@@ -17,7 +17,7 @@ list and *New OKR*.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from slack_sdk.models.views import View
 
 from blocks import ids
 from blocks.dependency_home import dependency_section
+from blocks.dependency_lines import Link, with_links
 from blocks.help import VerbHelp
 from blocks.kr_format import MAX_HEADER_TEXT, MAX_VIEW_BLOCKS, TEAM_CHARS, clip, one_line
 from blocks.mrkdwn import escape, truncate
@@ -161,6 +162,7 @@ def _cards_within(
     user_id: str,
     editable: Collection[int],
     room: int,
+    links: Mapping[int, Sequence[Link]] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The cards' blocks in order, dividers between them, within `room`; how many fit."""
     rendered: list[dict[str, Any]] = []
@@ -171,11 +173,13 @@ def _cards_within(
             break
         if placed:
             rendered.append(DividerBlock().to_dict())
-        rendered.extend(card_blocks(card, user_id, show_edit=card.id in editable))
+        own = card_blocks(card, user_id, show_edit=card.id in editable)
+        rendered.extend(with_links(own, card, links or {}))
         placed += 1
     if not placed and cards and room >= MIN_CARD_ROOM:
         card = cards[0]
-        rendered.extend(card_blocks(card, user_id, show_edit=card.id in editable, max_blocks=room))
+        own = card_blocks(card, user_id, show_edit=card.id in editable, max_blocks=room)
+        rendered.extend(with_links(own, card, links or {}))
         placed = 1
     return rendered, placed
 
@@ -189,6 +193,7 @@ def home_view(
     verbs: Sequence[VerbHelp],
     week: CheckedIn | None = None,
     panels: Sequence[TeamPanel] = (),
+    links: Mapping[int, Sequence[Link]] | None = None,
 ) -> dict[str, Any]:
     """The Home tab view (type "home") of `user_id`; see the module docstring.
 
@@ -228,7 +233,7 @@ def home_view(
         room = MAX_VIEW_BLOCKS - len(blocks) - 1 - later
         if index == 0 and len(groups) > 1:
             room -= MIN_CARD_ROOM  # leave the team's objectives a foothold
-        rendered, placed = _cards_within(group, user_id, editable, room)
+        rendered, placed = _cards_within(group, user_id, editable, room, links)
         blocks.extend(rendered)
         if placed < len(group):
             n = len(group) - placed

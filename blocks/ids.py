@@ -21,6 +21,7 @@ ALIGN_TO = "align_to"  # external select of objectives to align to (options list
 DIGEST_DISCUSS = "digest_discuss"  # on an at-risk KR in the digest; value: KR id
 KUDOS_GIVE = "kudos_give"  # beside a win in the digest; value: KR id
 DEPEND_INSTEAD = "duplicate_depend"  # in a save's confirmation; value: JSON {"kr": id, "on": id}
+DEPENDENCY_ACK = "dependency_ack"  # in the upstream lead's DM; value: dependency id
 
 # Modals
 SET_OBJECTIVE_VIEW = "objective_set"
@@ -39,5 +40,7 @@ NUDGE_NOW = "lead_nudge_now"  # in the lead's DM; value: JSON {"team": id, "user
 KUDOS_VIEW = "kudos_view"
 
 # Dependencies between teams' key results: warnings, the company map
-DEPENDENCY_DISCUSS = "dependency_discuss"  # in a dependency warning DM; value: dependency id
+DEPENDENCY_DISCUSS = (
+    "dependency_discuss"  # in a warning or the upstream lead's DM; value: dependency id
+)
 MAP_PAGE = "map_page"  # value: JSON {"page": n}

@@ -9,6 +9,7 @@ summarised as "and N earlier changes".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
@@ -24,6 +25,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
+from blocks.dependency_lines import Link, links_context
 from blocks.kr_format import (
     KR_TITLE_CHARS,
     MAX_VIEW_BLOCKS,
@@ -149,7 +151,11 @@ def checkin_blocks(kr: KRLine, editable_checkin_id: int | None) -> list[Any]:
 
 
 def kr_history_modal(
-    kr: KRLine, objective_title: str, *, editable_checkin_id: int | None = None
+    kr: KRLine,
+    objective_title: str,
+    *,
+    editable_checkin_id: int | None = None,
+    links: Sequence[Link] = (),
 ) -> dict[str, Any]:
     """A modal view (no submit): the KR's latest check-ins, then its target revisions,
     newest first."""
@@ -175,6 +181,7 @@ def kr_history_modal(
             )
         ),
         SectionBlock(fields=fields),
+        *([links_context(links)] if links else []),
         DividerBlock(),
         *checkin_blocks(kr, editable_checkin_id),
         DividerBlock(),

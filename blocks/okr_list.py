@@ -19,7 +19,7 @@ alone exceeds the budget gets a page to itself and is truncated ("and N more key
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -33,6 +33,7 @@ from slack_sdk.models.blocks import (
 )
 
 from blocks import ids
+from blocks.dependency_lines import Link, with_links
 from blocks.kr_format import (
     MAX_BUTTON_VALUE,
     MAX_HEADER_TEXT,
@@ -95,6 +96,7 @@ def list_message(
     scope: str,
     empty_text: str,
     check_in: bool = False,
+    links: Mapping[int, Sequence[Link]] | None = None,
 ) -> dict[str, Any]:
     """An ephemeral message with page `page` (0-based, clamped) of `cards`; `check_in` adds
     a "Check in" button under the header (the viewer's own list).
@@ -128,7 +130,8 @@ def list_message(
     for index, card in enumerate(pages[page]):
         if index:
             rendered.append(DividerBlock().to_dict())
-        rendered.extend(objective_blocks(card, show_edit=card.id in editable, max_blocks=budget))
+        drawn = objective_blocks(card, show_edit=card.id in editable, max_blocks=budget)
+        rendered.extend(with_links(drawn, card, links or {}))
     count = f"{len(cards):,}"
     if len(pages) > 1:
         summary = ngettext(

@@ -4,6 +4,7 @@ the Bolt app with every feature's listeners registered in order."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -15,6 +16,7 @@ from handlers import (
     checkin,
     context,
     cycle,
+    dependencies,
     dependency_discuss,
     dependency_map,
     discuss,
@@ -33,8 +35,10 @@ from handlers import (
     team,
 )
 from handlers import rhythm as rhythm_handlers
-from handlers.context import Ctx, DigestNow, NudgeNow
+from handlers.context import Ctx, DigestNow, NudgeNow, SendOnce
 from handlers.failures import FriendlyApp
+from scheduler.deliver import Result, deliver
+from scheduler.ledger import DeliveryKey, process_owner
 from storage.context import Deps
 
 log = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ MODULES = (
     discuss,
     dependency_discuss,
     dependency_map,
+    dependencies,
     lead_nudge,
     kudos,
     duplicates,
@@ -96,7 +101,29 @@ def build_context(deps: Deps, digest_now: DigestNow, nudge_now: NudgeNow) -> Ctx
         verbs=verbs,
         digest_now=digest_now,
         nudge_now=nudge_now,
+        send_once=_send_once(deps),
     )
+
+
+def _send_once(deps: Deps) -> SendOnce:
+    """A listener's one-off DM through the delivery ledger, like every scheduled send."""
+    owner = process_owner()
+
+    async def send_once(
+        client: AsyncWebClient,
+        workspace_id: str,
+        kind: str,
+        recipient: str,
+        period: str,
+        send: Callable[[], Awaitable[Any]],
+    ) -> bool:
+        key = DeliveryKey(workspace_id, kind, recipient, period)
+        outcome = await deliver(
+            client, deps.sessions, key, now=deps.clock(), send=send, owner=owner
+        )
+        return outcome.result is Result.SENT
+
+    return send_once
 
 
 def build_app(

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from blocks.help import VerbHelp
 from blocks.home import TeamPanel, home_view
 from handlers.context import Ctx
+from handlers.dependencies import links_of_cards
 from handlers.viewer import load_viewer
 from okr.i18n import current_lang, use_lang
 from okr.participation import checked_in
@@ -68,6 +69,9 @@ class Home:
             )
             # the owner's language: a Home refreshed by someone else's change is still theirs
             lang = (await langs_of(session, workspace_id, [user_id])).get(user_id)
+            links = await links_of_cards(
+                session, workspace_id, cards, at=now, default_timezone=deps.default_timezone
+            )
             since = week_began(now, viewer.timezone)
             week = checked_in(await week_checkins(session, workspace_id, [user_id], since))
             panels = [
@@ -99,6 +103,7 @@ class Home:
                 verbs=self.verbs,
                 week=week,
                 panels=panels,
+                links=links,
             )
 
     async def publish(self, client: AsyncWebClient, workspace_id: str, user_id: str) -> None:

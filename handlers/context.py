@@ -27,9 +27,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.lang_cache import LangCache
 from okr.participation import NudgeAnswer
@@ -47,6 +48,13 @@ DigestNow = Callable[[str, Team, datetime], Awaitable[bool]]
 #: Sends a member this week's one nudge now (a lead's *Nudge now*), or says why not.
 NudgeNow = Callable[[str, str, datetime], Awaitable[NudgeAnswer]]
 
+#: Sends one message once through the delivery ledger (claim, send, record): (client,
+#: workspace, kind, recipient, period, send); True when it went out now, False when it
+#: was sent before (or by another replica) or failed.
+SendOnce = Callable[
+    [AsyncWebClient, str, str, str, str, Callable[[], Awaitable[Any]]], Awaitable[bool]
+]
+
 #: The key of `Ctx` in Bolt's context, and so the name of the listeners' parameter.
 KEY = "ctx"
 
@@ -62,6 +70,7 @@ class Ctx:
     verbs: Sequence[Verb]
     digest_now: DigestNow
     nudge_now: NudgeNow
+    send_once: SendOnce
     #: Each reader's language for a while (handlers.lang sets it per request from here).
     langs: LangCache = field(default_factory=LangCache)
 

@@ -12,7 +12,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import ids
-from blocks.kr_details import details_block, details_modal, read_details
+from blocks.kr_details import (
+    details_block,
+    details_modal,
+    links_of,
+    links_text,
+    read_details,
+    read_links,
+)
 from blocks.kr_row import RowFields, check_fields, read_sentence
 from blocks.objective_form import (
     INITIAL_KR_ROWS,
@@ -27,9 +34,10 @@ from blocks.objective_form import (
 )
 from blocks.view_state import action_value, row_id
 from handlers.context import Ctx
+from handlers.dependencies import Wanted, link_errors, option_labels
 from handlers.objective_set import redraw, shown_state
 from handlers.templates import template_choices, template_state
-from handlers.viewer import user_of
+from handlers.viewer import load_viewer, user_of, workspace_of
 
 
 async def on_line(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -39,7 +47,7 @@ async def on_line(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -
     await redraw(client, body)
 
 
-async def on_details(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+async def on_details(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
     """*Details* on a line: its fields in a small modal pushed over the objective modal,
     prefilled from how its sentence reads and what Details set before."""
     await ack()
@@ -54,9 +62,12 @@ async def on_details(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     shown = (base or RowFields()).overlaid(kr.details)
     owner = kr.owner_id or state.author_id
     form = {**snapshot(state), "view_id": view.get("id")}
-    await client.views_push(
-        trigger_id=body["trigger_id"], view=details_modal(row, title, shown, owner, form)
+    async with ctx.deps.sessions() as session:
+        depends = await option_labels(session, workspace_of(body), links_of(kr.details))
+    modal = details_modal(
+        row, title, shown, owner, form, depends=depends, need=kr.details.get("need", "")
     )
+    await client.views_push(trigger_id=body["trigger_id"], view=modal)
 
 
 async def on_details_submit(
@@ -82,6 +93,25 @@ async def on_details_submit(
         replace(typed, owner=owner), title=title or "-", row=row, owner_id=owner, kr_id=kr.kr_id
     )
     problems.pop("sentence", None)
+    upstream, need = read_links(view)
+    async with ctx.deps.sessions() as session:
+        viewer = await load_viewer(
+            session,
+            client,
+            ctx.deps,
+            workspace_of(body),
+            user_id,
+            check_admin=state.objective_id is not None,
+        )
+        refused = await link_errors(
+            session,
+            viewer,
+            [Wanted(row, kr.kr_id, upstream, need)],
+            objective_id=state.objective_id,
+            cycle_span=state.cycle_span(),
+        )
+    if refused:
+        problems["depends"] = refused[row]
     if problems:
         await ack(
             response_action="errors",
@@ -91,7 +121,8 @@ async def on_details_submit(
     await ack()
     changed = typed.changed_from(shown)
     changed.pop("owner", None)  # the line's own owner picker shows and keeps the owner
-    details = {**kr.details, **changed}
+    details = {**kr.details, **changed, "depends": links_text(upstream), "need": need}
+    details = {k: v for k, v in details.items() if v or k not in ("depends", "need")}
     rows = list(state.rows)
     rows[row] = replace(kr, details=details, owner_id=owner)
     templates = [] if state.editing else template_choices(ctx.deps, state.lang)

@@ -17,6 +17,7 @@ from blocks.okr_list import list_message
 from blocks.tree import tree_message
 from blocks.view_state import action_value, json_object
 from handlers.context import Ctx
+from handlers.dependencies import links_of_cards
 from handlers.okr_command import COMMAND, CommandRequest, Verb
 from handlers.viewer import load_viewer, user_of, workspace_of
 from okr.i18n import N_, _
@@ -119,6 +120,9 @@ async def render_list(
             at=deps.clock(),
             default_timezone=deps.default_timezone,
         )
+        links = await links_of_cards(
+            session, workspace_id, cards, at=deps.clock(), default_timezone=deps.default_timezone
+        )
     return list_message(
         f"{title} · {viewer.cycle.name}",
         cards,
@@ -127,6 +131,7 @@ async def render_list(
         scope=json.dumps(scope),
         empty_text=empty,
         check_in=any(kr.owner_id == viewer_id for card in cards for kr in card.krs),
+        links=links,
     )
 
 

@@ -13,6 +13,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import ids
+from blocks.dependency_lines import (
+    Told,
+    archive_anyway,
+    archive_warning,
+    asking_to_confirm,
+    confirmed,
+    removal_warning,
+)
 from blocks.kr_history import kr_history_modal
 from blocks.mrkdwn import escape
 from blocks.notice import notice_modal
@@ -25,12 +33,24 @@ from blocks.objective_form import (
     objective_modal,
     plain_number,
     read_form,
+    state_of,
     version_of,
 )
 from blocks.stale_edit import stale_edit_errors
 from blocks.view_state import action_value, metadata, row_id
 from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.dependencies import (
+    Wanted,
+    by_kr,
+    dependants,
+    link_errors,
+    links_of_cards,
+    store_links,
+    tell_removed,
+    wanted_of,
+    with_stored_links,
+)
 from handlers.failures import after_saved
 from handlers.objective_set import (
     announce,
@@ -50,6 +70,7 @@ from okr.kr_sentence import kr_sentence
 from okr.permissions import can_change_checkin
 from okr.values import Unit
 from storage.context import Deps
+from storage.cycles import cycle_for
 from storage.engine import AsyncSession, write_turn
 from storage.models import KeyResult, Objective
 from storage.objectives import (
@@ -171,6 +192,7 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         lang = await language(session, workspace_id, user_id)
         team_choice = Choice(str(team.id), team.name) if team else None
         members = await team_people(session, viewer, team_choice)
+        rows = await with_stored_links(session, workspace_id, [_row(kr, lang) for kr in krs])
     state = FormState(
         author_id=user_id,
         cycles=cycles,
@@ -180,7 +202,7 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
         parent=Choice(str(parent.id), parent.title) if parent else None,
         title=objective.title,
         description=objective.description,
-        rows=[_row(kr, lang) for kr in krs] or [KRRow()],
+        rows=rows or [KRRow()],
         objective_id=objective.id,
         version=objective.version,
         bounds=bounds,
@@ -201,6 +223,11 @@ class Edited:
     owners_before: frozenset[str] = frozenset()
     #: Its KRs' titles before the edit: only new and renamed KRs get duplicate hints.
     titles_before: dict[int, str] = field(default_factory=dict)
+    #: New dependencies (upstream leads told) and removed KRs' dependants (owners told).
+    links: tuple[int, ...] = ()
+    removed: tuple[Told, ...] = ()
+    #: Removed KRs others depend on, not confirmed yet: (their ids, the warning).
+    confirm: tuple[tuple[int, ...], str] | None = None
 
 
 async def check_and_update(
@@ -210,6 +237,7 @@ async def check_and_update(
     user_id: str,
     draft: ObjectiveDraft,
     meta: dict[str, Any],
+    wanted: Sequence[Wanted] = (),
 ) -> Edited:
     """The database's checks (field errors, nothing stored), including that nobody saved
     the objective since the modal was drawn, then the edit with its revisions."""
@@ -235,8 +263,23 @@ async def check_and_update(
         for edit in target_edits(existing, draft):
             if not rows[edit.kr.id].reason:
                 errors[kr_block(rows[edit.kr.id].row, "why")] = _(WHY_MISSING)
+        cycle = await cycle_for(session, workspace_id, draft.cycle_id)
+        if cycle is not None:
+            refused = await link_errors(
+                session,
+                viewer,
+                wanted,
+                objective_id=objective.id,
+                cycle_span=(cycle.start_date, cycle.end_date),
+            )
+            errors.update({kr_block(row): text for row, text in refused.items()})
         if errors:
             return Edited(errors)
+        removed = await dependants(session, workspace_id, draft.removed_kr_ids)
+        asked = {t.upstream_kr_id for t in removed}
+        if removed and not asked <= confirmed(meta):
+            warning = removal_warning([t.downstream for t in removed])
+            return Edited({}, confirm=(tuple(asked), warning))
         before = frozenset({objective.owner_id, *(kr.owner_id for kr in existing)})
         titles = {kr.id: kr.title for kr in existing if kr.id is not None}
         objective_id = objective.id or 0  # the rollback below expires what was loaded
@@ -252,6 +295,14 @@ async def check_and_update(
                     author_id=user_id,
                     now=deps.clock(),
                 )
+                live = (await key_results_of(session, workspace_id, [objective_id]))[objective_id]
+                ids_by_title = {kr.title.casefold(): kr.id or 0 for kr in live}
+                kr_of_row = {
+                    d.row: d.kr_id or ids_by_title.get(d.title.casefold(), 0) for d in draft.krs
+                }
+                links = await store_links(
+                    session, workspace_id, by_kr(wanted, kr_of_row), by=user_id, now=deps.clock()
+                )
                 await session.commit()
         except StaleObjective:  # saved by someone else between our read and our write
             await session.rollback()
@@ -259,7 +310,7 @@ async def check_and_update(
             if fresh is None or fresh.archived_at is not None:
                 return Edited({"title": NOT_FOUND})
             return Edited(await stale_errors(session, deps, viewer, fresh, drawn_from, kr_rows))
-    return Edited({}, viewer, objective, before, titles)
+    return Edited({}, viewer, objective, before, titles, tuple(links), tuple(removed))
 
 
 async def stale_errors(
@@ -299,7 +350,15 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     if read.reveal:  # a target changed without Enter: show its "why" field, store nothing
         await ack(response_action="update", view=objective_modal(shown_state(view, user_id)))
         return
-    edited = await in_time(check_and_update(client, ctx.deps, workspace_id, user_id, draft, meta))
+    wanted = wanted_of(state_of(view, user_id, ()).rows)
+    edited = await in_time(
+        check_and_update(client, ctx.deps, workspace_id, user_id, draft, meta, wanted)
+    )
+    if edited.confirm is not None:  # a removed KR others depend on: ask first
+        shown = objective_modal(shown_state(view, user_id))
+        asking = asking_to_confirm(shown, *edited.confirm)
+        await ack(response_action="update", view=asking)
+        return
     if edited.errors or edited.viewer is None or edited.objective is None:
         await ack(response_action="errors", errors=edited.errors)
         return
@@ -321,7 +380,9 @@ async def _announce(
         new=False,
         draft=draft,
         titles_before=edited.titles_before,
+        links=edited.links,
     )
+    await tell_removed(client, ctx, viewer.workspace_id, edited.removed, viewer.user_id)
     await ctx.home.publish_many(
         client, viewer.workspace_id, edited.owners_before - {viewer.user_id}
     )
@@ -332,8 +393,10 @@ async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     deps = ctx.deps
     await ack()
     workspace_id, user_id = workspace_of(body), user_of(body)
-    objective_id = row_id(action_value(body))
+    value, _sep, sure = str(action_value(body) or "").partition(":")
+    objective_id = row_id(value)
     view = body.get("view") or {}
+    removed: list[Told] = []
     async with deps.sessions() as session:
         viewer = await load_viewer(session, client, deps, workspace_id, user_id)
         objective, problem = await editable_objective(session, viewer, objective_id)
@@ -343,6 +406,13 @@ async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
             krs = (await key_results_of(session, workspace_id, [objective.id or 0]))[
                 objective.id or 0
             ]
+            removed = await dependants(session, workspace_id, [kr.id or 0 for kr in krs])
+            if removed and not sure and view.get("id"):  # others depend on it: ask first
+                warning = archive_warning([t.downstream for t in removed])
+                await client.views_update(
+                    view_id=view["id"], view=archive_anyway(objective.id or 0, warning)
+                )
+                return
             await archive_objective(session, objective, deps.clock(), by=user_id)
             await session.commit()
             text = _("*{objective}* is archived. Its history is kept.").format(
@@ -354,6 +424,7 @@ async def on_archive(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     if objective is not None and objective.archived_at is not None:
         owners = {user_id, objective.owner_id, *(kr.owner_id for kr in krs)}
         await ctx.home.publish_many(client, workspace_id, owners)
+        await tell_removed(client, ctx, workspace_id, removed, user_id)
 
 
 async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
@@ -372,6 +443,9 @@ async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
             default_timezone=deps.default_timezone,
         )
         viewer = await load_viewer(session, client, deps, workspace_id, user_id, check_admin=False)
+        links = await links_of_cards(
+            session, workspace_id, cards, at=deps.clock(), default_timezone=deps.default_timezone
+        )
     found = [(c, k) for c in cards for k in c.krs if k.id == kr_id]
     if not found:
         view = notice_modal(_("History"), _("That key result does not exist any more."))
@@ -391,7 +465,9 @@ async def on_history(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
             )
             else None
         )
-        view = kr_history_modal(line, card.title, editable_checkin_id=editable)
+        view = kr_history_modal(
+            line, card.title, editable_checkin_id=editable, links=links.get(line.id, ())
+        )
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -29,6 +29,7 @@ from blocks.objective_form import (
 from blocks.okr_options import objective_options, team_options
 from handlers.before_ack import in_time, store_session
 from handlers.context import Ctx
+from handlers.dependencies import Wanted, by_kr, link_errors, store_links, tell_upstream, wanted_of
 from handlers.duplicates import check_saved, update_confirmation
 from handlers.failures import after_saved
 from handlers.okr_command import COMMAND, CommandRequest, Verb
@@ -222,13 +223,14 @@ async def announce(
     new: bool,
     draft: ObjectiveDraft | None = None,
     titles_before: Mapping[int, str] | None = None,
+    links: Sequence[int] = (),
 ) -> None:
     """After a save: the author's confirmation with the stretch check (and what each target
     typed relative, `+20%`, became), the team channel's post (new objectives only), the
     confirmation updated with other teams' near-identical KRs when there are any (checked
     once it is posted, so the check never delays it; for a new objective's KRs or an
     edit's new and renamed ones, see `titles_before`), and fresh Home tabs for everyone
-    whose OKRs changed."""
+    whose OKRs changed; the upstream leads of new dependencies (`links`) are told."""
     deps = ctx.deps
     card, verdicts, team = await _confirmation_reads(deps, viewer, objective)
     # The KRs are stored in the draft's order, so row i of the draft is card.krs[i].
@@ -255,6 +257,8 @@ async def announce(
         await update_confirmation(client, sent, set_confirmation(card, verdicts, relative, hints))
     owners = {viewer.user_id, objective.owner_id, *(kr.owner_id for kr in card.krs)}
     await ctx.home.publish_many(client, viewer.workspace_id, owners)
+    await tell_upstream(client, ctx, viewer.workspace_id, links)
+    await tell_upstream(client, ctx, viewer.workspace_id, links)
 
 
 async def open_set_modal(
@@ -358,6 +362,8 @@ class Saved:
     viewer: Viewer | None = None
     #: None for a repeat of a submission already stored.
     objective: Objective | None = None
+    #: The new dependencies (their upstream leads are told after the ack).
+    links: tuple[int, ...] = ()
 
 
 async def check_and_create(
@@ -367,6 +373,7 @@ async def check_and_create(
     user_id: str,
     draft: ObjectiveDraft,
     view_id: str | None,
+    wanted: Sequence[Wanted] = (),
 ) -> Saved:
     """The database's checks (field errors, nothing stored), then the objective, created
     once per modal however often Slack delivers its submission."""
@@ -378,8 +385,14 @@ async def check_and_create(
             viewer = replace(viewer, is_admin=await is_admin(client, deps, workspace_id, user_id))
         errors = await validate_in_database(session, viewer, draft)
         errors.update(await gone_owners(client, deps, workspace_id, draft, author_id=user_id))
+        cycle = await cycle_for(session, workspace_id, draft.cycle_id)
+        if cycle is not None:
+            span = (cycle.start_date, cycle.end_date)
+            refused = await link_errors(session, viewer, wanted, objective_id=None, cycle_span=span)
+            errors.update({kr_block(row): text for row, text in refused.items()})
         if errors:
             return Saved(errors)
+        links: list[int] = []
         async with write_turn(session):
             created = await create_objective(
                 session,
@@ -389,8 +402,14 @@ async def check_and_create(
                 now=deps.clock(),
                 submission_key=f"view:{view_id}" if view_id else None,
             )
+            if created is not None:
+                rows = {d.row: kr.id or 0 for d, kr in zip(draft.krs, created[1], strict=True)}
+                wishes = by_kr([w for w in wanted if w.upstream], rows)
+                links = await store_links(
+                    session, workspace_id, wishes, by=user_id, now=deps.clock()
+                )
             await session.commit()
-    return Saved({}, viewer, created[0] if created is not None else None)
+    return Saved({}, viewer, created[0] if created is not None else None, tuple(links))
 
 
 async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, ctx: Ctx) -> None:
@@ -404,8 +423,9 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
     if draft is None:
         await ack(response_action="errors", errors=read.errors)
         return
+    wanted = wanted_of(state_of(view, user_id, ()).rows)
     saved = await in_time(
-        check_and_create(client, ctx.deps, workspace_id, user_id, draft, view.get("id"))
+        check_and_create(client, ctx.deps, workspace_id, user_id, draft, view.get("id"), wanted)
     )
     if saved.errors:
         await ack(response_action="errors", errors=saved.errors)
@@ -419,7 +439,9 @@ async def on_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
         client,
         user_id,
         N_("Your objective"),
-        announce(client, ctx, saved.viewer, saved.objective, new=True, draft=draft),
+        announce(
+            client, ctx, saved.viewer, saved.objective, new=True, draft=draft, links=saved.links
+        ),
     )
 
 

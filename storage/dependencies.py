@@ -7,16 +7,17 @@ many KRs costs the same number of queries as one with a few.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import case, func, literal, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import KeyResult, KRDependency, Objective
+from okr.dependencies import KREnd
+from storage.models import Cycle, KeyResult, KRDependency, Objective, Team
 
 
 @dataclass(frozen=True)
@@ -194,3 +195,140 @@ async def dependency_states(
         )
     )
     return {i: (status, changes) for i, status, changes in rows.all() if i is not None}
+
+
+# --- choosing, checking and keeping a KR's dependencies (the Details modal, the save) ---
+
+#: The "Depends on" select shows at most this many KRs (Slack's own limit is 100).
+OPTIONS_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class KROption:
+    """A KR offered in the "Depends on" select: its id, team (None: personal), title."""
+
+    kr_id: int
+    team_name: str | None
+    title: str
+
+
+async def kr_options(
+    session: AsyncSession,
+    workspace_id: str,
+    cycle_id: int,
+    text: str,
+    *,
+    own_team_id: int | None,
+    exclude_objective_id: int | None = None,
+    limit: int = OPTIONS_LIMIT,
+) -> list[KROption]:
+    """Live KRs of `cycle_id` whose title holds every typed word, other teams' first (one
+    statement, through the objectives' (workspace, cycle) index)."""
+    query = (
+        select(KeyResult.id, Team.name, KeyResult.title, Objective.team_id)
+        .join(Objective, col(Objective.id) == KeyResult.objective_id)
+        .outerjoin(Team, col(Team.id) == Objective.team_id)
+        .where(
+            Objective.workspace_id == workspace_id,
+            Objective.cycle_id == cycle_id,
+            col(Objective.archived_at).is_(None),
+            col(KeyResult.archived_at).is_(None),
+        )
+    )
+    for word in text.strip().lower().split()[:5]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(func.lower(KeyResult.title).like(f"%{escaped}%", escape="\\"))
+    if exclude_objective_id is not None:
+        query = query.where(Objective.id != exclude_objective_id)
+    own = case((Objective.team_id == own_team_id, 1), else_=0) if own_team_id else literal(0)
+    query = query.order_by(own, col(Team.name), col(KeyResult.title), col(KeyResult.id))
+    rows = (await session.exec(query.limit(limit))).all()
+    return [KROption(kr_id or 0, team, title) for kr_id, team, title, _team in rows]
+
+
+async def kr_ends(session: AsyncSession, kr_ids: Collection[int]) -> dict[int, KREnd]:
+    """What the rules need of each KR in `kr_ids`, whatever its workspace (a crafted id
+    from another one is refused by the rules, not missed): one statement."""
+    if not kr_ids:
+        return {}
+    query = (
+        select(KeyResult, Objective, Cycle)
+        .join(Objective, col(Objective.id) == KeyResult.objective_id)
+        .join(Cycle, col(Cycle.id) == Objective.cycle_id)
+        .where(col(KeyResult.id).in_(list(kr_ids)))
+    )
+    return {
+        kr.id or 0: KREnd(
+            id=kr.id or 0,
+            workspace_id=kr.workspace_id,
+            objective_id=objective.id or 0,
+            archived=kr.archived_at is not None or objective.archived_at is not None,
+            cycle_start=cycle.start_date,
+            cycle_end=cycle.end_date,
+            title=kr.title,
+        )
+        for kr, objective, cycle in (await session.exec(query)).all()
+    }
+
+
+async def dependency_edges(session: AsyncSession, workspace_id: str) -> dict[int, set[int]]:
+    """Every KR of the workspace and the KRs it depends on (a whole objective's link counts
+    for each of its KRs): the graph a new link is checked against, one statement."""
+    member = aliased(KeyResult)
+    query = (
+        select(KRDependency.downstream_kr_id, member.id, KRDependency.upstream_kr_id)
+        .outerjoin(member, col(member.objective_id) == KRDependency.downstream_objective_id)
+        .where(KRDependency.workspace_id == workspace_id)
+    )
+    edges: dict[int, set[int]] = {}
+    for kr_id, member_id, upstream in (await session.exec(query)).all():
+        for down in (kr_id, member_id):
+            if down is not None:
+                edges.setdefault(down, set()).add(upstream)
+    return edges
+
+
+async def set_dependencies(
+    session: AsyncSession,
+    workspace_id: str,
+    wanted: Mapping[int, Mapping[int, str]],
+    *,
+    created_by: str,
+    now: datetime,
+) -> list[KRDependency]:
+    """Make each KR of `wanted` depend on exactly its KRs (downstream id -> upstream id ->
+    what we need): new links added, dropped ones deleted, changed needs kept, one read
+    for all of them. Returns the new links (their upstream leads are told); the caller
+    commits."""
+    if not wanted:
+        return []
+    query = select(KRDependency).where(
+        KRDependency.workspace_id == workspace_id,
+        col(KRDependency.downstream_kr_id).in_(list(wanted)),
+    )
+    existing = {
+        (row.downstream_kr_id, row.upstream_kr_id): row for row in (await session.exec(query)).all()
+    }
+    for (down, upstream), row in existing.items():
+        needs = wanted.get(down or 0, {})
+        if upstream not in needs:
+            await session.delete(row)
+        elif row.need != needs[upstream]:
+            row.need = needs[upstream]
+            session.add(row)
+    added = [
+        KRDependency(
+            workspace_id=workspace_id,
+            downstream_kr_id=down,
+            upstream_kr_id=upstream,
+            need=need,
+            created_by=created_by,
+            created_at=now,
+        )
+        for down, needs in wanted.items()
+        for upstream, need in needs.items()
+        if (down, upstream) not in existing
+    ]
+    session.add_all(added)
+    await session.flush()
+    return added

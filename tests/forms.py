@@ -47,6 +47,14 @@ def fill(view: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> d
                     else {"text": {"type": "plain_text", "text": str(new[1])}, "value": str(new[0])}
                 )
             state = {"type": kind, "selected_option": option}
+        elif kind == "multi_external_select":
+            chosen = element.get("initial_options") or []
+            if changed:
+                chosen = [
+                    {"text": {"type": "plain_text", "text": str(label)}, "value": str(value)}
+                    for value, label in (new or [])
+                ]
+            state = {"type": kind, "selected_options": list(chosen)}
         elif kind == "users_select":
             state = {"type": kind, "selected_user": new if changed else element.get("initial_user")}
         elif kind == "multi_users_select":
