@@ -29,7 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks import ids
-from blocks.kr_row import KIND_LABELS, UNIT_LABELS, RowFields
+from blocks.kr_row import RowFields, kind_labels, unit_labels
 from blocks.mrkdwn import escape
 from blocks.view_state import element, json_object
 from okr.dependencies import MAX_UPSTREAM, NEED_MAX
@@ -62,7 +62,7 @@ def details_modal(
     `shown` and the KRs it depends on (`depends`: id and label, and what it needs of
     them); `snapshot` is what the objective modal is redrawn from afterwards."""
     blocks: list[Block] = [
-        _select("kind", _("Kind"), KIND_LABELS, shown.kind),
+        _select("kind", _("Kind"), kind_labels(), shown.kind),
         _text(
             "start",
             _("Start value"),
@@ -70,7 +70,7 @@ def details_modal(
             _("e.g. $1.0M (a quota or milestone has none)"),
         ),
         _text("target", _("Target"), shown.target, _("e.g. $1.2M, or +20% of the start")),
-        _select("unit", _("Unit"), UNIT_LABELS, shown.unit),
+        _select("unit", _("Unit"), unit_labels(), shown.unit),
         _text("currency", _("Currency code"), shown.currency, _("e.g. EUR"), max_length=3),
         InputBlock(
             block_id=details_block("owner"),

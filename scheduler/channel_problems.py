@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from blocks.delivery_errors import delivery_problem
+from okr.i18n import use_lang
 from scheduler.deliver import Item, Outcome
 from scheduler.ledger import DeliveryKey
 from scheduler.sending import Sender
@@ -28,7 +29,8 @@ def reports_to_leads(
         return []
     error = outcome.error or "unknown"
     log.warning("team %s: cannot post to %s: %s", team.id, team.channel_id, error)
-    message = delivery_problem(team_name=team.name, channel_id=team.channel_id, error=error)
+    with use_lang(team.lang):  # the leads of a team, about its channel: the team's language
+        message = delivery_problem(team_name=team.name, channel_id=team.channel_id, error=error)
     return [
         sender.post(
             DeliveryKey(workspace_id, "problem", f"{lead}:{team.id}:{error}", period),

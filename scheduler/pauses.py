@@ -12,9 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from blocks.delivery_errors import sends_resumed
+from okr.i18n import use_lang
 from scheduler import ledger
 from scheduler.deliver import Item, Outcome
 from storage.context import Deps
+from storage.people import langs_of
 from storage.rhythm import admins
 from storage.workspaces import get_workspace, pause_workspace, paused_workspaces, resume_workspace
 
@@ -69,6 +71,7 @@ async def resume_accepted(sender: Sender, now: datetime) -> list[Outcome]:
             await session.commit()
             told = await admins(session, workspace.id, deps.admin_user_ids)
             stored = await get_workspace(session, workspace.id)
+            langs = await langs_of(session, workspace.id, list(told))
         if not resumed or stored is None or stored.paused_since is None:
             continue
         reason = stored.paused_reason or "token refused"
@@ -79,10 +82,10 @@ async def resume_accepted(sender: Sender, now: datetime) -> list[Outcome]:
             stored.paused_since.isoformat(),
             reason,
         )
-        message = sends_resumed(reason=reason, since=stored.paused_since, until=now)
         period = f"pause:{stored.paused_since.strftime('%Y%m%dT%H%M%S')}"
-        items += [
-            sender.post(ledger.DeliveryKey(workspace.id, "resumed", admin, period), admin, message)
-            for admin in told
-        ]
+        for admin in told:
+            with use_lang(langs.get(admin)):  # each admin's own language
+                message = sends_resumed(reason=reason, since=stored.paused_since, until=now)
+            key = ledger.DeliveryKey(workspace.id, "resumed", admin, period)
+            items.append(sender.post(key, admin, message))
     return await sender.deliver(items)

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from blocks.delivery_errors import Undelivered, person_problem, undelivered_report
+from okr.i18n import use_lang
 from scheduler.deliver import Item, Outcome
 from scheduler.ledger import DeliveryKey
 from storage.models import Delivery
+from storage.people import langs_of
 from storage.rhythm import admins, home_team
 from storage.teams import get_team, leads_of
 from storage.workspaces import get_workspace
@@ -67,6 +69,7 @@ async def report_given_up(
             told = admin_ids if entry.pause_reason else await _leads_for(session, entry.key)
             for person in told or admin_ids:
                 by_person[person].append(entry)
+        langs = await langs_of(session, workspace_id, list(by_person))
     if not by_person:
         log.error(
             "nobody to tell in %s that these were not delivered: %s",
@@ -82,7 +85,8 @@ async def report_given_up(
         ]
         key = DeliveryKey(workspace_id, "undelivered", person, f"{now:%Y%m%dT%H%M}:{digest}")
         pause = next((e.pause_reason for e in entries if e.pause_reason), None)
-        message = undelivered_report([e.item for e in entries], pause_reason=pause)
+        with use_lang(langs.get(person)):  # each reader's own language
+            message = undelivered_report([e.item for e in entries], pause_reason=pause)
         items.append(sender.post(key, person, message))
     return await sender.deliver(items)
 
@@ -99,8 +103,12 @@ async def report_gone(sender: Sender, workspace_id: str, gone: Sequence[Outcome]
         for outcome in gone:
             user = outcome.key.recipient
             told = await _leads_for(session, outcome.key) or [a for a in admin_ids if a != user]
-            message = person_problem(user_id=user, kind=outcome.key.kind, error=outcome.error or "")
+            langs = await langs_of(session, workspace_id, told)
             for person in told:
+                with use_lang(langs.get(person)):  # each reader's own language
+                    message = person_problem(
+                        user_id=user, kind=outcome.key.kind, error=outcome.error or ""
+                    )
                 recipient = f"{person}:{user}:{outcome.error}"[:64]
                 key = DeliveryKey(workspace_id, "problem", recipient, outcome.key.period)
                 items.append(sender.post(key, person, message))

@@ -74,6 +74,7 @@ async def test_every_table_carries_the_workspace(engine) -> None:  # type: ignor
         "away_spells",
         "team_pauses",
         "kudos",
+        "kr_dependencies",
     }
     assert set(found) == expected
     for name, columns in found.items():
