@@ -25,8 +25,9 @@ def team_text(name: str | None) -> str:
 
 
 def dependency_status_text(status: str) -> str:
-    """`:large_yellow_circle: at risk` (the status labels every KR line uses)."""
-    return status_label(Status(status))
+    """`:large_yellow_circle: at risk` (the status labels every KR line uses); one the
+    bot cannot tell yet reads "too early to tell"."""
+    return status_label(Status(status) if status in set(Status) else None)
 
 
 def upstream_text(line: DependencyLine) -> str:

@@ -30,11 +30,17 @@ AT_RISK = Status.AT_RISK.value
 ON_TRACK = Status.ON_TRACK.value
 _BY_SEVERITY = (OFF_TRACK, AT_RISK, ON_TRACK)
 RISKS = frozenset({OFF_TRACK, AT_RISK})
+#: No suggestion yet (no reading) and no call of risk from the owner: never shown as on track.
+TOO_EARLY = "too_early"
 
 
 def dependency_status(status: Status | str | None, confidence: str | None) -> str:
-    """The upstream KR's status as a dependency sees it: the worse of suggestion and call."""
-    return _BY_SEVERITY[risk_severity(status, confidence)]
+    """The upstream KR's status as a dependency sees it: the worse of suggestion and call;
+    "too early" while there is no suggestion and the owner calls no risk."""
+    severity = risk_severity(status, confidence)
+    if status is None and _BY_SEVERITY[severity] not in RISKS:
+        return TOO_EARLY
+    return _BY_SEVERITY[severity]
 
 
 def _severity(recorded: str | None) -> int:

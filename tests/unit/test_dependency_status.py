@@ -12,6 +12,7 @@ from okr.dependency_status import (
     AT_RISK,
     OFF_TRACK,
     ON_TRACK,
+    TOO_EARLY,
     dependency_status,
     first_working_day,
     next_recorded,
@@ -23,13 +24,14 @@ from okr.progress import Status, counts_as_at_risk
 @pytest.mark.parametrize(
     ("status", "confidence", "expected"),
     [
-        (None, None, ON_TRACK),  # too early to tell, no call: nothing to warn about
+        (None, None, TOO_EARLY),  # no reading, no call: nothing to warn about, not on track
         (Status.ON_TRACK, None, ON_TRACK),
         (Status.ON_TRACK, "at_risk", AT_RISK),  # the owner's call counts
         (Status.AT_RISK, "on_track", AT_RISK),  # and so does the suggestion
         (Status.AT_RISK, "off_track", OFF_TRACK),  # the worse of the two
         (Status.OFF_TRACK, None, OFF_TRACK),
-        (None, "high", ON_TRACK),
+        (None, "high", TOO_EARLY),
+        (None, "at_risk", AT_RISK),  # the owner's call of risk counts before any reading
     ],
 )
 def test_the_status_is_the_digests_risk_rule(
