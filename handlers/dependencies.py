@@ -30,7 +30,6 @@ from handlers.viewer import Viewer, user_of, workspace_of
 from okr.dependencies import MAX_UPSTREAM, Downstream, need_problem, option_label, problem
 from okr.dependencies import link_status as status_of_link
 from okr.i18n import N_, _, use_lang
-from okr.i18n import reader_lang as lang_for
 from okr.outline import ObjectiveCard
 from storage.dependencies import (
     DependencyView,
@@ -46,7 +45,7 @@ from storage.engine import AsyncSession
 from storage.models import Objective
 from storage.objectives import get_objective, objectives_of_krs
 from storage.outlines import objective_cards
-from storage.people import get_person
+from storage.people import lang_of_user, langs_of
 from storage.teams import leads_of, teams_by_id
 
 log = logging.getLogger(__name__)
@@ -221,11 +220,6 @@ def _told(view: DependencyView, names: Mapping[int, str]) -> Told:
     return Told(dep.id or 0, downstream, upstream, dep.need, dep.created_by, dep.upstream_kr_id)
 
 
-async def _reader_lang(session: AsyncSession, workspace_id: str, user_id: str) -> str:
-    known = await get_person(session, workspace_id, user_id)
-    return lang_for(known.lang, known.locale) if known is not None else "en"
-
-
 async def tell_upstream(
     client: AsyncWebClient, ctx: Ctx, workspace_id: str, dependency_ids: Collection[int]
 ) -> None:
@@ -242,14 +236,15 @@ async def tell_upstream(
         names = await _names(session, workspace_id, views)
         team_ids = {v.upstream.objective.team_id for v in views if v.upstream.objective.team_id}
         leads = await leads_of(session, workspace_id, team_ids)
-        sends = []
-        for view in views:
-            told = _told(view, names)
-            to = leads.get(view.upstream.objective.team_id or 0) or [view.upstream.kr.owner_id]
-            for lead in to:
-                sends.append((lead, told, await _reader_lang(session, workspace_id, lead)))
-    for lead, told, lang in sends:
-        with use_lang(lang):
+        sends = [
+            (lead, _told(view, names))
+            for view in views
+            for lead in leads.get(view.upstream.objective.team_id or 0)
+            or [view.upstream.kr.owner_id]
+        ]
+        langs = await langs_of(session, workspace_id, sorted({lead for lead, _told_ in sends}))
+    for lead, told in sends:
+        with use_lang(langs.get(lead)):
             message = upstream_message(told)
 
         async def send(lead: str = lead, message: dict[str, Any] = message) -> Any:
@@ -301,7 +296,7 @@ async def on_acknowledge(
             )
             await session.commit()
             by = row.acknowledged_by if row is not None else user_id
-        lang = await _reader_lang(session, workspace_id, user_id)
+        lang = await lang_of_user(session, workspace_id, user_id)
     with use_lang(lang):
         if found is None:
             message: dict[str, Any] = {"text": _(GONE), "blocks": []}
@@ -376,13 +371,11 @@ async def tell_removed(
 ) -> None:
     """Each dependant's owner told once (ledger key per dependency) that the KR is gone."""
     async with ctx.deps.sessions() as session:
-        langs = {
-            t.downstream.owner_id: await _reader_lang(session, workspace_id, t.downstream.owner_id)
-            for t in removed
-        }
+        owners = sorted({t.downstream.owner_id for t in removed})
+        langs = await langs_of(session, workspace_id, owners)
     for told in removed:
         owner = told.downstream.owner_id
-        with use_lang(langs[owner]):
+        with use_lang(langs.get(owner)):
             message = removed_message(told.upstream, told.downstream.title, by)
 
         async def send(owner: str = owner, message: dict[str, Any] = message) -> Any:

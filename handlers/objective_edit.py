@@ -57,7 +57,6 @@ from handlers.objective_set import (
     cycle_bounds,
     cycle_choices,
     gone_owners,
-    language,
     shown_state,
     team_people,
     validate_in_database,
@@ -84,7 +83,7 @@ from storage.objectives import (
     update_objective,
 )
 from storage.outlines import objective_cards
-from storage.people import get_person
+from storage.people import get_person, lang_of_user
 from storage.teams import get_team
 
 log = logging.getLogger(__name__)
@@ -189,7 +188,7 @@ async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, c
             else None
         )
         bounds = await cycle_bounds(session, viewer, cycles)
-        lang = await language(session, workspace_id, user_id)
+        lang = await lang_of_user(session, workspace_id, user_id)
         team_choice = Choice(str(team.id), team.name) if team else None
         members = await team_people(session, viewer, team_choice)
         rows = await with_stored_links(session, workspace_id, [_row(kr, lang) for kr in krs])

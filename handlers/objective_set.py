@@ -38,8 +38,7 @@ from handlers.posting import post, post_to_update
 from handlers.templates import TEMPLATE_WORDS, template_choices
 from handlers.viewer import Viewer, load_viewer, user_of, workspace_of
 from okr.drafts import ObjectiveDraft
-from okr.i18n import N_, _, reader_lang, use_lang
-from okr.kr_templates import locale_lang
+from okr.i18n import N_, _, use_lang
 from okr.outline import Level, ObjectiveCard
 from okr.progress import StretchVerdict, stretch_check
 from storage.context import Deps
@@ -54,7 +53,7 @@ from storage.objectives import (
     search_objectives,
 )
 from storage.outlines import objective_cards
-from storage.people import get_person, names_of
+from storage.people import lang_of_user, names_of
 from storage.teams import get_team, list_teams, team_by_channel, team_roster
 
 log = logging.getLogger(__name__)
@@ -103,15 +102,6 @@ async def cycle_bounds(session: AsyncSession, viewer: Viewer, cycles: Sequence[C
         if cycle is not None:
             bounds[choice.value] = [cycle.start_date.isoformat(), cycle.end_date.isoformat()]
     return bounds
-
-
-async def language(session: AsyncSession, workspace_id: str, user_id: str) -> str:
-    """The person's language for templates and sentences: what they chose with `/okr lang`,
-    else their Slack locale's (cached from users.info; `zh-*` reads Chinese)."""
-    known = await get_person(session, workspace_id, user_id)
-    if known is None:
-        return locale_lang(None)
-    return reader_lang(known.lang, known.locale)
 
 
 async def validate_in_database(
@@ -280,7 +270,7 @@ async def open_set_modal(
         team = await team_choice(session, viewer, channel_id)
         members = await team_people(session, viewer, team)
         bounds = await cycle_bounds(session, viewer, cycles)
-        lang = await language(session, workspace_id, user_id)
+        lang = await lang_of_user(session, workspace_id, user_id)
     state = FormState(
         author_id=user_id,
         cycles=cycles,

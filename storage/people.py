@@ -126,6 +126,11 @@ async def langs_of(session: AsyncSession, workspace_id: str, user_ids: list[str]
     return {user: reader_lang(lang, locale) for user, lang, locale in result.all()}
 
 
+async def lang_of_user(session: AsyncSession, workspace_id: str, user_id: str) -> str:
+    """One person's language ("en" for someone never seen)."""
+    return (await langs_of(session, workspace_id, [user_id])).get(user_id, EN)
+
+
 async def save_lang(
     session: AsyncSession, workspace_id: str, user_id: str, lang: str | None
 ) -> None:

@@ -26,7 +26,7 @@ from blocks.dependency_warning import warning_message
 from okr.calendar import WorkCalendar
 from okr.dates import weekday_day_month_year
 from okr.dependency_status import DependencyLine, first_working_day, next_recorded, warns
-from okr.i18n import reader_lang, use_lang
+from okr.i18n import use_lang
 from okr.rhythm import local_instant, local_today, parse_hhmm
 from scheduler import ledger
 from scheduler.deliver import Item, Outcome
@@ -36,6 +36,7 @@ from storage.dependencies import dependencies_in_cycle, dependency_states, recor
 from storage.dependency_lines import dependency_lines, team_dependency_lines
 from storage.models import Person, Team
 from storage.objectives import objectives_of_teams
+from storage.people import lang_of
 from storage.rhythm import deliveries, people
 from storage.team_calendar import calendars
 from storage.teams import leads_of
@@ -48,7 +49,7 @@ REVIEW_WINDOW = timedelta(hours=24)
 
 def _in_lang(person: Person | None, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """`build()` in the reader's language (their `/okr lang`, else their Slack locale)."""
-    with use_lang(reader_lang(person.lang, person.locale) if person else None):
+    with use_lang(lang_of(person)):
         return build()
 
 
