@@ -25,7 +25,7 @@ from blocks.mrkdwn import escape
 from okr.i18n import N_, _
 from okr.outline import ObjectiveCard
 
-#: How the other end's status reads after a "depends on" line (okr.dependencies.link_status).
+#: How the other end's status reads after a "depends on" line (`dependency_status`).
 STATUS_WORDS = {
     "off_track": N_("off track"),
     "at_risk": N_("at risk"),

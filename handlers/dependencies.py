@@ -28,7 +28,7 @@ from blocks.view_state import action_value, json_object, row_id
 from handlers.context import Ctx
 from handlers.viewer import Viewer, user_of, workspace_of
 from okr.dependencies import MAX_UPSTREAM, Downstream, need_problem, option_label, problem
-from okr.dependencies import link_status as status_of_link
+from okr.dependency_status import dependency_status
 from okr.i18n import N_, _, use_lang
 from okr.outline import ObjectiveCard
 from storage.dependencies import (
@@ -339,7 +339,7 @@ async def links_of_cards(
     for view in views:
         told = _told(view, names)
         up = lines.get(view.upstream.kr.id or 0)
-        status = status_of_link(up.status, up.confidence) if up is not None else None
+        status = dependency_status(up.status, up.confidence) if up is not None else None
         down_id = view.downstream_kr.id if view.downstream_kr is not None else None
         if down_id in kr_ids:
             links.setdefault(down_id or 0, []).append(Link(True, told.upstream, status))

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from okr.i18n import _
-from okr.progress import Status, risk_severity
 
 #: One line of "what we need", e.g. "200 MQLs a month from campaigns".
 NEED_MAX = 150
@@ -108,15 +107,3 @@ def option_label(team: str, title: str, limit: int = 75) -> str:
     within Slack's 75 characters (the title is cut, the team kept)."""
     text = f"{team} · {' '.join(title.split())}" if team else " ".join(title.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def link_status(status: str | None, confidence: str | None) -> str:
-    """An upstream KR's status as its dependants see it: off track or at risk when the
-    bot's suggestion or its owner's own call says so (okr.progress's one rule), else the
-    suggestion ("on_track"), or "too_early" without one."""
-    severity = risk_severity(status, confidence)
-    if severity == 0:
-        return Status.OFF_TRACK.value
-    if severity == 1:
-        return Status.AT_RISK.value
-    return str(status) if status is not None else "too_early"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from okr.dependencies import Downstream, KREnd, link_status, option_label, problem, reaches
+from okr.dependencies import Downstream, KREnd, option_label, problem, reaches
+from okr.dependency_status import dependency_status as link_status
 
 Q1 = (date(2027, 1, 1), date(2027, 3, 31))
 YEAR = (date(2027, 1, 1), date(2027, 12, 31))
